@@ -1,0 +1,120 @@
+//! Sign-in, session and identity types.
+
+use serde::{Deserialize, Serialize};
+
+/// What a user may do in their account. Enforced by the server; the UI only hides what a role cannot do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Holds the contract; everything, and cannot be deleted by an Admin.
+    Owner,
+    /// Manages users, licenses and locations.
+    Admin,
+    /// Sees and changes billing data and invoices.
+    Billing,
+    /// Uses licenses; sees their own account summary.
+    User,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Billing, Role::User];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Billing => "billing",
+            Role::User => "user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// May manage users and their licenses.
+    pub fn can_manage_users(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
+    /// May see and change billing data.
+    pub fn can_manage_billing(self) -> bool {
+        matches!(self, Role::Owner | Role::Billing)
+    }
+}
+
+/// Sign in with e-mail and password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordLogin {
+    pub email: String,
+    pub password: String,
+    /// Long-lived refresh token ("stay signed in") instead of a working-day one.
+    #[serde(default)]
+    pub remember: bool,
+}
+
+/// Sign in with the license token from the order mail.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenLogin {
+    pub license_token: String,
+    #[serde(default)]
+    pub remember: bool,
+}
+
+/// Trade a refresh token for a new token pair; the old refresh token stops working.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// A new session: an access token for requests and a refresh token to renew it.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionTokens {
+    pub access_token: String,
+    /// Unix seconds.
+    pub access_expires_at: i64,
+    pub refresh_token: String,
+    /// Unix seconds.
+    pub refresh_expires_at: i64,
+    pub user: Me,
+}
+
+impl std::fmt::Debug for SessionTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionTokens")
+            .field("access_token", &"<redacted>")
+            .field("access_expires_at", &self.access_expires_at)
+            .field("refresh_token", &"<redacted>")
+            .field("refresh_expires_at", &self.refresh_expires_at)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The user signed in with a temporary password and must choose their own.
+    pub must_change_password: bool,
+}
+
+/// What the portal says about itself (no sign-in needed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalInfo {
+    pub vendor_name: String,
+    /// A demo portal with seeded data; the app says so plainly.
+    pub demo: bool,
+    pub server_version: String,
+}

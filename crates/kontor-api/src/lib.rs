@@ -1,0 +1,20 @@
+//! Kontor's wire types: what the portal server, the API client, the desktop shell and the UI say to each other.
+//!
+//! Architecture invariant: this crate is a leaf. It depends on serde and url only (utoipa behind the
+//! `openapi` feature, for the server) and builds for `wasm32-unknown-unknown`, so the UI can share it.
+//! Times are Unix seconds (`i64`), calendar dates are ISO `YYYY-MM-DD` strings, money is integer cents.
+
+pub mod account;
+pub mod auth;
+pub mod error;
+pub mod ipc;
+pub mod validate;
+
+pub use validate::{FieldError, FieldProblem};
+
+pub use account::*;
+pub use auth::*;
+pub use error::*;
+
+/// The version prefix of every portal endpoint.
+pub const API_PREFIX: &str = "/api/v1";

@@ -1,0 +1,204 @@
+//! Validation shared by the UI, the desktop shell and the server, so all three say the same about a field.
+
+use serde::{Deserialize, Serialize};
+
+
+/// Which field failed and why; the UI shows `reason` next to `field`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub reason: FieldProblem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldProblem {
+    Required,
+    TooLong,
+    InvalidEmail,
+    InvalidToken,
+    InvalidUrl,
+    InsecureUrl,
+}
+
+impl FieldProblem {
+    pub fn english(self) -> &'static str {
+        match self {
+            FieldProblem::Required => "is required",
+            FieldProblem::TooLong => "is too long",
+            FieldProblem::InvalidEmail => "is not a valid e-mail address",
+            FieldProblem::InvalidToken => "is not a valid license token",
+            FieldProblem::InvalidUrl => "is not a valid web address",
+            FieldProblem::InsecureUrl => "must use https (http only for this computer)",
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.reason.english())
+    }
+}
+
+pub const MAX_EMAIL_LEN: usize = 254;
+pub const MAX_PASSWORD_LEN: usize = 1024;
+/// License tokens are 32 to 128 characters of `A-Z a-z 0-9 -`.
+pub const LICENSE_TOKEN_MIN: usize = 32;
+pub const LICENSE_TOKEN_MAX: usize = 128;
+
+/// Normalises an e-mail address (trimmed, lower case) or says why it is not one.
+/// Deliberately simple: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn email(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    let e = raw.trim().to_lowercase();
+    let err = |reason| FieldError { field, reason };
+    if e.is_empty() {
+        return Err(err(FieldProblem::Required));
+    }
+    if e.len() > MAX_EMAIL_LEN {
+        return Err(err(FieldProblem::TooLong));
+    }
+    let (local, domain) = e.split_once('@').ok_or(err(FieldProblem::InvalidEmail))?;
+    let ok = !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(e)
+    } else {
+        Err(err(FieldProblem::InvalidEmail))
+    }
+}
+
+/// A password as typed at sign-in: present and not absurdly long (no strength rules at sign-in).
+pub fn login_password(field: &'static str, raw: &str) -> Result<(), FieldError> {
+    if raw.is_empty() {
+        Err(FieldError {
+            field,
+            reason: FieldProblem::Required,
+        })
+    } else if raw.len() > MAX_PASSWORD_LEN {
+        Err(FieldError {
+            field,
+            reason: FieldProblem::TooLong,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Normalises a license token as pasted from a mail (surrounding space removed).
+pub fn license_token(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    let t = raw.trim();
+    let err = |reason| FieldError { field, reason };
+    if t.is_empty() {
+        return Err(err(FieldProblem::Required));
+    }
+    if t.len() < LICENSE_TOKEN_MIN
+        || t.len() > LICENSE_TOKEN_MAX
+        || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(err(FieldProblem::InvalidToken));
+    }
+    Ok(t.to_string())
+}
+
+/// Checks a portal address: http(s) with a host; https unless the host is this computer (loopback).
+/// Returns the address without a trailing slash.
+pub fn portal_url(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    let err = |reason| FieldError { field, reason };
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(err(FieldProblem::Required));
+    }
+    let url = url::Url::parse(t).map_err(|_| err(FieldProblem::InvalidUrl))?;
+    let host = url.host().ok_or(err(FieldProblem::InvalidUrl))?;
+    let loopback = match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Err(err(FieldProblem::InsecureUrl)),
+        _ => return Err(err(FieldProblem::InvalidUrl)),
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err(err(FieldProblem::InvalidUrl));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Role;
+
+    fn problem<T: std::fmt::Debug>(r: Result<T, FieldError>) -> FieldProblem {
+        r.unwrap_err().reason
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("e", "  Anna@Example.COM ").unwrap(), "anna@example.com");
+        assert_eq!(problem(email("e", "")), FieldProblem::Required);
+        assert_eq!(problem(email("e", "anna")), FieldProblem::InvalidEmail);
+        assert_eq!(problem(email("e", "a@b")), FieldProblem::InvalidEmail);
+        assert_eq!(problem(email("e", "a@@b.de")), FieldProblem::InvalidEmail);
+        assert_eq!(problem(email("e", "a b@c.de")), FieldProblem::InvalidEmail);
+        assert_eq!(problem(email("e", "a@b..de")), FieldProblem::InvalidEmail);
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(problem(email("e", &long)), FieldProblem::TooLong);
+    }
+
+    #[test]
+    fn tokens() {
+        let t = "ab12".repeat(10);
+        assert_eq!(license_token("t", &format!(" {t}\n")).unwrap(), t);
+        assert_eq!(problem(license_token("t", "short")), FieldProblem::InvalidToken);
+        assert_eq!(
+            problem(license_token("t", &"x!".repeat(20))),
+            FieldProblem::InvalidToken
+        );
+        assert_eq!(problem(license_token("t", " ")), FieldProblem::Required);
+    }
+
+    #[test]
+    fn portal_urls() {
+        assert_eq!(
+            portal_url("u", "https://portal.example.com/").unwrap(),
+            "https://portal.example.com"
+        );
+        assert_eq!(
+            portal_url("u", "http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(portal_url("u", "http://localhost:1").is_ok());
+        assert!(portal_url("u", "http://[::1]:1").is_ok());
+        assert_eq!(
+            problem(portal_url("u", "http://portal.example.com")),
+            FieldProblem::InsecureUrl
+        );
+        assert_eq!(problem(portal_url("u", "ftp://x.de")), FieldProblem::InvalidUrl);
+        assert_eq!(problem(portal_url("u", "not a url")), FieldProblem::InvalidUrl);
+        assert_eq!(
+            problem(portal_url("u", "https://user:pw@x.de")),
+            FieldProblem::InvalidUrl
+        );
+        assert_eq!(problem(portal_url("u", "")), FieldProblem::Required);
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert!(Role::Admin.can_manage_users());
+        assert!(!Role::Billing.can_manage_users());
+        assert!(!Role::User.can_manage_users());
+    }
+}

@@ -1,0 +1,187 @@
+//! The typed HTTP client of the Kontor portal API: one method per endpoint, errors as [`ClientError`].
+//!
+//! API boundary: the desktop app reaches the portal only through this crate, and the server's tests drive
+//! the real server through it, so both sides of the wire are exercised by the same code.
+
+use std::time::Duration;
+
+use kontor_api::{
+    Account, DashboardSummary, ErrorBody, ErrorCode, Me, PasswordLogin, PortalInfo,
+    RefreshRequest, SessionTokens, TokenLogin, API_PREFIX,
+};
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The portal answered with an error body.
+    #[error("portal answered {status}: {body}")]
+    Api { status: u16, body: ErrorBody },
+    /// The portal could not be reached (DNS, refused, timeout, TLS).
+    #[error("portal not reachable: {0}")]
+    Network(String),
+    /// The portal answered with something that is not the expected JSON.
+    #[error("unexpected answer from the portal: {0}")]
+    BadResponse(String),
+}
+
+impl ClientError {
+    /// The error code the app shows, whichever side the failure came from.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ClientError::Api { body, .. } => body.code,
+            ClientError::Network(_) => ErrorCode::Network,
+            ClientError::BadResponse(_) => ErrorCode::BadResponse,
+        }
+    }
+
+    /// The HTTP status, if the portal answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// A client bound to one portal base address (e.g. `https://portal.example.com`).
+#[derive(Debug, Clone)]
+pub struct PortalClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl PortalClient {
+    /// `base_url` is the portal's address without the `/api/v1` prefix.
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        let parsed = url::Url::parse(base_url)
+            .map_err(|e| ClientError::BadResponse(format!("bad portal address {base_url:?}: {e}")))?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("kontor-client/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        Ok(Self {
+            base: parsed.as_str().trim_end_matches('/').to_string(),
+            http,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}{}", self.base, API_PREFIX, path)
+    }
+
+    pub async fn info(&self) -> Result<PortalInfo, ClientError> {
+        self.send(self.http.get(self.url("/info"))).await
+    }
+
+    pub async fn login_password(&self, req: &PasswordLogin) -> Result<SessionTokens, ClientError> {
+        self.post("/auth/login", None, req).await
+    }
+
+    pub async fn login_token(&self, req: &TokenLogin) -> Result<SessionTokens, ClientError> {
+        self.post("/auth/token-login", None, req).await
+    }
+
+    /// Rotates the session: the old refresh token stops working.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<SessionTokens, ClientError> {
+        let req = RefreshRequest {
+            refresh_token: refresh_token.to_string(),
+        };
+        self.post("/auth/refresh", None, &req).await
+    }
+
+    /// Revokes the session the refresh token belongs to (its access token dies with it).
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
+        let req = RefreshRequest {
+            refresh_token: refresh_token.to_string(),
+        };
+        let resp = self
+            .http
+            .post(self.url("/auth/logout"))
+            .json(&req)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await.map(|_| ())
+    }
+
+    pub async fn me(&self, access_token: &str) -> Result<Me, ClientError> {
+        self.get("/me", access_token).await
+    }
+
+    pub async fn account(&self, access_token: &str, account_id: &str) -> Result<Account, ClientError> {
+        self.get(&format!("/accounts/{}", seg(account_id)), access_token)
+            .await
+    }
+
+    pub async fn dashboard(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<DashboardSummary, ClientError> {
+        self.get(&format!("/accounts/{}/summary", seg(account_id)), access_token)
+            .await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, access: &str) -> Result<T, ClientError> {
+        self.send(self.http.get(self.url(path)).bearer_auth(access))
+            .await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        access: Option<&str>,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let mut rb = self.http.post(self.url(path)).json(body);
+        if let Some(a) = access {
+            rb = rb.bearer_auth(a);
+        }
+        self.send(rb).await
+    }
+
+    async fn send<T: DeserializeOwned>(&self, rb: reqwest::RequestBuilder) -> Result<T, ClientError> {
+        let resp = check(rb.send().await.map_err(network)?).await?;
+        let bytes = resp.bytes().await.map_err(network)?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse(e.to_string()))
+    }
+}
+
+/// Percent-encodes one path segment.
+fn seg(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn network(e: reqwest::Error) -> ClientError {
+    ClientError::Network(e.to_string())
+}
+
+async fn check(resp: reqwest::Response) -> Result<reqwest::Response, ClientError> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let bytes = resp.bytes().await.map_err(network)?;
+    let body = serde_json::from_slice::<ErrorBody>(&bytes).unwrap_or_else(|_| {
+        // A proxy or a crashed handler: no error body. Keep the status meaningful.
+        let code = match status.as_u16() {
+            401 => ErrorCode::Unauthorized,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::NotFound,
+            429 => ErrorCode::RateLimited,
+            _ => ErrorCode::Internal,
+        };
+        ErrorBody::new(code, format!("HTTP {status}"))
+    });
+    Err(ClientError::Api {
+        status: status.as_u16(),
+        body,
+    })
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+#! Builds the Leptos UI to wasm and writes the webview's files to dist/ (tauri.conf.json frontendDist).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS_DIR="${KONTOR_TOOLS:-$HOME/.cache/kontor/tools}"
+export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"   # binaryen 132 first: Debian's wasm-opt breaks the wasm
+
+cargo build -p kontor-ui --lib --target wasm32-unknown-unknown --profile wasm-release
+out=$(mktemp -d dist.tmp.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+wasm-bindgen --target web --no-typescript --out-dir "$out" \
+  target/wasm32-unknown-unknown/wasm-release/kontor_ui.wasm
+wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/kontor_ui_bg.wasm" -o "$out/kontor_ui_bg.wasm"
+cp src-ui/index.html src-ui/main.js src-ui/style.css "$out/"
+chmod 755 "$out"
+rm -rf dist && mv "$out" dist
+trap - EXIT
+echo "ui: dist/ ($(stat -c %s dist/kontor_ui_bg.wasm) bytes wasm)"

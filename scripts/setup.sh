@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+#! Installs everything a fresh Debian/Ubuntu machine lacks to build, run and test Kontor; skips what is there.
+set -euo pipefail
+
+TOOLS_DIR="${KONTOR_TOOLS:-$HOME/.cache/kontor/tools}"
+WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen pin in src-ui/Cargo.toml
+TAURI_DRIVER_VERSION="2.1.0"
+BINARYEN_VERSION="132.0.0"       # Debian's binaryen 108 silently breaks Leptos wasm
+APT_PACKAGES=(
+  libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
+  libxdo-dev libssl-dev libdbus-1-dev pkg-config xvfb webkit2gtk-driver gnome-keyring dbus-x11
+  keyutils postgresql brotli imagemagick curl procps
+)
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  log "apt: all packages present"
+fi
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  log "rustup: adding wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes)"
+  # --locked fails against the registry mirror (a locked dependency version is missing)
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! tauri-driver --help >/dev/null 2>&1 || [ "$(cat "$TOOLS_DIR/tauri-driver.version" 2>/dev/null)" != "$TAURI_DRIVER_VERSION" ]; then
+  log "cargo install tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --force
+  mkdir -p "$TOOLS_DIR" && echo "$TAURI_DRIVER_VERSION" > "$TOOLS_DIR/tauri-driver.version"
+fi
+
+if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
+  log "npm: binaryen@$BINARYEN_VERSION into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+fi
+log "setup complete"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+#! Runs every test of Kontor: formatting, clippy, unit and server tests (SQLite and a real PostgreSQL),
+#! the OS-keyring test (Secret Service) and the end-to-end tests in the real app (tauri-driver, Xvfb).
+#! Installs what a fresh Debian/Ubuntu machine lacks first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if [ "${1:-}" != "--inner" ]; then
+  bash scripts/setup.sh
+  export PATH="$HOME/.cargo/bin:$PATH"
+  work=$(mktemp -d /tmp/kontor-test.XXXXXX)
+  export KONTOR_TEST_WORK="$work"
+  # A private D-Bus session with an unlocked GNOME keyring (Secret Service) and a virtual display.
+  rc=0
+  dbus-run-session -- bash -c '
+    set -euo pipefail
+    export XDG_DATA_HOME="$KONTOR_TEST_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
+    while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
+      < <(printf "kontor-test" | gnome-keyring-daemon --unlock --components=secrets)
+    unset XDG_DATA_HOME
+    exec xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/test.sh --inner
+  ' || rc=$?
+  rm -rf "$work"
+  exit $rc
+fi
+
+step() { printf '\n=== %s ===\n' "$*"; }
+work="$KONTOR_TEST_WORK"
+
+step "format"
+cargo fmt --all -- --check
+
+step "build the UI (wasm)"
+bash scripts/build-ui.sh
+
+step "clippy"
+cargo clippy --workspace --all-targets --features kontor/custom-protocol -- -D warnings
+
+step "PostgreSQL on loopback"
+pg_dir="$work/pg"
+KONTOR_TEST_POSTGRES_URL=$(bash scripts/pg.sh start "$pg_dir")
+export KONTOR_TEST_POSTGRES_URL
+trap 'bash "$root/scripts/pg.sh" stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
+
+step "unit, server (SQLite + PostgreSQL) and keyring tests"
+cargo test --workspace --features kontor/custom-protocol
+
+step "end-to-end tests in the real app"
+cargo build -p kontor --bin kontor --features custom-protocol
+timeout 1200 cargo test -p kontor --features custom-protocol --test e2e -- --ignored --test-threads=1

@@ -1,0 +1,6 @@
+//! The Tauri commands: the only API the UI has. Each takes one argument `req` and returns
+//! `Result<_, CommandError>`; names are shared with the UI through `kontor_api::ipc::cmd`.
+
+pub mod auth;
+pub mod config;
+pub mod dashboard;

@@ -1,0 +1,58 @@
+//! The Kontor desktop shell: Tauri wiring, commands, OS keyring and settings.
+//!
+//! Architecture invariant: this is the only code that knows Tauri IPC. It reaches the portal only through
+//! `kontor-client`; no server or SQL code is linked in. Secrets never cross into the webview.
+
+pub mod commands;
+pub mod error;
+pub mod secrets;
+pub mod session;
+pub mod settings;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+use crate::state::{AppState, Launch};
+
+/// Registers Kontor's commands and state on any runtime, so the wiring can be tested with
+/// `tauri::test::mock_builder()`.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
+    builder
+        .setup(move |app| {
+            let dir = match data_dir.clone() {
+                Some(d) => d,
+                None => app.path().app_config_dir()?,
+            };
+            std::fs::create_dir_all(&dir)?;
+            app.manage(AppState::new(dir, Launch::from_env()));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::config::app_config,
+            commands::config::set_portal_url,
+            commands::config::portal_info,
+            commands::config::set_language,
+            commands::auth::login_password,
+            commands::auth::login_token,
+            commands::auth::resume_session,
+            commands::auth::logout,
+            commands::dashboard::dashboard,
+        ])
+}
+
+/// Starts the app. `KONTOR_DATA_DIR` moves its settings elsewhere (demo runs and tests).
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,kontor_app=info".into()),
+        )
+        .init();
+    let data_dir = std::env::var_os("KONTOR_DATA_DIR").map(PathBuf::from);
+    if let Err(e) = run_app(tauri::Builder::default(), data_dir).run(tauri::generate_context!()) {
+        eprintln!("kontor: could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,105 @@
+//! The app's state shared by all commands: where its files live, its settings and the current portal.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use kontor_api::ErrorCode;
+use kontor_client::PortalClient;
+
+use crate::error::{CommandError, CommandResult};
+use crate::secrets::RefreshTokenStore;
+use crate::session::Portal;
+use crate::settings::{Settings, SettingsStore};
+
+/// Where the portal address comes from when the user may not choose it.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// Fixed by the vendor's build (`KONTOR_VENDOR_PORTAL_URL` at compile time) or the launcher
+    /// (`KONTOR_PORTAL_URL` at run time, used by the demo command and the tests).
+    pub fixed_portal_url: Option<String>,
+    /// Keyring service name; tests use their own so they never touch a real user's entries.
+    pub keyring_service: String,
+}
+
+impl Launch {
+    pub fn from_env() -> Self {
+        let fixed_portal_url = std::env::var("KONTOR_PORTAL_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .or_else(|| option_env!("KONTOR_VENDOR_PORTAL_URL").map(str::to_string));
+        let keyring_service = std::env::var("KONTOR_KEYRING_SERVICE")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| crate::secrets::SERVICE.to_string());
+        Self {
+            fixed_portal_url,
+            keyring_service,
+        }
+    }
+}
+
+pub struct AppState {
+    pub data_dir: PathBuf,
+    pub launch: Launch,
+    settings: SettingsStore,
+    portal: RwLock<Option<Arc<Portal>>>,
+}
+
+impl AppState {
+    pub fn new(data_dir: PathBuf, launch: Launch) -> Self {
+        let settings = SettingsStore::new(&data_dir);
+        Self {
+            data_dir,
+            launch,
+            settings,
+            portal: RwLock::new(None),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.load()
+    }
+
+    pub fn save_settings(&self, s: &Settings) -> CommandResult<()> {
+        Ok(self.settings.save(s)?)
+    }
+
+    /// The portal address in force: fixed by build or launcher, else the user's choice.
+    pub fn portal_url(&self) -> Option<String> {
+        self.launch
+            .fixed_portal_url
+            .clone()
+            .or_else(|| self.settings().portal_url)
+    }
+
+    /// The connection to the configured portal, created on first use.
+    pub fn portal(&self) -> CommandResult<Arc<Portal>> {
+        let url = self.portal_url().ok_or_else(|| {
+            CommandError::new(ErrorCode::NotConfigured, "no portal address is configured")
+        })?;
+        if let Some(p) = self.portal.read().ok().and_then(|g| g.clone()) {
+            if p.client().base_url() == url.trim_end_matches('/') {
+                return Ok(p);
+            }
+        }
+        let portal = Arc::new(self.connect(&url)?);
+        if let Ok(mut g) = self.portal.write() {
+            *g = Some(portal.clone());
+        }
+        Ok(portal)
+    }
+
+    /// A fresh connection to `url` (not yet the current one).
+    pub fn connect(&self, url: &str) -> CommandResult<Portal> {
+        let client = PortalClient::new(url)?;
+        let secrets = RefreshTokenStore::new(&self.launch.keyring_service, client.base_url());
+        Ok(Portal::new(client, secrets))
+    }
+
+    /// Makes `portal` the current connection.
+    pub fn set_portal(&self, portal: Portal) {
+        if let Ok(mut g) = self.portal.write() {
+            *g = Some(Arc::new(portal));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The dashboard: the account's package, seats, next invoice and license term, computed by the portal.
+
+use kontor_api::DashboardSummary;
+use leptos::prelude::*;
+
+use crate::app::{describe, Ctx, Shown};
+use crate::chart::SeatChart;
+use crate::ipc;
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let summary = LocalResource::new(move || async move {
+        ctx.guard(ipc::dashboard().await)
+            .map_err(|e| Shown(describe(ctx.t(), &e)))
+    });
+    let fallback = move |errors: ArcRwSignal<Errors>| {
+        view! {
+            <div class="card" role="alert" id="dashboard-error">
+                <ul class="error">
+                    {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
+                </ul>
+                <button id="dashboard-retry" on:click=move |_| summary.refetch()>{move || ctx.t().retry}</button>
+            </div>
+        }
+    };
+    view! {
+        <section id="dashboard">
+            <h1>{move || ctx.t().dashboard_title}</h1>
+            <Transition fallback=move || view! { <p class="muted">{move || ctx.t().loading}</p> }>
+                <ErrorBoundary fallback>
+                    {move || Suspend::new(async move {
+                        summary.await.map(|s| view! { <SummaryView s /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SummaryView(s: DashboardSummary) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let DashboardSummary {
+        account,
+        package_name,
+        seats_used,
+        seats_total,
+        next_invoice,
+        license_expires_on,
+        products,
+        user_count,
+    } = s;
+    view! {
+        <p class="muted" id="account-name">{account.name}" · "{account.customer_number}</p>
+        <div class="cards">
+            <div class="card stat">
+                <span class="label">{move || ctx.t().package}</span>
+                <span class="value" id="package-name">{package_name}</span>
+            </div>
+            <div class="card stat">
+                <span class="label">{move || ctx.t().seats}</span>
+                <span class="value">
+                    <span id="seats-used">{seats_used}</span>
+                    <small>" "{move || ctx.t().seats_of}" "</small>
+                    <span id="seats-total">{seats_total}</span>
+                </span>
+            </div>
+            <div class="card stat">
+                <span class="label">{move || ctx.t().users}</span>
+                <span class="value" id="user-count">{user_count}</span>
+            </div>
+            <div class="card stat">
+                <span class="label">{move || ctx.t().next_invoice}</span>
+                {match next_invoice {
+                    Some(inv) => {
+                        let (date, amount, cur) = (inv.date, inv.amount_cents, inv.currency);
+                        view! {
+                            <span class="value" id="next-invoice-amount" data-cents=amount>
+                                {move || ctx.lang.get().money(amount, &cur)}
+                            </span>
+                            <span class="sub" id="next-invoice-date">{move || ctx.lang.get().date(&date)}</span>
+                        }.into_any()
+                    }
+                    None => view! { <span class="value">{move || ctx.t().no_invoice}</span> }.into_any(),
+                }}
+            </div>
+            <div class="card stat">
+                <span class="label">{move || ctx.t().license_expires}</span>
+                <span class="value" id="license-expires">
+                    {move || license_expires_on.as_deref().map(|d| ctx.lang.get().date(d)).unwrap_or_else(|| "—".into())}
+                </span>
+            </div>
+        </div>
+        <div class="card">
+            <h2>{move || ctx.t().chart_title}</h2>
+            <SeatChart products />
+        </div>
+    }
+}

@@ -1,0 +1,6 @@
+//! The app's pages.
+
+pub mod dashboard;
+pub mod login;
+pub mod setup;
+pub mod shell;

@@ -1,0 +1,45 @@
+//! The signed-in frame: header with account, user, language and sign-out, navigation, and the page.
+
+use kontor_api::Me;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::{Ctx, LanguageSwitch, Phase};
+use crate::ipc;
+
+#[component]
+pub fn Shell(me: Me, children: Children) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let busy = RwSignal::new(false);
+    let sign_out = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            // Local sign-out always happens; a portal that cannot be told is logged by the shell.
+            if let Err(e) = ipc::logout().await {
+                leptos::logging::warn!("sign-out: {e}");
+            }
+            ctx.phase.set(Phase::SignIn { expired: false });
+        });
+    };
+    let role = me.role;
+    view! {
+        <div class="shell">
+            <header class="topbar">
+                <span class="brand">"Kontor"</span>
+                <nav>
+                    <a class="active" href="#" id="nav-dashboard">{move || ctx.t().nav_dashboard}</a>
+                </nav>
+                <span class="spacer"></span>
+                <span class="who" id="current-user">
+                    {me.display_name.clone()}
+                    <small>" · "{move || ctx.t().role(role)}</small>
+                </span>
+                <LanguageSwitch />
+                <button id="logout" class="secondary" on:click=sign_out disabled=move || busy.get()>
+                    {move || ctx.t().sign_out}
+                </button>
+            </header>
+            <main class="content">{children()}</main>
+        </div>
+    }
+}

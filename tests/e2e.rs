@@ -1,0 +1,218 @@
+//! End-to-end tests in the real app: the built Kontor binary in WebKitGTK, driven by `tauri-driver` +
+//! WebKitWebDriver under Xvfb, talking HTTP to a real portal server started here on port 0.
+//!
+//! They need the app built with the UI embedded, tauri-driver, a display and a Secret Service, so they are
+//! `#[ignore]`d for a plain `cargo test`; `scripts/test.sh` prepares all of that and runs them with
+//! `--ignored`.
+
+mod support;
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use kontor_api::PasswordLogin;
+use kontor_client::PortalClient;
+use support::{AppUnderTest, Portal};
+
+const WAIT: Duration = Duration::from_secs(45);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
+    let portal = Portal::start().await;
+    let app = AppUnderTest::new(&portal.url);
+
+    // --- first launch: sign-in page, a wrong password is refused with a message ---
+    let c = app.launch().await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login-email"))
+        .await
+        .expect("sign-in page");
+    assert!(
+        c.find(Locator::Id("demo-banner")).await.is_ok(),
+        "the UI must say plainly that this is a demo portal"
+    );
+    fill(&c, "login-email", &portal.seed.owner_email).await;
+    fill(&c, "login-password", "not-the-password").await;
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    let err = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login-error"))
+        .await
+        .expect("an error for a wrong password");
+    let msg = err.text().await.unwrap();
+    assert!(
+        msg.contains("password") || msg.contains("Passwort"),
+        "wrong-password message: {msg:?}"
+    );
+
+    // --- sign in for real, staying signed in ---
+    fill(&c, "login-password", &portal.seed.owner_password).await;
+    c.find(Locator::Id("login-remember")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("seats-used"))
+        .await
+        .expect("dashboard after sign-in");
+
+    // The figures on screen are the server's.
+    let api = PortalClient::new(&portal.url).unwrap();
+    let tokens = api
+        .login_password(&PasswordLogin {
+            email: portal.seed.owner_email.clone(),
+            password: portal.seed.owner_password.clone(),
+            remember: false,
+        })
+        .await
+        .unwrap();
+    let summary = api
+        .dashboard(&tokens.access_token, &tokens.user.account_id)
+        .await
+        .unwrap();
+    assert_eq!(text(&c, "seats-used").await, summary.seats_used.to_string());
+    assert_eq!(text(&c, "seats-total").await, summary.seats_total.to_string());
+    assert_eq!(text(&c, "user-count").await, summary.user_count.to_string());
+    assert_eq!(text(&c, "package-name").await, summary.package_name);
+    let invoice = summary.next_invoice.as_ref().expect("seed has a next invoice");
+    let shown_cents = c
+        .find(Locator::Id("next-invoice-amount"))
+        .await
+        .unwrap()
+        .attr("data-cents")
+        .await
+        .unwrap();
+    assert_eq!(shown_cents, Some(invoice.amount_cents.to_string()));
+    let bars = c.find_all(Locator::Css("#seat-chart g.bar")).await.unwrap();
+    assert_eq!(bars.len(), summary.products.len(), "one chart bar per product");
+    app.screenshot(&c, "dashboard").await;
+
+    // --- the secret: in the keyring, not on disk, not in the webview ---
+    let refresh = app.remembered_refresh_token().expect("refresh token in the OS keyring");
+    app.assert_no_file_contains(&refresh);
+    let page: String = c
+        .execute(
+            "return document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!page.contains(&refresh), "the webview must never see the refresh token");
+
+    // --- quit and relaunch: straight to the dashboard ---
+    c.close().await.unwrap();
+    let c = app.launch().await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("seats-used"))
+        .await
+        .expect("relaunch resumes the session without signing in");
+    assert!(c.find(Locator::Id("login-form")).await.is_err());
+    assert_eq!(text(&c, "seats-used").await, summary.seats_used.to_string());
+
+    // --- sign out: back to sign-in, keyring entry gone, session revoked on the portal ---
+    let refresh_before_logout = app.remembered_refresh_token().expect("rotated token kept");
+    c.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login-form"))
+        .await
+        .expect("sign-in page after sign-out");
+    assert_eq!(app.remembered_refresh_token(), None, "sign-out deletes the keyring entry");
+    let revoked = api.refresh(&refresh_before_logout).await.unwrap_err();
+    assert_eq!(revoked.status(), Some(401), "sign-out revokes the session on the portal");
+    c.close().await.unwrap();
+
+    // --- and a relaunch now asks to sign in ---
+    let c = app.launch().await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login-form"))
+        .await
+        .expect("signed out stays signed out");
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn license_token_sign_in_and_a_portal_that_went_away() {
+    let portal = Portal::start().await;
+    let app = AppUnderTest::new(&portal.url);
+    let c = app.launch().await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("tab-token"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Bad input is caught at the boundary with a message naming the field.
+    fill(&c, "login-token", "too-short").await;
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    let msg = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(msg.contains("License token") || msg.contains("Lizenz-Token"), "{msg:?}");
+
+    fill(&c, "login-token", &portal.seed.license_token).await;
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("seats-used"))
+        .await
+        .expect("dashboard after token sign-in");
+    let who = text(&c, "current-user").await;
+    assert!(who.contains("Owner") || who.contains("Inhaber"), "token signs in as the owner: {who:?}");
+
+    // The portal goes away: the app says so and offers a retry instead of a blank page.
+    let url = portal.url.clone();
+    portal.stop().await;
+    c.execute("document.getElementById('language').value='en'; document.getElementById('language').dispatchEvent(new Event('change'));", vec![])
+        .await
+        .unwrap();
+    // Not signed in with "stay signed in": a relaunch cannot resume and the portal is down.
+    c.close().await.unwrap();
+    let c = app.launch().await;
+    let err = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("startup-error"))
+        .await
+        .expect("a clear message when the portal cannot be reached");
+    let msg = err.text().await.unwrap();
+    assert!(msg.contains("cannot be reached"), "{msg:?} (portal was {url})");
+    assert!(c.find(Locator::Id("startup-retry")).await.is_ok());
+    c.close().await.unwrap();
+    drop(app);
+}
+
+async fn fill(c: &fantoccini::Client, id: &str, value: &str) {
+    let el = c.find(Locator::Id(id)).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+async fn text(c: &fantoccini::Client, id: &str) -> String {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|_| panic!("#{id} on the page"))
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .to_string()
+}

@@ -1,0 +1,207 @@
+//! Support for the end-to-end tests: a real portal server on port 0, and the built app under tauri-driver
+//! with its own HOME, XDG directories and keyring service, so a test never touches a real user's data.
+
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kontor_server::seed::{seed_demo, DemoSeed, SeedOptions};
+use kontor_server::{Config, RunningServer};
+
+/// A portal server with the demo data, on a fresh SQLite file.
+pub struct Portal {
+    pub url: String,
+    pub seed: DemoSeed,
+    server: RunningServer,
+    _dir: tempfile::TempDir,
+}
+
+impl Portal {
+    pub async fn start() -> Portal {
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let db = kontor_server::open_database(&db_url).await.expect("open portal db");
+        let seed = seed_demo(&*db, &SeedOptions::default()).await.expect("seed");
+        let mut config = Config::new(db_url, "127.0.0.1:0".parse::<SocketAddr>().unwrap());
+        config.demo = true;
+        let server =
+            kontor_server::start_with(config, db, Arc::new(kontor_server::SystemClock))
+                .await
+                .expect("start portal");
+        Portal {
+            url: server.base_url(),
+            seed,
+            server,
+            _dir: dir,
+        }
+    }
+
+    pub async fn stop(self) {
+        self.server.shutdown().await;
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// The built app (with the UI embedded), driven through tauri-driver.
+pub struct AppUnderTest {
+    home: tempfile::TempDir,
+    driver: Option<Child>,
+    port: u16,
+    pub keyring_service: String,
+    pub portal_url: String,
+    bin: PathBuf,
+}
+
+impl AppUnderTest {
+    pub fn new(portal_url: &str) -> AppUnderTest {
+        let bin = std::env::var_os("KONTOR_APP_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("debug").join("kontor"));
+        assert!(
+            bin.exists(),
+            "the app binary {} is missing: scripts/test.sh builds it (UI first, then `cargo build --features custom-protocol`)",
+            bin.display()
+        );
+        let home = tempfile::tempdir().unwrap();
+        for d in ["config", "data", "cache"] {
+            std::fs::create_dir_all(home.path().join(d)).unwrap();
+        }
+        let port = free_port();
+        let native_port = free_port();
+        let keyring_service = format!("de.kontor.e2e.{}.{port}", std::process::id());
+        let driver = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("KONTOR_PORTAL_URL", portal_url)
+            .env("KONTOR_KEYRING_SERVICE", &keyring_service)
+            .env_remove("KONTOR_DATA_DIR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        AppUnderTest {
+            home,
+            driver: Some(driver),
+            port,
+            keyring_service,
+            portal_url: portal_url.to_string(),
+            bin,
+        }
+    }
+
+    /// Starts the app and returns a WebDriver session on its window.
+    pub async fn launch(&self) -> fantoccini::Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": self.bin }),
+        );
+        let mut last = None;
+        for _ in 0..5 {
+            match fantoccini::ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(c) => return c,
+                Err(e) => {
+                    last = Some(e);
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        }
+        panic!("could not start a WebDriver session: {last:?}");
+    }
+
+    /// The refresh token the app left in the OS keyring, if any.
+    pub fn remembered_refresh_token(&self) -> Option<String> {
+        kontor_app::secrets::RefreshTokenStore::new(&self.keyring_service, &self.portal_url)
+            .load()
+            .expect("read the OS keyring")
+    }
+
+    /// Fails if any file the app (or its webview) wrote under its HOME contains `secret`.
+    pub fn assert_no_file_contains(&self, secret: &str) {
+        let mut files = 0;
+        let mut stack = vec![self.home.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                let ft = entry.file_type().unwrap();
+                if ft.is_dir() {
+                    stack.push(path);
+                } else if ft.is_file() {
+                    files += 1;
+                    let bytes = std::fs::read(&path).unwrap_or_default();
+                    assert!(
+                        !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                        "{} contains the session secret",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(files > 0, "the app wrote no files at all under its HOME: wrong directory?");
+    }
+
+    /// Saves a PNG of the window to target/e2e-screenshots/ (and $KONTOR_SCREENSHOT_DIR if set).
+    pub async fn screenshot(&self, c: &fantoccini::Client, name: &str) {
+        let png = c.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+        let mut dirs = vec![target_dir().join("e2e-screenshots")];
+        if let Some(d) = std::env::var_os("KONTOR_SCREENSHOT_DIR") {
+            dirs.push(PathBuf::from(d));
+        }
+        for d in dirs {
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join(format!("{name}.png")), &png).unwrap();
+        }
+    }
+
+}
+
+impl Drop for AppUnderTest {
+    /// Stops tauri-driver with SIGTERM (SIGKILL would orphan WebKitWebDriver holding its port).
+    fn drop(&mut self) {
+        if let Some(mut child) = self.driver.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
