@@ -46,6 +46,5 @@ trap 'bash "$root/scripts/pg.sh" stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
 step "unit, server (SQLite + PostgreSQL) and keyring tests"
 cargo test --workspace --features kontor/custom-protocol
 
-step "end-to-end tests in the real app"
-cargo build -p kontor --bin kontor --features custom-protocol
+step "end-to-end tests in the real app (the binary cargo test just built)"
 timeout 1200 cargo test -p kontor --features custom-protocol --test e2e -- --ignored --test-threads=1

@@ -83,7 +83,9 @@ mod tests {
 
     #[test]
     fn field_errors_are_validation_errors_naming_the_field() {
-        let e: CommandError = kontor_api::validate::email("email", "nope").unwrap_err().into();
+        let e: CommandError = kontor_api::validate::email("email", "nope")
+            .unwrap_err()
+            .into();
         assert_eq!(e.code, ErrorCode::Validation);
         assert!(e.message.starts_with("email "), "{}", e.message);
     }

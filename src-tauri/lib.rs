@@ -10,6 +10,9 @@ pub mod session;
 pub mod settings;
 pub mod state;
 
+#[cfg(test)]
+mod ipc_tests;
+
 use std::path::PathBuf;
 
 use tauri::{Manager, Runtime};
@@ -18,28 +21,29 @@ use crate::state::{AppState, Launch};
 
 /// Registers Kontor's commands and state on any runtime, so the wiring can be tested with
 /// `tauri::test::mock_builder()`.
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
-    builder
-        .setup(move |app| {
-            let dir = match data_dir.clone() {
-                Some(d) => d,
-                None => app.path().app_config_dir()?,
-            };
-            std::fs::create_dir_all(&dir)?;
+pub fn run_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    data_dir: Option<PathBuf>,
+) -> tauri::Builder<R> {
+    let builder = match data_dir {
+        Some(dir) => builder.manage(AppState::new(dir, Launch::from_env())),
+        None => builder.setup(|app| {
+            let dir = app.path().app_config_dir()?;
             app.manage(AppState::new(dir, Launch::from_env()));
             Ok(())
-        })
-        .invoke_handler(tauri::generate_handler![
-            commands::config::app_config,
-            commands::config::set_portal_url,
-            commands::config::portal_info,
-            commands::config::set_language,
-            commands::auth::login_password,
-            commands::auth::login_token,
-            commands::auth::resume_session,
-            commands::auth::logout,
-            commands::dashboard::dashboard,
-        ])
+        }),
+    };
+    builder.invoke_handler(tauri::generate_handler![
+        commands::config::app_config,
+        commands::config::set_portal_url,
+        commands::config::portal_info,
+        commands::config::set_language,
+        commands::auth::login_password,
+        commands::auth::login_token,
+        commands::auth::resume_session,
+        commands::auth::logout,
+        commands::dashboard::dashboard,
+    ])
 }
 
 /// Starts the app. `KONTOR_DATA_DIR` moves its settings elsewhere (demo runs and tests).

@@ -115,7 +115,9 @@ impl Portal {
             match self.client.logout(&r).await {
                 Ok(()) | Err(ClientError::Api { status: 401, .. }) => {}
                 Err(e) => {
-                    tracing::warn!("sign-out: portal not told ({e}); the session expires on its own");
+                    tracing::warn!(
+                        "sign-out: portal not told ({e}); the session expires on its own"
+                    );
                 }
             }
         }
@@ -132,10 +134,12 @@ impl Portal {
         match f(self.client.clone(), access.clone(), me).await {
             Err(ClientError::Api { status: 401, .. }) => {
                 let (access, me) = self.valid_access(Some(&access)).await?;
-                f(self.client.clone(), access, me).await.map_err(|e| match e {
-                    ClientError::Api { status: 401, .. } => session_expired(),
-                    e => e.into(),
-                })
+                f(self.client.clone(), access, me)
+                    .await
+                    .map_err(|e| match e {
+                        ClientError::Api { status: 401, .. } => session_expired(),
+                        e => e.into(),
+                    })
             }
             other => other.map_err(Into::into),
         }

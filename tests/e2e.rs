@@ -35,7 +35,12 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
     );
     fill(&c, "login-email", &portal.seed.owner_email).await;
     fill(&c, "login-password", "not-the-password").await;
-    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let err = c
         .wait()
         .at_most(WAIT)
@@ -50,8 +55,18 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- sign in for real, staying signed in ---
     fill(&c, "login-password", &portal.seed.owner_password).await;
-    c.find(Locator::Id("login-remember")).await.unwrap().click().await.unwrap();
-    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("login-remember"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::Id("seats-used"))
@@ -73,10 +88,16 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .await
         .unwrap();
     assert_eq!(text(&c, "seats-used").await, summary.seats_used.to_string());
-    assert_eq!(text(&c, "seats-total").await, summary.seats_total.to_string());
+    assert_eq!(
+        text(&c, "seats-total").await,
+        summary.seats_total.to_string()
+    );
     assert_eq!(text(&c, "user-count").await, summary.user_count.to_string());
     assert_eq!(text(&c, "package-name").await, summary.package_name);
-    let invoice = summary.next_invoice.as_ref().expect("seed has a next invoice");
+    let invoice = summary
+        .next_invoice
+        .as_ref()
+        .expect("seed has a next invoice");
     let shown_cents = c
         .find(Locator::Id("next-invoice-amount"))
         .await
@@ -86,11 +107,17 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .unwrap();
     assert_eq!(shown_cents, Some(invoice.amount_cents.to_string()));
     let bars = c.find_all(Locator::Css("#seat-chart g.bar")).await.unwrap();
-    assert_eq!(bars.len(), summary.products.len(), "one chart bar per product");
+    assert_eq!(
+        bars.len(),
+        summary.products.len(),
+        "one chart bar per product"
+    );
     app.screenshot(&c, "dashboard").await;
 
     // --- the secret: in the keyring, not on disk, not in the webview ---
-    let refresh = app.remembered_refresh_token().expect("refresh token in the OS keyring");
+    let refresh = app
+        .remembered_refresh_token()
+        .expect("refresh token in the OS keyring");
     app.assert_no_file_contains(&refresh);
     let page: String = c
         .execute(
@@ -102,7 +129,10 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    assert!(!page.contains(&refresh), "the webview must never see the refresh token");
+    assert!(
+        !page.contains(&refresh),
+        "the webview must never see the refresh token"
+    );
 
     // --- quit and relaunch: straight to the dashboard ---
     c.close().await.unwrap();
@@ -117,15 +147,28 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- sign out: back to sign-in, keyring entry gone, session revoked on the portal ---
     let refresh_before_logout = app.remembered_refresh_token().expect("rotated token kept");
-    c.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::Id("login-form"))
         .await
         .expect("sign-in page after sign-out");
-    assert_eq!(app.remembered_refresh_token(), None, "sign-out deletes the keyring entry");
+    assert_eq!(
+        app.remembered_refresh_token(),
+        None,
+        "sign-out deletes the keyring entry"
+    );
     let revoked = api.refresh(&refresh_before_logout).await.unwrap_err();
-    assert_eq!(revoked.status(), Some(401), "sign-out revokes the session on the portal");
+    assert_eq!(
+        revoked.status(),
+        Some(401),
+        "sign-out revokes the session on the portal"
+    );
     c.close().await.unwrap();
 
     // --- and a relaunch now asks to sign in ---
@@ -156,7 +199,12 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
         .unwrap();
     // Bad input is caught at the boundary with a message naming the field.
     fill(&c, "login-token", "too-short").await;
-    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let msg = c
         .wait()
         .at_most(WAIT)
@@ -166,17 +214,28 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
         .text()
         .await
         .unwrap();
-    assert!(msg.contains("License token") || msg.contains("Lizenz-Token"), "{msg:?}");
+    assert!(
+        msg.contains("License token") || msg.contains("Lizenz-Token"),
+        "{msg:?}"
+    );
 
     fill(&c, "login-token", &portal.seed.license_token).await;
-    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::Id("seats-used"))
         .await
         .expect("dashboard after token sign-in");
     let who = text(&c, "current-user").await;
-    assert!(who.contains("Owner") || who.contains("Inhaber"), "token signs in as the owner: {who:?}");
+    assert!(
+        who.contains("Owner") || who.contains("Inhaber"),
+        "token signs in as the owner: {who:?}"
+    );
 
     // The portal goes away: the app says so and offers a retry instead of a blank page.
     let url = portal.url.clone();
@@ -194,7 +253,10 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
         .await
         .expect("a clear message when the portal cannot be reached");
     let msg = err.text().await.unwrap();
-    assert!(msg.contains("cannot be reached"), "{msg:?} (portal was {url})");
+    assert!(
+        msg.contains("cannot be reached"),
+        "{msg:?} (portal was {url})"
+    );
     assert!(c.find(Locator::Id("startup-retry")).await.is_ok());
     c.close().await.unwrap();
     drop(app);

@@ -18,12 +18,17 @@ fn refresh_token_persists_in_the_os_keyring_and_is_deleted() {
     assert_eq!(loaded.as_deref(), Some(secret.as_str()));
     // Another portal's entry is separate.
     assert_eq!(
-        RefreshTokenStore::new(&service, "http://127.0.0.1:2").load().unwrap(),
+        RefreshTokenStore::new(&service, "http://127.0.0.1:2")
+            .load()
+            .unwrap(),
         None
     );
 
     RefreshTokenStore::new(&service, portal).delete().unwrap();
-    assert_eq!(RefreshTokenStore::new(&service, portal).load().unwrap(), None);
+    assert_eq!(
+        RefreshTokenStore::new(&service, portal).load().unwrap(),
+        None
+    );
     // Deleting what is not there is not an error (sign-out twice).
     RefreshTokenStore::new(&service, portal).delete().unwrap();
 }

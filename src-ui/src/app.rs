@@ -17,7 +17,9 @@ pub enum Phase {
     StartupFailed(ErrorBody),
     /// No portal address yet: ask the user.
     Setup,
-    SignIn { expired: bool },
+    SignIn {
+        expired: bool,
+    },
     SignedIn(Me),
 }
 
@@ -146,7 +148,11 @@ pub fn App() -> impl IntoView {
 pub fn LanguageSwitch() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let on_change = move |ev| {
-        let lang = if event_target_value(&ev) == "de" { Lang::De } else { Lang::En };
+        let lang = if event_target_value(&ev) == "de" {
+            Lang::De
+        } else {
+            Lang::En
+        };
         ctx.lang.set(lang);
         spawn_local(async move {
             if let Err(e) = ipc::set_language(lang.code().to_string()).await {

@@ -43,7 +43,7 @@ pub fn SeatChart(products: Vec<ProductSeats>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <svg id="seat-chart" role="img" viewBox=format!("0 0 {width} {height}") width="100%"
+        <svg id="seat-chart" role="img" viewBox=format!("0 0 {width} {height}") width="100%" style="max-width: 760px"
             aria-label=move || ctx.t().chart_title>
             {bars}
         </svg>

@@ -4,7 +4,9 @@
 //! display data out.
 
 use kontor_api::ipc::{cmd, AppConfig, NoArgs, SetLanguage, SetPortalUrl, ARG};
-use kontor_api::{DashboardSummary, ErrorBody, ErrorCode, Me, PasswordLogin, PortalInfo, TokenLogin};
+use kontor_api::{
+    DashboardSummary, ErrorBody, ErrorCode, Me, PasswordLogin, PortalInfo, TokenLogin,
+};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -26,12 +28,14 @@ async fn invoke<A: Serialize, T: DeserializeOwned>(name: &str, arg: &A) -> Resul
     match tauri_invoke(name, args.into()).await {
         Ok(v) => serde_wasm_bindgen::from_value(v)
             .map_err(|e| ErrorBody::new(ErrorCode::BadResponse, e.to_string())),
-        Err(e) => Err(serde_wasm_bindgen::from_value::<ErrorBody>(e.clone()).unwrap_or_else(|_| {
-            ErrorBody::new(
-                ErrorCode::Internal,
-                e.as_string().unwrap_or_else(|| format!("{e:?}")),
-            )
-        })),
+        Err(e) => Err(
+            serde_wasm_bindgen::from_value::<ErrorBody>(e.clone()).unwrap_or_else(|_| {
+                ErrorBody::new(
+                    ErrorCode::Internal,
+                    e.as_string().unwrap_or_else(|| format!("{e:?}")),
+                )
+            }),
+        ),
     }
 }
 

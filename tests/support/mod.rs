@@ -24,14 +24,17 @@ impl Portal {
     pub async fn start() -> Portal {
         let dir = tempfile::tempdir().unwrap();
         let db_url = format!("sqlite://{}", dir.path().join("portal.db").display());
-        let db = kontor_server::open_database(&db_url).await.expect("open portal db");
-        let seed = seed_demo(&*db, &SeedOptions::default()).await.expect("seed");
+        let db = kontor_server::open_database(&db_url)
+            .await
+            .expect("open portal db");
+        let seed = seed_demo(&*db, &SeedOptions::default())
+            .await
+            .expect("seed");
         let mut config = Config::new(db_url, "127.0.0.1:0".parse::<SocketAddr>().unwrap());
         config.demo = true;
-        let server =
-            kontor_server::start_with(config, db, Arc::new(kontor_server::SystemClock))
-                .await
-                .expect("start portal");
+        let server = kontor_server::start_with(config, db, Arc::new(kontor_server::SystemClock))
+            .await
+            .expect("start portal");
         Portal {
             url: server.base_url(),
             seed,
@@ -86,19 +89,25 @@ impl AppUnderTest {
         let port = free_port();
         let native_port = free_port();
         let keyring_service = format!("de.kontor.e2e.{}.{port}", std::process::id());
-        let driver = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env("KONTOR_PORTAL_URL", portal_url)
-            .env("KONTOR_KEYRING_SERVICE", &keyring_service)
-            .env_remove("KONTOR_DATA_DIR")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
+        let driver =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env("HOME", home.path())
+                .env("XDG_CONFIG_HOME", home.path().join("config"))
+                .env("XDG_DATA_HOME", home.path().join("data"))
+                .env("XDG_CACHE_HOME", home.path().join("cache"))
+                .env("KONTOR_PORTAL_URL", portal_url)
+                .env("KONTOR_KEYRING_SERVICE", &keyring_service)
+                .env_remove("KONTOR_DATA_DIR")
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
@@ -167,7 +176,10 @@ impl AppUnderTest {
                 }
             }
         }
-        assert!(files > 0, "the app wrote no files at all under its HOME: wrong directory?");
+        assert!(
+            files > 0,
+            "the app wrote no files at all under its HOME: wrong directory?"
+        );
     }
 
     /// Saves a PNG of the window to target/e2e-screenshots/ (and $KONTOR_SCREENSHOT_DIR if set).
@@ -183,7 +195,6 @@ impl AppUnderTest {
             std::fs::write(d.join(format!("{name}.png")), &png).unwrap();
         }
     }
-
 }
 
 impl Drop for AppUnderTest {

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 /// Which field failed and why; the UI shows `reason` next to `field`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -143,7 +142,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email("e", "  Anna@Example.COM ").unwrap(), "anna@example.com");
+        assert_eq!(
+            email("e", "  Anna@Example.COM ").unwrap(),
+            "anna@example.com"
+        );
         assert_eq!(problem(email("e", "")), FieldProblem::Required);
         assert_eq!(problem(email("e", "anna")), FieldProblem::InvalidEmail);
         assert_eq!(problem(email("e", "a@b")), FieldProblem::InvalidEmail);
@@ -158,7 +160,10 @@ mod tests {
     fn tokens() {
         let t = "ab12".repeat(10);
         assert_eq!(license_token("t", &format!(" {t}\n")).unwrap(), t);
-        assert_eq!(problem(license_token("t", "short")), FieldProblem::InvalidToken);
+        assert_eq!(
+            problem(license_token("t", "short")),
+            FieldProblem::InvalidToken
+        );
         assert_eq!(
             problem(license_token("t", &"x!".repeat(20))),
             FieldProblem::InvalidToken
@@ -182,8 +187,14 @@ mod tests {
             problem(portal_url("u", "http://portal.example.com")),
             FieldProblem::InsecureUrl
         );
-        assert_eq!(problem(portal_url("u", "ftp://x.de")), FieldProblem::InvalidUrl);
-        assert_eq!(problem(portal_url("u", "not a url")), FieldProblem::InvalidUrl);
+        assert_eq!(
+            problem(portal_url("u", "ftp://x.de")),
+            FieldProblem::InvalidUrl
+        );
+        assert_eq!(
+            problem(portal_url("u", "not a url")),
+            FieldProblem::InvalidUrl
+        );
         assert_eq!(
             problem(portal_url("u", "https://user:pw@x.de")),
             FieldProblem::InvalidUrl

@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use kontor_api::{
-    Account, DashboardSummary, ErrorBody, ErrorCode, Me, PasswordLogin, PortalInfo,
-    RefreshRequest, SessionTokens, TokenLogin, API_PREFIX,
+    Account, DashboardSummary, ErrorBody, ErrorCode, Me, PasswordLogin, PortalInfo, RefreshRequest,
+    SessionTokens, TokenLogin, API_PREFIX,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -54,8 +54,9 @@ pub struct PortalClient {
 impl PortalClient {
     /// `base_url` is the portal's address without the `/api/v1` prefix.
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
-        let parsed = url::Url::parse(base_url)
-            .map_err(|e| ClientError::BadResponse(format!("bad portal address {base_url:?}: {e}")))?;
+        let parsed = url::Url::parse(base_url).map_err(|e| {
+            ClientError::BadResponse(format!("bad portal address {base_url:?}: {e}"))
+        })?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
@@ -115,7 +116,11 @@ impl PortalClient {
         self.get("/me", access_token).await
     }
 
-    pub async fn account(&self, access_token: &str, account_id: &str) -> Result<Account, ClientError> {
+    pub async fn account(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<Account, ClientError> {
         self.get(&format!("/accounts/{}", seg(account_id)), access_token)
             .await
     }
@@ -125,8 +130,11 @@ impl PortalClient {
         access_token: &str,
         account_id: &str,
     ) -> Result<DashboardSummary, ClientError> {
-        self.get(&format!("/accounts/{}/summary", seg(account_id)), access_token)
-            .await
+        self.get(
+            &format!("/accounts/{}/summary", seg(account_id)),
+            access_token,
+        )
+        .await
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, access: &str) -> Result<T, ClientError> {
@@ -147,7 +155,10 @@ impl PortalClient {
         self.send(rb).await
     }
 
-    async fn send<T: DeserializeOwned>(&self, rb: reqwest::RequestBuilder) -> Result<T, ClientError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        rb: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
         let resp = check(rb.send().await.map_err(network)?).await?;
         let bytes = resp.bytes().await.map_err(network)?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse(e.to_string()))

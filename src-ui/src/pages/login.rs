@@ -43,8 +43,9 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
             Tab::Password => validate::email("email", &email.get_untracked())
                 .and_then(|_| validate::login_password("password", &password.get_untracked()))
                 .map(|_| Tab::Password),
-            Tab::Token => validate::license_token("license_token", &token.get_untracked())
-                .map(|_| Tab::Token),
+            Tab::Token => {
+                validate::license_token("license_token", &token.get_untracked()).map(|_| Tab::Token)
+            }
         };
         let which = match checked {
             Ok(w) => w,

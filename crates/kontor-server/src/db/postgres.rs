@@ -1,0 +1,31 @@
+//! The PostgreSQL backend: the pool and its migrations.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Pool, Postgres};
+
+use crate::ServerError;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// A migrated PostgreSQL database.
+pub struct PostgresDatabase {
+    pub(crate) pool: Pool<Postgres>,
+}
+
+impl PostgresDatabase {
+    pub async fn open(url: &str) -> Result<Self, ServerError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|e| ServerError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| ServerError::Database(format!("PostgreSQL migration failed: {e}")))?;
+        Ok(Self { pool })
+    }
+}

@@ -1,0 +1,103 @@
+//! `GET /api/v1/accounts/{account_id}` and `…/summary`: the caller's own account only; any other id is 404.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use kontor_api::{Account, DashboardSummary, ErrorBody, NextInvoice, ProductSeats};
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The caller's account id if the path names it; otherwise 404 (never 403: existence is not revealed).
+fn own_account(auth: &AuthUser, account_id: &str) -> Result<String, ApiError> {
+    if account_id == auth.account_id {
+        Ok(auth.account_id.clone())
+    } else {
+        Err(ApiError::not_found("account"))
+    }
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}", tag = "account", security(("bearer" = [])),
+    params(("account_id" = String, Path, description = "The caller's account id")),
+    responses(
+        (status = 200, description = "The account", body = Account),
+        (status = 401, description = "No valid session", body = ErrorBody),
+        (status = 404, description = "Not the caller's account", body = ErrorBody),
+    ))]
+pub async fn account(
+    State(st): State<AppState>,
+    auth: AuthUser,
+    Path(account_id): Path<String>,
+) -> Result<Json<Account>, ApiError> {
+    let id = own_account(&auth, &account_id)?;
+    let account = st
+        .db
+        .account(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    Ok(Json(account))
+}
+
+/// The dashboard figures of the caller's account, computed from its data.
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/summary", tag = "account", security(("bearer" = [])),
+    params(("account_id" = String, Path, description = "The caller's account id")),
+    responses(
+        (status = 200, description = "The dashboard summary", body = DashboardSummary),
+        (status = 401, description = "No valid session", body = ErrorBody),
+        (status = 404, description = "Not the caller's account", body = ErrorBody),
+    ))]
+pub async fn summary(
+    State(st): State<AppState>,
+    auth: AuthUser,
+    Path(account_id): Path<String>,
+) -> Result<Json<DashboardSummary>, ApiError> {
+    let id = own_account(&auth, &account_id)?;
+    let account = st
+        .db
+        .account(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    let subscription = st.db.subscription(&id).await?;
+    let seats = st.db.seats(&id).await?;
+    let user_count = st.db.active_user_count(&id).await?;
+
+    let mut amount: i64 = 0;
+    for s in &seats {
+        amount = s
+            .seats
+            .checked_mul(s.unit_price_cents)
+            .and_then(|v| amount.checked_add(v))
+            .ok_or_else(|| ApiError::internal("invoice amount overflows"))?;
+    }
+    let currency = seats
+        .first()
+        .map(|s| s.currency.clone())
+        .unwrap_or_else(|| "EUR".to_string());
+    let next_invoice = subscription.as_ref().map(|s| NextInvoice {
+        date: s.renews_on.clone(),
+        amount_cents: amount,
+        currency,
+    });
+    Ok(Json(DashboardSummary {
+        account,
+        package_name: subscription
+            .as_ref()
+            .map(|s| s.package_name.clone())
+            .unwrap_or_default(),
+        seats_used: seats.iter().map(|s| s.used).sum(),
+        seats_total: seats.iter().map(|s| s.seats).sum(),
+        next_invoice,
+        license_expires_on: subscription.map(|s| s.license_expires_on),
+        products: seats
+            .into_iter()
+            .map(|s| ProductSeats {
+                product_code: s.product_code,
+                product_name: s.product_name,
+                seats_used: s.used,
+                seats_total: s.seats,
+            })
+            .collect(),
+        user_count,
+    }))
+}

@@ -1,0 +1,215 @@
+//! Kontor portal server: the vendor's customer-account API over SQLite or PostgreSQL.
+//!
+//! Layout: `db` (the `Database` trait, one implementation for both backends), `auth` (tokens, passwords,
+//! the `AuthUser` extractor), `handlers` (one module per resource), `openapi`, `seed` (demo data).
+//! Tenancy: every account-scoped query is filtered by the caller's account id; other accounts are 404.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+mod auth;
+pub mod clock;
+pub mod db;
+mod error;
+mod handlers;
+pub mod openapi;
+pub mod seed;
+mod state;
+
+pub use auth::{hash_password, hash_token, new_license_token, new_session_token, verify_password};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use db::{open_database, Database, DbError};
+
+use state::AppState;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite:PATH` or `postgres://…` / `postgresql://…`.
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// Say so in `/info`: the portal holds demo data.
+    pub demo: bool,
+    pub vendor_name: String,
+    /// Access token lifetime (default 15 minutes).
+    pub access_ttl_secs: i64,
+    /// Refresh token lifetime without "stay signed in" (default 12 hours).
+    pub refresh_ttl_secs: i64,
+    /// Refresh token lifetime with "stay signed in" (default 30 days).
+    pub refresh_ttl_remember_secs: i64,
+}
+
+impl Config {
+    pub fn new(database_url: impl Into<String>, bind: SocketAddr) -> Self {
+        Self {
+            database_url: database_url.into(),
+            bind,
+            demo: false,
+            vendor_name: "Kontor".to_string(),
+            access_ttl_secs: 15 * 60,
+            refresh_ttl_secs: 12 * 3600,
+            refresh_ttl_remember_secs: 30 * 24 * 3600,
+        }
+    }
+}
+
+/// Why the server (or seeding) could not do its job. Messages are one line, fit for stderr.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("unsupported database URL ({0}): use sqlite:PATH, postgres://USER@HOST:PORT/DB or postgresql://USER@HOST:PORT/DB")]
+    UnsupportedDatabaseUrl(String),
+    #[error("SQLite database {0} is already used by another kontor-server")]
+    DatabaseInUse(String),
+    #[error("{0}")]
+    Database(String),
+    #[error("address {0} is already in use")]
+    AddressInUse(SocketAddr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid seed option: {0}")]
+    InvalidSeed(String),
+    #[error("database error: {0}")]
+    Storage(DbError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for ServerError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Conflict(m) => ServerError::Conflict(m),
+            other => ServerError::Storage(other),
+        }
+    }
+}
+
+/// A server running on a background task.
+#[derive(Debug)]
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets running requests finish, and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Err(e) = (&mut self.task).await {
+            tracing::error!(error = %e, "server task failed");
+        }
+    }
+}
+
+/// Binds, opens and migrates the configured database, and serves on a background task.
+pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
+    let listener = bind(config.bind).await?;
+    let db = open_database(&config.database_url).await?;
+    serve(listener, config, db, Arc::new(SystemClock), true).await
+}
+
+/// Like [`start`], with a database and clock of the caller's (tests: a `ManualClock`).
+pub async fn start_with(
+    config: Config,
+    db: Arc<dyn Database>,
+    clock: Arc<dyn Clock>,
+) -> Result<RunningServer, ServerError> {
+    let listener = bind(config.bind).await?;
+    serve(listener, config, db, clock, false).await
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            ServerError::AddressInUse(addr)
+        } else {
+            ServerError::Bind { addr, source: e }
+        }
+    })
+}
+
+/// The application's routes (also used by tests that want a router without a socket).
+fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/info", get(handlers::info::info))
+        .route("/auth/login", post(handlers::auth::login))
+        .route("/auth/token-login", post(handlers::auth::token_login))
+        .route("/auth/refresh", post(handlers::auth::refresh))
+        .route("/auth/logout", post(handlers::auth::logout))
+        .route("/me", get(handlers::me::me))
+        .route("/accounts/{account_id}", get(handlers::accounts::account))
+        .route(
+            "/accounts/{account_id}/summary",
+            get(handlers::accounts::summary),
+        );
+    Router::new()
+        .nest(kontor_api::API_PREFIX, api)
+        .route("/api/health", get(handlers::info::health))
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
+        .fallback(error::fallback)
+        .layer(axum::middleware::map_response(error::json_errors))
+        .with_state(state)
+}
+
+async fn serve(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    db: Arc<dyn Database>,
+    clock: Arc<dyn Clock>,
+    owns_db: bool,
+) -> Result<RunningServer, ServerError> {
+    let addr = listener.local_addr().map_err(|e| ServerError::Bind {
+        addr: config.bind,
+        source: e,
+    })?;
+    let dummy_hash = auth::hash_password_blocking(auth::new_session_token()).await?;
+    let state = AppState {
+        db: db.clone(),
+        clock,
+        config: Arc::new(config),
+        throttle: Arc::new(auth::Throttle::new(10, 300)),
+        dummy_hash: Arc::new(dummy_hash),
+    };
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let result = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                // A dropped RunningServer also stops the server.
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+        if owns_db {
+            db.close().await;
+        }
+    });
+    tracing::info!(%addr, "kontor-server listening");
+    Ok(RunningServer {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}

@@ -1,0 +1,252 @@
+//! Demo data: the vendor catalog and a customer account with subscription, users, licenses, invoices and a license token.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, Month, OffsetDateTime};
+
+use kontor_api::{validate, Account, Role};
+
+use crate::auth::{hash_password_blocking, hash_token, new_license_token};
+use crate::db::{Database, InvoiceRecord, SeedData, SeedProduct, SeedSeats, SeedUser, UserRecord};
+use crate::{Clock, ServerError, SystemClock};
+
+/// What to seed. The defaults give the demo account "Muster GmbH"; change customer number, account name and
+/// owner e-mail to add a second account to the same database.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    pub account_name: String,
+    pub customer_number: String,
+    pub owner_email: String,
+    pub owner_name: String,
+    pub owner_password: String,
+    /// Password of the other users; `None`: they have none (cannot sign in with a password).
+    pub user_password: Option<String>,
+    /// `None`: a random one.
+    pub license_token: Option<String>,
+    /// Unix seconds "now" for dates and timestamps; `None`: the system clock.
+    pub now: Option<i64>,
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        Self {
+            account_name: "Muster GmbH".to_string(),
+            customer_number: "K-100042".to_string(),
+            owner_email: "admin@muster.example".to_string(),
+            owner_name: "Maria Muster".to_string(),
+            owner_password: "Demo-Passw0rd!".to_string(),
+            user_password: None,
+            license_token: None,
+            now: None,
+        }
+    }
+}
+
+/// What was seeded; the license token is in clear here and nowhere else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoSeed {
+    pub account_id: String,
+    pub owner_email: String,
+    pub owner_password: String,
+    pub license_token: String,
+    pub customer_number: String,
+}
+
+/// Product code, name, seats, unit price (EUR cents per seat and month).
+const SEATS: [(&str, &str, i64, i64); 3] = [
+    ("cmdb", "CMDB Pro", 25, 4_900),
+    ("docs", "Documents Add-on", 10, 1_500),
+    ("analytics", "Analytics Add-on", 5, 2_900),
+];
+const EXTRA_PRODUCT: (&str, &str) = ("api", "API Access");
+const CURRENCY: &str = "EUR";
+
+/// Display name, e-mail local part, role, assigned products. The owner comes first and takes the owner e-mail.
+const USERS: [(&str, &str, Role, &[&str]); 12] = [
+    ("", "", Role::Owner, &["cmdb", "docs", "analytics"]),
+    (
+        "Jonas Becker",
+        "jonas.becker",
+        Role::Admin,
+        &["cmdb", "docs"],
+    ),
+    ("Lea Schmidt", "lea.schmidt", Role::Billing, &["docs"]),
+    (
+        "Paul Wagner",
+        "paul.wagner",
+        Role::User,
+        &["cmdb", "analytics"],
+    ),
+    ("Sophie Hoffmann", "sophie.hoffmann", Role::User, &["cmdb"]),
+    (
+        "Felix Schulz",
+        "felix.schulz",
+        Role::User,
+        &["cmdb", "docs"],
+    ),
+    ("Emma Koch", "emma.koch", Role::User, &["cmdb"]),
+    (
+        "Lukas Richter",
+        "lukas.richter",
+        Role::User,
+        &["cmdb", "analytics"],
+    ),
+    ("Mia Klein", "mia.klein", Role::User, &["cmdb", "docs"]),
+    ("Noah Wolf", "noah.wolf", Role::User, &["cmdb"]),
+    (
+        "Hannah Neumann",
+        "hannah.neumann",
+        Role::Admin,
+        &["cmdb", "docs", "analytics"],
+    ),
+    ("Elias Schwarz", "elias.schwarz", Role::User, &["cmdb"]),
+];
+
+fn first_of_month_shifted(d: Date, months: i32) -> Result<Date, ServerError> {
+    let total = d.year() * 12 + (d.month() as i32 - 1) + months;
+    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+    let month =
+        Month::try_from((month0 + 1) as u8).map_err(|e| ServerError::Internal(e.to_string()))?;
+    Date::from_calendar_date(year, month, 1).map_err(|e| ServerError::Internal(e.to_string()))
+}
+
+fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// Seeds the catalog (idempotent) and one account in one transaction.
+/// Fails with [`ServerError::Conflict`] if the customer number (or an e-mail) exists.
+pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed, ServerError> {
+    let bad = |e: validate::FieldError| ServerError::InvalidSeed(e.to_string());
+    let owner_email = validate::email("owner_email", &opts.owner_email).map_err(bad)?;
+    validate::login_password("owner_password", &opts.owner_password).map_err(bad)?;
+    let license_token = match &opts.license_token {
+        Some(t) => validate::license_token("license_token", t).map_err(bad)?,
+        None => new_license_token(),
+    };
+    if opts.customer_number.trim().is_empty() || opts.account_name.trim().is_empty() {
+        return Err(ServerError::InvalidSeed(
+            "customer number and account name are required".to_string(),
+        ));
+    }
+    let domain = owner_email
+        .split_once('@')
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_default();
+
+    let now = opts.now.unwrap_or_else(|| SystemClock.now());
+    let today = OffsetDateTime::from_unix_timestamp(now)
+        .map_err(|e| ServerError::InvalidSeed(format!("now: {e}")))?
+        .date();
+    let this_month = first_of_month_shifted(today, 0)?;
+    let renews_on = first_of_month_shifted(today, 1)?;
+    let started_on = first_of_month_shifted(today, -5)?;
+    let license_expires_on = today
+        .replace_year(today.year() + 1)
+        .or_else(|_| (today - Duration::days(1)).replace_year(today.year() + 1))
+        .map_err(|e| ServerError::Internal(e.to_string()))?;
+    let created_at = now - 200 * 86_400;
+
+    let account_id = uuid::Uuid::new_v4().to_string();
+    let owner_hash = hash_password_blocking(opts.owner_password.clone()).await?;
+    let mut users = Vec::with_capacity(USERS.len());
+    for (i, (name, local, role, products)) in USERS.iter().enumerate() {
+        let (display_name, email, password_hash) = if i == 0 {
+            (
+                opts.owner_name.clone(),
+                owner_email.clone(),
+                Some(owner_hash.clone()),
+            )
+        } else {
+            let hash = match &opts.user_password {
+                Some(p) => Some(hash_password_blocking(p.clone()).await?),
+                None => None,
+            };
+            (name.to_string(), format!("{local}@{domain}"), hash)
+        };
+        users.push(SeedUser {
+            user: UserRecord {
+                id: uuid::Uuid::new_v4().to_string(),
+                account_id: account_id.clone(),
+                email,
+                display_name,
+                role: *role,
+                password_hash,
+                must_change_password: false,
+                created_at: created_at + i as i64 * 3_600,
+                deleted_at: None,
+            },
+            product_codes: products.iter().map(|p| p.to_string()).collect(),
+        });
+    }
+    let owner_id = users[0].user.id.clone();
+
+    let monthly: i64 = SEATS.iter().map(|(_, _, n, price)| n * price).sum();
+    let mut invoices = Vec::new();
+    for back in 0..6 {
+        let issued = first_of_month_shifted(this_month, -back)?;
+        invoices.push(InvoiceRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            number: format!(
+                "{}-{:04}{:02}",
+                opts.customer_number.trim(),
+                issued.year(),
+                issued.month() as u8
+            ),
+            issued_on: iso(issued),
+            due_on: iso(issued + Duration::days(14)),
+            amount_cents: monthly,
+            currency: CURRENCY.to_string(),
+            status: if back == 0 { "open" } else { "paid" }.to_string(),
+        });
+    }
+
+    let mut products: Vec<SeedProduct> = SEATS
+        .iter()
+        .map(|(code, name, _, _)| SeedProduct {
+            code: code.to_string(),
+            name: name.to_string(),
+        })
+        .collect();
+    products.push(SeedProduct {
+        code: EXTRA_PRODUCT.0.to_string(),
+        name: EXTRA_PRODUCT.1.to_string(),
+    });
+
+    let data = SeedData {
+        products,
+        package_code: "business".to_string(),
+        package_name: "Business".to_string(),
+        package_product_codes: SEATS.iter().map(|s| s.0.to_string()).collect(),
+        account: Account {
+            id: account_id.clone(),
+            customer_number: opts.customer_number.trim().to_string(),
+            name: opts.account_name.trim().to_string(),
+            created_at,
+        },
+        started_on: iso(started_on),
+        renews_on: iso(renews_on),
+        license_expires_on: iso(license_expires_on),
+        seats: SEATS
+            .iter()
+            .map(|(code, _, n, price)| SeedSeats {
+                product_code: code.to_string(),
+                seats: *n,
+                unit_price_cents: *price,
+                currency: CURRENCY.to_string(),
+            })
+            .collect(),
+        users,
+        invoices,
+        license_token_hash: hash_token(&license_token),
+        license_token_user_id: owner_id,
+        license_token_expires_at: now + 365 * 86_400,
+    };
+    db.seed(&data).await?;
+    Ok(DemoSeed {
+        account_id,
+        owner_email,
+        owner_password: opts.owner_password.clone(),
+        license_token,
+        customer_number: data.account.customer_number,
+    })
+}

@@ -1,0 +1,18 @@
+//! The state every handler shares: storage, clock, configuration, sign-in throttle and the dummy hash.
+
+use std::sync::Arc;
+
+use crate::auth::Throttle;
+use crate::clock::Clock;
+use crate::db::Database;
+use crate::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Arc<dyn Database>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
+    pub throttle: Arc<Throttle>,
+    /// Verified against when the user is unknown, so unknown and wrong answer alike and take as long.
+    pub dummy_hash: Arc<String>,
+}
