@@ -29,7 +29,11 @@ free_port() {
 
 case "$cmd" in
   start)
-    if [ "$(id -u)" = 0 ]; then chown -R postgres: "$dir"; fi
+    if [ "$(id -u)" = 0 ]; then
+      chown -R postgres: "$dir"
+      runuser -u postgres -- test -x "$dir" \
+        || { echo "pg.sh: the postgres user cannot reach $dir (a parent directory is private)" >&2; exit 1; }
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
       as_pg "$bindir/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }

@@ -10,6 +10,7 @@ if [ "${1:-}" != "--inner" ]; then
   bash scripts/setup.sh
   export PATH="$HOME/.cargo/bin:$PATH"
   work=$(mktemp -d /tmp/kontor-test.XXXXXX)
+  chmod 711 "$work"   # the PostgreSQL cluster below runs as the postgres user when we are root
   export KONTOR_TEST_WORK="$work"
   # A private D-Bus session with an unlocked GNOME keyring (Secret Service) and a virtual display.
   rc=0
