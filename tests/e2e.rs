@@ -24,11 +24,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- first launch: sign-in page, a wrong password is refused with a message ---
     let c = app.launch().await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("login-email"))
-        .await
-        .expect("sign-in page");
+    wait_for(&c, "login-email", "sign-in page").await;
     assert!(
         c.find(Locator::Id("demo-banner")).await.is_ok(),
         "the UI must say plainly that this is a demo portal"
@@ -67,11 +63,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .click()
         .await
         .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("seats-used"))
-        .await
-        .expect("dashboard after sign-in");
+    wait_for(&c, "seats-used", "dashboard after sign-in").await;
 
     // The figures on screen are the server's.
     let api = PortalClient::new(&portal.url).unwrap();
@@ -137,11 +129,12 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
     // --- quit and relaunch: straight to the dashboard ---
     c.close().await.unwrap();
     let c = app.launch().await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("seats-used"))
-        .await
-        .expect("relaunch resumes the session without signing in");
+    wait_for(
+        &c,
+        "seats-used",
+        "relaunch resumes the session without signing in",
+    )
+    .await;
     assert!(c.find(Locator::Id("login-form")).await.is_err());
     assert_eq!(text(&c, "seats-used").await, summary.seats_used.to_string());
 
@@ -153,11 +146,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .click()
         .await
         .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("login-form"))
-        .await
-        .expect("sign-in page after sign-out");
+    wait_for(&c, "login-form", "sign-in page after sign-out").await;
     assert_eq!(
         app.remembered_refresh_token(),
         None,
@@ -173,11 +162,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- and a relaunch now asks to sign in ---
     let c = app.launch().await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("login-form"))
-        .await
-        .expect("signed out stays signed out");
+    wait_for(&c, "login-form", "signed out stays signed out").await;
     c.close().await.unwrap();
     drop(app);
     portal.stop().await;
@@ -189,11 +174,8 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
     let portal = Portal::start().await;
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("tab-token"))
+    wait_for(&c, "tab-token", "#tab-token")
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
@@ -226,11 +208,7 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
         .click()
         .await
         .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("seats-used"))
-        .await
-        .expect("dashboard after token sign-in");
+    wait_for(&c, "seats-used", "dashboard after token sign-in").await;
     let who = text(&c, "current-user").await;
     assert!(
         who.contains("Owner") || who.contains("Inhaber"),
@@ -240,9 +218,6 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
     // The portal goes away: the app says so and offers a retry instead of a blank page.
     let url = portal.url.clone();
     portal.stop().await;
-    c.execute("document.getElementById('language').value='en'; document.getElementById('language').dispatchEvent(new Event('change'));", vec![])
-        .await
-        .unwrap();
     // Not signed in with "stay signed in": a relaunch cannot resume and the portal is down.
     c.close().await.unwrap();
     let c = app.launch().await;
@@ -260,6 +235,99 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
     assert!(c.find(Locator::Id("startup-retry")).await.is_ok());
     c.close().await.unwrap();
     drop(app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choices() {
+    let portal = Portal::start().await;
+    let app = AppUnderTest::with(&portal.url, false, "de_DE.UTF-8");
+    let c = app.launch().await;
+    wait_for(
+        &c,
+        "portal-url",
+        "first start without a configured portal asks for its address",
+    )
+    .await;
+    assert_eq!(
+        text(&c, "setup-connect").await,
+        "Verbinden",
+        "German from the OS locale"
+    );
+
+    // Plain http to a remote host is refused where the user typed it.
+    fill(&c, "portal-url", "http://portal.example.com").await;
+    c.find(Locator::Id("setup-connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let msg = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("setup-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(msg.contains("https://"), "{msg:?}");
+
+    fill(&c, "portal-url", &portal.url).await;
+    c.find(Locator::Id("setup-connect"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "login-form", "sign-in page once the portal answered").await;
+    assert_eq!(text(&c, "login-submit").await, "Anmelden");
+
+    // Switch to English; both choices survive a restart.
+    c.execute(
+        "const s = document.getElementById('language'); s.value = 'en'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//button[@id='login-submit' and normalize-space()='Sign in']",
+        ))
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    let c = app.launch().await;
+    wait_for(&c, "login-form", "the portal address was remembered").await;
+    assert_eq!(
+        text(&c, "login-submit").await,
+        "Sign in",
+        "the language was remembered"
+    );
+    assert!(text(&c, "portal-address").await.contains(&portal.url));
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}
+
+/// Waits for `#id`; on timeout saves a screenshot and the page source next to the others, then fails.
+async fn wait_for(c: &fantoccini::Client, id: &str, what: &str) -> fantoccini::elements::Element {
+    match c.wait().at_most(WAIT).for_element(Locator::Id(id)).await {
+        Ok(el) => el,
+        Err(e) => {
+            let dir = support::screenshot_dir();
+            std::fs::create_dir_all(&dir).unwrap();
+            if let Ok(png) = c.screenshot().await {
+                std::fs::write(dir.join(format!("failed-{id}.png")), png).unwrap();
+            }
+            if let Ok(src) = c.source().await {
+                std::fs::write(dir.join(format!("failed-{id}.html")), src).unwrap();
+            }
+            panic!("{what}: #{id} did not appear ({e}); see {}", dir.display());
+        }
+    }
 }
 
 async fn fill(c: &fantoccini::Client, id: &str, value: &str) {

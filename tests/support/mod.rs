@@ -62,6 +62,11 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
+/// Where screenshots of the e2e tests go.
+pub fn screenshot_dir() -> PathBuf {
+    target_dir().join("e2e-screenshots")
+}
+
 /// The built app (with the UI embedded), driven through tauri-driver.
 pub struct AppUnderTest {
     home: tempfile::TempDir,
@@ -73,7 +78,14 @@ pub struct AppUnderTest {
 }
 
 impl AppUnderTest {
+    /// The app launched with its portal fixed by the launcher (`KONTOR_PORTAL_URL`), in English.
     pub fn new(portal_url: &str) -> AppUnderTest {
+        Self::with(portal_url, true, "en_US.UTF-8")
+    }
+
+    /// `fixed`: the launcher sets the portal; otherwise the user must enter `portal_url` on first start.
+    /// `locale`: the OS locale the app sees (`LC_ALL`).
+    pub fn with(portal_url: &str, fixed: bool, locale: &str) -> AppUnderTest {
         let bin = std::env::var_os("KONTOR_APP_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("debug").join("kontor"));
@@ -89,25 +101,28 @@ impl AppUnderTest {
         let port = free_port();
         let native_port = free_port();
         let keyring_service = format!("de.kontor.e2e.{}.{port}", std::process::id());
-        let driver =
-            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--native-port",
-                    &native_port.to_string(),
-                ])
-                .env("HOME", home.path())
-                .env("XDG_CONFIG_HOME", home.path().join("config"))
-                .env("XDG_DATA_HOME", home.path().join("data"))
-                .env("XDG_CACHE_HOME", home.path().join("cache"))
-                .env("KONTOR_PORTAL_URL", portal_url)
-                .env("KONTOR_KEYRING_SERVICE", &keyring_service)
-                .env_remove("KONTOR_DATA_DIR")
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
+        let mut driver =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()));
+        driver
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("LC_ALL", locale)
+            .env("LANG", locale)
+            .env("KONTOR_KEYRING_SERVICE", &keyring_service)
+            .env_remove("KONTOR_PORTAL_URL")
+            .env_remove("KONTOR_DATA_DIR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if fixed {
+            driver.env("KONTOR_PORTAL_URL", portal_url);
+        }
+        let driver = driver
+            .spawn()
+            .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
@@ -186,7 +201,7 @@ impl AppUnderTest {
     pub async fn screenshot(&self, c: &fantoccini::Client, name: &str) {
         let png = c.screenshot().await.expect("screenshot");
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-        let mut dirs = vec![target_dir().join("e2e-screenshots")];
+        let mut dirs = vec![screenshot_dir()];
         if let Some(d) = std::env::var_os("KONTOR_SCREENSHOT_DIR") {
             dirs.push(PathBuf::from(d));
         }
