@@ -127,6 +127,8 @@ pub struct Texts {
     pub field_invalid_token: &'static str,
     pub field_invalid_url: &'static str,
     pub field_insecure_url: &'static str,
+    pub field_invalid: &'static str,
+    pub field_too_short: &'static str,
     pub role_owner: &'static str,
     pub role_admin: &'static str,
     pub role_billing: &'static str,
@@ -160,6 +162,8 @@ impl Texts {
             FieldProblem::InvalidToken => self.field_invalid_token,
             FieldProblem::InvalidUrl => self.field_invalid_url,
             FieldProblem::InsecureUrl => self.field_insecure_url,
+            FieldProblem::Invalid => self.field_invalid,
+            FieldProblem::TooShort => self.field_too_short,
         }
     }
 
@@ -228,6 +232,8 @@ pub static EN: Texts = Texts {
     field_invalid_token: "is not a valid license token",
     field_invalid_url: "is not a valid web address",
     field_insecure_url: "must start with https://",
+    field_invalid: "is not valid",
+    field_too_short: "is too short (at least 12 characters)",
     role_owner: "Owner",
     role_admin: "Admin",
     role_billing: "Billing",
@@ -289,6 +295,8 @@ pub static DE: Texts = Texts {
     field_invalid_token: "ist kein gültiges Lizenz-Token",
     field_invalid_url: "ist keine gültige Web-Adresse",
     field_insecure_url: "muss mit https:// beginnen",
+    field_invalid: "ist ungültig",
+    field_too_short: "ist zu kurz (mindestens 12 Zeichen)",
     role_owner: "Inhaber",
     role_admin: "Administrator",
     role_billing: "Buchhaltung",

@@ -8,6 +8,7 @@ pub mod account;
 pub mod auth;
 pub mod error;
 pub mod ipc;
+pub mod users;
 pub mod validate;
 
 pub use validate::{FieldError, FieldProblem};
@@ -15,6 +16,7 @@ pub use validate::{FieldError, FieldProblem};
 pub use account::*;
 pub use auth::*;
 pub use error::*;
+pub use users::*;
 
 /// The version prefix of every portal endpoint.
 pub const API_PREFIX: &str = "/api/v1";

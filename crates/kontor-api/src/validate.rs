@@ -18,6 +18,10 @@ pub enum FieldProblem {
     InvalidToken,
     InvalidUrl,
     InsecureUrl,
+    /// Not acceptable in this field (e.g. control characters).
+    Invalid,
+    /// A new password shorter than [`MIN_NEW_PASSWORD_LEN`].
+    TooShort,
 }
 
 impl FieldProblem {
@@ -29,6 +33,8 @@ impl FieldProblem {
             FieldProblem::InvalidToken => "is not a valid license token",
             FieldProblem::InvalidUrl => "is not a valid web address",
             FieldProblem::InsecureUrl => "must use https (http only for this computer)",
+            FieldProblem::Invalid => "is not valid",
+            FieldProblem::TooShort => "is too short (at least 12 characters)",
         }
     }
 }
@@ -86,6 +92,37 @@ pub fn login_password(field: &'static str, raw: &str) -> Result<(), FieldError> 
     } else {
         Ok(())
     }
+}
+
+/// Shortest password a user may choose for themselves.
+pub const MIN_NEW_PASSWORD_LEN: usize = 12;
+
+/// A password the user chooses (not at sign-in): at least 12 characters, at most 1024 bytes.
+pub fn new_password(field: &'static str, raw: &str) -> Result<(), FieldError> {
+    login_password(field, raw)?;
+    if raw.chars().count() < MIN_NEW_PASSWORD_LEN {
+        return Err(FieldError {
+            field,
+            reason: FieldProblem::TooShort,
+        });
+    }
+    Ok(())
+}
+
+/// A display name: trimmed, not empty, at most 200 characters, no control characters.
+pub fn display_name(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    let n = raw.trim();
+    let err = |reason| FieldError { field, reason };
+    if n.is_empty() {
+        return Err(err(FieldProblem::Required));
+    }
+    if n.chars().count() > crate::users::MAX_NAME_LEN {
+        return Err(err(FieldProblem::TooLong));
+    }
+    if n.chars().any(char::is_control) {
+        return Err(err(FieldProblem::Invalid));
+    }
+    Ok(n.to_string())
 }
 
 /// Normalises a license token as pasted from a mail (surrounding space removed).
@@ -200,6 +237,17 @@ mod tests {
             FieldProblem::InvalidUrl
         );
         assert_eq!(problem(portal_url("u", "")), FieldProblem::Required);
+    }
+
+    #[test]
+    fn names_and_new_passwords() {
+        assert_eq!(display_name("n", "  Anna Muster ").unwrap(), "Anna Muster");
+        assert_eq!(problem(display_name("n", " ")), FieldProblem::Required);
+        assert_eq!(problem(display_name("n", "a\u{7}b")), FieldProblem::Invalid);
+        assert_eq!(problem(display_name("n", &"x".repeat(201))), FieldProblem::TooLong);
+        assert!(new_password("p", "correct horse battery").is_ok());
+        assert_eq!(problem(new_password("p", "short")), FieldProblem::TooShort);
+        assert_eq!(problem(new_password("p", "")), FieldProblem::Required);
     }
 
     #[test]

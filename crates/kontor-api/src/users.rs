@@ -1,0 +1,260 @@
+//! Users, license pools, bulk license changes, soft delete and restore, and the audit log.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Role;
+
+/// Where a user stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    /// Signed in with their own password (or never needed one).
+    Active,
+    /// Has a temporary password they must change at the next sign-in.
+    PasswordChangeRequired,
+    /// Soft-deleted: restorable until `purge_at`.
+    Deleted,
+}
+
+/// One row of the users list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserSummary {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub location_id: Option<String>,
+    pub location_name: Option<String>,
+    /// Product codes of the assigned licenses (for a deleted user: the ones held at deletion).
+    pub licenses: Vec<String>,
+    pub status: UserStatus,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, for deleted users.
+    pub deleted_at: Option<i64>,
+    /// Unix seconds after which a deleted user is purged for good.
+    pub purge_at: Option<i64>,
+}
+
+/// Sort keys of the users list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    #[default]
+    Name,
+    Email,
+    Role,
+    Location,
+    Created,
+}
+
+/// Filter, sort and page of the users list (query string of `GET …/users`). All filters combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct UserQuery {
+    /// Case-insensitive substring of name or e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Users holding this product's license.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    /// `active` and `password_change_required` list live users; `deleted` lists the "Deleted users" tab.
+    /// None: all live users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<UserStatus>,
+    #[serde(default)]
+    pub sort: UserSort,
+    #[serde(default)]
+    pub desc: bool,
+    /// Opaque keyset cursor from the previous page's `next`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Page size, 1..=500 (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// One page of users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserPage {
+    pub users: Vec<UserSummary>,
+    /// Cursor of the next page, if there is one.
+    pub next: Option<String>,
+    /// How many users match the filter (all pages).
+    pub total: i64,
+    /// How many users are in the "Deleted users" tab (for its badge).
+    pub deleted_count: i64,
+}
+
+/// A user to create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub location_id: Option<String>,
+    /// Product codes.
+    #[serde(default)]
+    pub licenses: Vec<String>,
+}
+
+/// Create one or many users at once: all or none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUsers {
+    pub users: Vec<NewUser>,
+}
+
+/// A created user and their temporary password, shown once on the confirmation screen.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedUser {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub temporary_password: String,
+}
+
+impl std::fmt::Debug for CreatedUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedUser")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("temporary_password", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUsersResult {
+    pub created: Vec<CreatedUser>,
+}
+
+/// Change name, role or location of a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateUser {
+    pub display_name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub location_id: Option<String>,
+}
+
+/// A new temporary password (after "reset password").
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TemporaryPassword {
+    pub temporary_password: String,
+}
+
+/// The signed-in user replaces their (temporary) password.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// One product's seats: bought with the subscription, assigned to live users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LicensePool {
+    pub product_code: String,
+    pub product_name: String,
+    pub seats_total: i64,
+    pub seats_used: i64,
+}
+
+/// Assign and revoke licenses for many users at once. All or nothing: if any product lacks free seats,
+/// nothing changes and the answer is `conflict` naming the product and how many seats are missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LicenseChange {
+    pub user_ids: Vec<String>,
+    #[serde(default)]
+    pub assign: Vec<String>,
+    #[serde(default)]
+    pub revoke: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LicenseChangeResult {
+    /// Assignments added plus assignments removed.
+    pub changed: i64,
+    pub pools: Vec<LicensePool>,
+}
+
+/// Restore soft-deleted users (within 30 days of deletion).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestoreUsers {
+    pub user_ids: Vec<String>,
+}
+
+/// A restored user and the licenses they could not get back for lack of free seats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestoredUser {
+    pub id: String,
+    pub email: String,
+    pub licenses_restored: Vec<String>,
+    pub licenses_not_restored: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestoreResult {
+    pub restored: Vec<RestoredUser>,
+}
+
+/// A location (site, office) users can belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Location {
+    pub id: String,
+    pub name: String,
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEvent {
+    pub id: i64,
+    /// Unix seconds.
+    pub at: i64,
+    /// E-mail of the user who acted, if a user did.
+    pub actor: Option<String>,
+    /// e.g. `user.created`, `license.assigned`, `auth.sign_in`.
+    pub event: String,
+    /// What it was done to (e.g. the user's e-mail).
+    pub target: String,
+    pub ip: Option<String>,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    /// Pass as `before` for older events.
+    pub next_before: Option<i64>,
+}
+
+/// How long a deleted user can be restored.
+pub const RESTORE_WINDOW_SECS: i64 = 30 * 24 * 3600;
+/// Most users one create or license-change request may name.
+pub const MAX_BATCH: usize = 1000;
+/// Display names longer than this are refused.
+pub const MAX_NAME_LEN: usize = 200;
