@@ -48,4 +48,4 @@ step "unit, server (SQLite + PostgreSQL) and keyring tests"
 cargo test --workspace --features kontor/custom-protocol
 
 step "end-to-end tests in the real app (the binary cargo test just built)"
-timeout 1200 cargo test -p kontor --features custom-protocol --test e2e -- --ignored --test-threads=1
+timeout 1500 cargo test -p kontor --features custom-protocol --test e2e --test e2e_users -- --ignored --test-threads=1

@@ -85,3 +85,19 @@ fn commands_answer_over_ipc_and_fail_with_code_and_message() {
         json!({"portal_url": null, "language": "de"})
     );
 }
+
+#[test]
+fn every_command_the_ui_knows_is_registered() {
+    std::env::remove_var("KONTOR_PORTAL_URL");
+    let dir = tempfile::tempdir().unwrap();
+    let calls: Vec<(&str, Value)> = cmd::ALL.iter().map(|c| (*c, json!({}))).collect();
+    for (name, result) in cmd::ALL.iter().zip(check(dir.path(), &calls)) {
+        if let Err(e) = result {
+            let text = e.to_string();
+            assert!(
+                !text.contains("not found"),
+                "command {name} is not registered in run_app: {text}"
+            );
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! `kontor-client`; no server or SQL code is linked in. Secrets never cross into the webview.
 
 pub mod commands;
+pub mod dialogs;
 pub mod error;
 pub mod secrets;
 pub mod session;
@@ -42,7 +43,18 @@ pub fn run_app<R: Runtime>(
         commands::auth::login_token,
         commands::auth::resume_session,
         commands::auth::logout,
+        commands::auth::change_password,
         commands::dashboard::dashboard,
+        commands::users::licenses,
+        commands::users::locations,
+        commands::users::users,
+        commands::users::create_users,
+        commands::users::update_user,
+        commands::users::reset_password,
+        commands::users::delete_users,
+        commands::users::restore_users,
+        commands::users::change_licenses,
+        commands::users::save_credentials_csv,
     ])
 }
 

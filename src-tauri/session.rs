@@ -104,6 +104,13 @@ impl Portal {
         }
     }
 
+    /// Replaces the signed-in user's details (after they changed, e.g. the password flag).
+    pub async fn set_me(&self, me: Me) {
+        if let Some(s) = self.session.lock().await.as_mut() {
+            s.me = me;
+        }
+    }
+
     /// Signs out: the portal revokes the session; the keyring entry and the memory copy are removed.
     /// If the portal cannot be reached, the local sign-out still happens and the error is returned.
     pub async fn sign_out(&self) -> CommandResult<()> {

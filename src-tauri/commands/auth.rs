@@ -1,7 +1,7 @@
 //! Sign-in, resume and sign-out commands. Tokens stay in this process and the OS keyring.
 
 use kontor_api::ipc::NoArgs;
-use kontor_api::{validate, Me, PasswordLogin, TokenLogin};
+use kontor_api::{validate, ChangePassword, Me, PasswordLogin, TokenLogin};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -40,4 +40,21 @@ pub async fn resume_session(state: State<'_, AppState>, req: NoArgs) -> CommandR
 pub async fn logout(state: State<'_, AppState>, req: NoArgs) -> CommandResult<()> {
     let _ = req;
     state.portal()?.sign_out().await
+}
+
+/// The signed-in user replaces their (temporary) password; answers the updated user.
+#[tauri::command]
+pub async fn change_password(state: State<'_, AppState>, req: ChangePassword) -> CommandResult<Me> {
+    validate::login_password("current_password", &req.current_password)?;
+    validate::new_password("new_password", &req.new_password)?;
+    let portal = state.portal()?;
+    portal
+        .call(|c, a, _| {
+            let r = req.clone();
+            async move { c.change_password(&a, &r).await }
+        })
+        .await?;
+    let me = portal.call(|c, a, _| async move { c.me(&a).await }).await?;
+    portal.set_me(me.clone()).await;
+    Ok(me)
 }

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::i18n::{Lang, Texts};
 use crate::ipc;
-use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage};
+use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage, users::UsersPage};
 
 /// Where the user is.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,13 @@ pub enum Phase {
     SignedIn(Me),
 }
 
+/// Which page of the signed-in app shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Dashboard,
+    Users,
+}
+
 /// App-wide state, provided as context.
 #[derive(Clone, Copy)]
 pub struct Ctx {
@@ -30,6 +37,7 @@ pub struct Ctx {
     pub phase: RwSignal<Phase>,
     pub info: RwSignal<Option<PortalInfo>>,
     pub config: RwSignal<Option<AppConfig>>,
+    pub page: RwSignal<Page>,
 }
 
 impl Ctx {
@@ -40,6 +48,7 @@ impl Ctx {
 
     /// The session is gone: back to sign-in with a notice.
     pub fn expire(&self) {
+        self.page.set(Page::Dashboard);
         self.phase.set(Phase::SignIn { expired: true });
     }
 
@@ -55,7 +64,10 @@ impl Ctx {
 /// A user-facing text for a command error: the translation of its code, plus the detail for validation.
 pub fn describe(t: &Texts, e: &ErrorBody) -> String {
     match e.code {
-        ErrorCode::Validation => format!("{} ({})", t.error(e.code), e.message),
+        // Validation names the field; internal and unreadable answers carry the detail support needs.
+        ErrorCode::Validation | ErrorCode::Internal | ErrorCode::BadResponse => {
+            format!("{} ({})", t.error(e.code), e.message)
+        }
         code => t.error(code).to_string(),
     }
 }
@@ -105,6 +117,7 @@ pub fn App() -> impl IntoView {
         phase: RwSignal::new(Phase::Starting),
         info: RwSignal::new(None),
         config: RwSignal::new(None),
+        page: RwSignal::new(Page::Dashboard),
     };
     provide_context(ctx);
     start(ctx);
@@ -136,9 +149,26 @@ pub fn App() -> impl IntoView {
             }
             Phase::Setup => view! { <SetupPage /> }.into_any(),
             Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
-            Phase::SignedIn(me) => view! { <crate::pages::shell::Shell me>
-                <Dashboard />
-            </crate::pages::shell::Shell> }.into_any(),
+            Phase::SignedIn(me) if me.must_change_password => {
+                view! { <crate::pages::password::ChangePasswordPage /> }.into_any()
+            }
+            Phase::SignedIn(me) => {
+                let for_page = me.clone();
+                view! {
+                    <crate::pages::shell::Shell me>
+                        {
+                            let me = for_page.clone();
+                            move || match ctx.page.get() {
+                                Page::Users if me.role.can_manage_users() => {
+                                    view! { <UsersPage me=me.clone() /> }.into_any()
+                                }
+                                _ => view! { <Dashboard /> }.into_any(),
+                            }
+                        }
+                    </crate::pages::shell::Shell>
+                }
+                    .into_any()
+            }
         }}
     }
 }

@@ -62,6 +62,21 @@ impl Lang {
         }
     }
 
+    /// A Unix time (seconds, UTC) as a date in this language.
+    pub fn day(self, unix: i64) -> String {
+        // Days to civil date (Howard Hinnant's algorithm), proleptic Gregorian, UTC.
+        let z = unix.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        self.date(&format!("{y:04}-{m:02}-{d:02}"))
+    }
+
     /// An ISO date `YYYY-MM-DD` as `22.12.2026` / `2026-12-22`; anything else is shown as it is.
     pub fn date(self, iso: &str) -> String {
         let parts: Vec<&str> = iso.split('-').collect();
@@ -133,6 +148,64 @@ pub struct Texts {
     pub role_admin: &'static str,
     pub role_billing: &'static str,
     pub role_user: &'static str,
+    pub nav_users: &'static str,
+    pub users_title: &'static str,
+    pub tab_users: &'static str,
+    pub tab_deleted: &'static str,
+    pub search_placeholder: &'static str,
+    pub all_roles: &'static str,
+    pub all_licenses: &'static str,
+    pub all_locations: &'static str,
+    pub all_statuses: &'static str,
+    pub col_name: &'static str,
+    pub col_email: &'static str,
+    pub col_role: &'static str,
+    pub col_location: &'static str,
+    pub col_licenses: &'static str,
+    pub col_status: &'static str,
+    pub col_deleted: &'static str,
+    pub col_purge: &'static str,
+    pub status_active: &'static str,
+    pub status_password_change: &'static str,
+    pub status_deleted: &'static str,
+    pub add_user: &'static str,
+    pub add_another: &'static str,
+    pub create_users: &'static str,
+    pub pending_users: &'static str,
+    pub cancel: &'static str,
+    pub close: &'static str,
+    pub manage_licenses: &'static str,
+    pub assign: &'static str,
+    pub revoke: &'static str,
+    pub keep: &'static str,
+    pub apply: &'static str,
+    pub delete_selected: &'static str,
+    pub restore_selected: &'static str,
+    pub reset_password: &'static str,
+    pub confirm_delete: &'static str,
+    pub selected: &'static str,
+    pub users_found: &'static str,
+    pub none_found: &'static str,
+    pub created_title: &'static str,
+    pub created_intro: &'static str,
+    pub temporary_password: &'static str,
+    pub save_csv: &'static str,
+    pub print: &'static str,
+    pub saved_to: &'static str,
+    pub restored_title: &'static str,
+    pub not_restored: &'static str,
+    pub deleted_done: &'static str,
+    pub failed: &'static str,
+    pub licenses_changed: &'static str,
+    pub free: &'static str,
+    pub location_none: &'static str,
+    pub change_password_title: &'static str,
+    pub change_password_intro: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub repeat_password: &'static str,
+    pub passwords_differ: &'static str,
+    pub save_password: &'static str,
 }
 
 impl Texts {
@@ -164,6 +237,14 @@ impl Texts {
             FieldProblem::InsecureUrl => self.field_insecure_url,
             FieldProblem::Invalid => self.field_invalid,
             FieldProblem::TooShort => self.field_too_short,
+        }
+    }
+
+    pub fn status(&self, s: kontor_api::UserStatus) -> &'static str {
+        match s {
+            kontor_api::UserStatus::Active => self.status_active,
+            kontor_api::UserStatus::PasswordChangeRequired => self.status_password_change,
+            kontor_api::UserStatus::Deleted => self.status_deleted,
         }
     }
 
@@ -238,6 +319,64 @@ pub static EN: Texts = Texts {
     role_admin: "Admin",
     role_billing: "Billing",
     role_user: "User",
+    nav_users: "Users",
+    users_title: "Users and licenses",
+    tab_users: "Users",
+    tab_deleted: "Deleted users",
+    search_placeholder: "Search name or e-mail",
+    all_roles: "All roles",
+    all_licenses: "All licenses",
+    all_locations: "All locations",
+    all_statuses: "All statuses",
+    col_name: "Name",
+    col_email: "E-mail",
+    col_role: "Role",
+    col_location: "Location",
+    col_licenses: "Licenses",
+    col_status: "Status",
+    col_deleted: "Deleted on",
+    col_purge: "Removed for good on",
+    status_active: "Active",
+    status_password_change: "Must set password",
+    status_deleted: "Deleted",
+    add_user: "Add user",
+    add_another: "Add another",
+    create_users: "Create",
+    pending_users: "Also to be created:",
+    cancel: "Cancel",
+    close: "Close",
+    manage_licenses: "Manage licenses",
+    assign: "Assign",
+    revoke: "Revoke",
+    keep: "Keep",
+    apply: "Apply",
+    delete_selected: "Delete",
+    restore_selected: "Restore",
+    reset_password: "Reset password",
+    confirm_delete: "Delete the selected users? You can restore them within 30 days.",
+    selected: "selected",
+    users_found: "users",
+    none_found: "No users match the filter.",
+    created_title: "Users created",
+    created_intro: "Give each user their temporary password; they choose their own at the first sign-in. The passwords are shown only now.",
+    temporary_password: "Temporary password",
+    save_csv: "Save as CSV…",
+    print: "Print",
+    saved_to: "Saved to",
+    restored_title: "Users restored",
+    not_restored: "Licenses not given back (no free seats):",
+    deleted_done: "Users deleted:",
+    failed: "Failed:",
+    licenses_changed: "Licenses changed:",
+    free: "free",
+    location_none: "No location",
+    change_password_title: "Choose your password",
+    change_password_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters).",
+    current_password: "Current (temporary) password",
+    new_password: "New password",
+    repeat_password: "Repeat the new password",
+    passwords_differ: "The two new passwords differ.",
+    save_password: "Save password",
 };
 
 pub static DE: Texts = Texts {
@@ -301,6 +440,64 @@ pub static DE: Texts = Texts {
     role_admin: "Administrator",
     role_billing: "Buchhaltung",
     role_user: "Benutzer",
+    nav_users: "Benutzer",
+    users_title: "Benutzer und Lizenzen",
+    tab_users: "Benutzer",
+    tab_deleted: "Gelöschte Benutzer",
+    search_placeholder: "Name oder E-Mail suchen",
+    all_roles: "Alle Rollen",
+    all_licenses: "Alle Lizenzen",
+    all_locations: "Alle Standorte",
+    all_statuses: "Alle Status",
+    col_name: "Name",
+    col_email: "E-Mail",
+    col_role: "Rolle",
+    col_location: "Standort",
+    col_licenses: "Lizenzen",
+    col_status: "Status",
+    col_deleted: "Gelöscht am",
+    col_purge: "Endgültig entfernt am",
+    status_active: "Aktiv",
+    status_password_change: "Muss Passwort festlegen",
+    status_deleted: "Gelöscht",
+    add_user: "Benutzer anlegen",
+    add_another: "Weiteren hinzufügen",
+    create_users: "Anlegen",
+    pending_users: "Ebenfalls anzulegen:",
+    cancel: "Abbrechen",
+    close: "Schließen",
+    manage_licenses: "Lizenzen verwalten",
+    assign: "Zuweisen",
+    revoke: "Entziehen",
+    keep: "Unverändert",
+    apply: "Übernehmen",
+    delete_selected: "Löschen",
+    restore_selected: "Wiederherstellen",
+    reset_password: "Passwort zurücksetzen",
+    confirm_delete: "Ausgewählte Benutzer löschen? Sie können sie 30 Tage lang wiederherstellen.",
+    selected: "ausgewählt",
+    users_found: "Benutzer",
+    none_found: "Keine Benutzer passen zum Filter.",
+    created_title: "Benutzer angelegt",
+    created_intro: "Geben Sie jedem Benutzer sein vorläufiges Passwort; bei der ersten Anmeldung wählt er ein eigenes. Die Passwörter werden nur jetzt angezeigt.",
+    temporary_password: "Vorläufiges Passwort",
+    save_csv: "Als CSV speichern …",
+    print: "Drucken",
+    saved_to: "Gespeichert unter",
+    restored_title: "Benutzer wiederhergestellt",
+    not_restored: "Nicht zurückgegebene Lizenzen (keine freien Plätze):",
+    deleted_done: "Gelöschte Benutzer:",
+    failed: "Fehlgeschlagen:",
+    licenses_changed: "Geänderte Lizenzen:",
+    free: "frei",
+    location_none: "Kein Standort",
+    change_password_title: "Eigenes Passwort festlegen",
+    change_password_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen).",
+    current_password: "Aktuelles (vorläufiges) Passwort",
+    new_password: "Neues Passwort",
+    repeat_password: "Neues Passwort wiederholen",
+    passwords_differ: "Die beiden neuen Passwörter stimmen nicht überein.",
+    save_password: "Passwort speichern",
 };
 
 #[cfg(test)]
@@ -322,5 +519,8 @@ mod tests {
         assert_eq!(Lang::De.money(100000000, "EUR"), "1.000.000,00 €");
         assert_eq!(Lang::De.date("2026-12-01"), "01.12.2026");
         assert_eq!(Lang::En.date("2026-12-01"), "2026-12-01");
+        assert_eq!(Lang::En.day(0), "1970-01-01");
+        assert_eq!(Lang::De.day(1_795_305_600), "22.11.2026");
+        assert_eq!(Lang::En.day(951_782_400), "2000-02-29");
     }
 }

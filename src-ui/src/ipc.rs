@@ -3,9 +3,15 @@
 //! Invariant: the UI never holds a secret. Tokens stay in the shell; these calls carry form input in and
 //! display data out.
 
-use kontor_api::ipc::{cmd, AppConfig, NoArgs, SetLanguage, SetPortalUrl, ARG};
+use kontor_api::ipc::{
+    cmd, AppConfig, DeleteUsersResult, NoArgs, SaveCredentials, SavedFile, SetLanguage,
+    SetPortalUrl, UpdateUserArgs, UserId, UserIds, ARG,
+};
 use kontor_api::{
-    DashboardSummary, ErrorBody, ErrorCode, Me, PasswordLogin, PortalInfo, TokenLogin,
+    ChangePassword, CreateUsers, CreateUsersResult, CreatedUser, DashboardSummary, ErrorBody,
+    ErrorCode, LicenseChange, LicenseChangeResult, LicensePool, Location, Me, PasswordLogin,
+    PortalInfo, RestoreResult, RestoreUsers, TemporaryPassword, TokenLogin, UpdateUser, UserPage,
+    UserQuery, UserSummary,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
@@ -75,4 +81,55 @@ pub async fn logout() -> IpcResult<()> {
 
 pub async fn dashboard() -> IpcResult<DashboardSummary> {
     invoke(cmd::DASHBOARD, &NoArgs {}).await
+}
+
+pub async fn licenses() -> IpcResult<Vec<LicensePool>> {
+    invoke(cmd::LICENSES, &NoArgs {}).await
+}
+
+pub async fn locations() -> IpcResult<Vec<Location>> {
+    invoke(cmd::LOCATIONS, &NoArgs {}).await
+}
+
+pub async fn users(query: UserQuery) -> IpcResult<UserPage> {
+    invoke(cmd::USERS, &query).await
+}
+
+pub async fn create_users(req: CreateUsers) -> IpcResult<CreateUsersResult> {
+    invoke(cmd::CREATE_USERS, &req).await
+}
+
+pub async fn update_user(user_id: String, update: UpdateUser) -> IpcResult<UserSummary> {
+    invoke(cmd::UPDATE_USER, &UpdateUserArgs { user_id, update }).await
+}
+
+pub async fn reset_password(user_id: String) -> IpcResult<TemporaryPassword> {
+    invoke(cmd::RESET_PASSWORD, &UserId { user_id }).await
+}
+
+pub async fn delete_users(user_ids: Vec<String>) -> IpcResult<DeleteUsersResult> {
+    invoke(cmd::DELETE_USERS, &UserIds { user_ids }).await
+}
+
+pub async fn restore_users(user_ids: Vec<String>) -> IpcResult<RestoreResult> {
+    invoke(cmd::RESTORE_USERS, &RestoreUsers { user_ids }).await
+}
+
+pub async fn change_licenses(req: LicenseChange) -> IpcResult<LicenseChangeResult> {
+    invoke(cmd::CHANGE_LICENSES, &req).await
+}
+
+pub async fn save_credentials_csv(
+    users: Vec<CreatedUser>,
+    file_name: String,
+) -> IpcResult<SavedFile> {
+    invoke(
+        cmd::SAVE_CREDENTIALS_CSV,
+        &SaveCredentials { users, file_name },
+    )
+    .await
+}
+
+pub async fn change_password(req: ChangePassword) -> IpcResult<Me> {
+    invoke(cmd::CHANGE_PASSWORD, &req).await
 }

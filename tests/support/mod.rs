@@ -95,7 +95,7 @@ impl AppUnderTest {
             bin.display()
         );
         let home = tempfile::tempdir().unwrap();
-        for d in ["config", "data", "cache"] {
+        for d in ["config", "data", "cache", "saved"] {
             std::fs::create_dir_all(home.path().join(d)).unwrap();
         }
         let port = free_port();
@@ -113,6 +113,7 @@ impl AppUnderTest {
             .env("LC_ALL", locale)
             .env("LANG", locale)
             .env("KONTOR_KEYRING_SERVICE", &keyring_service)
+            .env("KONTOR_TEST_SAVE_DIR", home.path().join("saved"))
             .env_remove("KONTOR_PORTAL_URL")
             .env_remove("KONTOR_DATA_DIR")
             .stdout(Stdio::null())
@@ -161,6 +162,11 @@ impl AppUnderTest {
             }
         }
         panic!("could not start a WebDriver session: {last:?}");
+    }
+
+    /// Where the save-dialog test hook puts files (`KONTOR_TEST_SAVE_DIR`).
+    pub fn saved_dir(&self) -> PathBuf {
+        self.home.path().join("saved")
     }
 
     /// The refresh token the app left in the OS keyring, if any.

@@ -20,6 +20,41 @@ pub mod cmd {
     pub const RESUME_SESSION: &str = "resume_session";
     pub const LOGOUT: &str = "logout";
     pub const DASHBOARD: &str = "dashboard";
+    pub const LICENSES: &str = "licenses";
+    pub const LOCATIONS: &str = "locations";
+    pub const USERS: &str = "users";
+    pub const CREATE_USERS: &str = "create_users";
+    pub const UPDATE_USER: &str = "update_user";
+    pub const RESET_PASSWORD: &str = "reset_password";
+    pub const DELETE_USERS: &str = "delete_users";
+    pub const RESTORE_USERS: &str = "restore_users";
+    pub const CHANGE_LICENSES: &str = "change_licenses";
+    pub const SAVE_CREDENTIALS_CSV: &str = "save_credentials_csv";
+    pub const CHANGE_PASSWORD: &str = "change_password";
+
+    /// Every command name, so the shell's tests can prove each one is registered.
+    pub const ALL: &[&str] = &[
+        APP_CONFIG,
+        SET_PORTAL_URL,
+        PORTAL_INFO,
+        SET_LANGUAGE,
+        LOGIN_PASSWORD,
+        LOGIN_TOKEN,
+        RESUME_SESSION,
+        LOGOUT,
+        DASHBOARD,
+        LICENSES,
+        LOCATIONS,
+        USERS,
+        CREATE_USERS,
+        UPDATE_USER,
+        RESET_PASSWORD,
+        DELETE_USERS,
+        RESTORE_USERS,
+        CHANGE_LICENSES,
+        SAVE_CREDENTIALS_CSV,
+        CHANGE_PASSWORD,
+    ];
 }
 
 /// The app's configuration as the UI needs it at start.
@@ -51,3 +86,50 @@ pub struct SetLanguage {
 /// The empty argument of commands that need none.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NoArgs {}
+
+/// Argument of commands acting on one user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserId {
+    pub user_id: String,
+}
+
+/// Argument of `update_user`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpdateUserArgs {
+    pub user_id: String,
+    pub update: crate::UpdateUser,
+}
+
+/// Argument of `delete_users`: soft-deletes each; the answer says which failed and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserIds {
+    pub user_ids: Vec<String>,
+}
+
+/// One user `delete_users` could not delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserFailure {
+    pub user_id: String,
+    pub error: crate::ErrorBody,
+}
+
+/// Answer of `delete_users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteUsersResult {
+    pub deleted: Vec<String>,
+    pub failed: Vec<UserFailure>,
+}
+
+/// Argument of `save_credentials_csv`: the confirmation screen's users and temporary passwords.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SaveCredentials {
+    pub users: Vec<crate::CreatedUser>,
+    /// Suggested file name.
+    pub file_name: String,
+}
+
+/// Where a file was saved; `None` when the user cancelled the dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    pub path: Option<String>,
+}

@@ -258,3 +258,29 @@ pub const RESTORE_WINDOW_SECS: i64 = 30 * 24 * 3600;
 pub const MAX_BATCH: usize = 1000;
 /// Display names longer than this are refused.
 pub const MAX_NAME_LEN: usize = 200;
+
+/// Most users one import batch may carry.
+pub const MAX_IMPORT_BATCH: usize = 5000;
+
+/// One batch of a client-side import (`POST …/users/import`). Committed in one transaction; the portal records
+/// `(import_id, batch)`, so sending the same batch again creates no duplicates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportBatch {
+    /// Chosen by the client for the whole import (e.g. a UUID): 1..=64 of `A-Z a-z 0-9 - _`.
+    pub import_id: String,
+    pub batch: u32,
+    pub users: Vec<NewUser>,
+}
+
+/// The users a batch created, with their temporary passwords (shown once).
+///
+/// `already_done`: the batch had been committed before; nothing was created, and `created` lists the batch's
+/// users who have not signed in yet with FRESH temporary passwords (the old ones are not stored in clear and
+/// stop working).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportBatchResult {
+    pub created: Vec<CreatedUser>,
+    pub already_done: bool,
+}

@@ -244,7 +244,10 @@ mod tests {
         assert_eq!(display_name("n", "  Anna Muster ").unwrap(), "Anna Muster");
         assert_eq!(problem(display_name("n", " ")), FieldProblem::Required);
         assert_eq!(problem(display_name("n", "a\u{7}b")), FieldProblem::Invalid);
-        assert_eq!(problem(display_name("n", &"x".repeat(201))), FieldProblem::TooLong);
+        assert_eq!(
+            problem(display_name("n", &"x".repeat(201))),
+            FieldProblem::TooLong
+        );
         assert!(new_password("p", "correct horse battery").is_ok());
         assert_eq!(problem(new_password("p", "short")), FieldProblem::TooShort);
         assert_eq!(problem(new_password("p", "")), FieldProblem::Required);

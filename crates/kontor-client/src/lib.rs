@@ -6,8 +6,11 @@
 use std::time::Duration;
 
 use kontor_api::{
-    Account, DashboardSummary, ErrorBody, ErrorCode, Me, PasswordLogin, PortalInfo, RefreshRequest,
-    SessionTokens, TokenLogin, API_PREFIX,
+    Account, AuditPage, ChangePassword, CreateUsers, CreateUsersResult, DashboardSummary,
+    ErrorBody, ErrorCode, ImportBatch, ImportBatchResult, LicenseChange, LicenseChangeResult,
+    LicensePool, Location, Me, PasswordLogin, PortalInfo, RefreshRequest, RestoreResult,
+    RestoreUsers, SessionTokens, TemporaryPassword, TokenLogin, UpdateUser, UserPage, UserQuery,
+    UserSummary, API_PREFIX,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -133,6 +136,206 @@ impl PortalClient {
         self.get(
             &format!("/accounts/{}/summary", seg(account_id)),
             access_token,
+        )
+        .await
+    }
+
+    /// Seat pools per product.
+    pub async fn licenses(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<Vec<LicensePool>, ClientError> {
+        self.get(
+            &format!("/accounts/{}/licenses", seg(account_id)),
+            access_token,
+        )
+        .await
+    }
+
+    pub async fn locations(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<Vec<Location>, ClientError> {
+        self.get(
+            &format!("/accounts/{}/locations", seg(account_id)),
+            access_token,
+        )
+        .await
+    }
+
+    /// One page of the users list; pass the previous page's `next` as `query.after`.
+    pub async fn users(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        query: &UserQuery,
+    ) -> Result<UserPage, ClientError> {
+        let url = self.url(&format!("/accounts/{}/users", seg(account_id)));
+        self.send(self.http.get(url).query(query).bearer_auth(access_token))
+            .await
+    }
+
+    /// Creates all users or none; the answer holds their temporary passwords (shown once).
+    pub async fn create_users(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &CreateUsers,
+    ) -> Result<CreateUsersResult, ClientError> {
+        self.post(
+            &format!("/accounts/{}/users", seg(account_id)),
+            Some(access_token),
+            req,
+        )
+        .await
+    }
+
+    pub async fn user(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        user_id: &str,
+    ) -> Result<UserSummary, ClientError> {
+        self.get(
+            &format!("/accounts/{}/users/{}", seg(account_id), seg(user_id)),
+            access_token,
+        )
+        .await
+    }
+
+    pub async fn update_user(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        user_id: &str,
+        req: &UpdateUser,
+    ) -> Result<UserSummary, ClientError> {
+        let url = self.url(&format!(
+            "/accounts/{}/users/{}",
+            seg(account_id),
+            seg(user_id)
+        ));
+        self.send(self.http.patch(url).json(req).bearer_auth(access_token))
+            .await
+    }
+
+    /// A new temporary password for the user; their sessions end.
+    pub async fn reset_password(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        user_id: &str,
+    ) -> Result<TemporaryPassword, ClientError> {
+        let url = self.url(&format!(
+            "/accounts/{}/users/{}/reset-password",
+            seg(account_id),
+            seg(user_id)
+        ));
+        self.send(self.http.post(url).bearer_auth(access_token))
+            .await
+    }
+
+    /// Soft delete (restorable for 30 days).
+    pub async fn delete_user(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        user_id: &str,
+    ) -> Result<(), ClientError> {
+        let url = self.url(&format!(
+            "/accounts/{}/users/{}",
+            seg(account_id),
+            seg(user_id)
+        ));
+        let resp = self
+            .http
+            .delete(url)
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await.map(|_| ())
+    }
+
+    pub async fn restore_users(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &RestoreUsers,
+    ) -> Result<RestoreResult, ClientError> {
+        self.post(
+            &format!("/accounts/{}/users/restore", seg(account_id)),
+            Some(access_token),
+            req,
+        )
+        .await
+    }
+
+    /// Revoke, then assign licenses for many users; all or nothing.
+    pub async fn change_licenses(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &LicenseChange,
+    ) -> Result<LicenseChangeResult, ClientError> {
+        self.post(
+            &format!("/accounts/{}/licenses/change", seg(account_id)),
+            Some(access_token),
+            req,
+        )
+        .await
+    }
+
+    /// The audit log, newest first; pass the previous page's `next_before` as `before`.
+    pub async fn audit(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        before: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<AuditPage, ClientError> {
+        let url = self.url(&format!("/accounts/{}/audit", seg(account_id)));
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(b) = before {
+            query.push(("before", b.to_string()));
+        }
+        if let Some(l) = limit {
+            query.push(("limit", l.to_string()));
+        }
+        self.send(self.http.get(url).query(&query).bearer_auth(access_token))
+            .await
+    }
+
+    /// Replaces the signed-in user's own (temporary) password.
+    pub async fn change_password(
+        &self,
+        access_token: &str,
+        req: &ChangePassword,
+    ) -> Result<(), ClientError> {
+        let resp = self
+            .http
+            .post(self.url("/me/password"))
+            .json(req)
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await.map(|_| ())
+    }
+
+    /// Commits one import batch; a retry of a committed batch answers `already_done`.
+    pub async fn import_batch(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &ImportBatch,
+    ) -> Result<ImportBatchResult, ClientError> {
+        self.post(
+            &format!("/accounts/{}/users/import", seg(account_id)),
+            Some(access_token),
+            req,
         )
         .await
     }

@@ -77,13 +77,115 @@ pub async fn verify_password_blocking(hash: String, password: String) -> Result<
         .map_err(ApiError::internal)
 }
 
-/// The caller, from a live Bearer access token. Rejects with 401 `unauthorized`.
+/// Alphabet of temporary passwords: letters and digits without the look-alikes 0 O 1 l I.
+const TEMP_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+/// Length of a temporary password (57^20 ≈ 2^116).
+pub const TEMP_PASSWORD_LEN: usize = 20;
+
+/// A new temporary password: 20 characters from OsRng (rejection sampling, so uniform).
+pub fn new_temp_password() -> String {
+    let n = TEMP_ALPHABET.len();
+    let limit = (256 / n * n) as u8;
+    let mut out = String::with_capacity(TEMP_PASSWORD_LEN);
+    let mut buf = [0u8; 48];
+    while out.len() < TEMP_PASSWORD_LEN {
+        OsRng.fill_bytes(&mut buf);
+        for &b in &buf {
+            if b < limit && out.len() < TEMP_PASSWORD_LEN {
+                out.push(TEMP_ALPHABET[b as usize % n] as char);
+            }
+        }
+    }
+    out
+}
+
+/// How temporary passwords are stored: `s256$<16-byte salt hex>$<SHA-256(salt ‖ password) hex>`.
+/// A fast hash on purpose: the secret is long and random (no dictionary to guess from), and 100,000-user
+/// imports must not spend 100,000 Argon2 runs.
+pub fn hash_temp_password(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(password.as_bytes());
+    format!("s256${}${}", hex::encode(salt), hex::encode(h.finalize()))
+}
+
+/// Checks a temporary password against its stored hash in constant time (for equal lengths).
+pub fn verify_temp_password(stored: &str, password: &str) -> bool {
+    let mut parts = stored.split('$');
+    let (Some("s256"), Some(salt), Some(digest), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let (Ok(salt), Ok(digest)) = (hex::decode(salt), hex::decode(digest)) else {
+        return false;
+    };
+    let mut h = Sha256::new();
+    h.update(&salt);
+    h.update(password.as_bytes());
+    let actual = h.finalize();
+    digest.len() == actual.len()
+        && digest
+            .iter()
+            .zip(actual.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// What a role may do; [`AuthUser::require`] is the one check handlers call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Users, licenses and locations: Owner and Admin.
+    ManageUsers,
+    /// The audit log: Owner and Admin.
+    ReadAudit,
+}
+
+/// The caller, from a live Bearer access token. Rejects with 401 `unauthorized`, and with 403 `forbidden`
+/// ("password change required") while the user still has to replace a temporary password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
     pub session_id: String,
     pub user_id: String,
     pub account_id: String,
     pub role: Role,
+}
+
+impl AuthUser {
+    /// 403 `forbidden` unless the caller's role grants `p`.
+    pub fn require(&self, p: Permission) -> Result<(), ApiError> {
+        let ok = match p {
+            Permission::ManageUsers | Permission::ReadAudit => {
+                matches!(self.role, Role::Owner | Role::Admin)
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                kontor_api::ErrorCode::Forbidden,
+                "your role does not allow this",
+            ))
+        }
+    }
+}
+
+/// Like [`AuthUser`] but also for a user who must still change a temporary password: only `GET /me` and
+/// `POST /me/password` take this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAuthUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for PendingAuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(PendingAuthUser(authenticate(parts, state).await?.0))
+    }
 }
 
 impl FromRequestParts<AppState> for AuthUser {
@@ -93,28 +195,42 @@ impl FromRequestParts<AppState> for AuthUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(ApiError::unauthorized)?;
-        let (scheme, token) = header.split_once(' ').ok_or_else(ApiError::unauthorized)?;
-        let token = token.trim();
-        if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.len() > 256 {
-            return Err(ApiError::unauthorized());
+        let (user, must_change) = authenticate(parts, state).await?;
+        if must_change {
+            return Err(ApiError::new(
+                kontor_api::ErrorCode::Forbidden,
+                "password change required",
+            ));
         }
-        let ctx = state
-            .db
-            .session_for_access(&hash_token(token), state.clock.now())
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
-        Ok(AuthUser {
+        Ok(user)
+    }
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<(AuthUser, bool), ApiError> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(ApiError::unauthorized)?;
+    let (scheme, token) = header.split_once(' ').ok_or_else(ApiError::unauthorized)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.len() > 256 {
+        return Err(ApiError::unauthorized());
+    }
+    let ctx = state
+        .db
+        .session_for_access(&hash_token(token), state.clock.now())
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    Ok((
+        AuthUser {
             session_id: ctx.session_id,
             user_id: ctx.user_id,
             account_id: ctx.account_id,
             role: ctx.role,
-        })
-    }
+        },
+        ctx.must_change_password,
+    ))
 }
 
 /// Counts sign-in failures per key (the e-mail) in a sliding window.
@@ -183,6 +299,20 @@ mod tests {
         let l = new_license_token();
         assert_eq!(l.len(), 40);
         assert!(kontor_api::validate::license_token("t", &l).is_ok());
+    }
+
+    #[test]
+    fn temp_passwords_hash_with_salt_and_verify() {
+        let p = new_temp_password();
+        assert_eq!(p.len(), TEMP_PASSWORD_LEN);
+        assert!(p.bytes().all(|b| TEMP_ALPHABET.contains(&b)));
+        assert_ne!(p, new_temp_password());
+        let h = hash_temp_password(&p);
+        assert_ne!(h, hash_temp_password(&p), "per-user salt");
+        assert!(verify_temp_password(&h, &p));
+        assert!(!verify_temp_password(&h, &new_temp_password()));
+        assert!(!verify_temp_password("s256$zz$zz", &p));
+        assert!(!verify_temp_password("", &p));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and the safety net that turns any other non-JSON error answer (404, 405, …) into an ErrorBody.
 
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +10,7 @@ use axum::Json;
 use kontor_api::{ErrorBody, ErrorCode, FieldError};
 use serde::de::DeserializeOwned;
 
+use crate::db::users::Refusal;
 use crate::db::DbError;
 
 /// An error answer: `code.http_status()` with `{code, message}`.
@@ -57,6 +58,17 @@ impl From<DbError> for ApiError {
     }
 }
 
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NotFound(m) => Self::new(ErrorCode::NotFound, m),
+            Refusal::Invalid(m) => Self::new(ErrorCode::Validation, m),
+            Refusal::Conflict(m) => Self::new(ErrorCode::Conflict, m),
+            Refusal::Forbidden(m) => Self::new(ErrorCode::Forbidden, m),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         let message = match &r {
@@ -97,6 +109,37 @@ where
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(r) => Err(r.into()),
         }
+    }
+}
+
+/// `axum::extract::Query` whose rejections are `ApiError`s (422 `validation`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(r) => Err(Self::Rejection::from(r)),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        Self::new(
+            ErrorCode::Validation,
+            format!("query string: {}", r.body_text()),
+        )
     }
 }
 

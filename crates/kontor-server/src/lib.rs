@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -93,12 +94,25 @@ impl From<DbError> for ServerError {
     }
 }
 
+/// How often the server purges users deleted longer ago than the restore window.
+pub const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Hard-deletes users deleted more than [`kontor_api::RESTORE_WINDOW_SECS`] before `now`, with their license
+/// assignments, sessions and license tokens (audit events keep the actor's e-mail). Returns how many.
+pub async fn purge_deleted_users(db: &dyn Database, now: i64) -> Result<u64, ServerError> {
+    Ok(db
+        .purge_deleted(now - kontor_api::RESTORE_WINDOW_SECS)
+        .await?)
+}
+
 /// A server running on a background task.
 #[derive(Debug)]
 pub struct RunningServer {
     pub addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+    purge_stop: Option<oneshot::Sender<()>>,
+    purge_task: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -109,6 +123,14 @@ impl RunningServer {
 
     /// Stops accepting, lets running requests finish, and waits for the server task.
     pub async fn shutdown(mut self) {
+        if let Some(tx) = self.purge_stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.purge_task.take() {
+            if let Err(e) = t.await {
+                tracing::error!(error = %e, "purge task failed");
+            }
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -154,6 +176,42 @@ fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(handlers::auth::refresh))
         .route("/auth/logout", post(handlers::auth::logout))
         .route("/me", get(handlers::me::me))
+        .route("/me/password", post(handlers::me::change_password))
+        .route(
+            "/accounts/{account_id}/licenses",
+            get(handlers::licenses::list),
+        )
+        .route(
+            "/accounts/{account_id}/licenses/change",
+            post(handlers::licenses::change),
+        )
+        .route(
+            "/accounts/{account_id}/locations",
+            get(handlers::locations::list),
+        )
+        .route("/accounts/{account_id}/audit", get(handlers::audit::list))
+        .route(
+            "/accounts/{account_id}/users",
+            get(handlers::users::list).post(handlers::users::create),
+        )
+        .route(
+            "/accounts/{account_id}/users/import",
+            post(handlers::users::import_batch),
+        )
+        .route(
+            "/accounts/{account_id}/users/restore",
+            post(handlers::users::restore),
+        )
+        .route(
+            "/accounts/{account_id}/users/{user_id}",
+            get(handlers::users::get_user)
+                .patch(handlers::users::update_user)
+                .delete(handlers::users::delete_user),
+        )
+        .route(
+            "/accounts/{account_id}/users/{user_id}/reset-password",
+            post(handlers::users::reset_password),
+        )
         .route("/accounts/{account_id}", get(handlers::accounts::account))
         .route(
             "/accounts/{account_id}/summary",
@@ -190,7 +248,27 @@ async fn serve(
         throttle: Arc::new(auth::Throttle::new(10, 300)),
         dummy_hash: Arc::new(dummy_hash),
     };
+    let purge_clock = state.clock.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (purge_stop, mut purge_rx) = oneshot::channel::<()>();
+    let purge_db = db.clone();
+    let purge_task = tokio::spawn(async move {
+        // First tick at once: purge at start, then hourly, until shutdown.
+        let mut every = tokio::time::interval(PURGE_INTERVAL);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = &mut purge_rx => break,
+                _ = every.tick() => {
+                    match purge_deleted_users(purge_db.as_ref(), purge_clock.now()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(purged = n, "purged deleted users"),
+                        Err(e) => tracing::error!(error = %e, "purging deleted users failed"),
+                    }
+                }
+            }
+        }
+    });
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let result = axum::serve(listener, app)
@@ -211,5 +289,7 @@ async fn serve(
         addr,
         shutdown: Some(tx),
         task,
+        purge_stop: Some(purge_stop),
+        purge_task: Some(purge_task),
     })
 }

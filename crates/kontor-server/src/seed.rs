@@ -59,6 +59,8 @@ const SEATS: [(&str, &str, i64, i64); 3] = [
 ];
 const EXTRA_PRODUCT: (&str, &str) = ("api", "API Access");
 const CURRENCY: &str = "EUR";
+/// The demo account's sites; seeded users are spread over them in turn.
+const LOCATIONS: [&str; 3] = ["Berlin", "Hamburg", "München"];
 
 /// Display name, e-mail local part, role, assigned products. The owner comes first and takes the owner e-mail.
 const USERS: [(&str, &str, Role, &[&str]); 12] = [
@@ -147,6 +149,13 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
     let created_at = now - 200 * 86_400;
 
     let account_id = uuid::Uuid::new_v4().to_string();
+    let locations: Vec<kontor_api::Location> = LOCATIONS
+        .iter()
+        .map(|name| kontor_api::Location {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_string(),
+        })
+        .collect();
     let owner_hash = hash_password_blocking(opts.owner_password.clone()).await?;
     let mut users = Vec::with_capacity(USERS.len());
     for (i, (name, local, role, products)) in USERS.iter().enumerate() {
@@ -176,6 +185,7 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
                 deleted_at: None,
             },
             product_codes: products.iter().map(|p| p.to_string()).collect(),
+            location_id: Some(locations[i % locations.len()].id.clone()),
         });
     }
     let owner_id = users[0].user.id.clone();
@@ -235,6 +245,7 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
                 currency: CURRENCY.to_string(),
             })
             .collect(),
+        locations,
         users,
         invoices,
         license_token_hash: hash_token(&license_token),

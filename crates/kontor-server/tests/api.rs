@@ -482,9 +482,21 @@ async fn deleted_user_cannot_sign_in() {
             .expect("user signs in");
         assert_eq!(s.user.role, Role::User);
         assert!(s.user.must_change_password);
+        // Until the password is changed, only /me (and /me/password) are open.
+        env.client.me(&s.access_token).await.expect("me");
+        let (status, body) = api_error(
+            env.client
+                .dashboard(&s.access_token, &env.seed.account_id)
+                .await,
+        );
+        assert_eq!(
+            (status, body.message.as_str()),
+            (403, "password change required")
+        );
+        let owner = sign_in(&env, false).await;
         let sum = env
             .client
-            .dashboard(&s.access_token, &env.seed.account_id)
+            .dashboard(&owner.access_token, &env.seed.account_id)
             .await
             .expect("summary");
         assert_eq!(sum.user_count, 13);

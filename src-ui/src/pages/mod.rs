@@ -2,5 +2,7 @@
 
 pub mod dashboard;
 pub mod login;
+pub mod password;
 pub mod setup;
 pub mod shell;
+pub mod users;

@@ -4,7 +4,7 @@ use kontor_api::Me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Ctx, LanguageSwitch, Phase};
+use crate::app::{Ctx, LanguageSwitch, Page, Phase};
 use crate::ipc;
 
 #[component]
@@ -18,6 +18,7 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
             if let Err(e) = ipc::logout().await {
                 leptos::logging::warn!("sign-out: {e}");
             }
+            ctx.page.set(Page::Dashboard);
             ctx.phase.set(Phase::SignIn { expired: false });
         });
     };
@@ -27,7 +28,16 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
             <header class="topbar">
                 <span class="brand">"Kontor"</span>
                 <nav>
-                    <a class="active" href="#" id="nav-dashboard">{move || ctx.t().nav_dashboard}</a>
+                    <a href="#" id="nav-dashboard" class:active=move || ctx.page.get() == Page::Dashboard
+                        on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::Dashboard); }>
+                        {move || ctx.t().nav_dashboard}
+                    </a>
+                    <Show when=move || role.can_manage_users()>
+                        <a href="#" id="nav-users" class:active=move || ctx.page.get() == Page::Users
+                            on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::Users); }>
+                            {move || ctx.t().nav_users}
+                        </a>
+                    </Show>
                 </nav>
                 <span class="spacer"></span>
                 <span class="who" id="current-user">

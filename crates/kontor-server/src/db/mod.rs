@@ -12,9 +12,11 @@ use crate::ServerError;
 
 mod postgres;
 mod sqlite;
+pub mod users;
 
 pub use postgres::PostgresDatabase;
 pub use sqlite::SqliteDatabase;
+pub use users::UserStore;
 
 /// A storage failure. `Conflict` is a uniqueness clash the caller may report; everything else is internal.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +41,9 @@ impl From<sqlx::Error> for DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
+
+/// A soft-deleted user's `email` is `<id>` + this; the real address is kept in `deleted_email`.
+pub const DELETED_EMAIL_SUFFIX: &str = "@deleted.invalid";
 
 /// A user row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +99,8 @@ pub struct AccessContext {
     pub user_id: String,
     pub account_id: String,
     pub role: Role,
+    /// The user signed in with a temporary password: only `/me` and `/me/password` are open to them.
+    pub must_change_password: bool,
 }
 
 /// A license token row (the token itself is never stored).
@@ -170,6 +177,8 @@ pub struct SeedSeats {
 pub struct SeedUser {
     pub user: UserRecord,
     pub product_codes: Vec<String>,
+    /// One of [`SeedData::locations`].
+    pub location_id: Option<String>,
 }
 
 /// Everything `seed` writes in one transaction. The catalog part is idempotent; the account must be new.
@@ -184,6 +193,8 @@ pub struct SeedData {
     pub renews_on: String,
     pub license_expires_on: String,
     pub seats: Vec<SeedSeats>,
+    /// The account's locations (sites).
+    pub locations: Vec<kontor_api::Location>,
     pub users: Vec<SeedUser>,
     pub invoices: Vec<InvoiceRecord>,
     pub license_token_hash: String,
@@ -193,11 +204,11 @@ pub struct SeedData {
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
-pub trait Database: Send + Sync {
+pub trait Database: UserStore + Send + Sync {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 
-    /// A user by (lower-case) e-mail, deleted or not.
+    /// A live user by (lower-case) e-mail (a soft-deleted user's address is parked in `deleted_email`).
     async fn user_by_email(&self, email: &str) -> DbResult<Option<UserRecord>>;
     /// A user of the given account, deleted or not.
     async fn user_by_id(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserRecord>>;
@@ -290,7 +301,7 @@ fn user_from_row(r: UserRow) -> DbResult<UserRecord> {
     })
 }
 
-const USER_COLUMNS: &str = "id, account_id, email, display_name, role, password_hash, must_change_password, created_at, deleted_at";
+const USER_COLUMNS: &str = "id, account_id, COALESCE(deleted_email, email), display_name, role, password_hash, must_change_password, created_at, deleted_at";
 
 /// Implements [`Database`] for a struct with a `pool: sqlx::Pool<$db>` field. Same SQL for both backends.
 macro_rules! impl_database {
@@ -322,18 +333,20 @@ macro_rules! impl_database {
 
             async fn insert_user(&self, u: &UserRecord) -> DbResult<()> {
                 let mut conn = self.pool.acquire().await?;
-                insert_user_sql!($db, &mut *conn, u);
+                insert_user_sql!($db, &mut *conn, u, &None::<String>);
                 Ok(())
             }
 
             async fn delete_user(&self, account_id: &str, user_id: &str, at: i64) -> DbResult<bool> {
                 let mut tx = self.pool.begin().await?;
                 let n = sqlx::query::<$db>(
-                    "UPDATE users SET deleted_at = $3 WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
+                    "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
+                     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
                 )
                 .bind(account_id)
                 .bind(user_id)
                 .bind(at)
+                .bind(DELETED_EMAIL_SUFFIX)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -371,8 +384,8 @@ macro_rules! impl_database {
             }
 
             async fn session_for_access(&self, access_hash: &str, now: i64) -> DbResult<Option<AccessContext>> {
-                let row: Option<(String, String, String, String)> = sqlx::query_as::<$db, _>(
-                    "SELECT s.id, s.user_id, s.account_id, u.role FROM sessions s \
+                let row: Option<(String, String, String, String, bool)> = sqlx::query_as::<$db, _>(
+                    "SELECT s.id, s.user_id, s.account_id, u.role, u.must_change_password FROM sessions s \
                      JOIN users u ON u.id = s.user_id AND u.account_id = s.account_id \
                      WHERE s.access_hash = $1 AND s.revoked_at IS NULL AND s.access_expires_at > $2 \
                      AND u.deleted_at IS NULL",
@@ -387,6 +400,7 @@ macro_rules! impl_database {
                         user_id: r.1,
                         account_id: r.2,
                         role: role(&r.3)?,
+                        must_change_password: r.4,
                     })
                 })
                 .transpose()
@@ -535,8 +549,8 @@ macro_rules! impl_database {
 
             async fn audit(&self, e: &AuditEvent) -> DbResult<()> {
                 sqlx::query::<$db>(
-                    "INSERT INTO audit_events (account_id, actor_user_id, event, target, ip, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO audit_events (account_id, actor_user_id, event, target, ip, at, actor_email) \
+                     VALUES ($1, $2, $3, $4, $5, $6, (SELECT email FROM users WHERE id = $2))",
                 )
                 .bind(&e.account_id)
                 .bind(&e.actor_user_id)
@@ -667,9 +681,17 @@ macro_rules! impl_database {
                     .execute(&mut *tx)
                     .await?;
                 }
+                for l in &d.locations {
+                    sqlx::query::<$db>("INSERT INTO locations (id, account_id, name) VALUES ($1, $2, $3)")
+                        .bind(&l.id)
+                        .bind(&d.account.id)
+                        .bind(&l.name)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 for su in &d.users {
                     let u = &su.user;
-                    insert_user_sql!($db, &mut *tx, u);
+                    insert_user_sql!($db, &mut *tx, u, &su.location_id);
                     for code in &su.product_codes {
                         sqlx::query::<$db>(
                             "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES ($1, $2, $3)",
@@ -720,10 +742,11 @@ macro_rules! impl_database {
 }
 
 macro_rules! insert_user_sql {
-    ($db:ty, $exec:expr, $u:expr) => {
+    ($db:ty, $exec:expr, $u:expr, $location:expr) => {
         sqlx::query::<$db>(
             "INSERT INTO users (id, account_id, email, display_name, role, password_hash, \
-             must_change_password, created_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             must_change_password, created_at, deleted_at, name_key, location_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&$u.id)
         .bind(&$u.account_id)
@@ -734,6 +757,8 @@ macro_rules! insert_user_sql {
         .bind($u.must_change_password)
         .bind($u.created_at)
         .bind($u.deleted_at)
+        .bind($crate::db::users::name_key(&$u.display_name))
+        .bind($location)
         .execute($exec)
         .await?;
     };

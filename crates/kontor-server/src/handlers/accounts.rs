@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The caller's account id if the path names it; otherwise 404 (never 403: existence is not revealed).
-fn own_account(auth: &AuthUser, account_id: &str) -> Result<String, ApiError> {
+pub(crate) fn own_account(auth: &AuthUser, account_id: &str) -> Result<String, ApiError> {
     if account_id == auth.account_id {
         Ok(auth.account_id.clone())
     } else {

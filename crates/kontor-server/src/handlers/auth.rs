@@ -8,7 +8,7 @@ use axum::Json;
 use kontor_api::validate::{self, FieldError, FieldProblem};
 use kontor_api::{ErrorBody, ErrorCode, PasswordLogin, RefreshRequest, SessionTokens, TokenLogin};
 
-use crate::auth::{hash_token, new_session_token, verify_password_blocking};
+use crate::auth::{hash_token, new_session_token, verify_password_blocking, verify_temp_password};
 use crate::db::{AuditEvent, NewSession, UserRecord};
 use crate::error::{ApiError, ApiJson};
 use crate::handlers::me_of;
@@ -122,14 +122,23 @@ pub async fn login(
         ));
     }
     let user = st.db.user_by_email(&email).await?;
-    let eligible = user
-        .as_ref()
-        .filter(|u| u.deleted_at.is_none())
-        .and_then(|u| u.password_hash.clone());
+    let live = user.as_ref().filter(|u| u.deleted_at.is_none());
+    let eligible = live.and_then(|u| u.password_hash.clone());
     let hash = eligible
         .clone()
         .unwrap_or_else(|| st.dummy_hash.as_ref().clone());
-    let ok = verify_password_blocking(hash, req.password).await? && eligible.is_some();
+    // A temporary password (salted SHA-256, constant-time compare) also signs in; the Argon2 check runs
+    // either way so both paths take as long.
+    let temp_ok = match live {
+        Some(u) => st
+            .db
+            .temp_password_hash(&u.id)
+            .await?
+            .is_some_and(|h| verify_temp_password(&h, &req.password)),
+        None => false,
+    };
+    let argon_ok = verify_password_blocking(hash, req.password).await? && eligible.is_some();
+    let ok = temp_ok || argon_ok;
     let user = match user {
         Some(u) if ok => u,
         other => {

@@ -1,13 +1,65 @@
 //! The HTTP handlers, one module per resource.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod info;
+pub mod licenses;
+pub mod locations;
 pub mod me;
+pub mod users;
 
 use kontor_api::Me;
 
+use crate::auth::AuthUser;
+use crate::db::users::Actor;
 use crate::db::UserRecord;
+use crate::state::AppState;
+
+/// Who acts, for the audit events of a change.
+pub(crate) fn actor_of(st: &AppState, auth: &AuthUser, peer: std::net::SocketAddr) -> Actor {
+    Actor {
+        account_id: auth.account_id.clone(),
+        user_id: auth.user_id.clone(),
+        ip: Some(peer.ip().to_string()),
+        at: st.clock.now(),
+    }
+}
+
+/// An id from a body list: present and at most 64 characters, else 422 naming `field`.
+pub(crate) fn id_field(field: &str, raw: &str) -> Result<String, crate::error::ApiError> {
+    let t = raw.trim();
+    if t.is_empty() || t.len() > 64 || t.chars().any(char::is_control) {
+        return Err(crate::error::ApiError::new(
+            kontor_api::ErrorCode::Validation,
+            format!("{field} is not a valid id"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// Validates a list of ids (1..=`max`), removing duplicates but keeping the order.
+pub(crate) fn id_list(
+    field: &str,
+    raw: &[String],
+    max: usize,
+) -> Result<Vec<String>, crate::error::ApiError> {
+    if raw.is_empty() || raw.len() > max {
+        return Err(crate::error::ApiError::new(
+            kontor_api::ErrorCode::Validation,
+            format!("{field} must name between 1 and {max} entries"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, r) in raw.iter().enumerate() {
+        let id = id_field(&format!("{field}[{i}]"), r)?;
+        if seen.insert(id.clone()) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
 
 pub(crate) fn me_of(u: &UserRecord) -> Me {
     Me {

@@ -1,0 +1,1153 @@
+//! The users-and-licenses half of the storage ([`UserStore`], a supertrait of `Database`): locations, the
+//! filtered keyset users list, bulk create and import batches, edit, soft delete, restore, purge, license
+//! changes with seat checks, temporary passwords, and the audit log.
+//!
+//! Every change runs in ONE transaction with its audit events. Seat-changing transactions first lock the
+//! account's seat rows: PostgreSQL `SELECT … FOR UPDATE`; SQLite a no-op `UPDATE` of the same rows as the
+//! first statement, which takes the database write lock at once (what `BEGIN IMMEDIATE` would do), so two
+//! requests cannot both see the same free seats. License checks are re-done after writing, inside the lock.
+//!
+//! A soft-deleted user's e-mail moves to `deleted_email` (`email` becomes `<id>@deleted.invalid`), so the
+//! address is free for a new user meanwhile; restore moves it back if it is still free.
+//!
+//! Deleted users keep their `license_assignments` rows as the record of what they held; every seat count
+//! joins `users` and counts live users only. Restore re-validates those rows against free seats.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use async_trait::async_trait;
+use kontor_api::{
+    AuditEvent as AuditEntry, Location, RestoredUser, Role, UserSort, UserStatus, UserSummary,
+    RESTORE_WINDOW_SECS,
+};
+
+use super::{role, DbResult, PostgresDatabase, SqliteDatabase};
+
+/// The users list's name sort and search key (stored as `users.name_key`).
+pub fn name_key(display_name: &str) -> String {
+    display_name.to_lowercase()
+}
+
+/// Why a change was refused; the handler maps it to 404/422/409/403.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    NotFound(String),
+    Invalid(String),
+    Conflict(String),
+    Forbidden(String),
+}
+
+/// A storage result whose inner `Err` is a business refusal (nothing was changed).
+pub type Outcome<T> = DbResult<Result<T, Refusal>>;
+
+/// Who changes something, from where, when: written into the audit events of the change.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: String,
+    pub user_id: String,
+    pub ip: Option<String>,
+    pub at: i64,
+}
+
+/// The sort value of one row, as carried in a keyset cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortValue {
+    Text(String),
+    Int(i64),
+}
+
+/// A validated users-list query. `q` is lower case.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub license: Option<String>,
+    pub location_id: Option<String>,
+    pub status: Option<UserStatus>,
+    pub sort: UserSort,
+    pub desc: bool,
+    /// Keyset: rows strictly after (sort value, id) in the list's order.
+    pub after: Option<(SortValue, String)>,
+    pub limit: u32,
+}
+
+/// One page of the users list.
+#[derive(Debug, Clone)]
+pub struct UserListPage {
+    pub users: Vec<UserSummary>,
+    /// Sort value and id of the last row (the next cursor when `has_more`).
+    pub last_key: Option<(SortValue, String)>,
+    pub has_more: bool,
+    pub total: i64,
+    pub deleted_count: i64,
+}
+
+/// A validated user to create. `email` is normalised; `temp_password_hash` from `auth::hash_temp_password`.
+#[derive(Debug, Clone)]
+pub struct NewUserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub location_id: Option<String>,
+    pub licenses: Vec<String>,
+    pub temp_password_hash: String,
+}
+
+/// One batch of one client-side import.
+#[derive(Debug, Clone)]
+pub struct ImportKey {
+    pub import_id: String,
+    pub batch: u32,
+}
+
+impl ImportKey {
+    fn key(&self) -> String {
+        format!("{}#{}", self.import_id, self.batch)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    Created,
+    /// The import batch had been committed before: nothing was created.
+    AlreadyDone,
+}
+
+/// A user of a committed import batch who has never signed in.
+#[derive(Debug, Clone)]
+pub struct PendingUser {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// A validated edit of a user.
+#[derive(Debug, Clone)]
+pub struct UserEdit {
+    pub display_name: String,
+    pub role: Role,
+    pub location_id: Option<String>,
+    /// Ownership transfer: the acting Owner becomes Admin in the same transaction.
+    pub demote_actor: bool,
+}
+
+#[async_trait]
+pub trait UserStore {
+    /// The account's locations by name.
+    async fn locations(&self, account_id: &str) -> DbResult<Vec<Location>>;
+    async fn list_users(&self, account_id: &str, filter: &UserFilter) -> DbResult<UserListPage>;
+    /// A user of the account, live or deleted.
+    async fn user_summary(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserSummary>>;
+    async fn temp_password_hash(&self, user_id: &str) -> DbResult<Option<String>>;
+    /// All or nothing; with `import`, records the batch in the same transaction (a second call with the same
+    /// key creates nothing and answers `AlreadyDone`).
+    async fn create_users(
+        &self,
+        actor: &Actor,
+        users: &[NewUserRow],
+        import: Option<&ImportKey>,
+    ) -> Outcome<Created>;
+    /// Live users of a committed import batch who never signed in and never chose a password.
+    async fn import_pending(
+        &self,
+        account_id: &str,
+        import: &ImportKey,
+    ) -> DbResult<Vec<PendingUser>>;
+    /// Sets new temporary passwords `(user id, hash)` (flag set, own password cleared, sessions revoked)
+    /// and writes `events` `(name, target)`, in one transaction.
+    async fn set_temp_passwords(
+        &self,
+        actor: &Actor,
+        hashes: &[(String, String)],
+        events: &[(String, String)],
+    ) -> DbResult<()>;
+    async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()>;
+    /// Soft delete: `deleted_at`, sessions revoked, license rows kept (not counted).
+    async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()>;
+    async fn restore_users(&self, actor: &Actor, user_ids: &[String])
+        -> Outcome<Vec<RestoredUser>>;
+    /// Revokes, then assigns; refuses (changing nothing) if an assigned product ends up over its seats.
+    /// Answers the number of assignments added plus removed.
+    async fn change_licenses(
+        &self,
+        actor: &Actor,
+        user_ids: &[String],
+        assign: &[String],
+        revoke: &[String],
+    ) -> Outcome<i64>;
+    /// The actor's own new Argon2id password: clears the temporary one and the flag, revokes their other
+    /// sessions (all but the family of `keep_session`).
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> DbResult<()>;
+    /// Newest first, ids below `before`.
+    async fn audit_page(
+        &self,
+        account_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> DbResult<Vec<AuditEntry>>;
+    /// Hard-deletes users deleted before `cutoff` with their assignments, sessions and license tokens.
+    async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64>;
+}
+
+/// Rows per multi-row INSERT / ids per IN list: far below SQLite's 32,766 bind parameters.
+const CHUNK: usize = 400;
+
+#[derive(Debug, Clone)]
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+#[derive(Debug, Clone)]
+struct PoolRow {
+    product_id: String,
+    code: String,
+    name: String,
+    seats: i64,
+    used: i64,
+}
+
+type SummaryRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    i64,
+    Option<i64>,
+);
+
+const SUMMARY_COLUMNS: &str =
+    "u.id, COALESCE(u.deleted_email, u.email), u.display_name, u.role, u.location_id, l.name, \
+     u.must_change_password, u.created_at, u.deleted_at";
+const SUMMARY_FROM: &str = " FROM users u LEFT JOIN locations l ON l.id = u.location_id";
+
+fn summary_from(r: SummaryRow, licenses: Vec<String>) -> DbResult<UserSummary> {
+    let status = if r.8.is_some() {
+        UserStatus::Deleted
+    } else if r.6 {
+        UserStatus::PasswordChangeRequired
+    } else {
+        UserStatus::Active
+    };
+    Ok(UserSummary {
+        id: r.0,
+        email: r.1,
+        display_name: r.2,
+        role: role(&r.3)?,
+        location_id: r.4,
+        location_name: r.5,
+        licenses,
+        status,
+        created_at: r.7,
+        deleted_at: r.8,
+        purge_at: r.8.map(|d| d + RESTORE_WINDOW_SECS),
+    })
+}
+
+/// `$start, $start+1, …` (n placeholders).
+fn params(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($s, …), ($s+cols, …)` for `rows` rows of `cols` placeholders.
+fn value_rows(rows: usize, cols: usize, start: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", params(start + r * cols, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `%q%` for LIKE with `\` escaping.
+fn like_pattern(q: &str) -> String {
+    let mut s = String::with_capacity(q.len() + 2);
+    s.push('%');
+    for c in q.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+fn sort_expr(sort: UserSort) -> (&'static str, bool) {
+    match sort {
+        UserSort::Name => ("u.name_key", false),
+        UserSort::Email => ("u.email", false),
+        UserSort::Role => ("u.role", false),
+        UserSort::Location => ("COALESCE(l.name, '')", false),
+        UserSort::Created => ("u.created_at", true),
+    }
+}
+
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.clone()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }};
+}
+
+macro_rules! refuse {
+    ($tx:expr, $r:expr) => {{
+        $tx.rollback().await?;
+        return Ok(Err($r));
+    }};
+}
+
+macro_rules! impl_user_store {
+    ($ty:ty, $db:ty, $m:ident, $lock:literal) => {
+        mod $m {
+            use super::*;
+
+            pub(super) type Conn = <$db as sqlx::Database>::Connection;
+
+            /// Locks the account's seat rows (see the module doc).
+            pub(super) async fn lock(c: &mut Conn, account_id: &str) -> DbResult<()> {
+                sqlx::query::<$db>($lock).bind(account_id).execute(&mut *c).await?;
+                Ok(())
+            }
+
+            pub(super) async fn pools(c: &mut Conn, account_id: &str) -> DbResult<Vec<PoolRow>> {
+                let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as::<$db, _>(
+                    "SELECT p.id, p.code, p.name, ss.seats, \
+                     (SELECT COUNT(*) FROM license_assignments la JOIN users u ON u.id = la.user_id \
+                      WHERE la.product_id = p.id AND u.account_id = $1 AND u.deleted_at IS NULL) \
+                     FROM subscription_seats ss JOIN products p ON p.id = ss.product_id \
+                     WHERE ss.account_id = $1 ORDER BY p.code",
+                )
+                .bind(account_id)
+                .fetch_all(&mut *c)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| PoolRow {
+                        product_id: r.0,
+                        code: r.1,
+                        name: r.2,
+                        seats: r.3,
+                        used: r.4,
+                    })
+                    .collect())
+            }
+
+            pub(super) async fn email_of(c: &mut Conn, user_id: &str) -> DbResult<Option<String>> {
+                let row: Option<(String,)> =
+                    sqlx::query_as::<$db, _>("SELECT COALESCE(deleted_email, email) FROM users WHERE id = $1")
+                        .bind(user_id)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                Ok(row.map(|r| r.0))
+            }
+
+            /// Writes `(event, target)` rows for `actor`, multi-row.
+            pub(super) async fn audit(
+                c: &mut Conn,
+                actor: &Actor,
+                events: &[(String, String)],
+            ) -> DbResult<()> {
+                let actor_email = email_of(c, &actor.user_id).await?;
+                for chunk in events.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
+                         VALUES {}",
+                        value_rows(chunk.len(), 7, 1)
+                    );
+                    let mut q = sqlx::query::<$db>(&sql);
+                    for (event, target) in chunk {
+                        q = q
+                            .bind(&actor.account_id)
+                            .bind(&actor.user_id)
+                            .bind(&actor_email)
+                            .bind(event)
+                            .bind(target)
+                            .bind(&actor.ip)
+                            .bind(actor.at);
+                    }
+                    q.execute(&mut *c).await?;
+                }
+                Ok(())
+            }
+
+            pub(super) async fn revoke_sessions(c: &mut Conn, user_id: &str, at: i64) -> DbResult<()> {
+                sqlx::query::<$db>(
+                    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(user_id)
+                .bind(at)
+                .execute(&mut *c)
+                .await?;
+                Ok(())
+            }
+
+            /// Product codes per user, sorted.
+            pub(super) async fn licenses_of(
+                c: &mut Conn,
+                user_ids: &[String],
+            ) -> DbResult<HashMap<String, Vec<String>>> {
+                let mut out: HashMap<String, Vec<String>> = HashMap::new();
+                for chunk in user_ids.chunks(CHUNK) {
+                    let sql = format!(
+                        "SELECT la.user_id, p.code FROM license_assignments la \
+                         JOIN products p ON p.id = la.product_id WHERE la.user_id IN ({}) ORDER BY p.code",
+                        params(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<$db, (String, String)>(&sql);
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    for (u, code) in q.fetch_all(&mut *c).await? {
+                        out.entry(u).or_default().push(code);
+                    }
+                }
+                Ok(out)
+            }
+        }
+
+        #[async_trait]
+        impl UserStore for $ty {
+            async fn locations(&self, account_id: &str) -> DbResult<Vec<Location>> {
+                let rows: Vec<(String, String)> = sqlx::query_as::<$db, _>(
+                    "SELECT id, name FROM locations WHERE account_id = $1 ORDER BY name, id",
+                )
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(id, name)| Location { id, name }).collect())
+            }
+
+            async fn list_users(&self, account_id: &str, f: &UserFilter) -> DbResult<UserListPage> {
+                let mut args = vec![Arg::Text(account_id.to_string())];
+                let mut wh = String::from(" WHERE u.account_id = $1");
+                wh.push_str(match f.status {
+                    None => " AND u.deleted_at IS NULL",
+                    Some(UserStatus::Active) => " AND u.deleted_at IS NULL AND NOT u.must_change_password",
+                    Some(UserStatus::PasswordChangeRequired) => {
+                        " AND u.deleted_at IS NULL AND u.must_change_password"
+                    }
+                    Some(UserStatus::Deleted) => " AND u.deleted_at IS NOT NULL",
+                });
+                if let Some(q) = &f.q {
+                    let pat = like_pattern(q);
+                    args.push(Arg::Text(pat.clone()));
+                    args.push(Arg::Text(pat));
+                    let n = args.len();
+                    wh.push_str(&format!(
+                        " AND (u.name_key LIKE ${} ESCAPE '\\' OR COALESCE(u.deleted_email, u.email) LIKE ${n} ESCAPE '\\')",
+                        n - 1
+                    ));
+                }
+                if let Some(r) = f.role {
+                    args.push(Arg::Text(r.as_str().to_string()));
+                    wh.push_str(&format!(" AND u.role = ${}", args.len()));
+                }
+                if let Some(code) = &f.license {
+                    args.push(Arg::Text(code.clone()));
+                    wh.push_str(&format!(
+                        " AND EXISTS (SELECT 1 FROM license_assignments la JOIN products p ON p.id = la.product_id \
+                         WHERE la.user_id = u.id AND p.code = ${})",
+                        args.len()
+                    ));
+                }
+                if let Some(loc) = &f.location_id {
+                    args.push(Arg::Text(loc.clone()));
+                    wh.push_str(&format!(" AND u.location_id = ${}", args.len()));
+                }
+
+                let mut conn = self.pool.acquire().await?;
+                let count_sql = format!("SELECT COUNT(*){SUMMARY_FROM}{wh}");
+                let (total,): (i64,) = bind_args!(sqlx::query_as::<$db, (i64,)>(&count_sql), &args)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let (deleted_count,): (i64,) = sqlx::query_as::<$db, _>(
+                    "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL",
+                )
+                .bind(account_id)
+                .fetch_one(&mut *conn)
+                .await?;
+
+                let (mut expr, is_int) = sort_expr(f.sort);
+                if f.sort == UserSort::Email && f.status == Some(UserStatus::Deleted) {
+                    expr = "COALESCE(u.deleted_email, u.email)";
+                }
+                let (dir, cmp) = if f.desc { ("DESC", "<") } else { ("ASC", ">") };
+                let mut page_args = args.clone();
+                let mut page_wh = wh;
+                if let Some((v, id)) = &f.after {
+                    page_args.push(match v {
+                        SortValue::Text(s) => Arg::Text(s.clone()),
+                        SortValue::Int(i) => Arg::Int(*i),
+                    });
+                    page_args.push(Arg::Text(id.clone()));
+                    let n = page_args.len();
+                    page_wh.push_str(&format!(" AND ({expr}, u.id) {cmp} (${}, ${n})", n - 1));
+                }
+                let keys = if is_int {
+                    format!("CAST('' AS TEXT), {expr}")
+                } else {
+                    format!("{expr}, CAST(0 AS BIGINT)")
+                };
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS}, {keys}{SUMMARY_FROM}{page_wh} \
+                     ORDER BY {expr} {dir}, u.id {dir} LIMIT {}",
+                    f.limit as i64 + 1
+                );
+                type Row = (
+                    String,
+                    String,
+                    String,
+                    String,
+                    Option<String>,
+                    Option<String>,
+                    bool,
+                    i64,
+                    Option<i64>,
+                    String,
+                    i64,
+                );
+                let mut rows: Vec<Row> = bind_args!(sqlx::query_as::<$db, Row>(&sql), &page_args)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let has_more = rows.len() > f.limit as usize;
+                rows.truncate(f.limit as usize);
+                let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+                let mut licenses = $m::licenses_of(&mut *conn, &ids).await?;
+                let last_key = rows.last().map(|r| {
+                    let v = if is_int {
+                        SortValue::Int(r.10)
+                    } else {
+                        SortValue::Text(r.9.clone())
+                    };
+                    (v, r.0.clone())
+                });
+                let mut users = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let l = licenses.remove(&r.0).unwrap_or_default();
+                    users.push(summary_from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8), l)?);
+                }
+                Ok(UserListPage {
+                    users,
+                    last_key,
+                    has_more,
+                    total,
+                    deleted_count,
+                })
+            }
+
+            async fn user_summary(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserSummary>> {
+                let mut conn = self.pool.acquire().await?;
+                let sql = format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM} WHERE u.account_id = $1 AND u.id = $2");
+                let row: Option<SummaryRow> = sqlx::query_as::<$db, SummaryRow>(&sql)
+                    .bind(account_id)
+                    .bind(user_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                match row {
+                    None => Ok(None),
+                    Some(r) => {
+                        let mut l = $m::licenses_of(&mut *conn, std::slice::from_ref(&r.0)).await?;
+                        let licenses = l.remove(&r.0).unwrap_or_default();
+                        Ok(Some(summary_from(r, licenses)?))
+                    }
+                }
+            }
+
+            async fn temp_password_hash(&self, user_id: &str) -> DbResult<Option<String>> {
+                let row: Option<(Option<String>,)> =
+                    sqlx::query_as::<$db, _>("SELECT temp_password_hash FROM users WHERE id = $1")
+                        .bind(user_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.and_then(|r| r.0))
+            }
+
+            async fn create_users(
+                &self,
+                actor: &Actor,
+                users: &[NewUserRow],
+                import: Option<&ImportKey>,
+            ) -> Outcome<Created> {
+                let mut tx = self.pool.begin().await?;
+                $m::lock(&mut *tx, &actor.account_id).await?;
+                if let Some(imp) = import {
+                    let n = sqlx::query::<$db>(
+                        "INSERT INTO import_batches (account_id, import_id, batch, user_count, created_at) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, import_id, batch) DO NOTHING",
+                    )
+                    .bind(&actor.account_id)
+                    .bind(&imp.import_id)
+                    .bind(imp.batch as i64)
+                    .bind(users.len() as i64)
+                    .bind(actor.at)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if n == 0 {
+                        tx.rollback().await?;
+                        return Ok(Ok(Created::AlreadyDone));
+                    }
+                }
+
+                // Locations of this account.
+                let wanted: Vec<String> = users
+                    .iter()
+                    .filter_map(|u| u.location_id.clone())
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                let mut known = HashSet::new();
+                for chunk in wanted.chunks(CHUNK) {
+                    let sql = format!(
+                        "SELECT id FROM locations WHERE account_id = $1 AND id IN ({})",
+                        params(2, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<$db, (String,)>(&sql).bind(&actor.account_id);
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    known.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
+                }
+                for (i, u) in users.iter().enumerate() {
+                    if let Some(l) = &u.location_id {
+                        if !known.contains(l) {
+                            refuse!(tx, Refusal::Invalid(format!("users[{i}].location_id is not a known location")));
+                        }
+                    }
+                }
+
+                // Products of this account's subscription.
+                let pools = $m::pools(&mut *tx, &actor.account_id).await?;
+                let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
+                for (i, u) in users.iter().enumerate() {
+                    for (j, code) in u.licenses.iter().enumerate() {
+                        if !by_code.contains_key(code.as_str()) {
+                            refuse!(tx, Refusal::Invalid(format!(
+                                "users[{i}].licenses[{j}] is not a product of this account's subscription"
+                            )));
+                        }
+                    }
+                }
+
+                // E-mail addresses must be free (among live users).
+                let emails: Vec<&String> = users.iter().map(|u| &u.email).collect();
+                let mut taken = HashSet::new();
+                for chunk in emails.chunks(CHUNK) {
+                    let sql = format!(
+                        "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
+                        params(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<$db, (String,)>(&sql);
+                    for e in chunk {
+                        q = q.bind(*e);
+                    }
+                    taken.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
+                }
+                if let Some(u) = users.iter().find(|u| taken.contains(&u.email)) {
+                    refuse!(tx, Refusal::Conflict(format!("the e-mail address {} is already in use", u.email)));
+                }
+
+                // Seats for the whole batch.
+                let mut need: BTreeMap<&str, i64> = BTreeMap::new();
+                for u in users {
+                    for code in &u.licenses {
+                        *need.entry(code.as_str()).or_default() += 1;
+                    }
+                }
+                for p in &pools {
+                    let n = need.get(p.code.as_str()).copied().unwrap_or(0);
+                    let free = (p.seats - p.used).max(0);
+                    if n > free {
+                        refuse!(tx, Refusal::Conflict(format!(
+                            "not enough seats for {}: {} missing",
+                            p.name,
+                            n - free
+                        )));
+                    }
+                }
+
+                let import_key = import.map(ImportKey::key);
+                for chunk in users.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO users (id, account_id, email, display_name, name_key, role, temp_password_hash, \
+                         must_change_password, created_at, location_id, import_key) VALUES {}",
+                        value_rows(chunk.len(), 11, 1)
+                    );
+                    let mut q = sqlx::query::<$db>(&sql);
+                    for u in chunk {
+                        q = q
+                            .bind(&u.id)
+                            .bind(&actor.account_id)
+                            .bind(&u.email)
+                            .bind(&u.display_name)
+                            .bind(name_key(&u.display_name))
+                            .bind(u.role.as_str())
+                            .bind(&u.temp_password_hash)
+                            .bind(true)
+                            .bind(actor.at)
+                            .bind(&u.location_id)
+                            .bind(&import_key);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                let by_code_ref = &by_code;
+                let assignments: Vec<(&String, &String)> = users
+                    .iter()
+                    .flat_map(|u| {
+                        u.licenses
+                            .iter()
+                            .map(move |code| (&u.id, &by_code_ref[code.as_str()].product_id))
+                    })
+                    .collect();
+                for chunk in assignments.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
+                        value_rows(chunk.len(), 3, 1)
+                    );
+                    let mut q = sqlx::query::<$db>(&sql);
+                    for (u, p) in chunk {
+                        q = q.bind(*u).bind(*p).bind(actor.at);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                let events: Vec<(String, String)> = match import {
+                    Some(imp) => vec![(
+                        "user.import_batch".to_string(),
+                        format!("import {} batch {}: {} users", imp.import_id, imp.batch, users.len()),
+                    )],
+                    None => users
+                        .iter()
+                        .map(|u| ("user.created".to_string(), u.email.clone()))
+                        .collect(),
+                };
+                $m::audit(&mut *tx, actor, &events).await?;
+                tx.commit().await?;
+                Ok(Ok(Created::Created))
+            }
+
+            async fn import_pending(&self, account_id: &str, import: &ImportKey) -> DbResult<Vec<PendingUser>> {
+                let rows: Vec<(String, String, String)> = sqlx::query_as::<$db, _>(
+                    "SELECT u.id, u.email, u.display_name FROM users u \
+                     WHERE u.account_id = $1 AND u.import_key = $2 AND u.deleted_at IS NULL \
+                     AND u.password_hash IS NULL \
+                     AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id) ORDER BY u.email",
+                )
+                .bind(account_id)
+                .bind(import.key())
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| PendingUser {
+                        id: r.0,
+                        email: r.1,
+                        display_name: r.2,
+                    })
+                    .collect())
+            }
+
+            async fn set_temp_passwords(
+                &self,
+                actor: &Actor,
+                hashes: &[(String, String)],
+                events: &[(String, String)],
+            ) -> DbResult<()> {
+                let mut tx = self.pool.begin().await?;
+                $m::lock(&mut *tx, &actor.account_id).await?;
+                for (user_id, hash) in hashes {
+                    sqlx::query::<$db>(
+                        "UPDATE users SET temp_password_hash = $3, must_change_password = $4, password_hash = NULL \
+                         WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
+                    )
+                    .bind(&actor.account_id)
+                    .bind(user_id)
+                    .bind(hash)
+                    .bind(true)
+                    .execute(&mut *tx)
+                    .await?;
+                    $m::revoke_sessions(&mut *tx, user_id, actor.at).await?;
+                }
+                $m::audit(&mut *tx, actor, events).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
+                let mut tx = self.pool.begin().await?;
+                $m::lock(&mut *tx, &actor.account_id).await?;
+                let row: Option<(String,)> = sqlx::query_as::<$db, _>(
+                    "SELECT email FROM users WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
+                )
+                .bind(&actor.account_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((email,)) = row else {
+                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
+                };
+                if let Some(l) = &edit.location_id {
+                    let found: Option<(String,)> = sqlx::query_as::<$db, _>(
+                        "SELECT id FROM locations WHERE account_id = $1 AND id = $2",
+                    )
+                    .bind(&actor.account_id)
+                    .bind(l)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if found.is_none() {
+                        refuse!(tx, Refusal::Invalid("location_id is not a known location".to_string()));
+                    }
+                }
+                sqlx::query::<$db>(
+                    "UPDATE users SET display_name = $3, name_key = $4, role = $5, location_id = $6 \
+                     WHERE account_id = $1 AND id = $2",
+                )
+                .bind(&actor.account_id)
+                .bind(user_id)
+                .bind(&edit.display_name)
+                .bind(name_key(&edit.display_name))
+                .bind(edit.role.as_str())
+                .bind(&edit.location_id)
+                .execute(&mut *tx)
+                .await?;
+                let mut events = vec![("user.updated".to_string(), email.clone())];
+                if edit.demote_actor {
+                    sqlx::query::<$db>("UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2")
+                        .bind(&actor.account_id)
+                        .bind(&actor.user_id)
+                        .bind(Role::Admin.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    events.push(("user.owner_transferred".to_string(), email));
+                }
+                $m::audit(&mut *tx, actor, &events).await?;
+                tx.commit().await?;
+                Ok(Ok(()))
+            }
+
+            async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
+                let mut tx = self.pool.begin().await?;
+                $m::lock(&mut *tx, &actor.account_id).await?;
+                let n = sqlx::query::<$db>(
+                    "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
+                     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
+                )
+                .bind(&actor.account_id)
+                .bind(user_id)
+                .bind(actor.at)
+                .bind(super::DELETED_EMAIL_SUFFIX)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n != 1 {
+                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
+                }
+                $m::revoke_sessions(&mut *tx, user_id, actor.at).await?;
+                let email = $m::email_of(&mut *tx, user_id).await?.unwrap_or_default();
+                $m::audit(&mut *tx, actor, &[("user.deleted".to_string(), email)]).await?;
+                tx.commit().await?;
+                Ok(Ok(()))
+            }
+
+            async fn restore_users(&self, actor: &Actor, user_ids: &[String]) -> Outcome<Vec<RestoredUser>> {
+                let mut tx = self.pool.begin().await?;
+                $m::lock(&mut *tx, &actor.account_id).await?;
+                let cutoff = actor.at - RESTORE_WINDOW_SECS;
+                let mut pools: HashMap<String, PoolRow> = $m::pools(&mut *tx, &actor.account_id)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.product_id.clone(), p))
+                    .collect();
+                let mut restored = Vec::with_capacity(user_ids.len());
+                let mut events = Vec::new();
+                for id in user_ids {
+                    let row: Option<(String, Option<i64>)> = sqlx::query_as::<$db, _>(
+                        "SELECT COALESCE(deleted_email, email), deleted_at FROM users WHERE account_id = $1 AND id = $2",
+                    )
+                    .bind(&actor.account_id)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let email = match row {
+                        Some((email, Some(deleted_at))) if deleted_at > cutoff => email,
+                        _ => refuse!(tx, Refusal::NotFound("deleted user not found".to_string())),
+                    };
+                    let clash: Option<(String,)> = sqlx::query_as::<$db, _>(
+                        "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL",
+                    )
+                    .bind(&email)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if clash.is_some() {
+                        refuse!(tx, Refusal::Conflict(format!(
+                            "the e-mail address {email} is in use by another user"
+                        )));
+                    }
+                    sqlx::query::<$db>(
+                        "UPDATE users SET deleted_at = NULL, email = deleted_email, deleted_email = NULL \
+                         WHERE account_id = $1 AND id = $2",
+                    )
+                        .bind(&actor.account_id)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let held: Vec<(String, String)> = sqlx::query_as::<$db, _>(
+                        "SELECT la.product_id, p.code FROM license_assignments la \
+                         JOIN products p ON p.id = la.product_id WHERE la.user_id = $1 ORDER BY p.code",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let mut back = Vec::new();
+                    let mut not_back = Vec::new();
+                    for (product_id, code) in held {
+                        match pools.get_mut(&product_id) {
+                            Some(p) if p.used < p.seats => {
+                                p.used += 1;
+                                back.push(code);
+                            }
+                            _ => {
+                                sqlx::query::<$db>(
+                                    "DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2",
+                                )
+                                .bind(id)
+                                .bind(&product_id)
+                                .execute(&mut *tx)
+                                .await?;
+                                events.push((
+                                    "license.revoked".to_string(),
+                                    format!("{email}: {code} (no free seat at restore)"),
+                                ));
+                                not_back.push(code);
+                            }
+                        }
+                    }
+                    events.push(("user.restored".to_string(), email.clone()));
+                    restored.push(RestoredUser {
+                        id: id.clone(),
+                        email,
+                        licenses_restored: back,
+                        licenses_not_restored: not_back,
+                    });
+                }
+                $m::audit(&mut *tx, actor, &events).await?;
+                tx.commit().await?;
+                Ok(Ok(restored))
+            }
+
+            async fn change_licenses(
+                &self,
+                actor: &Actor,
+                user_ids: &[String],
+                assign: &[String],
+                revoke: &[String],
+            ) -> Outcome<i64> {
+                let mut tx = self.pool.begin().await?;
+                $m::lock(&mut *tx, &actor.account_id).await?;
+                let pools = $m::pools(&mut *tx, &actor.account_id).await?;
+                let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
+                for (field, list) in [("assign", assign), ("revoke", revoke)] {
+                    for (i, code) in list.iter().enumerate() {
+                        if !by_code.contains_key(code.as_str()) {
+                            refuse!(tx, Refusal::Invalid(format!(
+                                "{field}[{i}] is not a product of this account's subscription"
+                            )));
+                        }
+                    }
+                }
+                let mut emails: HashMap<String, String> = HashMap::new();
+                for chunk in user_ids.chunks(CHUNK) {
+                    let sql = format!(
+                        "SELECT id, email FROM users WHERE account_id = $1 AND deleted_at IS NULL AND id IN ({})",
+                        params(2, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<$db, (String, String)>(&sql).bind(&actor.account_id);
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    emails.extend(q.fetch_all(&mut *tx).await?);
+                }
+                if emails.len() != user_ids.len() {
+                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
+                }
+                let held = $m::licenses_of(&mut *tx, user_ids).await?;
+                let assign_set: HashSet<&str> = assign.iter().map(String::as_str).collect();
+                let mut removed: Vec<(&String, &str)> = Vec::new();
+                let mut added: Vec<(&String, &str)> = Vec::new();
+                for u in user_ids {
+                    let h: HashSet<&str> = held.get(u).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+                    for code in revoke {
+                        if h.contains(code.as_str()) && !assign_set.contains(code.as_str()) {
+                            removed.push((u, code.as_str()));
+                        }
+                    }
+                    for code in assign {
+                        if !h.contains(code.as_str()) {
+                            added.push((u, code.as_str()));
+                        }
+                    }
+                }
+                for (u, code) in &removed {
+                    sqlx::query::<$db>("DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2")
+                        .bind(*u)
+                        .bind(&by_code[code].product_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for chunk in added.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
+                        value_rows(chunk.len(), 3, 1)
+                    );
+                    let mut q = sqlx::query::<$db>(&sql);
+                    for (u, code) in chunk {
+                        q = q.bind(*u).bind(&by_code[code].product_id).bind(actor.at);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                // Re-check the final state inside the lock.
+                let grown: HashSet<&str> = added.iter().map(|(_, c)| *c).collect();
+                for p in $m::pools(&mut *tx, &actor.account_id).await? {
+                    if grown.contains(p.code.as_str()) && p.used > p.seats {
+                        refuse!(tx, Refusal::Conflict(format!(
+                            "not enough seats for {}: {} missing",
+                            p.name,
+                            p.used - p.seats
+                        )));
+                    }
+                }
+                let mut events: Vec<(String, String)> = Vec::with_capacity(removed.len() + added.len());
+                for (u, code) in &removed {
+                    events.push(("license.revoked".to_string(), format!("{}: {code}", emails[*u])));
+                }
+                for (u, code) in &added {
+                    events.push(("license.assigned".to_string(), format!("{}: {code}", emails[*u])));
+                }
+                $m::audit(&mut *tx, actor, &events).await?;
+                tx.commit().await?;
+                Ok(Ok((removed.len() + added.len()) as i64))
+            }
+
+            async fn set_password(&self, actor: &Actor, password_hash: &str, keep_session: &str) -> DbResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query::<$db>(
+                    "UPDATE users SET password_hash = $3, temp_password_hash = NULL, must_change_password = $4 \
+                     WHERE account_id = $1 AND id = $2",
+                )
+                .bind(&actor.account_id)
+                .bind(&actor.user_id)
+                .bind(password_hash)
+                .bind(false)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query::<$db>(
+                    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL \
+                     AND family_id <> (SELECT family_id FROM sessions WHERE id = $3)",
+                )
+                .bind(&actor.user_id)
+                .bind(actor.at)
+                .bind(keep_session)
+                .execute(&mut *tx)
+                .await?;
+                let email = $m::email_of(&mut *tx, &actor.user_id).await?.unwrap_or_default();
+                $m::audit(&mut *tx, actor, &[("user.password_changed".to_string(), email)]).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn audit_page(&self, account_id: &str, before: Option<i64>, limit: u32) -> DbResult<Vec<AuditEntry>> {
+                #[allow(clippy::type_complexity)]
+                let rows: Vec<(i64, i64, Option<String>, String, String, Option<String>)> =
+                    sqlx::query_as::<$db, _>(
+                        "SELECT a.id, a.at, COALESCE(a.actor_email, u.deleted_email, u.email), a.event, COALESCE(a.target, ''), a.ip \
+                         FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
+                         WHERE a.account_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3",
+                    )
+                    .bind(account_id)
+                    .bind(before.unwrap_or(i64::MAX))
+                    .bind(limit as i64)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| AuditEntry {
+                        id: r.0,
+                        at: r.1,
+                        actor: r.2,
+                        event: r.3,
+                        target: r.4,
+                        ip: r.5,
+                    })
+                    .collect())
+            }
+
+            async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
+                const GONE: &str = "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1";
+                let mut tx = self.pool.begin().await?;
+                sqlx::query::<$db>(&format!(
+                    "UPDATE audit_events SET actor_email = COALESCE(actor_email, \
+                     (SELECT COALESCE(deleted_email, email) FROM users WHERE users.id = audit_events.actor_user_id)), \
+                     actor_user_id = NULL \
+                     WHERE actor_user_id IN ({GONE})"
+                ))
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?;
+                for table in ["license_assignments", "sessions", "license_tokens"] {
+                    sqlx::query::<$db>(&format!("DELETE FROM {table} WHERE user_id IN ({GONE})"))
+                        .bind(cutoff)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let n = sqlx::query::<$db>("DELETE FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+                    .bind(cutoff)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(n)
+            }
+        }
+    };
+}
+
+impl_user_store!(
+    SqliteDatabase,
+    sqlx::Sqlite,
+    sqlite_store,
+    "UPDATE subscription_seats SET seats = seats WHERE account_id = $1"
+);
+impl_user_store!(
+    PostgresDatabase,
+    sqlx::Postgres,
+    postgres_store,
+    "SELECT product_id FROM subscription_seats WHERE account_id = $1 FOR UPDATE"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_patterns() {
+        assert_eq!(params(2, 3), "$2, $3, $4");
+        assert_eq!(value_rows(2, 2, 1), "($1, $2), ($3, $4)");
+        assert_eq!(like_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
+    }
+}

@@ -1,0 +1,61 @@
+//! After signing in with a temporary password: the user chooses their own before anything else.
+
+use kontor_api::{validate, ChangePassword};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::{describe, Ctx, LanguageSwitch, Phase};
+use crate::ipc;
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = ctx.t();
+        if let Err(e) = validate::new_password("new_password", &new.get_untracked()) {
+            return error.set(Some(format!("{} {}", t.new_password, t.field(e.reason))));
+        }
+        if new.get_untracked() != repeat.get_untracked() {
+            return error.set(Some(t.passwords_differ.to_string()));
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(
+                ipc::change_password(ChangePassword {
+                    current_password: current.get_untracked(),
+                    new_password: new.get_untracked(),
+                })
+                .await,
+            );
+            busy.set(false);
+            match r {
+                Ok(me) => ctx.phase.set(Phase::SignedIn(me)),
+                Err(e) => error.set(Some(describe(ctx.t(), &e))),
+            }
+        });
+    };
+    view! {
+        <main class="center">
+            <form class="card narrow" id="password-form" on:submit=submit novalidate>
+                <div class="row between"><h1>{move || ctx.t().change_password_title}</h1><LanguageSwitch /></div>
+                <p class="muted">{move || ctx.t().change_password_intro}</p>
+                <label for="current-password">{move || ctx.t().current_password}</label>
+                <input id="current-password" type="password" autocomplete="current-password" bind:value=current />
+                <label for="new-password">{move || ctx.t().new_password}</label>
+                <input id="new-password" type="password" autocomplete="new-password" bind:value=new />
+                <label for="repeat-password">{move || ctx.t().repeat_password}</label>
+                <input id="repeat-password" type="password" autocomplete="new-password" bind:value=repeat />
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" id="password-error">{move || error.get()}</p>
+                </Show>
+                <button type="submit" id="password-submit" disabled=move || busy.get()>{move || ctx.t().save_password}</button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,238 @@
+//! End-to-end tests of users and licenses in the real app (tauri-driver + WebKitWebDriver under Xvfb,
+//! against a real portal on port 0): create with "add another", the confirmation screen saved as CSV,
+//! filter, delete and restore from the Deleted users tab, and a bulk assignment beyond the free seats.
+
+mod support;
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use kontor_api::{PasswordLogin, UserQuery};
+use kontor_client::PortalClient;
+use support::{AppUnderTest, Portal};
+
+const WAIT: Duration = Duration::from_secs(45);
+
+async fn wait_for(c: &Client, css: &str, what: &str) -> fantoccini::elements::Element {
+    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        Ok(el) => el,
+        Err(e) => {
+            let dir = support::screenshot_dir();
+            std::fs::create_dir_all(&dir).unwrap();
+            let name: String = css.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            if let Ok(png) = c.screenshot().await {
+                std::fs::write(dir.join(format!("failed-users-{name}.png")), png).unwrap();
+            }
+            if let Ok(src) = c.source().await {
+                std::fs::write(dir.join(format!("failed-users-{name}.html")), src).unwrap();
+            }
+            panic!("{what}: {css} did not appear ({e}); see {}", dir.display());
+        }
+    }
+}
+
+async fn click(c: &Client, css: &str) {
+    wait_for(c, css, "clickable").await.click().await.unwrap();
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let el = wait_for(c, css, "input").await;
+    el.clear().await.unwrap();
+    if value.is_empty() {
+        // WebDriver's clear() fires no `input` event; the UI's bindings listen to it.
+        c.execute(
+            "const e = document.querySelector(arguments[0]); e.value = ''; e.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![css.into()],
+        )
+        .await
+        .unwrap();
+    } else {
+        el.send_keys(value).await.unwrap();
+    }
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    wait_for(c, css, "text")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn create_filter_delete_restore_and_seats_are_enforced() {
+    let portal = Portal::start().await;
+    let api = PortalClient::new(&portal.url).unwrap();
+    let tokens = api
+        .login_password(&PasswordLogin {
+            email: portal.seed.owner_email.clone(),
+            password: portal.seed.owner_password.clone(),
+            remember: false,
+        })
+        .await
+        .unwrap();
+    let (access, account) = (tokens.access_token.clone(), tokens.user.account_id.clone());
+    let app = AppUnderTest::new(&portal.url);
+    let c = app.launch().await;
+    fill(&c, "#login-email", &portal.seed.owner_email).await;
+    fill(&c, "#login-password", &portal.seed.owner_password).await;
+    click(&c, "#login-submit").await;
+    wait_for(&c, "#seats-used", "dashboard").await;
+
+    // --- the list shows the portal's users ---
+    click(&c, "#nav-users").await;
+    wait_for(&c, "#user-list .grid-row", "user rows").await;
+    let before = api
+        .users(&access, &account, &UserQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        text(&c, "#user-total-count").await,
+        before.total.to_string()
+    );
+
+    // --- create two users at once with "add another"; the first gets a license ---
+    click(&c, "#add-user").await;
+    fill(&c, "#new-name", "Erika Beispiel").await;
+    fill(&c, "#new-email", "erika.beispiel@muster.example").await;
+    click(&c, "#create-dialog input.new-license[value='docs']").await;
+    click(&c, "#add-another").await;
+    wait_for(&c, "#pending-users", "the first user waits in the list").await;
+    fill(&c, "#new-name", "Jonas Test").await;
+    fill(&c, "#new-email", "jonas.test@muster.example").await;
+    click(&c, "#create-submit").await;
+    wait_for(&c, "#created-dialog", "confirmation screen").await;
+    let rows = c
+        .find_all(Locator::Css("#created-users tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let pw = text(
+        &c,
+        "#created-users tr[data-email='erika.beispiel@muster.example'] .temp-password",
+    )
+    .await;
+    assert!(pw.len() >= 16, "a long random temporary password: {pw:?}");
+    click(&c, "#save-csv").await;
+    let saved = text(&c, "#saved-path").await;
+    let csv = std::fs::read_to_string(app.saved_dir().join("kontor-users.csv")).unwrap();
+    assert!(saved.contains("kontor-users.csv"), "{saved}");
+    assert!(
+        csv.contains("erika.beispiel@muster.example") && csv.contains(&pw),
+        "{csv}"
+    );
+    assert!(csv.contains("jonas.test@muster.example"));
+    click(&c, "#created-close").await;
+
+    // The new user can sign in with the temporary password (and must change it).
+    let erika = api
+        .login_password(&PasswordLogin {
+            email: "erika.beispiel@muster.example".into(),
+            password: pw.clone(),
+            remember: false,
+        })
+        .await
+        .unwrap();
+    assert!(erika.user.must_change_password);
+
+    // --- filter by the new e-mail ---
+    fill(&c, "#user-search", "erika.beispiel").await;
+    wait_for(
+        &c,
+        "#user-list .grid-row[data-email='erika.beispiel@muster.example']",
+        "filtered",
+    )
+    .await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//span[@id='user-total-count' and normalize-space()='1']",
+        ))
+        .await
+        .expect("one match");
+
+    // --- delete, find in Deleted users, restore with the license back ---
+    click(
+        &c,
+        "#user-list .grid-row[data-email='erika.beispiel@muster.example'] input.select-user",
+    )
+    .await;
+    click(&c, "#delete-selected").await;
+    click(&c, "#confirm-delete-yes").await;
+    wait_for(&c, "#notice", "delete result").await;
+    click(&c, "#notice-close").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//span[@id='deleted-count' and normalize-space()='1']",
+        ))
+        .await
+        .expect("deleted badge counts 1");
+    click(&c, "#tab-deleted").await;
+    click(
+        &c,
+        "#user-list .grid-row[data-email='erika.beispiel@muster.example'] input.select-user",
+    )
+    .await;
+    click(&c, "#restore-selected").await;
+    let notice = text(&c, "#notice-text").await;
+    assert!(notice.contains('1'), "{notice}");
+    click(&c, "#notice-close").await;
+    let restored = api
+        .users(
+            &access,
+            &account,
+            &UserQuery {
+                q: Some("erika.beispiel".into()),
+                ..UserQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(restored.users.len(), 1);
+    assert_eq!(
+        restored.users[0].licenses,
+        vec!["docs".to_string()],
+        "license given back"
+    );
+
+    // --- bulk-assign a product to more users than it has free seats: refused, nothing changes ---
+    click(&c, "#tab-live").await;
+    fill(&c, "#user-search", "").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//span[@id='user-total-count' and normalize-space()='{}']",
+            before.total + 2
+        )))
+        .await
+        .expect("all users listed again");
+    let pools_before = api.licenses(&access, &account).await.unwrap();
+    click(&c, "#select-all").await;
+    click(&c, "#manage-licenses").await;
+    let select = wait_for(
+        &c,
+        "#license-dialog select.license-action[data-product='analytics']",
+        "license choice",
+    )
+    .await;
+    select.select_by_value("assign").await.unwrap();
+    click(&c, "#license-apply").await;
+    let err = text(&c, "#license-error").await;
+    assert!(
+        err.contains("missing"),
+        "the error says how many seats are missing: {err:?}"
+    );
+    assert_eq!(
+        api.licenses(&access, &account).await.unwrap(),
+        pools_before,
+        "nothing half-applied"
+    );
+
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}
