@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod dialogs;
 pub mod error;
+pub mod import;
 pub mod secrets;
 pub mod session;
 pub mod settings;
@@ -55,6 +56,17 @@ pub fn run_app<R: Runtime>(
         commands::users::restore_users,
         commands::users::change_licenses,
         commands::users::save_credentials_csv,
+        commands::import::import_preview,
+        commands::import::import_pick,
+        commands::import::import_commit,
+        commands::import::import_cancel,
+        commands::import::import_pending,
+        commands::import::import_discard,
+        commands::import::save_import_template,
+        commands::license::offline_license_status,
+        commands::license::save_offline_license,
+        commands::license::activate_machine,
+        commands::license::revoke_offline_license,
     ])
 }
 

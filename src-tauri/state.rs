@@ -38,9 +38,17 @@ impl Launch {
     }
 }
 
+/// The import waiting for "commit", and the cancel switch of the one running.
+#[derive(Default)]
+pub struct ImportState {
+    pub previewed: tokio::sync::Mutex<Option<crate::import::Previewed>>,
+    pub cancel: std::sync::atomic::AtomicBool,
+}
+
 pub struct AppState {
     pub data_dir: PathBuf,
     pub launch: Launch,
+    pub import: ImportState,
     settings: SettingsStore,
     portal: RwLock<Option<Arc<Portal>>>,
 }
@@ -51,8 +59,17 @@ impl AppState {
         Self {
             data_dir,
             launch,
+            import: ImportState::default(),
             settings,
             portal: RwLock::new(None),
+        }
+    }
+
+    /// The user's language is German (chosen, or from the OS locale when not chosen).
+    pub fn german(&self) -> bool {
+        match self.settings().language.as_deref() {
+            Some(l) => l == "de",
+            None => sys_locale::get_locale().is_some_and(|l| l.starts_with("de")),
         }
     }
 

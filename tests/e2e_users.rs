@@ -236,3 +236,89 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     drop(app);
     portal.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn import_a_dropped_file_shows_its_problems_commits_and_lists_the_users() {
+    let portal = Portal::start().await;
+    let app = AppUnderTest::new(&portal.url);
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("neue-benutzer.csv");
+    // German Excel: Windows-1252, `;`, German headers; row 3 has a bad e-mail, row 5 repeats row 2.
+    let mut bytes = Vec::new();
+    for b in "E-Mail;Name;Rolle;Lizenzen\r\n\
+              anna.importiert@muster.example;Anna Importiert;Benutzer;docs\r\n\
+              kein-at-zeichen;Kaputt Importiert;Benutzer;\r\n\
+              jörg.importiert@muster.example;Jörg Müßig Importiert;Administrator;\r\n\
+              anna.importiert@muster.example;Anna Doppelt;Benutzer;\r\n\
+              ben.importiert@muster.example;Ben Importiert;Benutzer;\r\n"
+        .chars()
+    {
+        bytes.push(u8::try_from(u32::from(b)).expect("Latin-1 test text"));
+    }
+    std::fs::write(&file, bytes).unwrap();
+
+    let c = app.launch().await;
+    fill(&c, "#login-email", &portal.seed.owner_email).await;
+    fill(&c, "#login-password", &portal.seed.owner_password).await;
+    click(&c, "#login-submit").await;
+    click(&c, "#nav-users").await;
+    click(&c, "#import-users").await;
+    wait_for(&c, "#import-dropzone", "the drop zone").await;
+    // WebDriver cannot drag OS files: hand the path to the same handler the drop event calls.
+    c.execute(
+        "window.__kontorDrop(arguments[0]);",
+        vec![file.display().to_string().into()],
+    )
+    .await
+    .unwrap();
+    wait_for(&c, "#import-preview", "the preview").await;
+    assert_eq!(text(&c, "#import-rows").await, "5");
+    assert_eq!(text(&c, "#import-valid").await, "3");
+    let problem_rows = c
+        .find_all(Locator::Css("#import-problems tbody tr"))
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    for r in problem_rows {
+        seen.push((
+            r.attr("data-row").await.unwrap().unwrap_or_default(),
+            r.attr("data-code").await.unwrap().unwrap_or_default(),
+        ));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            ("3".to_string(), "invalid_email".to_string()),
+            ("5".to_string(), "duplicate_in_file".to_string())
+        ]
+    );
+    app.screenshot(&c, "import-preview").await;
+
+    click(&c, "#import-commit").await;
+    wait_for(&c, "#created-dialog", "the confirmation screen").await;
+    let created = c
+        .find_all(Locator::Css("#created-users tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(created.len(), 3);
+    wait_for(
+        &c,
+        "#created-users tr[data-email='jörg.importiert@muster.example']",
+        "umlauts survive",
+    )
+    .await;
+    click(&c, "#created-close").await;
+    fill(&c, "#user-search", "importiert").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//span[@id='user-total-count' and normalize-space()='3']",
+        ))
+        .await
+        .expect("the imported users are in the list");
+    app.screenshot(&c, "users").await;
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}

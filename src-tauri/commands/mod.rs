@@ -4,4 +4,6 @@
 pub mod auth;
 pub mod config;
 pub mod dashboard;
+pub mod import;
+pub mod license;
 pub mod users;

@@ -161,9 +161,7 @@ pub async fn save_credentials_csv(
     state: State<'_, AppState>,
     req: SaveCredentials,
 ) -> CommandResult<SavedFile> {
-    let german = state.settings().language.as_deref() == Some("de")
-        || (state.settings().language.is_none()
-            && sys_locale::get_locale().is_some_and(|l| l.starts_with("de")));
+    let german = state.german();
     let csv = credentials_csv(&req.users, if german { ';' } else { ',' });
     let Some(path) = crate::dialogs::save_path(&req.file_name, "CSV", &["csv"]).await else {
         return Ok(SavedFile { path: None });

@@ -28,6 +28,7 @@ pub enum Phase {
 pub enum Page {
     Dashboard,
     Users,
+    License,
 }
 
 /// App-wide state, provided as context.
@@ -161,6 +162,9 @@ pub fn App() -> impl IntoView {
                             move || match ctx.page.get() {
                                 Page::Users if me.role.can_manage_users() => {
                                     view! { <UsersPage me=me.clone() /> }.into_any()
+                                }
+                                Page::License if me.role.can_manage_users() => {
+                                    view! { <crate::pages::license::LicensePage /> }.into_any()
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }

@@ -4,14 +4,15 @@
 //! display data out.
 
 use kontor_api::ipc::{
-    cmd, AppConfig, DeleteUsersResult, NoArgs, SaveCredentials, SavedFile, SetLanguage,
-    SetPortalUrl, UpdateUserArgs, UserId, UserIds, ARG,
+    cmd, AppConfig, DeleteUsersResult, ImportFile, ImportOutcome, ImportPreview, LicenseId, NoArgs,
+    PendingImport, SaveCredentials, SavedFile, SavedLicense, SetLanguage, SetPortalUrl,
+    UpdateUserArgs, UserId, UserIds, ARG,
 };
 use kontor_api::{
     ChangePassword, CreateUsers, CreateUsersResult, CreatedUser, DashboardSummary, ErrorBody,
-    ErrorCode, LicenseChange, LicenseChangeResult, LicensePool, Location, Me, PasswordLogin,
-    PortalInfo, RestoreResult, RestoreUsers, TemporaryPassword, TokenLogin, UpdateUser, UserPage,
-    UserQuery, UserSummary,
+    ErrorCode, LicenseChange, LicenseChangeResult, LicensePool, Location, Me, OfflineLicenseStatus,
+    PasswordLogin, PortalInfo, RestoreResult, RestoreUsers, TemporaryPassword, TokenLogin,
+    UpdateUser, UserPage, UserQuery, UserSummary,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
@@ -20,6 +21,51 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(event: &str, handler: &js_sys::Function) -> Result<JsValue, JsValue>;
+}
+
+/// Listens to a shell event until the returned guard is dropped (call it from `on_cleanup`).
+pub struct Listener {
+    unlisten: std::rc::Rc<std::cell::RefCell<Option<js_sys::Function>>>,
+    _closure: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Listener {
+    pub fn stop(&self) {
+        if let Some(f) = self.unlisten.borrow_mut().take() {
+            let _ = f.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// Calls `f` with each event's payload; malformed payloads are logged and skipped.
+pub fn listen<T: DeserializeOwned + 'static>(
+    event: &'static str,
+    f: impl Fn(T) + 'static,
+) -> Listener {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+        let payload =
+            js_sys::Reflect::get(&ev, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        match serde_wasm_bindgen::from_value::<T>(payload) {
+            Ok(p) => f(p),
+            Err(e) => leptos::logging::warn!("event {event}: {e}"),
+        }
+    });
+    let unlisten = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let func: js_sys::Function = closure.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    let slot = unlisten.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match tauri_listen(event, &func).await {
+            Ok(u) => *slot.borrow_mut() = u.dyn_into::<js_sys::Function>().ok(),
+            Err(e) => leptos::logging::warn!("cannot listen to {event}: {e:?}"),
+        }
+    });
+    Listener {
+        unlisten,
+        _closure: closure,
+    }
 }
 
 /// Calls one command with its single argument under `req`, decoding `{code, message}` failures.
@@ -132,4 +178,48 @@ pub async fn save_credentials_csv(
 
 pub async fn change_password(req: ChangePassword) -> IpcResult<Me> {
     invoke(cmd::CHANGE_PASSWORD, &req).await
+}
+
+pub async fn import_preview(path: String) -> IpcResult<ImportPreview> {
+    invoke(cmd::IMPORT_PREVIEW, &ImportFile { path }).await
+}
+
+pub async fn import_pick() -> IpcResult<Option<ImportPreview>> {
+    invoke(cmd::IMPORT_PICK, &NoArgs {}).await
+}
+
+pub async fn import_commit() -> IpcResult<ImportOutcome> {
+    invoke(cmd::IMPORT_COMMIT, &NoArgs {}).await
+}
+
+pub async fn import_cancel() -> IpcResult<()> {
+    invoke(cmd::IMPORT_CANCEL, &NoArgs {}).await
+}
+
+pub async fn import_pending() -> IpcResult<Option<PendingImport>> {
+    invoke(cmd::IMPORT_PENDING, &NoArgs {}).await
+}
+
+pub async fn import_discard() -> IpcResult<()> {
+    invoke(cmd::IMPORT_DISCARD, &NoArgs {}).await
+}
+
+pub async fn save_import_template() -> IpcResult<SavedFile> {
+    invoke(cmd::SAVE_IMPORT_TEMPLATE, &NoArgs {}).await
+}
+
+pub async fn offline_license_status() -> IpcResult<OfflineLicenseStatus> {
+    invoke(cmd::OFFLINE_LICENSE_STATUS, &NoArgs {}).await
+}
+
+pub async fn save_offline_license() -> IpcResult<SavedLicense> {
+    invoke(cmd::SAVE_OFFLINE_LICENSE, &NoArgs {}).await
+}
+
+pub async fn activate_machine(path: String) -> IpcResult<SavedLicense> {
+    invoke(cmd::ACTIVATE_MACHINE, &ImportFile { path }).await
+}
+
+pub async fn revoke_offline_license(license_id: String) -> IpcResult<()> {
+    invoke(cmd::REVOKE_OFFLINE_LICENSE, &LicenseId { license_id }).await
 }

@@ -31,6 +31,17 @@ pub mod cmd {
     pub const CHANGE_LICENSES: &str = "change_licenses";
     pub const SAVE_CREDENTIALS_CSV: &str = "save_credentials_csv";
     pub const CHANGE_PASSWORD: &str = "change_password";
+    pub const IMPORT_PREVIEW: &str = "import_preview";
+    pub const IMPORT_PICK: &str = "import_pick";
+    pub const IMPORT_COMMIT: &str = "import_commit";
+    pub const IMPORT_CANCEL: &str = "import_cancel";
+    pub const IMPORT_PENDING: &str = "import_pending";
+    pub const IMPORT_DISCARD: &str = "import_discard";
+    pub const SAVE_IMPORT_TEMPLATE: &str = "save_import_template";
+    pub const OFFLINE_LICENSE_STATUS: &str = "offline_license_status";
+    pub const SAVE_OFFLINE_LICENSE: &str = "save_offline_license";
+    pub const ACTIVATE_MACHINE: &str = "activate_machine";
+    pub const REVOKE_OFFLINE_LICENSE: &str = "revoke_offline_license";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -54,6 +65,17 @@ pub mod cmd {
         CHANGE_LICENSES,
         SAVE_CREDENTIALS_CSV,
         CHANGE_PASSWORD,
+        IMPORT_PREVIEW,
+        IMPORT_PICK,
+        IMPORT_COMMIT,
+        IMPORT_CANCEL,
+        IMPORT_PENDING,
+        IMPORT_DISCARD,
+        SAVE_IMPORT_TEMPLATE,
+        OFFLINE_LICENSE_STATUS,
+        SAVE_OFFLINE_LICENSE,
+        ACTIVATE_MACHINE,
+        REVOKE_OFFLINE_LICENSE,
     ];
 }
 
@@ -132,4 +154,91 @@ pub struct SaveCredentials {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedFile {
     pub path: Option<String>,
+}
+
+/// The event the shell emits while an import commits: payload [`ImportProgress`].
+pub const IMPORT_PROGRESS_EVENT: &str = "kontor://import-progress";
+
+/// Argument of `import_preview`: a file the user dropped onto the window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportFile {
+    pub path: String,
+}
+
+/// One problem of one row: where (row as the spreadsheet shows it, column header) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    pub row: u64,
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// What an import file holds, before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub file_name: String,
+    pub rows_found: u64,
+    pub valid: u64,
+    /// The first problems (at most [`MAX_PREVIEW_PROBLEMS`]); `problems_total` counts all.
+    pub problems: Vec<ImportProblem>,
+    pub problems_total: u64,
+    /// `kontor` or `microsoft365`.
+    pub template: String,
+    pub encoding: String,
+}
+
+/// Most problems one preview lists.
+pub const MAX_PREVIEW_PROBLEMS: usize = 2000;
+
+/// Payload of [`IMPORT_PROGRESS_EVENT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// The end of an import: the users it created (the confirmation screen) or where it stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    pub created: Vec<crate::CreatedUser>,
+    pub total: u64,
+    /// Stopped by the user; committed batches stay, the rest can be resumed.
+    pub cancelled: bool,
+}
+
+/// An import that was interrupted (app closed, network lost) and can be resumed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingImport {
+    pub file_name: String,
+    pub total: u64,
+    pub done: u64,
+}
+
+/// What a saved license file contains, as verified by `kontor-license` against the portal's public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedLicense {
+    pub license_id: String,
+    pub customer_name: String,
+    /// `(product name, seats)`.
+    pub products: Vec<(String, u32)>,
+    /// Unix seconds.
+    pub not_before: i64,
+    pub expires_at: i64,
+    /// The machine fingerprint it is bound to, if any.
+    pub machine: Option<String>,
+}
+
+/// Answer of `save_offline_license` and `activate_machine`: where the file went and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedLicense {
+    /// `None` when the user cancelled the save dialog (the license was issued all the same).
+    pub path: Option<String>,
+    pub license: VerifiedLicense,
+}
+
+/// Argument of `revoke_offline_license`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LicenseId {
+    pub license_id: String,
 }

@@ -8,6 +8,7 @@ pub mod account;
 pub mod auth;
 pub mod error;
 pub mod ipc;
+pub mod license;
 pub mod users;
 pub mod validate;
 
@@ -16,6 +17,7 @@ pub use validate::{FieldError, FieldProblem};
 pub use account::*;
 pub use auth::*;
 pub use error::*;
+pub use license::*;
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

@@ -284,3 +284,23 @@ pub struct ImportBatchResult {
     pub created: Vec<CreatedUser>,
     pub already_done: bool,
 }
+
+/// Most addresses one `POST …/users/existing` request may name.
+pub const MAX_EXISTING_EMAILS: usize = 200_000;
+
+/// Which of these e-mail addresses are taken (`POST …/users/existing`, for the import preview). Each entry is
+/// normalised like a user's e-mail; entries that are not valid addresses are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExistingEmailsRequest {
+    /// 1..=200,000 addresses.
+    pub emails: Vec<String>,
+}
+
+/// The addresses of the request (lower case, sorted, each once) that a live user of the portal already has.
+/// E-mail addresses are unique portal-wide, so a user of another account counts too; which account is not said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExistingEmails {
+    pub existing: Vec<String>,
+}

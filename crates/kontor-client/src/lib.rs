@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use kontor_api::{
     Account, AuditPage, ChangePassword, CreateUsers, CreateUsersResult, DashboardSummary,
-    ErrorBody, ErrorCode, ImportBatch, ImportBatchResult, LicenseChange, LicenseChangeResult,
-    LicensePool, Location, Me, PasswordLogin, PortalInfo, RefreshRequest, RestoreResult,
-    RestoreUsers, SessionTokens, TemporaryPassword, TokenLogin, UpdateUser, UserPage, UserQuery,
-    UserSummary, API_PREFIX,
+    ErrorBody, ErrorCode, ExistingEmails, ExistingEmailsRequest, ImportBatch, ImportBatchResult,
+    LicenseChange, LicenseChangeResult, LicensePool, Location, Me, PasswordLogin, PortalInfo,
+    RefreshRequest, RestoreResult, RestoreUsers, SessionTokens, TemporaryPassword, TokenLogin,
+    UpdateUser, UserPage, UserQuery, UserSummary, API_PREFIX,
 };
+use kontor_api::{ActivationRequestUpload, LicensePublicKey, OfflineLicense, OfflineLicenseStatus};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// Why a call failed.
@@ -338,6 +339,96 @@ impl PortalClient {
             req,
         )
         .await
+    }
+
+    /// The addresses among `emails` that a live user of the portal already has (lower case, sorted); invalid
+    /// entries are ignored. For the import preview; at most `kontor_api::MAX_EXISTING_EMAILS` per call.
+    pub async fn existing_emails(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        emails: &[String],
+    ) -> Result<Vec<String>, ClientError> {
+        let req = ExistingEmailsRequest {
+            emails: emails.to_vec(),
+        };
+        let answer: ExistingEmails = self
+            .post(
+                &format!("/accounts/{}/users/existing", seg(account_id)),
+                Some(access_token),
+                &req,
+            )
+            .await?;
+        Ok(answer.existing)
+    }
+
+    /// The portal's license-signing public key (no sign-in needed).
+    pub async fn license_public_key(&self) -> Result<LicensePublicKey, ClientError> {
+        let url = format!("{}/api/license/public-key", self.base);
+        self.send(self.http.get(url)).await
+    }
+
+    /// The account's offline-license status and issued licenses.
+    pub async fn offline_license_status(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<OfflineLicenseStatus, ClientError> {
+        self.get(
+            &format!("/accounts/{}/offline-license", seg(account_id)),
+            access_token,
+        )
+        .await
+    }
+
+    /// Issues the account-wide offline license (not bound to a machine).
+    pub async fn issue_offline_license(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<OfflineLicense, ClientError> {
+        self.post(
+            &format!("/accounts/{}/offline-license", seg(account_id)),
+            Some(access_token),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// Issues a license bound to the machine of an activation request (counts against the limit).
+    pub async fn activate_machine(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &ActivationRequestUpload,
+    ) -> Result<OfflineLicense, ClientError> {
+        self.post(
+            &format!("/accounts/{}/offline-license/activate", seg(account_id)),
+            Some(access_token),
+            req,
+        )
+        .await
+    }
+
+    /// Revokes an issued license (frees its activation).
+    pub async fn revoke_offline_license(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        license_id: &str,
+    ) -> Result<(), ClientError> {
+        let resp = self
+            .http
+            .post(self.url(&format!(
+                "/accounts/{}/offline-license/{}/revoke",
+                seg(account_id),
+                seg(license_id)
+            )))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await.map(|_| ())
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, access: &str) -> Result<T, ClientError> {

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod db;
 mod error;
 mod handlers;
+pub mod import;
 pub mod openapi;
 pub mod seed;
 mod state;
@@ -83,6 +84,9 @@ pub enum ServerError {
     Storage(DbError),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A command-line request that cannot be carried out as given (e.g. an unknown account).
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl From<DbError> for ServerError {
@@ -93,6 +97,10 @@ impl From<DbError> for ServerError {
         }
     }
 }
+
+/// Body limit of `POST …/users/existing` (200,000 addresses of up to ~160 bytes in JSON); other routes keep
+/// axum's 2 MB default.
+const EXISTING_EMAILS_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 /// How often the server purges users deleted longer ago than the restore window.
 pub const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
@@ -197,6 +205,12 @@ fn router(state: AppState) -> Router {
         .route(
             "/accounts/{account_id}/users/import",
             post(handlers::users::import_batch),
+        )
+        .route(
+            "/accounts/{account_id}/users/existing",
+            post(handlers::users::existing_emails).layer(axum::extract::DefaultBodyLimit::max(
+                EXISTING_EMAILS_BODY_LIMIT,
+            )),
         )
         .route(
             "/accounts/{account_id}/users/restore",

@@ -1,12 +1,14 @@
-//! The `kontor-server` binary: `serve` the portal API, or `seed-demo` a database.
+//! The `kontor-server` binary: `serve` the portal API, `seed-demo` a database, or `users import` a user file.
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use kontor_server::import::{import_file, ImportOptions};
 use kontor_server::seed::{seed_demo, SeedOptions};
-use kontor_server::{open_database, start, Config, ServerError};
+use kontor_server::{open_database, start, Clock, Config, ServerError, SystemClock};
 
 #[derive(Debug, Parser)]
 #[command(name = "kontor-server", version, about = "The Kontor portal server")]
@@ -42,6 +44,36 @@ enum Command {
         #[arg(long)]
         license_token: Option<String>,
     },
+    /// Manage an account's users.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Import users from a CSV or XLSX file; prints one JSON summary on stdout.
+    ///
+    /// Exit code 0: every row valid (and committed unless --dry-run); 1: some rows have problems (the valid
+    /// ones are committed unless --dry-run); 2: usage, file or database error. Running the same file again
+    /// creates nobody twice and finishes an interrupted import.
+    Import {
+        #[arg(long, env = "KONTOR_DATABASE_URL")]
+        database_url: String,
+        /// The account id.
+        #[arg(long)]
+        account: String,
+        /// Validate only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// CSV file for the created users' temporary passwords (written atomically, mode 0600); required
+        /// unless --dry-run. Passwords are never printed.
+        #[arg(long)]
+        passwords_out: Option<PathBuf>,
+        /// The user file (.csv, .txt, .tsv or .xlsx).
+        file: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -55,6 +87,12 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
+    if let Command::Users {
+        command: UsersCommand::Import { .. },
+    } = &cli.command
+    {
+        return users_import(cli.command).await;
+    }
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -106,6 +144,66 @@ async fn run(command: Command) -> Result<(), ServerError> {
                 serde_json::to_string(&seeded).map_err(|e| ServerError::Internal(e.to_string()))?;
             println!("{line}");
             Ok(())
+        }
+        Command::Users { .. } => Err(ServerError::Internal(
+            "users commands are run by users_import".to_string(),
+        )),
+    }
+}
+
+/// `users import`: the JSON summary on stdout; exit 2 with one error line on stderr for usage and database
+/// errors.
+async fn users_import(command: Command) -> ExitCode {
+    let Command::Users {
+        command:
+            UsersCommand::Import {
+                database_url,
+                account,
+                dry_run,
+                passwords_out,
+                file,
+            },
+    } = command
+    else {
+        return ExitCode::from(2);
+    };
+    let opts = ImportOptions {
+        account_id: account,
+        file,
+        dry_run,
+        passwords_out,
+        now: SystemClock.now(),
+    };
+    let result = match open_database(&database_url).await {
+        Ok(db) => {
+            let r = import_file(db.as_ref(), &opts).await;
+            db.close().await;
+            r
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(report) => {
+            match serde_json::to_string(&report) {
+                Ok(line) => println!("{line}"),
+                Err(e) => {
+                    eprintln!("kontor-server: error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            let _ = std::io::stdout().flush();
+            if let Some(f) = &report.file_error {
+                eprintln!(
+                    "kontor-server: error: {}",
+                    f.message.replace(['\n', '\r'], " ")
+                );
+            }
+            ExitCode::from(report.exit_code())
+        }
+        Err(e) => {
+            let msg = e.to_string().replace(['\n', '\r'], " ");
+            eprintln!("kontor-server: error: {msg}");
+            ExitCode::from(2)
         }
     }
 }

@@ -26,6 +26,7 @@ use crate::handlers;
         handlers::users::list,
         handlers::users::create,
         handlers::users::import_batch,
+        handlers::users::existing_emails,
         handlers::users::get_user,
         handlers::users::update_user,
         handlers::users::reset_password,

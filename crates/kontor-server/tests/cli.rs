@@ -197,3 +197,297 @@ fn seed_demo_prints_one_json_line_and_refuses_to_seed_twice() {
     ]);
     assert_fails_with(&out, "license_token");
 }
+
+// ---- users import ----
+
+/// A seeded SQLite database in `dir`: its URL and the demo account id.
+fn seeded(dir: &std::path::Path) -> (String, String) {
+    let url = format!("sqlite:{}", dir.join("k.sqlite").display());
+    let out = run(&["seed-demo", "--database-url", &url]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seed: DemoSeed = serde_json::from_slice(&out.stdout).expect("seed JSON");
+    (url, seed.account_id)
+}
+
+/// Runs `users import` and answers exit code, the JSON summary and stderr.
+fn import(
+    url: &str,
+    account: &str,
+    extra: &[&str],
+    file: &std::path::Path,
+) -> (i32, serde_json::Value, String) {
+    let mut args = vec![
+        "users",
+        "import",
+        "--database-url",
+        url,
+        "--account",
+        account,
+    ];
+    args.extend_from_slice(extra);
+    let file = file.to_str().expect("utf-8 path");
+    args.push(file);
+    let out = run(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let json = if stdout.trim().is_empty() {
+        serde_json::Value::Null
+    } else {
+        assert_eq!(stdout.lines().count(), 1, "one JSON line: {stdout}");
+        serde_json::from_str(stdout.trim()).expect("JSON summary")
+    };
+    (out.status.code().expect("exit code"), json, stderr)
+}
+
+const FIXTURE: &str = "E-mail;Name;Role;Licenses;Location\r\n\
+    a.one@cli.example;Anna One;user;cmdb;Berlin\r\n\
+    b.two@cli.example;Bernd Two;admin;;\r\n\
+    not-an-address;Bad Row;user;;\r\n\
+    C.Three@cli.example;\"Three, Clara\";Buchhaltung;CMDB Pro;Hamburg\r\n";
+
+async fn with_db<T, F>(url: &str, f: F) -> T
+where
+    F: for<'a> FnOnce(
+        &'a dyn kontor_server::Database,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>,
+{
+    let db = kontor_server::open_database(url).await.expect("open");
+    let r = f(db.as_ref()).await;
+    db.close().await;
+    r
+}
+
+#[test]
+fn users_import_reports_rows_commits_valid_ones_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, acc) = seeded(dir.path());
+    let file = dir.path().join("users.csv");
+    std::fs::write(&file, FIXTURE).expect("write fixture");
+    let pw = dir.path().join("passwords.csv");
+    let pw_arg = pw.to_str().unwrap();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let exists = |email: &'static str| {
+        rt.block_on(with_db(&url, move |db| {
+            Box::pin(async move { db.user_by_email(email).await.expect("db").is_some() })
+        }))
+    };
+
+    // Dry run: the report, nothing written.
+    let (code, j, _) = import(&url, &acc, &["--dry-run"], &file);
+    assert_eq!(code, 1, "{j}");
+    assert_eq!(
+        (
+            j["rows"].as_u64(),
+            j["valid"].as_u64(),
+            j["created"].as_u64()
+        ),
+        (Some(4), Some(3), Some(0))
+    );
+    assert_eq!(j["file_error"], serde_json::Value::Null);
+    let errors = j["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{j}");
+    assert_eq!(errors[0]["row"], 4);
+    assert_eq!(errors[0]["column"], "E-mail");
+    assert_eq!(errors[0]["reason"], "invalid_email");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a valid e-mail"));
+    assert!(!exists("a.one@cli.example"));
+    assert!(!pw.exists());
+
+    // Without --passwords-out nothing is committed.
+    let (code, j, stderr) = import(&url, &acc, &[], &file);
+    assert_eq!(code, 2);
+    assert_eq!(j, serde_json::Value::Null);
+    assert!(stderr.contains("--passwords-out"), "{stderr}");
+    assert!(!exists("a.one@cli.example"));
+
+    // The commit: the valid rows, passwords only in the file.
+    let (code, j, stderr) = import(&url, &acc, &["--passwords-out", pw_arg], &file);
+    assert_eq!(code, 1, "{j} {stderr}");
+    assert_eq!(
+        (
+            j["valid"].as_u64(),
+            j["created"].as_u64(),
+            j["already_done"].as_u64()
+        ),
+        (Some(3), Some(3), Some(0))
+    );
+    assert_eq!(j["errors"].as_array().unwrap().len(), 1);
+    assert!(
+        exists("a.one@cli.example") && exists("b.two@cli.example") && exists("c.three@cli.example")
+    );
+    let csv = std::fs::read_to_string(&pw).expect("passwords file");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "email,display_name,temporary_password");
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines[2].starts_with("b.two@cli.example,Bernd Two,"),
+        "{csv}"
+    );
+    assert!(
+        lines[3].starts_with("c.three@cli.example,\"Three, Clara\","),
+        "{csv}"
+    );
+    let first_password = lines[1].rsplit(',').next().unwrap().to_string();
+    assert_eq!(first_password.len(), 20);
+    assert!(!stderr.contains(&first_password));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&pw).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    // The same file again: nothing twice; the dry run knows the batch is done.
+    let (code, j, _) = import(&url, &acc, &["--dry-run"], &file);
+    assert_eq!(
+        (code, j["valid"].as_u64(), j["already_done"].as_u64()),
+        (1, Some(3), Some(3))
+    );
+    let (code, j, _) = import(&url, &acc, &["--passwords-out", pw_arg], &file);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (j["created"].as_u64(), j["already_done"].as_u64()),
+        (Some(0), Some(3))
+    );
+    let (count, events) = rt.block_on(with_db(&url, |db| {
+        let acc = acc.clone();
+        Box::pin(async move {
+            let n = db.active_user_count(&acc).await.unwrap();
+            let events = db.audit_page(&acc, None, 100).await.unwrap();
+            (n, events)
+        })
+    }));
+    assert_eq!(count, 12 + 3, "no duplicates");
+    let batch_events: Vec<_> = events
+        .iter()
+        .filter(|e| e.event.starts_with("user.import_batch"))
+        .collect();
+    assert_eq!(batch_events.len(), 2, "{events:?}");
+    assert!(batch_events
+        .iter()
+        .all(|e| e.actor.as_deref() == Some("cli") && e.ip.is_none()));
+
+    // Another file naming an existing address reports it.
+    let file2 = dir.path().join("more.csv");
+    std::fs::write(
+        &file2,
+        "E-mail,Name\nA.ONE@cli.example,Anna Again\nd.four@cli.example,Dora Four\n",
+    )
+    .unwrap();
+    let (code, j, _) = import(&url, &acc, &["--dry-run"], &file2);
+    assert_eq!(code, 1);
+    assert_eq!(j["errors"][0]["reason"], "already_exists");
+    assert_eq!(j["errors"][0]["row"], 2);
+
+    // An all-valid file: exit 0.
+    let file3 = dir.path().join("ok.csv");
+    std::fs::write(&file3, "E-mail,Name\nd.four@cli.example,Dora Four\n").unwrap();
+    let (code, j, _) = import(&url, &acc, &["--passwords-out", pw_arg], &file3);
+    assert_eq!((code, j["created"].as_u64()), (0, Some(1)), "{j}");
+}
+
+#[test]
+fn users_import_refuses_unknown_accounts_and_unusable_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, acc) = seeded(dir.path());
+    let file = dir.path().join("users.csv");
+    std::fs::write(&file, FIXTURE).expect("write fixture");
+    let (code, j, stderr) = import(&url, "no-such-account", &["--dry-run"], &file);
+    assert_eq!((code, j), (2, serde_json::Value::Null));
+    assert!(stderr.contains("unknown account"), "{stderr}");
+
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let (code, j, _) = import(&url, &acc, &["--dry-run"], &empty);
+    assert_eq!(code, 2);
+    assert_eq!(j["file_error"]["code"], "empty");
+    let (code, j, _) = import(&url, &acc, &["--dry-run"], &dir.path().join("missing.csv"));
+    assert_eq!(code, 2);
+    assert_eq!(j["file_error"]["code"], "unreadable");
+}
+
+/// A crash after the first batch: the next run of the same file commits only the rest.
+#[test]
+fn users_import_finishes_an_interrupted_import() {
+    use kontor_server::db::users::{Actor, ImportKey, NewUserRow};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, acc) = seeded(dir.path());
+    let n = kontor_api::MAX_IMPORT_BATCH + 2;
+    let mut text = String::from("E-mail,Name\n");
+    for i in 0..n {
+        text.push_str(&format!("u{i}@crash.example,User {i}\n"));
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, &text).unwrap();
+    let import_id = kontor_server::import::import_id_of(&acc, text.as_bytes());
+    // Batch 0 as the CLI commits it, then "the crash".
+    let rows: Vec<NewUserRow> = (0..kontor_api::MAX_IMPORT_BATCH)
+        .map(|i| NewUserRow {
+            id: format!("crash-{i}"),
+            email: format!("u{i}@crash.example"),
+            display_name: format!("User {i}"),
+            role: kontor_api::Role::User,
+            location_id: None,
+            licenses: vec![],
+            temp_password_hash: "s256$00$00".into(),
+        })
+        .collect();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(with_db(&url, |db| {
+        let actor = Actor {
+            account_id: acc.clone(),
+            user_id: String::new(),
+            system: Some("cli".into()),
+            ip: None,
+            at: 1,
+        };
+        let key = ImportKey {
+            import_id: import_id.clone(),
+            batch: 0,
+        };
+        Box::pin(async move {
+            db.create_users(&actor, &rows, Some(&key))
+                .await
+                .unwrap()
+                .unwrap();
+        })
+    }));
+    let pw = dir.path().join("pw.csv");
+    let (code, j, stderr) = import(
+        &url,
+        &acc,
+        &["--passwords-out", pw.to_str().unwrap()],
+        &file,
+    );
+    assert_eq!(code, 0, "{j} {stderr}");
+    assert_eq!(
+        (
+            j["valid"].as_u64(),
+            j["created"].as_u64(),
+            j["already_done"].as_u64()
+        ),
+        (
+            Some(n as u64),
+            Some(2),
+            Some(kontor_api::MAX_IMPORT_BATCH as u64)
+        )
+    );
+    let count = rt.block_on(with_db(&url, |db| {
+        let acc = acc.clone();
+        Box::pin(async move { db.active_user_count(&acc).await.unwrap() })
+    }));
+    assert_eq!(count, 12 + n as i64);
+}

@@ -1339,86 +1339,65 @@ async fn audit_log_names_actor_event_target_and_ip_newest_first() {
     .await;
 }
 
-/// Not a timed assertion (figures belong in BENCHMARKS.md): imports 100,000 users in batches of 5,000 on
-/// SQLite, then pages the list, and prints how long it took. `cargo test --release -- --ignored import_100k`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
-async fn import_100k_users_and_list_them() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite:{}", dir.path().join("big.sqlite").display());
-    let db = kontor_server::open_database(&url).await.expect("db");
-    let seed = seed_demo(db.as_ref(), &common::seed_options())
-        .await
-        .expect("seed");
-    let clock = std::sync::Arc::new(kontor_server::ManualClock::new(T0));
-    let server = kontor_server::start_with(
-        kontor_server::Config::new(&url, "127.0.0.1:0".parse().unwrap()),
-        db.clone(),
-        clock,
-    )
-    .await
-    .expect("start");
-    let c = kontor_client::PortalClient::new(&server.base_url()).unwrap();
-    let tok = c
-        .login_password(&login(&seed.owner_email, &seed.owner_password))
-        .await
-        .unwrap()
-        .access_token;
-    let start = std::time::Instant::now();
-    for b in 0..20u32 {
-        let users = (0..5000)
-            .map(|i| {
-                nu(
-                    &format!("b{b}.u{i}@big.example"),
-                    &format!("User {b} {i}"),
-                    Role::User,
-                    &[],
-                )
-            })
-            .collect();
-        let r = c
-            .import_batch(
-                &tok,
-                &seed.account_id,
-                &ImportBatch {
-                    import_id: "big".into(),
-                    batch: b,
-                    users,
-                },
-            )
-            .await
-            .expect("batch");
-        assert_eq!(r.created.len(), 5000);
-    }
-    let import = start.elapsed();
-    let start = std::time::Instant::now();
-    let mut q = UserQuery {
-        sort: UserSort::Email,
-        limit: Some(100),
-        ..UserQuery::default()
-    };
-    for _ in 0..10 {
-        let p = c.users(&tok, &seed.account_id, &q).await.unwrap();
-        assert_eq!(p.total, 100_012);
-        q.after = p.next;
-    }
-    let pages = start.elapsed();
-    let start = std::time::Instant::now();
-    let p = c
-        .users(
-            &tok,
-            &seed.account_id,
-            &UserQuery {
-                q: Some("u4999@".into()),
-                ..UserQuery::default()
+async fn existing_emails_cover_the_whole_portal_without_naming_the_account() {
+    check(|env| async move {
+        let own = owner(&env).await;
+        let acc = env.seed.account_id.clone();
+        let c = &env.client;
+        let billing = seeded_session(&env, &own, "lea.schmidt").await;
+        let other = seed_demo(
+            env.db.as_ref(),
+            &SeedOptions {
+                account_name: "Other AG".into(),
+                customer_number: "K-200077".into(),
+                owner_email: "boss@other.example".into(),
+                now: Some(T0),
+                ..SeedOptions::default()
             },
         )
         .await
-        .unwrap();
-    assert_eq!(p.total, 20);
-    eprintln!(
-        "100,000 users imported in {import:?}; 10 keyset pages in {pages:?}; substring search in {:?}",
-        start.elapsed()
-    );
-    server.shutdown().await;
+        .expect("second account");
+        // A deleted user's address is free again.
+        let emma = uid(&env, "emma.koch").await;
+        c.delete_user(&own, &acc, &emma).await.expect("delete");
+
+        let asked: Vec<String> = [
+            " Jonas.Becker@MUSTER.example ",
+            "new.person@muster.example",
+            "not an address",
+            "",
+            "BOSS@other.example",
+            "emma.koch@muster.example",
+            "jonas.becker@muster.example",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let got = c
+            .existing_emails(&own, &acc, &asked)
+            .await
+            .expect("existing");
+        assert_eq!(
+            got,
+            vec!["boss@other.example", "jonas.becker@muster.example"]
+        );
+
+        // 100,000 addresses in one request (chunked queries, a body above axum's 2 MB default).
+        let mut many: Vec<String> = (0..100_000)
+            .map(|i| format!("nobody.{i}@bulk.example"))
+            .collect();
+        many.push("Paul.Wagner@muster.example".into());
+        let got = c.existing_emails(&own, &acc, &many).await.expect("bulk");
+        assert_eq!(got, vec!["paul.wagner@muster.example"]);
+
+        let (s, body) = api_error(c.existing_emails(&billing, &acc, &asked).await);
+        assert_eq!((s, body.code), (403, ErrorCode::Forbidden));
+        assert_eq!(
+            api_error(c.existing_emails(&own, &other.account_id, &asked).await).0,
+            404
+        );
+        assert_eq!(api_error(c.existing_emails(&own, &acc, &[]).await).0, 422);
+    })
+    .await;
 }

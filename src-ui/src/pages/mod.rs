@@ -1,6 +1,8 @@
 //! The app's pages.
 
 pub mod dashboard;
+pub mod import;
+pub mod license;
 pub mod login;
 pub mod password;
 pub mod setup;

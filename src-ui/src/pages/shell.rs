@@ -37,6 +37,10 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                             on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::Users); }>
                             {move || ctx.t().nav_users}
                         </a>
+                        <a href="#" id="nav-license" class:active=move || ctx.page.get() == Page::License
+                            on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::License); }>
+                            {move || ctx.t().nav_license}
+                        </a>
                     </Show>
                 </nav>
                 <span class="spacer"></span>

@@ -34,6 +34,7 @@ enum Dialog {
     ConfirmDelete,
     Created(Vec<CreatedUser>),
     Notice(String),
+    Import { resume: bool },
 }
 
 /// Which rows to render for a scroll position: `[first, last)` with overscan, clamped to `len`.
@@ -168,6 +169,15 @@ pub fn UsersPage(me: Me) -> impl IntoView {
         });
     };
 
+    let pending = RwSignal::new(None::<kontor_api::ipc::PendingImport>);
+    let check_pending = move || {
+        spawn_local(async move {
+            if let Ok(p) = ipc::import_pending().await {
+                pending.set(p);
+            }
+        })
+    };
+    check_pending();
     load_pools();
     spawn_local(async move {
         if let Ok(l) = ctx.guard(ipc::locations().await) {
@@ -279,8 +289,19 @@ pub fn UsersPage(me: Me) -> impl IntoView {
         <section id="users">
             <div class="row between">
                 <h1>{move || ctx.t().users_title}</h1>
-                <button id="add-user" on:click=move |_| dialog.set(Dialog::Create)>{move || ctx.t().add_user}</button>
+                <span class="row">
+                    <button class="secondary" id="import-users" on:click=move |_| dialog.set(Dialog::Import { resume: false })>{move || ctx.t().import}</button>
+                    <button id="add-user" on:click=move |_| dialog.set(Dialog::Create)>{move || ctx.t().add_user}</button>
+                </span>
             </div>
+            <Show when=move || pending.get().is_some()>
+                <p class="notice" id="import-pending">
+                    {move || ctx.t().import_pending}" "
+                    {move || pending.get().map(|p| format!("{} ({} / {})", p.file_name, p.done, p.total)).unwrap_or_default()}" "
+                    <button id="import-resume-pending" on:click=move |_| dialog.set(Dialog::Import { resume: true })>{move || ctx.t().import_resume}</button>" "
+                    <button class="secondary" on:click=move |_| spawn_local(async move { let _ = ipc::import_discard().await; pending.set(None); })>{move || ctx.t().import_discard}</button>
+                </p>
+            </Show>
             <div class="pools" id="license-pools">
                 <For each=move || pools.get() key=|p| (p.product_code.clone(), p.seats_used, p.seats_total) let:p>
                     <span class="pool" data-product=p.product_code.clone()>
@@ -423,6 +444,15 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                     </div>
                 }.into_any(),
                 Dialog::Created(users) => view! { <CreatedDialog users dialog /> }.into_any(),
+                Dialog::Import { resume } => view! {
+                    <crate::pages::import::ImportDialog resume
+                        on_close=move || { dialog.set(Dialog::None); check_pending(); reload(); }
+                        on_done=move |outcome: kontor_api::ipc::ImportOutcome| {
+                            pending.set(None);
+                            dialog.set(Dialog::Created(outcome.created));
+                            reload();
+                        } />
+                }.into_any(),
                 Dialog::Notice(text) => view! {
                     <div class="modal" role="dialog" id="notice">
                         <div class="card narrow">

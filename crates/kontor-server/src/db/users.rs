@@ -44,7 +44,11 @@ pub type Outcome<T> = DbResult<Result<T, Refusal>>;
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub account_id: String,
+    /// The acting user; ignored when `system` is set.
     pub user_id: String,
+    /// A non-user actor (e.g. `cli` for `kontor-server users import`): its events have no actor user and
+    /// carry this name as the actor.
+    pub system: Option<String>,
     pub ip: Option<String>,
     pub at: i64,
 }
@@ -193,7 +197,21 @@ pub trait UserStore {
     ) -> DbResult<Vec<AuditEntry>>;
     /// Hard-deletes users deleted before `cutoff` with their assignments, sessions and license tokens.
     async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64>;
+    /// The addresses among `emails` (normalised, lower case) that a live user of ANY account has; sorted.
+    async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>>;
+    /// Live users of the account created by any batch of `import_id`: `(email, product codes)`.
+    async fn import_holdings(
+        &self,
+        account_id: &str,
+        import_id: &str,
+    ) -> DbResult<Vec<(String, Vec<String>)>>;
+    /// The batches of `import_id` the account has committed, ascending.
+    async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>>;
 }
+
+/// Addresses per `IN (…)` of [`UserStore::existing_emails`]: within SQLite's 32,766 and PostgreSQL's 65,535
+/// bind parameters, and few round trips for 100,000 addresses.
+const EMAIL_CHUNK: usize = 10_000;
 
 /// Rows per multi-row INSERT / ids per IN list: far below SQLite's 32,766 bind parameters.
 const CHUNK: usize = 400;
@@ -364,7 +382,10 @@ macro_rules! impl_user_store {
                 actor: &Actor,
                 events: &[(String, String)],
             ) -> DbResult<()> {
-                let actor_email = email_of(c, &actor.user_id).await?;
+                let (actor_user_id, actor_email) = match &actor.system {
+                    Some(name) => (None, Some(name.clone())),
+                    None => (Some(actor.user_id.as_str()), email_of(c, &actor.user_id).await?),
+                };
                 for chunk in events.chunks(CHUNK) {
                     let sql = format!(
                         "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
@@ -375,7 +396,7 @@ macro_rules! impl_user_store {
                     for (event, target) in chunk {
                         q = q
                             .bind(&actor.account_id)
-                            .bind(&actor.user_id)
+                            .bind(actor_user_id)
                             .bind(&actor_email)
                             .bind(event)
                             .bind(target)
@@ -1122,6 +1143,68 @@ macro_rules! impl_user_store {
                     .rows_affected();
                 tx.commit().await?;
                 Ok(n)
+            }
+
+            async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
+                let mut conn = self.pool.acquire().await?;
+                let mut out = Vec::new();
+                for chunk in emails.chunks(EMAIL_CHUNK) {
+                    let sql = format!(
+                        "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
+                        params(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<$db, (String,)>(&sql);
+                    for e in chunk {
+                        q = q.bind(e);
+                    }
+                    out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+                }
+                out.sort();
+                out.dedup();
+                Ok(out)
+            }
+
+            async fn import_holdings(
+                &self,
+                account_id: &str,
+                import_id: &str,
+            ) -> DbResult<Vec<(String, Vec<String>)>> {
+                let rows: Vec<(String, Option<String>)> = sqlx::query_as::<$db, _>(
+                    "SELECT u.email, p.code FROM users u \
+                     LEFT JOIN license_assignments la ON la.user_id = u.id \
+                     LEFT JOIN products p ON p.id = la.product_id \
+                     WHERE u.account_id = $1 AND u.import_key LIKE $2 ESCAPE '\\' AND u.deleted_at IS NULL \
+                     ORDER BY u.email",
+                )
+                .bind(account_id)
+                .bind({
+                    // `%id%` escaped, less its wildcards: users of every batch (`id#n`).
+                    let p = like_pattern(import_id);
+                    format!("{}#%", &p[1..p.len() - 1])
+                })
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out: Vec<(String, Vec<String>)> = Vec::new();
+                for (email, code) in rows {
+                    if out.last().map(|l| &l.0) != Some(&email) {
+                        out.push((email, Vec::new()));
+                    }
+                    if let (Some(code), Some(last)) = (code, out.last_mut()) {
+                        last.1.push(code);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>> {
+                let rows: Vec<(i64,)> = sqlx::query_as::<$db, _>(
+                    "SELECT batch FROM import_batches WHERE account_id = $1 AND import_id = $2 ORDER BY batch",
+                )
+                .bind(account_id)
+                .bind(import_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|r| r.0 as u32).collect())
             }
         }
     };

@@ -21,6 +21,7 @@ pub(crate) fn actor_of(st: &AppState, auth: &AuthUser, peer: std::net::SocketAdd
     Actor {
         account_id: auth.account_id.clone(),
         user_id: auth.user_id.clone(),
+        system: None,
         ip: Some(peer.ip().to_string()),
         at: st.clock.now(),
     }

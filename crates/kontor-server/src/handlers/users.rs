@@ -11,15 +11,16 @@ use axum::Json;
 use base64::Engine;
 use kontor_api::validate;
 use kontor_api::{
-    CreateUsers, CreateUsersResult, CreatedUser, ErrorBody, ErrorCode, ImportBatch,
-    ImportBatchResult, NewUser, RestoreResult, RestoreUsers, Role, TemporaryPassword, UpdateUser,
-    UserPage, UserQuery, UserSort, UserSummary, MAX_BATCH, MAX_IMPORT_BATCH,
+    CreateUsers, CreateUsersResult, CreatedUser, ErrorBody, ErrorCode, ExistingEmails,
+    ExistingEmailsRequest, ImportBatch, ImportBatchResult, NewUser, RestoreResult, RestoreUsers,
+    Role, TemporaryPassword, UpdateUser, UserPage, UserQuery, UserSort, UserSummary, MAX_BATCH,
+    MAX_EXISTING_EMAILS, MAX_IMPORT_BATCH,
 };
 use serde_json::json;
 
 use crate::auth::{hash_temp_password, new_temp_password, AuthUser, Permission};
-use crate::db::users::{Created, ImportKey, NewUserRow, SortValue, UserEdit, UserFilter};
-use crate::db::DbError;
+use crate::db::users::{Actor, Created, ImportKey, NewUserRow, SortValue, UserEdit, UserFilter};
+use crate::db::{Database, DbError};
 use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::handlers::accounts::own_account;
 use crate::handlers::{actor_of, id_field, id_list};
@@ -277,9 +278,31 @@ pub async fn import_batch(
     Path(account_id): Path<String>,
     ApiJson(req): ApiJson<ImportBatch>,
 ) -> Result<Json<ImportBatchResult>, ApiError> {
-    let account = own_account(&auth, &account_id)?;
+    own_account(&auth, &account_id)?;
     auth.require(Permission::ManageUsers)?;
-    let import_id = req.import_id.trim();
+    let actor = actor_of(&st, &auth, peer);
+    let result = commit_import_batch(
+        st.db.as_ref(),
+        &actor,
+        &req.import_id,
+        req.batch,
+        &req.users,
+    )
+    .await?;
+    Ok(Json(result))
+}
+
+/// The one commit path of an import batch, for the endpoint and for `kontor-server users import`: validates
+/// the users, creates them in one transaction recorded as `(import_id, batch)` of `actor.account_id`, or, if
+/// that batch was committed before, reissues temporary passwords to its users who have not signed in yet.
+pub(crate) async fn commit_import_batch(
+    db: &dyn Database,
+    actor: &Actor,
+    import_id: &str,
+    batch: u32,
+    users: &[NewUser],
+) -> Result<ImportBatchResult, ApiError> {
+    let import_id = import_id.trim();
     if import_id.is_empty()
         || import_id.len() > 64
         || !import_id
@@ -292,20 +315,18 @@ pub async fn import_batch(
     }
     let key = ImportKey {
         import_id: import_id.to_string(),
-        batch: req.batch,
+        batch,
     };
-    let (rows, created) = prepare_new_users(&req.users, MAX_IMPORT_BATCH)?;
-    let actor = actor_of(&st, &auth, peer);
-    let outcome = st
-        .db
-        .create_users(&actor, &rows, Some(&key))
+    let (rows, created) = prepare_new_users(users, MAX_IMPORT_BATCH)?;
+    let outcome = db
+        .create_users(actor, &rows, Some(&key))
         .await
         .map_err(db_conflict)??;
     if outcome == Created::Created {
-        return Ok(Json(ImportBatchResult {
+        return Ok(ImportBatchResult {
             created,
             already_done: false,
-        }));
+        });
     }
     // Retry of a committed batch: new temporary passwords for those who have not signed in yet, in the
     // order of the request.
@@ -314,7 +335,7 @@ pub async fn import_batch(
         .enumerate()
         .map(|(i, r)| (r.email.as_str(), i))
         .collect();
-    let mut pending = st.db.import_pending(&account, &key).await?;
+    let mut pending = db.import_pending(&actor.account_id, &key).await?;
     pending.sort_by_key(|p| order.get(p.email.as_str()).copied().unwrap_or(usize::MAX));
     let mut hashes = Vec::with_capacity(pending.len());
     let mut again = Vec::with_capacity(pending.len());
@@ -337,11 +358,48 @@ pub async fn import_batch(
             again.len()
         ),
     )];
-    st.db.set_temp_passwords(&actor, &hashes, &events).await?;
-    Ok(Json(ImportBatchResult {
+    db.set_temp_passwords(actor, &hashes, &events).await?;
+    Ok(ImportBatchResult {
         created: again,
         already_done: true,
-    }))
+    })
+}
+
+/// Which of the given e-mail addresses a live user of the portal already has (any account: addresses are
+/// unique portal-wide; the answer does not say whose). For the import preview. Invalid entries are ignored.
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/users/existing", tag = "users", security(("bearer" = [])),
+    params(("account_id" = String, Path, description = "The caller's account id")),
+    request_body = ExistingEmailsRequest,
+    responses(
+        (status = 200, description = "The taken addresses among the request's, lower case, sorted", body = ExistingEmails),
+        (status = 401, description = "No valid session", body = ErrorBody),
+        (status = 403, description = "The role may not manage users", body = ErrorBody),
+        (status = 404, description = "Not the caller's account", body = ErrorBody),
+        (status = 413, description = "The body is larger than 32 MiB", body = ErrorBody),
+        (status = 422, description = "emails is empty or names more than 200,000 entries", body = ErrorBody),
+    ))]
+pub async fn existing_emails(
+    State(st): State<AppState>,
+    auth: AuthUser,
+    Path(account_id): Path<String>,
+    ApiJson(req): ApiJson<ExistingEmailsRequest>,
+) -> Result<Json<ExistingEmails>, ApiError> {
+    own_account(&auth, &account_id)?;
+    auth.require(Permission::ManageUsers)?;
+    if req.emails.is_empty() || req.emails.len() > MAX_EXISTING_EMAILS {
+        return Err(invalid(format!(
+            "emails must name between 1 and {MAX_EXISTING_EMAILS} addresses"
+        )));
+    }
+    let mut seen = HashSet::with_capacity(req.emails.len());
+    let emails: Vec<String> = req
+        .emails
+        .iter()
+        .filter_map(|e| validate::email("email", e).ok())
+        .filter(|e| seen.insert(e.clone()))
+        .collect();
+    let existing = st.db.existing_emails(&emails).await?;
+    Ok(Json(ExistingEmails { existing }))
 }
 
 /// One user of the account (live or deleted).

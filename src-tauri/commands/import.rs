@@ -1,0 +1,146 @@
+//! Import commands: preview a dropped or picked file, commit it with progress and cancel, resume or discard
+//! an interrupted import, and save the import template.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use kontor_api::ipc::{
+    ImportFile, ImportOutcome, ImportPreview, ImportProgress, NoArgs, PendingImport, SavedFile,
+    IMPORT_PROGRESS_EVENT,
+};
+use kontor_api::ErrorCode;
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::error::{CommandError, CommandResult};
+use crate::import::{self, ImportPlan, PlanStore};
+use crate::state::AppState;
+
+async fn preview_path(state: &AppState, path: PathBuf) -> CommandResult<ImportPreview> {
+    let portal = state.portal()?;
+    let (shown, previewed) = import::preview(&portal, &path).await?;
+    *state.import.previewed.lock().await = Some(previewed);
+    Ok(shown)
+}
+
+/// Reads and validates a file the user dropped onto the window. Nothing is written to the portal.
+#[tauri::command]
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    req: ImportFile,
+) -> CommandResult<ImportPreview> {
+    preview_path(&state, PathBuf::from(req.path)).await
+}
+
+/// Asks for a file with the native open dialog, then previews it; `None` if the user cancelled.
+#[tauri::command]
+pub async fn import_pick(
+    state: State<'_, AppState>,
+    req: NoArgs,
+) -> CommandResult<Option<ImportPreview>> {
+    let _ = req;
+    match crate::dialogs::open_path("Excel / CSV", &["csv", "txt", "xlsx"]).await {
+        Some(path) => preview_path(&state, path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Commits the previewed file (or resumes the interrupted import when nothing is previewed), emitting
+/// [`IMPORT_PROGRESS_EVENT`] after every batch.
+#[tauri::command]
+pub async fn import_commit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    req: NoArgs,
+) -> CommandResult<ImportOutcome> {
+    let _ = req;
+    let portal = state.portal()?;
+    let store = PlanStore::new(&state.data_dir);
+    let me = portal.call(|c, a, _| async move { c.me(&a).await }).await?;
+    let previewed = state.import.previewed.lock().await.take();
+    let mut plan = match previewed {
+        Some(p) => {
+            let plan = ImportPlan::new(
+                portal.client().base_url(),
+                &me.account_id,
+                &p.file_name,
+                p.users,
+            );
+            store.save(&plan)?;
+            plan
+        }
+        None => store
+            .load()
+            .filter(|p| p.account_id == me.account_id && p.portal_url == portal.client().base_url())
+            .ok_or_else(|| {
+                CommandError::new(ErrorCode::NotFound, "there is no import to commit")
+            })?,
+    };
+    state.import.cancel.store(false, Ordering::SeqCst);
+    import::run(
+        &portal,
+        &store,
+        &mut plan,
+        &state.import.cancel,
+        |done, total| {
+            if let Err(e) = app.emit(IMPORT_PROGRESS_EVENT, ImportProgress { done, total }) {
+                tracing::warn!("import progress not shown: {e}");
+            }
+        },
+    )
+    .await
+}
+
+/// Stops the running import after the batch in flight; what was committed stays and can be resumed.
+#[tauri::command]
+pub fn import_cancel(state: State<'_, AppState>, req: NoArgs) -> CommandResult<()> {
+    let _ = req;
+    state.import.cancel.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+/// An interrupted import of this portal, if any.
+#[tauri::command]
+pub fn import_pending(
+    state: State<'_, AppState>,
+    req: NoArgs,
+) -> CommandResult<Option<PendingImport>> {
+    let _ = req;
+    let url = state.portal_url().unwrap_or_default();
+    Ok(PlanStore::new(&state.data_dir)
+        .load()
+        .filter(|p| p.portal_url.trim_end_matches('/') == url.trim_end_matches('/'))
+        .map(|p| PendingImport {
+            file_name: p.file_name.clone(),
+            total: p.total() as u64,
+            done: p.done_users() as u64,
+        }))
+}
+
+/// Forgets an interrupted import (what was committed stays on the portal).
+#[tauri::command]
+pub fn import_discard(state: State<'_, AppState>, req: NoArgs) -> CommandResult<()> {
+    let _ = req;
+    PlanStore::new(&state.data_dir).delete()
+}
+
+/// Saves Kontor's import template (CSV for Excel, in the UI language) through the native save dialog.
+#[tauri::command]
+pub async fn save_import_template(
+    state: State<'_, AppState>,
+    req: NoArgs,
+) -> CommandResult<SavedFile> {
+    let _ = req;
+    let german = state.german();
+    let name = if german {
+        "kontor-benutzer-vorlage.csv"
+    } else {
+        "kontor-users-template.csv"
+    };
+    let Some(path) = crate::dialogs::save_path(name, "CSV", &["csv"]).await else {
+        return Ok(SavedFile { path: None });
+    };
+    crate::settings::write_atomic(&path, kontor_import::template_csv(german).as_bytes())?;
+    Ok(SavedFile {
+        path: Some(path.display().to_string()),
+    })
+}

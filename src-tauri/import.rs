@@ -1,0 +1,289 @@
+//! Bulk import of users: the preview (read and validate the file with `kontor-import`) and the commit, in
+//! atomic batches with an idempotency key, resumable after a crash.
+//!
+//! How "no duplicate on retry" holds: before the first batch is sent, the plan (import id, the users in
+//! fixed batches; names and e-mails only, no passwords) is written atomically to the app's data directory.
+//! Every batch is sent as `(import_id, batch number)`; the portal records committed batches in the same
+//! transaction as their users, so sending a batch again creates nothing (it answers `already_done`, with
+//! fresh temporary passwords for that batch's users). Resuming therefore re-sends the whole plan from the
+//! first batch and the confirmation screen is complete again. The plan is deleted when the import is done.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use kontor_api::ipc::{ImportOutcome, ImportPreview, ImportProblem, MAX_PREVIEW_PROBLEMS};
+use kontor_api::{ErrorCode, ImportBatch, NewUser, MAX_IMPORT_BATCH};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{CommandError, CommandResult};
+use crate::session::Portal;
+
+/// Largest file the app reads (the importer refuses more anyway).
+pub const MAX_FILE_BYTES: u64 = kontor_import::MAX_FILE_BYTES as u64;
+
+/// A validated file waiting for the admin's "import".
+#[derive(Debug, Clone)]
+pub struct Previewed {
+    pub file_name: String,
+    pub users: Vec<NewUser>,
+}
+
+/// The committed-or-not state of one import, persisted while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPlan {
+    pub import_id: String,
+    pub portal_url: String,
+    pub account_id: String,
+    pub file_name: String,
+    pub batches: Vec<Vec<NewUser>>,
+    /// Batches confirmed by the portal (for "N of M" when resuming).
+    pub done: usize,
+}
+
+impl ImportPlan {
+    pub fn new(portal_url: &str, account_id: &str, file_name: &str, users: Vec<NewUser>) -> Self {
+        let mut h = Sha256::new();
+        h.update(account_id.as_bytes());
+        h.update(file_name.as_bytes());
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        h.update(nanos.to_le_bytes());
+        h.update(std::process::id().to_le_bytes());
+        for u in &users {
+            h.update(u.email.as_bytes());
+        }
+        let import_id = hex(&h.finalize()[..16]);
+        let batches = users
+            .chunks(MAX_IMPORT_BATCH)
+            .map(<[NewUser]>::to_vec)
+            .collect();
+        Self {
+            import_id,
+            portal_url: portal_url.to_string(),
+            account_id: account_id.to_string(),
+            file_name: file_name.to_string(),
+            batches,
+            done: 0,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.batches.iter().map(Vec::len).sum()
+    }
+
+    pub fn done_users(&self) -> usize {
+        self.batches.iter().take(self.done).map(Vec::len).sum()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where the running import's plan lives.
+pub struct PlanStore {
+    path: PathBuf,
+}
+
+impl PlanStore {
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            path: data_dir.join("import-in-progress.json"),
+        }
+    }
+
+    pub fn load(&self) -> Option<ImportPlan> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        match serde_json::from_slice(&bytes) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                tracing::warn!("ignoring unreadable {}: {e}", self.path.display());
+                None
+            }
+        }
+    }
+
+    pub fn save(&self, plan: &ImportPlan) -> CommandResult<()> {
+        let json = serde_json::to_vec(plan)
+            .map_err(|e| CommandError::new(ErrorCode::Io, e.to_string()))?;
+        Ok(crate::settings::write_atomic(&self.path, &json)?)
+    }
+
+    pub fn delete(&self) -> CommandResult<()> {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Reads and validates a file against the account's licenses, locations and existing users.
+pub async fn preview(portal: &Portal, path: &Path) -> CommandResult<(ImportPreview, Previewed)> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let meta = tokio::fs::metadata(path).await?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(CommandError::new(
+            ErrorCode::Validation,
+            format!("{file_name}: the file is larger than {MAX_FILE_BYTES} bytes"),
+        ));
+    }
+    let bytes = tokio::fs::read(path).await?;
+    let kind = kontor_import::FileKind::detect(&file_name, &bytes);
+    let table = tokio::task::spawn_blocking(move || kontor_import::read_table(&bytes, kind))
+        .await
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
+        .map_err(|e| CommandError::new(ErrorCode::Validation, format!("{file_name}: {e}")))?;
+
+    let pools = portal
+        .call(|c, a, me| async move { c.licenses(&a, &me.account_id).await })
+        .await?;
+    let locations = portal
+        .call(|c, a, me| async move { c.locations(&a, &me.account_id).await })
+        .await?;
+    let emails: Vec<String> = email_column_values(&table);
+    let existing = portal
+        .call(|c, a, me| {
+            let emails = emails.clone();
+            async move { c.existing_emails(&a, &me.account_id, &emails).await }
+        })
+        .await?;
+    let ctx = kontor_import::Context {
+        products: pools
+            .iter()
+            .map(|p| (p.product_code.clone(), p.product_name.clone()))
+            .collect(),
+        free_seats: pools
+            .iter()
+            .map(|p| (p.product_code.clone(), p.seats_total - p.seats_used))
+            .collect(),
+        existing_emails: existing.into_iter().collect(),
+        locations: locations.into_iter().map(|l| (l.id, l.name)).collect(),
+    };
+    let encoding = table.encoding.to_string();
+    let preview = tokio::task::spawn_blocking(move || kontor_import::validate(&table, &ctx))
+        .await
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
+    let problems = preview
+        .problems
+        .iter()
+        .take(MAX_PREVIEW_PROBLEMS)
+        .map(|p| ImportProblem {
+            row: p.row as u64,
+            column: p.column.clone(),
+            code: serde_json::to_value(&p.reason)
+                .ok()
+                .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_string))
+                .unwrap_or_default(),
+            message: p.reason.to_string(),
+        })
+        .collect();
+    let shown = ImportPreview {
+        file_name: file_name.clone(),
+        rows_found: preview.rows_found as u64,
+        valid: preview.valid.len() as u64,
+        problems,
+        problems_total: preview.problems.len() as u64,
+        template: match preview.template {
+            kontor_import::Template::Kontor => "kontor".into(),
+            kontor_import::Template::Microsoft365 => "microsoft365".into(),
+        },
+        encoding,
+    };
+    let users = preview.valid.into_iter().map(|v| v.user).collect();
+    Ok((shown, Previewed { file_name, users }))
+}
+
+/// The normalised addresses of the file's e-mail (or M365 "User Name") column, for the existence check.
+fn email_column_values(table: &kontor_import::Table) -> Vec<String> {
+    let key = |h: &str| -> String {
+        h.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let idx = table.headers.iter().position(|h| {
+        matches!(
+            key(h).as_str(),
+            "email"
+                | "emailaddress"
+                | "emailadresse"
+                | "mail"
+                | "username"
+                | "benutzername"
+                | "userprincipalname"
+        )
+    });
+    let Some(idx) = idx else { return Vec::new() };
+    table
+        .rows
+        .iter()
+        .filter_map(|(_, cells)| {
+            kontor_api::validate::email("email", kontor_import::Table::cell(cells, idx)).ok()
+        })
+        .collect()
+}
+
+/// Sends every batch of `plan` (from the first: committed ones answer `already_done`), reporting progress
+/// in users. Network failures are retried a few times; a cancel stops between batches.
+pub async fn run(
+    portal: &Portal,
+    store: &PlanStore,
+    plan: &mut ImportPlan,
+    cancel: &AtomicBool,
+    progress: impl Fn(u64, u64),
+) -> CommandResult<ImportOutcome> {
+    let total = plan.total() as u64;
+    let mut created = Vec::new();
+    let mut sent = 0u64;
+    progress(0, total);
+    for (i, users) in plan.batches.clone().into_iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            return Ok(ImportOutcome {
+                created,
+                total,
+                cancelled: true,
+            });
+        }
+        let len = users.len() as u64;
+        let req = ImportBatch {
+            import_id: plan.import_id.clone(),
+            batch: i as u32,
+            users,
+        };
+        let mut attempt = 0;
+        let result = loop {
+            let r = portal
+                .call(|c, a, me| {
+                    let req = req.clone();
+                    async move { c.import_batch(&a, &me.account_id, &req).await }
+                })
+                .await;
+            match r {
+                Err(e) if e.code == ErrorCode::Network && attempt < 3 => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500 * (1 << attempt))).await;
+                }
+                other => break other,
+            }
+        }?;
+        created.extend(result.created);
+        sent += len;
+        plan.done = plan.done.max(i + 1);
+        store.save(plan)?;
+        progress(sent, total);
+    }
+    store.delete()?;
+    Ok(ImportOutcome {
+        created,
+        total,
+        cancelled: false,
+    })
+}

@@ -1,0 +1,211 @@
+//! The import dialog: drop or pick a CSV/XLSX file, see every problem with row and column, commit the valid
+//! rows in batches with a progress bar and cancel, and end on the confirmation screen.
+
+use kontor_api::ipc::{ImportOutcome, ImportPreview, ImportProgress, IMPORT_PROGRESS_EVENT};
+use kontor_api::ErrorBody;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+
+use crate::app::{describe, Ctx};
+use crate::ipc;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Choose,
+    Reading,
+    Preview(ImportPreview),
+    Committing,
+    Stopped,
+}
+
+/// Tauri's drag-and-drop event payload (the part we use).
+#[derive(serde::Deserialize)]
+struct DragDrop {
+    paths: Vec<String>,
+}
+
+#[component]
+pub fn ImportDialog(
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+    on_done: impl Fn(ImportOutcome) + Copy + Send + Sync + 'static,
+    /// Start by resuming the interrupted import instead of choosing a file.
+    resume: bool,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let step = RwSignal::new(Step::Choose);
+    let error = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(ImportProgress { done: 0, total: 0 });
+    let saved = RwSignal::new(None::<String>);
+
+    let show_err = move |e: ErrorBody| {
+        error.set(Some(describe(ctx.t(), &e)));
+    };
+    let preview = move |path: String| {
+        if matches!(step.get_untracked(), Step::Committing | Step::Reading) {
+            return;
+        }
+        error.set(None);
+        step.set(Step::Reading);
+        spawn_local(async move {
+            match ctx.guard(ipc::import_preview(path).await) {
+                Ok(p) => step.set(Step::Preview(p)),
+                Err(e) => {
+                    step.set(Step::Choose);
+                    show_err(e);
+                }
+            }
+        });
+    };
+    let commit = move || {
+        error.set(None);
+        step.set(Step::Committing);
+        spawn_local(async move {
+            match ctx.guard(ipc::import_commit().await) {
+                Ok(outcome) if outcome.cancelled => step.set(Step::Stopped),
+                Ok(outcome) => on_done(outcome),
+                Err(e) => {
+                    step.set(Step::Stopped);
+                    show_err(e);
+                }
+            }
+        });
+    };
+
+    // Files dropped onto the window arrive as a Tauri event; tests hand a path to `__kontorDrop`.
+    let drop_listener = ipc::listen("tauri://drag-drop", move |d: DragDrop| {
+        if let Some(p) = d.paths.into_iter().next() {
+            preview(p);
+        }
+    });
+    let progress_listener = ipc::listen(IMPORT_PROGRESS_EVENT, move |p: ImportProgress| {
+        progress.set(p)
+    });
+    let hook = Closure::<dyn FnMut(String)>::new(move |path: String| preview(path));
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__kontorDrop"), hook.as_ref());
+    }
+    let hook = StoredValue::new_local(Some(hook));
+    let listeners = StoredValue::new_local(Some((drop_listener, progress_listener)));
+    on_cleanup(move || {
+        if let Some((a, b)) = listeners.try_update_value(|l| l.take()).flatten() {
+            a.stop();
+            b.stop();
+        }
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::delete_property(&w, &JsValue::from_str("__kontorDrop"));
+        }
+        hook.try_update_value(|h| h.take());
+    });
+    if resume {
+        commit();
+    }
+
+    let pick = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            match ctx.guard(ipc::import_pick().await) {
+                Ok(Some(p)) => step.set(Step::Preview(p)),
+                Ok(None) => {}
+                Err(e) => show_err(e),
+            }
+        });
+    };
+    let template = move |_| {
+        spawn_local(async move {
+            match ipc::save_import_template().await {
+                Ok(f) => saved.set(f.path),
+                Err(e) => show_err(e),
+            }
+        });
+    };
+    let percent = move || {
+        let p = progress.get();
+        if p.total == 0 {
+            0.0
+        } else {
+            p.done as f64 * 100.0 / p.total as f64
+        }
+    };
+
+    view! {
+        <div class="modal" role="dialog" id="import-dialog">
+            <div class="card wide">
+                <h2>{move || ctx.t().import_title}</h2>
+                {move || match step.get() {
+                    Step::Choose => view! {
+                        <div class="dropzone" id="import-dropzone">
+                            <p>{ctx.t().import_drop}</p>
+                            <p class="muted small">{ctx.t().import_formats}</p>
+                            <div class="row">
+                                <button id="import-choose" on:click=pick>{ctx.t().import_choose}</button>
+                                <button class="secondary" id="import-template" on:click=template>{ctx.t().import_template}</button>
+                            </div>
+                            <Show when=move || saved.get().is_some()>
+                                <p class="notice small" id="template-saved">{ctx.t().saved_to}" "{move || saved.get()}</p>
+                            </Show>
+                        </div>
+                    }.into_any(),
+                    Step::Reading => view! { <p class="muted" id="import-reading">{ctx.t().import_reading}</p> }.into_any(),
+                    Step::Preview(p) => {
+                        let t = ctx.t();
+                        let more = p.problems_total.saturating_sub(p.problems.len() as u64);
+                        let can_commit = p.valid > 0;
+                        let has_problems = !p.problems.is_empty();
+                        view! {
+                            <div id="import-preview">
+                                <p class="muted small">{p.file_name.clone()}" · "{p.encoding.clone()}</p>
+                                <div class="cards">
+                                    <div class="card stat"><span class="label">{t.import_rows}</span><span class="value" id="import-rows">{p.rows_found}</span></div>
+                                    <div class="card stat"><span class="label">{t.import_valid}</span><span class="value" id="import-valid">{p.valid}</span></div>
+                                    <div class="card stat"><span class="label">{t.import_problems}</span><span class="value" id="import-problem-count">{p.problems_total}</span></div>
+                                </div>
+                                <Show when=move || has_problems>
+                                    <div class="problems">
+                                        <table class="credentials" id="import-problems">
+                                            <thead><tr><th>{t.import_row}</th><th>{t.import_column}</th><th>{t.import_reason}</th></tr></thead>
+                                            <tbody>
+                                                {p.problems.iter().map(|pr| view! {
+                                                    <tr data-row=pr.row data-code=pr.code.clone()><td>{pr.row}</td><td>{pr.column.clone()}</td><td>{pr.message.clone()}</td></tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                </Show>
+                                <Show when=move || { more > 0 }>
+                                    <p class="muted small">{more}" "{t.import_more}</p>
+                                </Show>
+                                <div class="row">
+                                    <Show when=move || can_commit fallback=move || view! { <p class="muted">{t.import_nothing}</p> }>
+                                        <button id="import-commit" on:click=move |_| commit()>{t.import_commit}" ("{p.valid}")"</button>
+                                    </Show>
+                                    <button class="secondary" on:click=move |_| step.set(Step::Choose)>{t.import_choose}</button>
+                                </div>
+                            </div>
+                        }.into_any()
+                    }
+                    Step::Committing => view! {
+                        <div id="import-progress">
+                            <p>{ctx.t().import_running}" "<span id="import-done">{move || progress.get().done}</span>" / "{move || progress.get().total}</p>
+                            <progress max="100" value=move || percent()></progress>
+                            <button class="secondary" id="import-cancel" on:click=move |_| { spawn_local(async move { let _ = ipc::import_cancel().await; }); }>{ctx.t().cancel}</button>
+                        </div>
+                    }.into_any(),
+                    Step::Stopped => view! {
+                        <div id="import-stopped">
+                            <p class="notice">{ctx.t().import_cancelled}</p>
+                            <button id="import-resume" on:click=move |_| commit()>{ctx.t().import_resume}</button>
+                        </div>
+                    }.into_any(),
+                }}
+                <Show when=move || error.get().is_some()>
+                    <p class="error pre" role="alert" id="import-error">{move || error.get()}</p>
+                </Show>
+                <div class="row">
+                    <button class="secondary" id="import-close" disabled=move || step.get() == Step::Committing
+                        on:click=move |_| on_close()>{move || ctx.t().close}</button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,151 @@
+//! The Offline license page: license status, saving the account-wide license file, activating an
+//! air-gapped machine from its request file (dropped or picked), revoking, and what a saved file contains.
+
+use kontor_api::ipc::SavedLicense;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+
+use crate::app::{describe, Ctx};
+use crate::ipc;
+
+#[derive(serde::Deserialize)]
+struct DragDrop {
+    paths: Vec<String>,
+}
+
+#[component]
+pub fn LicensePage() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let status = LocalResource::new(move || async move {
+        ctx.guard(ipc::offline_license_status().await)
+            .map_err(|e| crate::app::Shown(describe(ctx.t(), &e)))
+    });
+    let saved = RwSignal::new(None::<SavedLicense>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let done = move |r: Result<SavedLicense, kontor_api::ErrorBody>| {
+        busy.set(false);
+        match ctx.guard(r) {
+            Ok(s) => {
+                error.set(None);
+                saved.set(Some(s));
+            }
+            Err(e) => error.set(Some(describe(ctx.t(), &e))),
+        }
+        status.refetch();
+    };
+    let activate = move |path: String| {
+        busy.set(true);
+        spawn_local(async move { done(ipc::activate_machine(path).await) });
+    };
+    let save = move |_| {
+        busy.set(true);
+        spawn_local(async move { done(ipc::save_offline_license().await) });
+    };
+
+    let listener = ipc::listen("tauri://drag-drop", move |d: DragDrop| {
+        if let Some(p) = d.paths.into_iter().next() {
+            activate(p);
+        }
+    });
+    let hook = Closure::<dyn FnMut(String)>::new(move |path: String| activate(path));
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__kontorDrop"), hook.as_ref());
+    }
+    let keep = StoredValue::new_local(Some((listener, hook)));
+    on_cleanup(move || {
+        if let Some((l, _hook)) = keep.try_update_value(|k| k.take()).flatten() {
+            l.stop();
+        }
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::delete_property(&w, &JsValue::from_str("__kontorDrop"));
+        }
+    });
+
+    let revoke = move |id: String| {
+        spawn_local(async move {
+            if let Err(e) = ctx.guard(ipc::revoke_offline_license(id).await) {
+                error.set(Some(describe(ctx.t(), &e)));
+            }
+            status.refetch();
+        })
+    };
+
+    view! {
+        <section id="offline-license">
+            <h1>{move || ctx.t().license_title}</h1>
+            <p class="muted">{move || ctx.t().license_intro}</p>
+            <div class="row">
+                <button id="save-license" on:click=save disabled=move || busy.get()>{move || ctx.t().license_save}</button>
+            </div>
+            <div class="dropzone" id="activation-dropzone">
+                <p>{move || ctx.t().license_drop}</p>
+            </div>
+            <Show when=move || error.get().is_some()>
+                <p class="error pre" role="alert" id="license-error">{move || error.get()}</p>
+            </Show>
+            {move || saved.get().map(|s| {
+                let t = ctx.t();
+                let lang = ctx.lang.get();
+                view! {
+                    <div class="card" id="license-saved">
+                        <p class="notice">{match &s.path { Some(p) => format!("{} {p}", t.license_saved), None => t.license_not_saved.to_string() }}</p>
+                        <dl class="facts">
+                            <dt>"ID"</dt><dd id="saved-license-id">{s.license.license_id.clone()}</dd>
+                            <dt>{t.license_customer}</dt><dd>{s.license.customer_name.clone()}</dd>
+                            <dt>{t.license_products}</dt><dd>{s.license.products.iter().map(|(n, seats)| format!("{n} ({seats})")).collect::<Vec<_>>().join(", ")}</dd>
+                            <dt>{t.license_valid_until}</dt><dd>{lang.day(s.license.expires_at)}</dd>
+                            <dt>{t.license_bound}</dt><dd id="saved-license-machine">{s.license.machine.clone().map(|m| m.chars().take(16).collect::<String>()).unwrap_or_else(|| t.license_all_machines.to_string())}</dd>
+                        </dl>
+                    </div>
+                }
+            })}
+            <Transition fallback=move || view! { <p class="muted">{move || ctx.t().loading}</p> }>
+                <ErrorBoundary fallback=move |errors| view! {
+                    <div class="card" role="alert"><ul class="error">{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
+                    <button on:click=move |_| status.refetch()>{move || ctx.t().retry}</button></div>
+                }>
+                    {move || Suspend::new(async move {
+                        status.await.map(|st| {
+                            let t = ctx.t();
+                            let lang = ctx.lang.get();
+                            view! {
+                                <div class="cards">
+                                    <div class="card stat"><span class="label">{t.license_valid_until}</span>
+                                        <span class="value">{st.license_expires_on.as_deref().map(|d| lang.date(d)).unwrap_or_else(|| "—".into())}</span></div>
+                                    <div class="card stat"><span class="label">{t.license_activations}</span>
+                                        <span class="value" id="activations">{st.activations_used}" / "{st.activations_max}</span></div>
+                                </div>
+                                <h2>{t.license_issued}</h2>
+                                <table class="credentials" id="issued-licenses">
+                                    <thead><tr><th>"ID"</th><th>{t.license_machine}</th><th>{t.license_issued_on}</th><th>{t.license_valid_until}</th><th></th></tr></thead>
+                                    <tbody>
+                                        {st.licenses.into_iter().map(|l| {
+                                            let id = l.license_id.clone();
+                                            let revoked = l.revoked_at.is_some();
+                                            view! {
+                                                <tr data-license=l.license_id.clone() class:revoked=revoked>
+                                                    <td class="mono">{l.license_id.chars().take(12).collect::<String>()}</td>
+                                                    <td>{l.hostname.clone().unwrap_or_else(|| t.license_all_machines.to_string())}</td>
+                                                    <td>{lang.day(l.issued_at)}</td>
+                                                    <td>{lang.day(l.expires_at)}</td>
+                                                    <td>{if revoked {
+                                                        view! { <span class="muted">{t.license_revoked}</span> }.into_any()
+                                                    } else {
+                                                        view! { <button class="link revoke-license" on:click=move |_| revoke(id.clone())>{t.license_revoke}</button> }.into_any()
+                                                    }}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
