@@ -48,4 +48,5 @@ step "unit, server (SQLite + PostgreSQL) and keyring tests"
 cargo test --workspace --features kontor/custom-protocol
 
 step "end-to-end tests in the real app (the binary cargo test just built)"
-timeout 1500 cargo test -p kontor --features custom-protocol --test e2e --test e2e_users -- --ignored --test-threads=1
+cargo build -p kontor-license --bin kontor-license   # the air-gapped side's CLI, used by e2e_license
+timeout 1500 cargo test -p kontor --features custom-protocol --test e2e --test e2e_users --test e2e_license -- --ignored --test-threads=1

@@ -1,0 +1,121 @@
+//! End-to-end test of offline licenses in the real app: save the account's license file through the save
+//! dialog (answered by the test hook) and verify it with the `kontor-license` CLI an air-gapped product
+//! would use; turn an activation request from another "machine" into a machine-bound license.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use kontor_client::PortalClient;
+use support::{AppUnderTest, Portal};
+
+const WAIT: Duration = Duration::from_secs(45);
+
+fn license_cli() -> PathBuf {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let bin = dir.join("debug").join("kontor-license");
+    assert!(
+        bin.exists(),
+        "{} is missing: `cargo build -p kontor-license` (scripts/test.sh builds it)",
+        bin.display()
+    );
+    bin
+}
+
+async fn el(c: &Client, css: &str) -> fantoccini::elements::Element {
+    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        Ok(e) => e,
+        Err(e) => {
+            let dir = support::screenshot_dir();
+            std::fs::create_dir_all(&dir).unwrap();
+            if let Ok(png) = c.screenshot().await {
+                std::fs::write(dir.join("failed-license.png"), png).unwrap();
+            }
+            if let Ok(src) = c.source().await {
+                std::fs::write(dir.join("failed-license.html"), src).unwrap();
+            }
+            panic!("{css} did not appear ({e}); see {}", dir.display());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
+    let portal = Portal::start().await;
+    let key = PortalClient::new(&portal.url)
+        .unwrap()
+        .license_public_key()
+        .await
+        .unwrap()
+        .public_key;
+    let app = AppUnderTest::new(&portal.url);
+    let c = app.launch().await;
+    el(&c, "#login-email").await.send_keys(&portal.seed.owner_email).await.unwrap();
+    el(&c, "#login-password").await.send_keys(&portal.seed.owner_password).await.unwrap();
+    el(&c, "#login-submit").await.click().await.unwrap();
+    el(&c, "#nav-license").await.click().await.unwrap();
+
+    // --- the account-wide license, saved and verified offline by the vendor's CLI ---
+    el(&c, "#save-license").await.click().await.unwrap();
+    let shown_id = el(&c, "#saved-license-id").await.text().await.unwrap();
+    let file = app.saved_dir().join("kontor-offline-license.txt");
+    let out = Command::new(license_cli())
+        .args(["verify", &file.display().to_string(), "--public-key", &key])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let payload: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(payload["license_id"], shown_id.trim(), "the page shows what the file holds");
+    assert_eq!(payload["customer_name"], "Muster GmbH");
+    assert!(payload["machine"].is_null());
+
+    // --- an activation request from an air-gapped machine, dropped onto the window ---
+    let dir = tempfile::tempdir().unwrap();
+    let request = dir.path().join("activation-request.txt");
+    let status = Command::new(license_cli())
+        .args(["request", "--out", &request.display().to_string()])
+        .env("KONTOR_MACHINE_ID", "e2e-air-gapped-machine-1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    c.execute(
+        "window.__kontorDrop(arguments[0]);",
+        vec![request.display().to_string().into()],
+    )
+    .await
+    .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath("//span[@id='activations' and normalize-space()='1 / 5']"))
+        .await
+        .expect("one machine activated");
+    let saved: Vec<PathBuf> = std::fs::read_dir(app.saved_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("kontor-license-"))
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let verify_on = |machine: &str| {
+        Command::new(license_cli())
+            .args(["verify", &saved[0].display().to_string(), "--public-key", &key])
+            .env("KONTOR_MACHINE_ID", machine)
+            .output()
+            .unwrap()
+    };
+    let ok = verify_on("e2e-air-gapped-machine-1");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let other = verify_on("some-other-machine");
+    assert_eq!(other.status.code(), Some(1), "bound to the requesting machine only");
+    app.screenshot(&c, "offline-license").await;
+
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}
