@@ -187,7 +187,7 @@ pub fn ImportDialog(
                     Step::Committing => view! {
                         <div id="import-progress">
                             <p>{ctx.t().import_running}" "<span id="import-done">{move || progress.get().done}</span>" / "{move || progress.get().total}</p>
-                            <progress max="100" value=move || percent()></progress>
+                            <progress max="100" value=percent></progress>
                             <button class="secondary" id="import-cancel" on:click=move |_| { spawn_local(async move { let _ = ipc::import_cancel().await; }); }>{ctx.t().cancel}</button>
                         </div>
                     }.into_any(),
