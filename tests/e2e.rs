@@ -7,14 +7,10 @@
 
 mod support;
 
-use std::time::Duration;
-
 use fantoccini::Locator;
 use kontor_api::PasswordLogin;
 use kontor_client::PortalClient;
-use support::{AppUnderTest, Portal};
-
-const WAIT: Duration = Duration::from_secs(45);
+use support::{fill, text, wait_for, AppUnderTest, Portal, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
@@ -24,13 +20,13 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- first launch: sign-in page, a wrong password is refused with a message ---
     let c = app.launch().await;
-    wait_for(&c, "login-email", "sign-in page").await;
+    wait_for(&c, "#login-email", "sign-in page").await;
     assert!(
         c.find(Locator::Id("demo-banner")).await.is_ok(),
         "the UI must say plainly that this is a demo portal"
     );
-    fill(&c, "login-email", &portal.seed.owner_email).await;
-    fill(&c, "login-password", "not-the-password").await;
+    fill(&c, "#login-email", &portal.seed.owner_email).await;
+    fill(&c, "#login-password", "not-the-password").await;
     c.find(Locator::Id("login-submit"))
         .await
         .unwrap()
@@ -50,7 +46,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
     );
 
     // --- sign in for real, staying signed in ---
-    fill(&c, "login-password", &portal.seed.owner_password).await;
+    fill(&c, "#login-password", &portal.seed.owner_password).await;
     c.find(Locator::Id("login-remember"))
         .await
         .unwrap()
@@ -63,7 +59,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .click()
         .await
         .unwrap();
-    wait_for(&c, "seats-used", "dashboard after sign-in").await;
+    wait_for(&c, "#seats-used", "dashboard after sign-in").await;
 
     // The figures on screen are the server's.
     let api = PortalClient::new(&portal.url).unwrap();
@@ -79,13 +75,19 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .dashboard(&tokens.access_token, &tokens.user.account_id)
         .await
         .unwrap();
-    assert_eq!(text(&c, "seats-used").await, summary.seats_used.to_string());
     assert_eq!(
-        text(&c, "seats-total").await,
+        text(&c, "#seats-used").await,
+        summary.seats_used.to_string()
+    );
+    assert_eq!(
+        text(&c, "#seats-total").await,
         summary.seats_total.to_string()
     );
-    assert_eq!(text(&c, "user-count").await, summary.user_count.to_string());
-    assert_eq!(text(&c, "package-name").await, summary.package_name);
+    assert_eq!(
+        text(&c, "#user-count").await,
+        summary.user_count.to_string()
+    );
+    assert_eq!(text(&c, "#package-name").await, summary.package_name);
     let invoice = summary
         .next_invoice
         .as_ref()
@@ -131,12 +133,15 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
     let c = app.launch().await;
     wait_for(
         &c,
-        "seats-used",
+        "#seats-used",
         "relaunch resumes the session without signing in",
     )
     .await;
     assert!(c.find(Locator::Id("login-form")).await.is_err());
-    assert_eq!(text(&c, "seats-used").await, summary.seats_used.to_string());
+    assert_eq!(
+        text(&c, "#seats-used").await,
+        summary.seats_used.to_string()
+    );
 
     // --- sign out: back to sign-in, keyring entry gone, session revoked on the portal ---
     let refresh_before_logout = app.remembered_refresh_token().expect("rotated token kept");
@@ -146,7 +151,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
         .click()
         .await
         .unwrap();
-    wait_for(&c, "login-form", "sign-in page after sign-out").await;
+    wait_for(&c, "#login-form", "sign-in page after sign-out").await;
     assert_eq!(
         app.remembered_refresh_token(),
         None,
@@ -162,7 +167,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- and a relaunch now asks to sign in ---
     let c = app.launch().await;
-    wait_for(&c, "login-form", "signed out stays signed out").await;
+    wait_for(&c, "#login-form", "signed out stays signed out").await;
     c.close().await.unwrap();
     drop(app);
     portal.stop().await;
@@ -174,13 +179,13 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
     let portal = Portal::start().await;
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
-    wait_for(&c, "tab-token", "#tab-token")
+    wait_for(&c, "#tab-token", "#tab-token")
         .await
         .click()
         .await
         .unwrap();
     // Bad input is caught at the boundary with a message naming the field.
-    fill(&c, "login-token", "too-short").await;
+    fill(&c, "#login-token", "too-short").await;
     c.find(Locator::Id("login-submit"))
         .await
         .unwrap()
@@ -201,15 +206,15 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
         "{msg:?}"
     );
 
-    fill(&c, "login-token", &portal.seed.license_token).await;
+    fill(&c, "#login-token", &portal.seed.license_token).await;
     c.find(Locator::Id("login-submit"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    wait_for(&c, "seats-used", "dashboard after token sign-in").await;
-    let who = text(&c, "current-user").await;
+    wait_for(&c, "#seats-used", "dashboard after token sign-in").await;
+    let who = text(&c, "#current-user").await;
     assert!(
         who.contains("Owner") || who.contains("Inhaber"),
         "token signs in as the owner: {who:?}"
@@ -245,18 +250,18 @@ async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choice
     let c = app.launch().await;
     wait_for(
         &c,
-        "portal-url",
+        "#portal-url",
         "first start without a configured portal asks for its address",
     )
     .await;
     assert_eq!(
-        text(&c, "setup-connect").await,
+        text(&c, "#setup-connect").await,
         "Verbinden",
         "German from the OS locale"
     );
 
     // Plain http to a remote host is refused where the user typed it.
-    fill(&c, "portal-url", "http://portal.example.com").await;
+    fill(&c, "#portal-url", "http://portal.example.com").await;
     c.find(Locator::Id("setup-connect"))
         .await
         .unwrap()
@@ -274,15 +279,15 @@ async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choice
         .unwrap();
     assert!(msg.contains("https://"), "{msg:?}");
 
-    fill(&c, "portal-url", &portal.url).await;
+    fill(&c, "#portal-url", &portal.url).await;
     c.find(Locator::Id("setup-connect"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    wait_for(&c, "login-form", "sign-in page once the portal answered").await;
-    assert_eq!(text(&c, "login-submit").await, "Anmelden");
+    wait_for(&c, "#login-form", "sign-in page once the portal answered").await;
+    assert_eq!(text(&c, "#login-submit").await, "Anmelden");
 
     // Switch to English; both choices survive a restart.
     c.execute(
@@ -300,49 +305,14 @@ async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choice
         .unwrap();
     c.close().await.unwrap();
     let c = app.launch().await;
-    wait_for(&c, "login-form", "the portal address was remembered").await;
+    wait_for(&c, "#login-form", "the portal address was remembered").await;
     assert_eq!(
-        text(&c, "login-submit").await,
+        text(&c, "#login-submit").await,
         "Sign in",
         "the language was remembered"
     );
-    assert!(text(&c, "portal-address").await.contains(&portal.url));
+    assert!(text(&c, "#portal-address").await.contains(&portal.url));
     c.close().await.unwrap();
     drop(app);
     portal.stop().await;
-}
-
-/// Waits for `#id`; on timeout saves a screenshot and the page source next to the others, then fails.
-async fn wait_for(c: &fantoccini::Client, id: &str, what: &str) -> fantoccini::elements::Element {
-    match c.wait().at_most(WAIT).for_element(Locator::Id(id)).await {
-        Ok(el) => el,
-        Err(e) => {
-            let dir = support::screenshot_dir();
-            std::fs::create_dir_all(&dir).unwrap();
-            if let Ok(png) = c.screenshot().await {
-                std::fs::write(dir.join(format!("failed-{id}.png")), png).unwrap();
-            }
-            if let Ok(src) = c.source().await {
-                std::fs::write(dir.join(format!("failed-{id}.html")), src).unwrap();
-            }
-            panic!("{what}: #{id} did not appear ({e}); see {}", dir.display());
-        }
-    }
-}
-
-async fn fill(c: &fantoccini::Client, id: &str, value: &str) {
-    let el = c.find(Locator::Id(id)).await.unwrap();
-    el.clear().await.unwrap();
-    el.send_keys(value).await.unwrap();
-}
-
-async fn text(c: &fantoccini::Client, id: &str) -> String {
-    c.find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|_| panic!("#{id} on the page"))
-        .text()
-        .await
-        .unwrap()
-        .trim()
-        .to_string()
 }

@@ -4,15 +4,11 @@
 
 mod support;
 
+use fantoccini::Locator;
+use kontor_client::PortalClient;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::Duration;
-
-use fantoccini::{Client, Locator};
-use kontor_client::PortalClient;
-use support::{AppUnderTest, Portal};
-
-const WAIT: Duration = Duration::from_secs(45);
+use support::{wait_for, AppUnderTest, Portal, WAIT};
 
 fn license_cli() -> PathBuf {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
@@ -27,23 +23,6 @@ fn license_cli() -> PathBuf {
     bin
 }
 
-async fn el(c: &Client, css: &str) -> fantoccini::elements::Element {
-    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
-        Ok(e) => e,
-        Err(e) => {
-            let dir = support::screenshot_dir();
-            std::fs::create_dir_all(&dir).unwrap();
-            if let Ok(png) = c.screenshot().await {
-                std::fs::write(dir.join("failed-license.png"), png).unwrap();
-            }
-            if let Ok(src) = c.source().await {
-                std::fs::write(dir.join("failed-license.html"), src).unwrap();
-            }
-            panic!("{css} did not appear ({e}); see {}", dir.display());
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
 async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
@@ -56,22 +35,54 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
         .public_key;
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
-    el(&c, "#login-email").await.send_keys(&portal.seed.owner_email).await.unwrap();
-    el(&c, "#login-password").await.send_keys(&portal.seed.owner_password).await.unwrap();
-    el(&c, "#login-submit").await.click().await.unwrap();
-    el(&c, "#nav-license").await.click().await.unwrap();
+    wait_for(&c, "#login-email", "license page")
+        .await
+        .send_keys(&portal.seed.owner_email)
+        .await
+        .unwrap();
+    wait_for(&c, "#login-password", "license page")
+        .await
+        .send_keys(&portal.seed.owner_password)
+        .await
+        .unwrap();
+    wait_for(&c, "#login-submit", "license page")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "#nav-license", "license page")
+        .await
+        .click()
+        .await
+        .unwrap();
 
     // --- the account-wide license, saved and verified offline by the vendor's CLI ---
-    el(&c, "#save-license").await.click().await.unwrap();
-    let shown_id = el(&c, "#saved-license-id").await.text().await.unwrap();
+    wait_for(&c, "#save-license", "license page")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let shown_id = wait_for(&c, "#saved-license-id", "license page")
+        .await
+        .text()
+        .await
+        .unwrap();
     let file = app.saved_dir().join("kontor-offline-license.txt");
     let out = Command::new(license_cli())
         .args(["verify", &file.display().to_string(), "--public-key", &key])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let payload: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(payload["license_id"], shown_id.trim(), "the page shows what the file holds");
+    assert_eq!(
+        payload["license_id"],
+        shown_id.trim(),
+        "the page shows what the file holds"
+    );
     assert_eq!(payload["customer_name"], "Muster GmbH");
     assert!(payload["machine"].is_null());
 
@@ -92,27 +103,47 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
     .unwrap();
     c.wait()
         .at_most(WAIT)
-        .for_element(Locator::XPath("//span[@id='activations' and normalize-space()='1 / 5']"))
+        .for_element(Locator::XPath(
+            "//span[@id='activations' and normalize-space()='1 / 5']",
+        ))
         .await
         .expect("one machine activated");
     let saved: Vec<PathBuf> = std::fs::read_dir(app.saved_dir())
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("kontor-license-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("kontor-license-")
+        })
         .collect();
     assert_eq!(saved.len(), 1, "{saved:?}");
     let verify_on = |machine: &str| {
         Command::new(license_cli())
-            .args(["verify", &saved[0].display().to_string(), "--public-key", &key])
+            .args([
+                "verify",
+                &saved[0].display().to_string(),
+                "--public-key",
+                &key,
+            ])
             .env("KONTOR_MACHINE_ID", machine)
             .output()
             .unwrap()
     };
     let ok = verify_on("e2e-air-gapped-machine-1");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let other = verify_on("some-other-machine");
-    assert_eq!(other.status.code(), Some(1), "bound to the requesting machine only");
+    assert_eq!(
+        other.status.code(),
+        Some(1),
+        "bound to the requesting machine only"
+    );
     app.screenshot(&c, "offline-license").await;
 
     c.close().await.unwrap();

@@ -4,62 +4,10 @@
 
 mod support;
 
-use std::time::Duration;
-
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use kontor_api::{PasswordLogin, UserQuery};
 use kontor_client::PortalClient;
-use support::{AppUnderTest, Portal};
-
-const WAIT: Duration = Duration::from_secs(45);
-
-async fn wait_for(c: &Client, css: &str, what: &str) -> fantoccini::elements::Element {
-    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
-        Ok(el) => el,
-        Err(e) => {
-            let dir = support::screenshot_dir();
-            std::fs::create_dir_all(&dir).unwrap();
-            let name: String = css.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-            if let Ok(png) = c.screenshot().await {
-                std::fs::write(dir.join(format!("failed-users-{name}.png")), png).unwrap();
-            }
-            if let Ok(src) = c.source().await {
-                std::fs::write(dir.join(format!("failed-users-{name}.html")), src).unwrap();
-            }
-            panic!("{what}: {css} did not appear ({e}); see {}", dir.display());
-        }
-    }
-}
-
-async fn click(c: &Client, css: &str) {
-    wait_for(c, css, "clickable").await.click().await.unwrap();
-}
-
-async fn fill(c: &Client, css: &str, value: &str) {
-    let el = wait_for(c, css, "input").await;
-    el.clear().await.unwrap();
-    if value.is_empty() {
-        // WebDriver's clear() fires no `input` event; the UI's bindings listen to it.
-        c.execute(
-            "const e = document.querySelector(arguments[0]); e.value = ''; e.dispatchEvent(new Event('input', {bubbles: true}));",
-            vec![css.into()],
-        )
-        .await
-        .unwrap();
-    } else {
-        el.send_keys(value).await.unwrap();
-    }
-}
-
-async fn text(c: &Client, css: &str) -> String {
-    wait_for(c, css, "text")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .trim()
-        .to_string()
-}
+use support::{click, fill, text, wait_for, AppUnderTest, Portal, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]

@@ -62,6 +62,9 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
+/// How long an e2e test waits for the UI.
+pub const WAIT: Duration = Duration::from_secs(45);
+
 /// Where screenshots of the e2e tests go.
 pub fn screenshot_dir() -> PathBuf {
     target_dir().join("e2e-screenshots")
@@ -236,4 +239,67 @@ impl Drop for AppUnderTest {
             let _ = child.wait();
         }
     }
+}
+
+// --- WebDriver helpers: CSS selectors; a timeout saves a screenshot and the page source ---
+
+/// Waits for `css`; on timeout saves a screenshot and the page source, then fails naming `what`.
+pub async fn wait_for(
+    c: &fantoccini::Client,
+    css: &str,
+    what: &str,
+) -> fantoccini::elements::Element {
+    match c
+        .wait()
+        .at_most(WAIT)
+        .for_element(fantoccini::Locator::Css(css))
+        .await
+    {
+        Ok(el) => el,
+        Err(e) => {
+            let dir = screenshot_dir();
+            std::fs::create_dir_all(&dir).unwrap();
+            let name: String = css.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            if let Ok(png) = c.screenshot().await {
+                std::fs::write(dir.join(format!("failed-{name}.png")), png).unwrap();
+            }
+            if let Ok(src) = c.source().await {
+                std::fs::write(dir.join(format!("failed-{name}.html")), src).unwrap();
+            }
+            panic!("{what}: {css} did not appear ({e}); see {}", dir.display());
+        }
+    }
+}
+
+/// Waits for `css` and clicks it.
+pub async fn click(c: &fantoccini::Client, css: &str) {
+    wait_for(c, css, "clickable").await.click().await.unwrap();
+}
+
+/// Replaces the value of the input at `css` (firing the `input` event the UI listens to).
+pub async fn fill(c: &fantoccini::Client, css: &str, value: &str) {
+    let el = wait_for(c, css, "input").await;
+    el.clear().await.unwrap();
+    if value.is_empty() {
+        // WebDriver's clear() fires no `input` event; the UI's bindings listen to it.
+        c.execute(
+            "const e = document.querySelector(arguments[0]); e.value = ''; e.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![css.into()],
+        )
+        .await
+        .unwrap();
+    } else {
+        el.send_keys(value).await.unwrap();
+    }
+}
+
+/// The trimmed text of `css`.
+pub async fn text(c: &fantoccini::Client, css: &str) -> String {
+    wait_for(c, css, "text")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .to_string()
 }
