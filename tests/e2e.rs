@@ -10,7 +10,7 @@ mod support;
 use fantoccini::Locator;
 use kontor_api::PasswordLogin;
 use kontor_client::PortalClient;
-use support::{fill, text, wait_for, AppUnderTest, Portal, WAIT};
+use support::{fill, text, wait_for, wait_xpath, AppUnderTest, Portal, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
@@ -296,13 +296,12 @@ async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choice
     )
     .await
     .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(
-            "//button[@id='login-submit' and normalize-space()='Sign in']",
-        ))
-        .await
-        .unwrap();
+    wait_xpath(
+        &c,
+        "//button[@id='login-submit' and normalize-space()='Sign in']",
+        "text on the page",
+    )
+    .await;
     c.close().await.unwrap();
     let c = app.launch().await;
     wait_for(&c, "#login-form", "the portal address was remembered").await;

@@ -4,11 +4,10 @@
 
 mod support;
 
-use fantoccini::Locator;
 use kontor_client::PortalClient;
 use std::path::PathBuf;
 use std::process::Command;
-use support::{wait_for, AppUnderTest, Portal, WAIT};
+use support::{wait_for, wait_xpath, AppUnderTest, Portal};
 
 fn license_cli() -> PathBuf {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
@@ -101,13 +100,12 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
     )
     .await
     .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(
-            "//span[@id='activations' and normalize-space()='1 / 5']",
-        ))
-        .await
-        .expect("one machine activated");
+    wait_xpath(
+        &c,
+        "//span[@id='activations' and normalize-space()='1 / 5']",
+        "one machine activated",
+    )
+    .await;
     let saved: Vec<PathBuf> = std::fs::read_dir(app.saved_dir())
         .unwrap()
         .flatten()

@@ -7,7 +7,7 @@ mod support;
 use fantoccini::Locator;
 use kontor_api::{PasswordLogin, UserQuery};
 use kontor_client::PortalClient;
-use support::{click, fill, text, wait_for, AppUnderTest, Portal, WAIT};
+use support::{click, fill, text, wait_for, wait_xpath, AppUnderTest, Portal};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
@@ -86,6 +86,22 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         .unwrap();
     assert!(erika.user.must_change_password);
 
+    // --- edit: Jonas becomes an admin ---
+    click(
+        &c,
+        "#user-list .grid-row[data-email='jonas.test@muster.example'] button.edit-user",
+    )
+    .await;
+    let role = wait_for(&c, "#edit-role", "edit dialog").await;
+    role.select_by_value("admin").await.unwrap();
+    click(&c, "#edit-submit").await;
+    wait_xpath(
+        &c,
+        "//div[@data-email='jonas.test@muster.example']/span[4][normalize-space()='Admin']",
+        "the list shows the new role",
+    )
+    .await;
+
     // --- filter by the new e-mail ---
     fill(&c, "#user-search", "erika.beispiel").await;
     wait_for(
@@ -94,13 +110,12 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         "filtered",
     )
     .await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(
-            "//span[@id='user-total-count' and normalize-space()='1']",
-        ))
-        .await
-        .expect("one match");
+    wait_xpath(
+        &c,
+        "//span[@id='user-total-count' and normalize-space()='1']",
+        "one match",
+    )
+    .await;
 
     // --- delete, find in Deleted users, restore with the license back ---
     click(
@@ -112,13 +127,12 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     click(&c, "#confirm-delete-yes").await;
     wait_for(&c, "#notice", "delete result").await;
     click(&c, "#notice-close").await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(
-            "//span[@id='deleted-count' and normalize-space()='1']",
-        ))
-        .await
-        .expect("deleted badge counts 1");
+    wait_xpath(
+        &c,
+        "//span[@id='deleted-count' and normalize-space()='1']",
+        "deleted badge counts 1",
+    )
+    .await;
     click(&c, "#tab-deleted").await;
     click(
         &c,
@@ -150,14 +164,15 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     // --- bulk-assign a product to more users than it has free seats: refused, nothing changes ---
     click(&c, "#tab-live").await;
     fill(&c, "#user-search", "").await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(&format!(
+    wait_xpath(
+        &c,
+        &format!(
             "//span[@id='user-total-count' and normalize-space()='{}']",
             before.total + 2
-        )))
-        .await
-        .expect("all users listed again");
+        ),
+        "all users listed again",
+    )
+    .await;
     let pools_before = api.licenses(&access, &account).await.unwrap();
     click(&c, "#select-all").await;
     click(&c, "#manage-licenses").await;
@@ -258,13 +273,12 @@ async fn import_a_dropped_file_shows_its_problems_commits_and_lists_the_users() 
     .await;
     click(&c, "#created-close").await;
     fill(&c, "#user-search", "importiert").await;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(
-            "//span[@id='user-total-count' and normalize-space()='3']",
-        ))
-        .await
-        .expect("the imported users are in the list");
+    wait_xpath(
+        &c,
+        "//span[@id='user-total-count' and normalize-space()='3']",
+        "the imported users are in the list",
+    )
+    .await;
     app.screenshot(&c, "users").await;
     c.close().await.unwrap();
     drop(app);

@@ -249,24 +249,44 @@ pub async fn wait_for(
     css: &str,
     what: &str,
 ) -> fantoccini::elements::Element {
-    match c
-        .wait()
-        .at_most(WAIT)
-        .for_element(fantoccini::Locator::Css(css))
-        .await
-    {
+    wait_locator(c, fantoccini::Locator::Css(css), css, what).await
+}
+
+/// Waits for an XPath match (e.g. an element with a given text), like [`wait_for`].
+pub async fn wait_xpath(
+    c: &fantoccini::Client,
+    xpath: &str,
+    what: &str,
+) -> fantoccini::elements::Element {
+    wait_locator(c, fantoccini::Locator::XPath(xpath), xpath, what).await
+}
+
+async fn wait_locator(
+    c: &fantoccini::Client,
+    locator: fantoccini::Locator<'_>,
+    shown: &str,
+    what: &str,
+) -> fantoccini::elements::Element {
+    match c.wait().at_most(WAIT).for_element(locator).await {
         Ok(el) => el,
         Err(e) => {
             let dir = screenshot_dir();
             std::fs::create_dir_all(&dir).unwrap();
-            let name: String = css.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            let name: String = shown
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(60)
+                .collect();
             if let Ok(png) = c.screenshot().await {
                 std::fs::write(dir.join(format!("failed-{name}.png")), png).unwrap();
             }
             if let Ok(src) = c.source().await {
                 std::fs::write(dir.join(format!("failed-{name}.html")), src).unwrap();
             }
-            panic!("{what}: {css} did not appear ({e}); see {}", dir.display());
+            panic!(
+                "{what}: {shown} did not appear ({e}); see {}",
+                dir.display()
+            );
         }
     }
 }

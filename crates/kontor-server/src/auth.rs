@@ -141,6 +141,8 @@ pub enum Permission {
     ManageUsers,
     /// The audit log: Owner and Admin.
     ReadAudit,
+    /// Offline licenses (issue, activate machines, revoke): Owner and Admin.
+    ManageOfflineLicenses,
 }
 
 /// The caller, from a live Bearer access token. Rejects with 401 `unauthorized`, and with 403 `forbidden`
@@ -157,7 +159,7 @@ impl AuthUser {
     /// 403 `forbidden` unless the caller's role grants `p`.
     pub fn require(&self, p: Permission) -> Result<(), ApiError> {
         let ok = match p {
-            Permission::ManageUsers | Permission::ReadAudit => {
+            Permission::ManageUsers | Permission::ReadAudit | Permission::ManageOfflineLicenses => {
                 matches!(self.role, Role::Owner | Role::Admin)
             }
         };

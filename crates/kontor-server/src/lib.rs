@@ -1,7 +1,8 @@
 //! Kontor portal server: the vendor's customer-account API over SQLite or PostgreSQL.
 //!
 //! Layout: `db` (the `Database` trait, one implementation for both backends), `auth` (tokens, passwords,
-//! the `AuthUser` extractor), `handlers` (one module per resource), `openapi`, `seed` (demo data).
+//! the `AuthUser` extractor), `handlers` (one module per resource), `licensing` (the offline-license signing
+//! key file and issuing, shared by API and CLI), `openapi`, `seed` (demo data).
 //! Tenancy: every account-scoped query is filtered by the caller's account id; other accounts are 404.
 
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ pub mod db;
 mod error;
 mod handlers;
 pub mod import;
+pub mod licensing;
 pub mod openapi;
 pub mod seed;
 mod state;
@@ -44,6 +46,10 @@ pub struct Config {
     pub refresh_ttl_secs: i64,
     /// Refresh token lifetime with "stay signed in" (default 30 days).
     pub refresh_ttl_remember_secs: i64,
+    /// Where the license signing key lives (`license-signing.key`, created on first start, mode 0600).
+    /// `None`: a random key kept in memory only, so licenses issued by this process stop verifying after it
+    /// ends (tests and embedders). The `serve` command always sets it (see [`licensing::resolve_data_dir`]).
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -56,6 +62,7 @@ impl Config {
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 12 * 3600,
             refresh_ttl_remember_secs: 30 * 24 * 3600,
+            data_dir: None,
         }
     }
 }
@@ -87,6 +94,9 @@ pub enum ServerError {
     /// A command-line request that cannot be carried out as given (e.g. an unknown account).
     #[error("{0}")]
     Usage(String),
+    /// The license signing key file cannot be used (permissions, unreadable, garbled).
+    #[error("{0}")]
+    SigningKey(String),
 }
 
 impl From<DbError> for ServerError {
@@ -152,7 +162,14 @@ impl RunningServer {
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let listener = bind(config.bind).await?;
     let db = open_database(&config.database_url).await?;
-    serve(listener, config, db, Arc::new(SystemClock), true).await
+    let signer = match signer_for(&config) {
+        Ok(s) => s,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
+    serve(listener, config, db, Arc::new(SystemClock), signer, true).await
 }
 
 /// Like [`start`], with a database and clock of the caller's (tests: a `ManualClock`).
@@ -161,8 +178,17 @@ pub async fn start_with(
     db: Arc<dyn Database>,
     clock: Arc<dyn Clock>,
 ) -> Result<RunningServer, ServerError> {
+    let signer = signer_for(&config)?;
     let listener = bind(config.bind).await?;
-    serve(listener, config, db, clock, false).await
+    serve(listener, config, db, clock, signer, false).await
+}
+
+/// The configured data directory's key file, or an in-memory key without one.
+fn signer_for(config: &Config) -> Result<Arc<licensing::LicenseSigner>, ServerError> {
+    Ok(Arc::new(match &config.data_dir {
+        Some(dir) => licensing::LicenseSigner::load_or_create(dir)?,
+        None => licensing::LicenseSigner::ephemeral(),
+    }))
 }
 
 async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
@@ -226,6 +252,18 @@ fn router(state: AppState) -> Router {
             "/accounts/{account_id}/users/{user_id}/reset-password",
             post(handlers::users::reset_password),
         )
+        .route(
+            "/accounts/{account_id}/offline-license",
+            get(handlers::offline_license::status).post(handlers::offline_license::issue),
+        )
+        .route(
+            "/accounts/{account_id}/offline-license/activate",
+            post(handlers::offline_license::activate),
+        )
+        .route(
+            "/accounts/{account_id}/offline-license/{license_id}/revoke",
+            post(handlers::offline_license::revoke),
+        )
         .route("/accounts/{account_id}", get(handlers::accounts::account))
         .route(
             "/accounts/{account_id}/summary",
@@ -234,6 +272,10 @@ fn router(state: AppState) -> Router {
     Router::new()
         .nest(kontor_api::API_PREFIX, api)
         .route("/api/health", get(handlers::info::health))
+        .route(
+            "/api/license/public-key",
+            get(handlers::offline_license::public_key),
+        )
         .route(
             "/api/openapi.json",
             get(|| async { Json(openapi::document()) }),
@@ -248,6 +290,7 @@ async fn serve(
     config: Config,
     db: Arc<dyn Database>,
     clock: Arc<dyn Clock>,
+    signer: Arc<licensing::LicenseSigner>,
     owns_db: bool,
 ) -> Result<RunningServer, ServerError> {
     let addr = listener.local_addr().map_err(|e| ServerError::Bind {
@@ -261,6 +304,7 @@ async fn serve(
         config: Arc::new(config),
         throttle: Arc::new(auth::Throttle::new(10, 300)),
         dummy_hash: Arc::new(dummy_hash),
+        signer,
     };
     let purge_clock = state.clock.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();

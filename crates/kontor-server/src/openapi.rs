@@ -32,6 +32,11 @@ use crate::handlers;
         handlers::users::reset_password,
         handlers::users::delete_user,
         handlers::users::restore,
+        handlers::offline_license::public_key,
+        handlers::offline_license::status,
+        handlers::offline_license::issue,
+        handlers::offline_license::activate,
+        handlers::offline_license::revoke,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
@@ -43,6 +48,7 @@ use crate::handlers;
         (name = "users", description = "Users and locations of the account (Owner and Admin)"),
         (name = "licenses", description = "Seat pools and license assignments (Owner and Admin)"),
         (name = "audit", description = "The account's audit log (Owner and Admin)"),
+        (name = "offline-license", description = "Signed offline license files for air-gapped installations (Owner and Admin)"),
     )
 )]
 pub struct ApiDoc;

@@ -1,4 +1,5 @@
-//! The state every handler shares: storage, clock, configuration, sign-in throttle and the dummy hash.
+//! The state every handler shares: storage, clock, configuration, sign-in throttle, the dummy hash and the
+//! license signing key.
 
 use std::sync::Arc;
 
@@ -15,4 +16,6 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Verified against when the user is unknown, so unknown and wrong answer alike and take as long.
     pub dummy_hash: Arc<String>,
+    /// The license signing key (`licensing`).
+    pub signer: Arc<crate::licensing::LicenseSigner>,
 }

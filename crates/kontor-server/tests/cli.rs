@@ -1,4 +1,5 @@
-//! Tests of the `kontor-server` binary: start-up errors on stderr with a non-zero exit, `serve`, and `seed-demo`.
+//! Tests of the `kontor-server` binary: start-up errors on stderr with a non-zero exit, `serve`, `seed-demo`,
+//! `users import` and `license issue` / `license public-key`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -13,6 +14,7 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .env_remove("KONTOR_DATABASE_URL")
         .env_remove("KONTOR_BIND")
+        .env_remove("KONTOR_DATA_DIR")
         .env("RUST_LOG", "warn")
         .output()
         .expect("run kontor-server")
@@ -490,4 +492,219 @@ fn users_import_finishes_an_interrupted_import() {
         Box::pin(async move { db.active_user_count(&acc).await.unwrap() })
     }));
     assert_eq!(count, 12 + n as i64);
+}
+
+// ---- license issue / public-key ----
+
+fn machine_request(dir: &std::path::Path, machine_id: &str) -> (String, std::path::PathBuf) {
+    let fp = kontor_license::fingerprint_from_machine_id(machine_id);
+    let req = kontor_license::ActivationRequest {
+        format: 1,
+        fingerprint: fp.clone(),
+        hostname: format!("{machine_id}.example"),
+        created_at: 1_780_000_000,
+    };
+    let path = dir.join(format!("{machine_id}.req"));
+    std::fs::write(&path, req.to_armored()).expect("write request");
+    (fp, path)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs() as i64
+}
+
+#[test]
+fn license_cli_issues_with_the_served_key_and_keeps_the_activation_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, account) = seeded(dir.path());
+
+    // public-key creates the key in the database's directory and prints it.
+    let out = run(&["license", "public-key", "--database-url", &url]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(printed.lines().count(), 1);
+    let pk = kontor_license::PublicKey::parse(printed.trim()).expect("public key line");
+    assert!(dir.path().join("license-signing.key").is_file());
+
+    // serve publishes the same key.
+    let served = serve(&url);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let published = rt
+        .block_on(
+            kontor_client::PortalClient::new(&served.url)
+                .expect("client")
+                .license_public_key(),
+        )
+        .expect("public key endpoint");
+    served.terminate();
+    assert_eq!(published.public_key, printed.trim());
+    assert_eq!(published.key_id, pk.key_id());
+
+    // Account-wide license.
+    let file = dir.path().join("account.lic");
+    let out = run(&[
+        "license",
+        "issue",
+        "--database-url",
+        &url,
+        "--account",
+        &account,
+        "--out",
+        file.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: kontor_api::IssuedLicenseInfo =
+        serde_json::from_slice(&out.stdout).expect("one JSON line");
+    let text = std::fs::read_to_string(&file).expect("license file");
+    let opts = kontor_license::VerifyOptions {
+        now: now(),
+        machine: Some(&"0".repeat(64)),
+    };
+    let payload = kontor_license::verify(&text, std::slice::from_ref(&pk), opts).expect("verifies");
+    assert_eq!(payload.license_id, info.license_id);
+    assert_eq!(payload.account_id, account);
+    assert_eq!(payload.machine, None);
+    assert_eq!(payload.products.len(), 3);
+
+    // Machine-bound licenses: the same limit of 5 as the API, the same machine renews for free.
+    let (fp, req) = machine_request(dir.path(), "cli-0");
+    let bound = dir.path().join("cli-0.lic");
+    let issue_for = |req: &std::path::Path, out: &std::path::Path| {
+        run(&[
+            "license",
+            "issue",
+            "--database-url",
+            &url,
+            "--account",
+            &account,
+            "--request",
+            req.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ])
+    };
+    for _ in 0..2 {
+        let out = issue_for(&req, &bound);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(&bound).expect("bound license");
+    let opts = kontor_license::VerifyOptions {
+        now: now(),
+        machine: Some(&fp),
+    };
+    let payload = kontor_license::verify(&text, std::slice::from_ref(&pk), opts).expect("verifies");
+    assert_eq!(payload.machine.as_deref(), Some(fp.as_str()));
+    let other = kontor_license::fingerprint_from_machine_id("elsewhere");
+    let opts = kontor_license::VerifyOptions {
+        now: now(),
+        machine: Some(&other),
+    };
+    assert!(matches!(
+        kontor_license::verify(&text, std::slice::from_ref(&pk), opts),
+        Err(kontor_license::LicenseError::BoundToOtherMachine { .. })
+    ));
+    for i in 1..5 {
+        let (_, req) = machine_request(dir.path(), &format!("cli-{i}"));
+        let out = issue_for(&req, &dir.path().join(format!("cli-{i}.lic")));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (_, req) = machine_request(dir.path(), "cli-5");
+    let refused = dir.path().join("cli-5.lic");
+    let out = issue_for(&req, &refused);
+    assert_fails_with(
+        &out,
+        "activation limit reached (5 of 5 machines); revoke one first",
+    );
+    assert!(!refused.exists(), "nothing written when refused");
+
+    // Every issue is in the audit log, by "cli".
+    let events = rt.block_on(with_db(&url, |db| {
+        let account = account.clone();
+        Box::pin(async move { db.audit_events(&account).await.expect("audit") })
+    }));
+    let issued: Vec<_> = events
+        .iter()
+        .filter(|e| e.event == "license.issued" || e.event == "license.activated")
+        .collect();
+    assert_eq!(issued.len(), 7);
+    assert!(issued.iter().all(|e| e.actor_user_id.is_none()));
+
+    // Errors: unknown account, bad request file.
+    let out = run(&[
+        "license",
+        "issue",
+        "--database-url",
+        &url,
+        "--account",
+        "nope",
+        "--out",
+        dir.path().join("x.lic").to_str().expect("utf-8"),
+    ]);
+    assert_fails_with(&out, "account nope: account not found");
+    let junk = dir.path().join("junk.req");
+    std::fs::write(&junk, "junk").expect("write");
+    let out = issue_for(&junk, &dir.path().join("x.lic"));
+    assert_fails_with(&out, "not a valid activation request");
+}
+
+#[test]
+fn serve_needs_a_data_dir_without_a_sqlite_file_and_a_usable_key() {
+    let out = run(&[
+        "serve",
+        "--database-url",
+        "postgres://kontor@127.0.0.1:1/kontor",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    assert_fails_with(&out, "--data-dir (or KONTOR_DATA_DIR) is required");
+    let out = run(&["license", "public-key", "--database-url", "sqlite::memory:"]);
+    assert_fails_with(&out, "--data-dir (or KONTOR_DATA_DIR) is required");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let out = run(&[
+        "license",
+        "public-key",
+        "--database-url",
+        "postgres://kontor@127.0.0.1:1/kontor",
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = data.join("license-signing.key");
+    std::fs::write(&key, "not a key").expect("garble");
+    let url = format!("sqlite:{}", dir.path().join("k.sqlite").display());
+    let out = run(&[
+        "serve",
+        "--database-url",
+        &url,
+        "--bind",
+        "127.0.0.1:0",
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+    ]);
+    assert_fails_with(&out, "is not a kontor-ed25519-secret key");
 }

@@ -35,6 +35,7 @@ enum Dialog {
     Created(Vec<CreatedUser>),
     Notice(String),
     Import { resume: bool },
+    Edit(UserSummary),
 }
 
 /// Which rows to render for a scroll position: `[first, last)` with overscan, clamped to `len`.
@@ -383,7 +384,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
             </div>
             <div class="grid-body" id="user-list" on:scroll=on_scroll style=format!("height: {viewport}px")>
                 <div class="spacer" style=move || format!("height: {}px", rows.get().len() as f64 * ROW_H)>
-                    <For each=visible_rows key=|(i, u)| (*i, u.id.clone(), u.licenses.clone(), u.status) let:item>
+                    <For each=visible_rows key=|(i, u)| (*i, u.id.clone(), u.display_name.clone(), u.role, u.location_id.clone(), u.licenses.clone(), u.status) let:item>
                         {
                             let (i, u) = item;
                             let id = u.id.clone();
@@ -399,7 +400,19 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                                             let on = event_target_checked(&ev);
                                             selected.update(|s| { if on { s.insert(id2.clone()); } else { s.remove(&id2); } });
                                         } /></span>
-                                    <span class="cell name">{u.display_name.clone()}</span>
+                                    <span class="cell name">{
+                                        let u_edit = u.clone();
+                                        let editable = u.status != UserStatus::Deleted && !protect;
+                                        view! {
+                                            <Show when=move || editable fallback={let n = u_edit.display_name.clone(); move || n.clone()}>
+                                                {
+                                                    let u_edit = u_edit.clone();
+                                                    let name = u_edit.display_name.clone();
+                                                    view! { <button class="link edit-user" on:click=move |_| dialog.set(Dialog::Edit(u_edit.clone()))>{name}</button> }
+                                                }
+                                            </Show>
+                                        }
+                                    }</span>
                                     <span class="cell">{u.email.clone()}</span>
                                     <span class="cell">{move || ctx.t().role(u.role)}</span>
                                     <span class="cell">{u.location_name.clone().unwrap_or_default()}</span>
@@ -444,6 +457,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                     </div>
                 }.into_any(),
                 Dialog::Created(users) => view! { <CreatedDialog users dialog /> }.into_any(),
+                Dialog::Edit(user) => view! { <EditDialog user locations dialog can_make_owner=me_role == Role::Owner on_done=move || reload() /> }.into_any(),
                 Dialog::Import { resume } => view! {
                     <crate::pages::import::ImportDialog resume
                         on_close=move || { dialog.set(Dialog::None); check_pending(); reload(); }
@@ -596,6 +610,87 @@ fn CreateDialog(
                 <div class="row">
                     <button type="submit" id="create-submit" disabled=move || busy.get()>{move || ctx.t().create_users}</button>
                     <button type="button" class="secondary" id="add-another" on:click=add_another>{move || ctx.t().add_another}</button>
+                    <button type="button" class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// Change a user's name, role and location.
+#[component]
+fn EditDialog(
+    user: UserSummary,
+    locations: RwSignal<Vec<Location>>,
+    dialog: RwSignal<Dialog>,
+    can_make_owner: bool,
+    on_done: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let name = RwSignal::new(user.display_name.clone());
+    let role = RwSignal::new(user.role);
+    let location = RwSignal::new(user.location_id.clone().unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let id = user.id.clone();
+    let roles: Vec<Role> = if can_make_owner {
+        Role::ALL.to_vec()
+    } else {
+        vec![Role::Admin, Role::Billing, Role::User]
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = ctx.t();
+        let display_name = match kontor_api::validate::display_name("name", &name.get_untracked()) {
+            Ok(n) => n,
+            Err(e) => return error.set(Some(format!("{} {}", t.col_name, t.field(e.reason)))),
+        };
+        let update = kontor_api::UpdateUser {
+            display_name,
+            role: role.get_untracked(),
+            location_id: Some(location.get_untracked()).filter(|s| !s.is_empty()),
+        };
+        let id = id.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(ipc::update_user(id, update).await);
+            busy.set(false);
+            match r {
+                Ok(_) => {
+                    dialog.set(Dialog::None);
+                    on_done();
+                }
+                Err(e) => error.set(Some(err_text(ctx, &e))),
+            }
+        });
+    };
+    view! {
+        <div class="modal" role="dialog" id="edit-dialog">
+            <form class="card narrow" on:submit=submit novalidate>
+                <h2>{user.email.clone()}</h2>
+                <label for="edit-name">{move || ctx.t().col_name}</label>
+                <input id="edit-name" type="text" bind:value=name />
+                <label for="edit-role">{move || ctx.t().col_role}</label>
+                <select id="edit-role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::User))>
+                    {roles.into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=move || role.get() == r>{move || ctx.t().role(r)}</option>
+                    }).collect_view()}
+                </select>
+                <label for="edit-location">{move || ctx.t().col_location}</label>
+                <select id="edit-location" on:change=move |ev| location.set(event_target_value(&ev))>
+                    <option value="">{move || ctx.t().location_none}</option>
+                    <For each=move || locations.get() key=|l| l.id.clone() let:l>
+                        {
+                            let lid = l.id.clone();
+                            view! { <option value=l.id.clone() selected=move || location.get() == lid>{l.name.clone()}</option> }
+                        }
+                    </For>
+                </select>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" id="edit-error">{move || error.get()}</p>
+                </Show>
+                <div class="row">
+                    <button type="submit" id="edit-submit" disabled=move || busy.get()>{move || ctx.t().apply}</button>
                     <button type="button" class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>
                 </div>
             </form>

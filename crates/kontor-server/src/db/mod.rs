@@ -10,10 +10,12 @@ use kontor_api::{Account, Role};
 
 use crate::ServerError;
 
+pub mod licenses;
 mod postgres;
 mod sqlite;
 pub mod users;
 
+pub use licenses::LicenseStore;
 pub use postgres::PostgresDatabase;
 pub use sqlite::SqliteDatabase;
 pub use users::UserStore;
@@ -204,7 +206,7 @@ pub struct SeedData {
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
-pub trait Database: UserStore + Send + Sync {
+pub trait Database: UserStore + LicenseStore + Send + Sync {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 
@@ -260,15 +262,25 @@ pub async fn open_database(url: &str) -> Result<Arc<dyn Database>, ServerError> 
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PostgresDatabase::open(url).await?))
     } else {
-        let scheme = url.split(':').next().unwrap_or("").trim();
-        Err(ServerError::UnsupportedDatabaseUrl(
-            if scheme.is_empty() || scheme == url {
-                "no scheme".to_string()
-            } else {
-                format!("scheme {scheme:?}")
-            },
-        ))
+        Err(unsupported_url(url))
     }
+}
+
+/// An error for a URL `open_database` does not accept; `None` when it does.
+pub(crate) fn check_url(url: &str) -> Option<ServerError> {
+    let known = url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://");
+    (!known).then(|| unsupported_url(url))
+}
+
+fn unsupported_url(url: &str) -> ServerError {
+    let scheme = url.split(':').next().unwrap_or("").trim();
+    ServerError::UnsupportedDatabaseUrl(if scheme.is_empty() || scheme == url {
+        "no scheme".to_string()
+    } else {
+        format!("scheme {scheme:?}")
+    })
 }
 
 fn role(raw: &str) -> DbResult<Role> {

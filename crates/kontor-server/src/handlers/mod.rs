@@ -7,6 +7,7 @@ pub mod info;
 pub mod licenses;
 pub mod locations;
 pub mod me;
+pub mod offline_license;
 pub mod users;
 
 use kontor_api::Me;

@@ -23,6 +23,8 @@ pub struct Env {
     pub seed: DemoSeed,
     pub client: PortalClient,
     pub base_url: String,
+    /// The database URL, for tests that change rows the API cannot.
+    pub db_url: String,
 }
 
 pub fn seed_options() -> SeedOptions {
@@ -55,6 +57,7 @@ where
         seed,
         client: PortalClient::new(&base_url).expect("client"),
         base_url,
+        db_url: url.to_string(),
     };
     scenario(env).await;
     server.shutdown().await;

@@ -1,0 +1,280 @@
+//! The offline-license half of the storage ([`LicenseStore`], a supertrait of `Database`): the signed license
+//! files the portal issued, the activation limit, machine activation and revocation.
+//!
+//! A live (not revoked) machine-bound license is one activation. Recording a machine-bound license locks the
+//! account's subscription row first (PostgreSQL `SELECT … FOR UPDATE`; SQLite a no-op `UPDATE`, which takes
+//! the write lock at once), then counts, revokes the same machine's old license or refuses at the limit,
+//! inserts and writes the audit events, all in one transaction: concurrent activations cannot exceed it.
+
+use async_trait::async_trait;
+
+use super::users::{Actor, Outcome, Refusal};
+use super::{DbResult, PostgresDatabase, SqliteDatabase};
+
+/// One issued offline license (the signed text itself is not kept: it can be issued again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfflineLicenseRecord {
+    pub id: String,
+    pub machine: Option<String>,
+    pub hostname: Option<String>,
+    pub key_id: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    /// The issuing user's id, or the system actor's name (`cli`).
+    pub issued_by: String,
+}
+
+/// A freshly signed license to record.
+#[derive(Debug, Clone)]
+pub struct NewOfflineLicense {
+    pub id: String,
+    /// Fingerprint of the machine it is bound to; `None`: the account-wide license.
+    pub machine: Option<String>,
+    pub hostname: Option<String>,
+    pub key_id: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+/// The refusal message when an account's activations are used up.
+pub fn limit_reached(used: i64, max: i64) -> String {
+    format!("activation limit reached ({used} of {max} machines); revoke one first")
+}
+
+#[async_trait]
+pub trait LicenseStore {
+    /// The account's activation limit (`subscriptions.license_activations_max`); `None` without subscription.
+    async fn activations_max(&self, account_id: &str) -> DbResult<Option<i64>>;
+    /// The account's issued licenses, newest first.
+    async fn offline_licenses(&self, account_id: &str) -> DbResult<Vec<OfflineLicenseRecord>>;
+    /// Records a signed license with its audit event (`license.issued`, or `license.activated` for a
+    /// machine-bound one) in one transaction. Machine-bound: the same machine's live license is revoked
+    /// (`license.revoked`) and the new one takes its place without consuming an activation; a new machine
+    /// beyond the limit is refused with `Conflict` and nothing is written.
+    async fn record_offline_license(
+        &self,
+        actor: &Actor,
+        license: &NewOfflineLicense,
+    ) -> Outcome<()>;
+    /// Revokes a license of the actor's account (`license.revoked`); revoking a revoked one changes
+    /// nothing. Unknown or another account's license: `NotFound`.
+    async fn revoke_offline_license(&self, actor: &Actor, license_id: &str) -> Outcome<()>;
+}
+
+type LicenseRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+);
+
+macro_rules! refuse {
+    ($tx:expr, $r:expr) => {{
+        $tx.rollback().await?;
+        return Ok(Err($r));
+    }};
+}
+
+macro_rules! impl_license_store {
+    ($ty:ty, $db:ty, $m:ident, $lock:literal) => {
+        mod $m {
+            use super::*;
+
+            pub(super) type Conn = <$db as sqlx::Database>::Connection;
+
+            /// One audit event of `actor`, with the actor's e-mail (or system name) kept with it.
+            pub(super) async fn audit(
+                c: &mut Conn,
+                actor: &Actor,
+                event: &str,
+                target: &str,
+            ) -> DbResult<()> {
+                let user_id = match actor.system {
+                    Some(_) => None,
+                    None => Some(actor.user_id.as_str()),
+                };
+                sqlx::query::<$db>(
+                    "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
+                     VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(deleted_email, email) FROM users WHERE id = $2)), \
+                     $4, $5, $6, $7)",
+                )
+                .bind(&actor.account_id)
+                .bind(user_id)
+                .bind(&actor.system)
+                .bind(event)
+                .bind(target)
+                .bind(&actor.ip)
+                .bind(actor.at)
+                .execute(&mut *c)
+                .await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl LicenseStore for $ty {
+            async fn activations_max(&self, account_id: &str) -> DbResult<Option<i64>> {
+                let row: Option<(i64,)> = sqlx::query_as::<$db, _>(
+                    "SELECT license_activations_max FROM subscriptions WHERE account_id = $1",
+                )
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|r| r.0))
+            }
+
+            async fn offline_licenses(&self, account_id: &str) -> DbResult<Vec<OfflineLicenseRecord>> {
+                let rows: Vec<LicenseRow> = sqlx::query_as::<$db, _>(
+                    "SELECT id, machine, hostname, key_id, issued_at, expires_at, revoked_at, issued_by \
+                     FROM offline_licenses WHERE account_id = $1 ORDER BY seq DESC",
+                )
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| OfflineLicenseRecord {
+                        id: r.0,
+                        machine: r.1,
+                        hostname: r.2,
+                        key_id: r.3,
+                        issued_at: r.4,
+                        expires_at: r.5,
+                        revoked_at: r.6,
+                        issued_by: r.7,
+                    })
+                    .collect())
+            }
+
+            async fn record_offline_license(
+                &self,
+                actor: &Actor,
+                l: &NewOfflineLicense,
+            ) -> Outcome<()> {
+                let mut tx = self.pool.begin().await?;
+                let account_id = actor.account_id.as_str();
+                // First statement: lock the subscription row (SQLite: the write lock).
+                sqlx::query::<$db>($lock).bind(account_id).execute(&mut *tx).await?;
+                let max: Option<(i64,)> = sqlx::query_as::<$db, _>(
+                    "SELECT license_activations_max FROM subscriptions WHERE account_id = $1",
+                )
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((max,)) = max else {
+                    refuse!(tx, Refusal::NotFound("subscription not found".to_string()));
+                };
+                let mut replaced: Vec<String> = Vec::new();
+                if let Some(machine) = &l.machine {
+                    let live: Vec<(String,)> = sqlx::query_as::<$db, _>(
+                        "SELECT id FROM offline_licenses \
+                         WHERE account_id = $1 AND machine = $2 AND revoked_at IS NULL",
+                    )
+                    .bind(account_id)
+                    .bind(machine)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    replaced = live.into_iter().map(|r| r.0).collect();
+                    if replaced.is_empty() {
+                        let (used,): (i64,) = sqlx::query_as::<$db, _>(
+                            "SELECT COUNT(*) FROM offline_licenses \
+                             WHERE account_id = $1 AND machine IS NOT NULL AND revoked_at IS NULL",
+                        )
+                        .bind(account_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        if used >= max {
+                            refuse!(tx, Refusal::Conflict(limit_reached(used, max)));
+                        }
+                    } else {
+                        sqlx::query::<$db>(
+                            "UPDATE offline_licenses SET revoked_at = $3 \
+                             WHERE account_id = $1 AND machine = $2 AND revoked_at IS NULL",
+                        )
+                        .bind(account_id)
+                        .bind(machine)
+                        .bind(actor.at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                let issued_by = actor.system.clone().unwrap_or_else(|| actor.user_id.clone());
+                sqlx::query::<$db>(
+                    "INSERT INTO offline_licenses (id, account_id, machine, hostname, key_id, issued_at, \
+                     expires_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&l.id)
+                .bind(account_id)
+                .bind(&l.machine)
+                .bind(&l.hostname)
+                .bind(&l.key_id)
+                .bind(l.issued_at)
+                .bind(l.expires_at)
+                .bind(&issued_by)
+                .execute(&mut *tx)
+                .await?;
+                for old in &replaced {
+                    $m::audit(&mut *tx, actor, "license.revoked", old).await?;
+                }
+                let event = if l.machine.is_some() {
+                    "license.activated"
+                } else {
+                    "license.issued"
+                };
+                $m::audit(&mut *tx, actor, event, &l.id).await?;
+                tx.commit().await?;
+                Ok(Ok(()))
+            }
+
+            async fn revoke_offline_license(&self, actor: &Actor, license_id: &str) -> Outcome<()> {
+                let mut tx = self.pool.begin().await?;
+                let n = sqlx::query::<$db>(
+                    "UPDATE offline_licenses SET revoked_at = $3 \
+                     WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL",
+                )
+                .bind(&actor.account_id)
+                .bind(license_id)
+                .bind(actor.at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    let exists: Option<(String,)> = sqlx::query_as::<$db, _>(
+                        "SELECT id FROM offline_licenses WHERE account_id = $1 AND id = $2",
+                    )
+                    .bind(&actor.account_id)
+                    .bind(license_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if exists.is_none() {
+                        refuse!(tx, Refusal::NotFound("license not found".to_string()));
+                    }
+                    // Already revoked: nothing to do.
+                    tx.rollback().await?;
+                    return Ok(Ok(()));
+                }
+                $m::audit(&mut *tx, actor, "license.revoked", license_id).await?;
+                tx.commit().await?;
+                Ok(Ok(()))
+            }
+        }
+    };
+}
+
+impl_license_store!(
+    SqliteDatabase,
+    sqlx::Sqlite,
+    sqlite_licenses,
+    "UPDATE subscriptions SET license_activations_max = license_activations_max WHERE account_id = $1"
+);
+impl_license_store!(
+    PostgresDatabase,
+    sqlx::Postgres,
+    postgres_licenses,
+    "SELECT account_id FROM subscriptions WHERE account_id = $1 FOR UPDATE"
+);
