@@ -96,7 +96,7 @@ pub fn LicensePage() -> impl IntoView {
                             <dt>"ID"</dt><dd id="saved-license-id">{s.license.license_id.clone()}</dd>
                             <dt>{t.license_customer}</dt><dd>{s.license.customer_name.clone()}</dd>
                             <dt>{t.license_products}</dt><dd>{s.license.products.iter().map(|(n, seats)| format!("{n} ({seats})")).collect::<Vec<_>>().join(", ")}</dd>
-                            <dt>{t.license_valid_until}</dt><dd>{lang.day(s.license.expires_at)}</dd>
+                            <dt>{t.license_valid_until}</dt><dd>{lang.day(s.license.expires_at - 1)}</dd>
                             <dt>{t.license_bound}</dt><dd id="saved-license-machine">{s.license.machine.clone().map(|m| m.chars().take(16).collect::<String>()).unwrap_or_else(|| t.license_all_machines.to_string())}</dd>
                         </dl>
                     </div>
@@ -130,7 +130,7 @@ pub fn LicensePage() -> impl IntoView {
                                                     <td class="mono">{l.license_id.chars().take(12).collect::<String>()}</td>
                                                     <td>{l.hostname.clone().unwrap_or_else(|| t.license_all_machines.to_string())}</td>
                                                     <td>{lang.day(l.issued_at)}</td>
-                                                    <td>{lang.day(l.expires_at)}</td>
+                                                    <td>{lang.day(l.expires_at - 1)}</td>
                                                     <td>{if revoked {
                                                         view! { <span class="muted">{t.license_revoked}</span> }.into_any()
                                                     } else {
