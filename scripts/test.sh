@@ -45,7 +45,8 @@ export KONTOR_TEST_POSTGRES_URL
 trap 'bash "$root/scripts/pg.sh" stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
 
 step "unit, server (SQLite + PostgreSQL) and keyring tests"
-cargo test --workspace --features kontor/custom-protocol
+# A hung test (e.g. a native dialog waiting for a person) fails the run instead of eating CI's time.
+timeout 2400 cargo test --workspace --features kontor/custom-protocol
 
 step "end-to-end tests in the real app (the binary cargo test just built)"
 cargo build -p kontor-license --bin kontor-license   # the air-gapped side's CLI, used by e2e_license

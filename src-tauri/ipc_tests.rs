@@ -90,6 +90,9 @@ fn commands_answer_over_ipc_and_fail_with_code_and_message() {
 fn every_command_the_ui_knows_is_registered() {
     std::env::remove_var("KONTOR_PORTAL_URL");
     let dir = tempfile::tempdir().unwrap();
+    // Commands that open native dialogs must not wait for a person: the debug-build hooks answer them.
+    std::env::set_var("KONTOR_TEST_SAVE_DIR", dir.path());
+    std::env::set_var("KONTOR_TEST_OPEN_FILE", dir.path().join("no-such-file.csv"));
     let calls: Vec<(&str, Value)> = cmd::ALL.iter().map(|c| (*c, json!({}))).collect();
     for (name, result) in cmd::ALL.iter().zip(check(dir.path(), &calls)) {
         if let Err(e) = result {

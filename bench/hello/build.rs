@@ -1,3 +1,4 @@
+//! Build script of the bare Tauri baseline app used by scripts/bench.sh.
 fn main() {
     tauri_build::build()
 }
