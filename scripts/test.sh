@@ -48,6 +48,7 @@ step "unit, server (SQLite + PostgreSQL) and keyring tests"
 # A hung test (e.g. a native dialog waiting for a person) fails the run instead of eating CI's time.
 timeout 2400 cargo test --workspace --features kontor/custom-protocol
 
-step "end-to-end tests in the real app (the binary cargo test just built)"
-cargo build -p kontor-license --bin kontor-license   # the air-gapped side's CLI, used by e2e_license
-timeout 1500 cargo test -p kontor --features custom-protocol --test e2e --test e2e_users --test e2e_license -- --ignored --test-threads=1
+step "end-to-end tests in the real app (the binaries cargo test just built: kontor, kontor-license)"
+# Same package selection and features as above, so nothing is rebuilt.
+timeout 1500 cargo test --workspace --features kontor/custom-protocol \
+  --test e2e --test e2e_users --test e2e_license -- --ignored --test-threads=1
