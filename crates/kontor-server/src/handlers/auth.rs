@@ -158,15 +158,26 @@ pub async fn login(
         }
     };
     st.throttle.clear(&email);
-    let (session, tokens) = new_session(&st, &user, req.remember, None, &ip);
+    sign_in(&st, &user, req.remember, &ip, "sign_in").await
+}
+
+/// Starts a session for `user` after a successful sign-in, audited as `event`.
+async fn sign_in(
+    st: &AppState,
+    user: &UserRecord,
+    remember: bool,
+    ip: &str,
+    event: &str,
+) -> Result<Json<SessionTokens>, ApiError> {
+    let (session, tokens) = new_session(st, user, remember, None, ip);
     st.db.insert_session(&session).await?;
     audit(
-        &st,
+        st,
         &user.account_id,
         Some(&user.id),
-        "sign_in",
+        event,
         Some(&session.id),
-        &ip,
+        ip,
     )
     .await;
     Ok(Json(tokens))
@@ -200,18 +211,7 @@ pub async fn token_login(
         .await?
         .filter(|u| u.deleted_at.is_none())
         .ok_or_else(invalid)?;
-    let (session, tokens) = new_session(&st, &user, req.remember, None, &ip);
-    st.db.insert_session(&session).await?;
-    audit(
-        &st,
-        &user.account_id,
-        Some(&user.id),
-        "token_sign_in",
-        Some(&session.id),
-        &ip,
-    )
-    .await;
-    Ok(Json(tokens))
+    sign_in(&st, &user, req.remember, &ip, "token_sign_in").await
 }
 
 /// Trade a refresh token for a new pair. The old one dies; presenting it again revokes the whole session.
