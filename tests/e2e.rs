@@ -10,7 +10,7 @@ mod support;
 use fantoccini::Locator;
 use kontor_api::PasswordLogin;
 use kontor_client::PortalClient;
-use support::{fill, text, wait_for, wait_xpath, AppUnderTest, Portal, WAIT};
+use support::{click, fill, text, wait_for, wait_xpath, AppUnderTest, Portal, WAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
@@ -27,12 +27,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
     );
     fill(&c, "#login-email", &portal.seed.owner_email).await;
     fill(&c, "#login-password", "not-the-password").await;
-    c.find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#login-submit").await;
     let err = c
         .wait()
         .at_most(WAIT)
@@ -47,18 +42,8 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- sign in for real, staying signed in ---
     fill(&c, "#login-password", &portal.seed.owner_password).await;
-    c.find(Locator::Id("login-remember"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#login-remember").await;
+    click(&c, "#login-submit").await;
     wait_for(&c, "#seats-used", "dashboard after sign-in").await;
 
     // The figures on screen are the server's.
@@ -145,12 +130,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- sign out: back to sign-in, keyring entry gone, session revoked on the portal ---
     let refresh_before_logout = app.remembered_refresh_token().expect("rotated token kept");
-    c.find(Locator::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#logout").await;
     wait_for(&c, "#login-form", "sign-in page after sign-out").await;
     assert_eq!(
         app.remembered_refresh_token(),
@@ -186,12 +166,7 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
         .unwrap();
     // Bad input is caught at the boundary with a message naming the field.
     fill(&c, "#login-token", "too-short").await;
-    c.find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#login-submit").await;
     let msg = c
         .wait()
         .at_most(WAIT)
@@ -207,12 +182,7 @@ async fn license_token_sign_in_and_a_portal_that_went_away() {
     );
 
     fill(&c, "#login-token", &portal.seed.license_token).await;
-    c.find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#login-submit").await;
     wait_for(&c, "#seats-used", "dashboard after token sign-in").await;
     let who = text(&c, "#current-user").await;
     assert!(
@@ -262,12 +232,7 @@ async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choice
 
     // Plain http to a remote host is refused where the user typed it.
     fill(&c, "#portal-url", "http://portal.example.com").await;
-    c.find(Locator::Id("setup-connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#setup-connect").await;
     let msg = c
         .wait()
         .at_most(WAIT)
@@ -280,12 +245,7 @@ async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choice
     assert!(msg.contains("https://"), "{msg:?}");
 
     fill(&c, "#portal-url", &portal.url).await;
-    c.find(Locator::Id("setup-connect"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#setup-connect").await;
     wait_for(&c, "#login-form", "sign-in page once the portal answered").await;
     assert_eq!(text(&c, "#login-submit").await, "Anmelden");
 

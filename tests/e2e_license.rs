@@ -7,7 +7,7 @@ mod support;
 use kontor_client::PortalClient;
 use std::path::PathBuf;
 use std::process::Command;
-use support::{wait_for, wait_xpath, AppUnderTest, Portal};
+use support::{click, sign_in_as_owner, wait_for, wait_xpath, AppUnderTest, Portal};
 
 fn license_cli() -> PathBuf {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
@@ -34,33 +34,11 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
         .public_key;
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
-    wait_for(&c, "#login-email", "license page")
-        .await
-        .send_keys(&portal.seed.owner_email)
-        .await
-        .unwrap();
-    wait_for(&c, "#login-password", "license page")
-        .await
-        .send_keys(&portal.seed.owner_password)
-        .await
-        .unwrap();
-    wait_for(&c, "#login-submit", "license page")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_for(&c, "#nav-license", "license page")
-        .await
-        .click()
-        .await
-        .unwrap();
+    sign_in_as_owner(&c, &portal).await;
+    click(&c, "#nav-license").await;
 
     // --- the account-wide license, saved and verified offline by the vendor's CLI ---
-    wait_for(&c, "#save-license", "license page")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#save-license").await;
     let shown_id = wait_for(&c, "#saved-license-id", "license page")
         .await
         .text()

@@ -7,7 +7,7 @@ mod support;
 use fantoccini::Locator;
 use kontor_api::{PasswordLogin, UserQuery};
 use kontor_client::PortalClient;
-use support::{click, fill, text, wait_for, wait_xpath, AppUnderTest, Portal};
+use support::{click, fill, sign_in_as_owner, text, wait_for, wait_xpath, AppUnderTest, Portal};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
@@ -25,10 +25,7 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     let (access, account) = (tokens.access_token.clone(), tokens.user.account_id.clone());
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
-    fill(&c, "#login-email", &portal.seed.owner_email).await;
-    fill(&c, "#login-password", &portal.seed.owner_password).await;
-    click(&c, "#login-submit").await;
-    wait_for(&c, "#seats-used", "dashboard").await;
+    sign_in_as_owner(&c, &portal).await;
 
     // --- the list shows the portal's users ---
     click(&c, "#nav-users").await;
@@ -222,9 +219,7 @@ async fn import_a_dropped_file_shows_its_problems_commits_and_lists_the_users() 
     std::fs::write(&file, bytes).unwrap();
 
     let c = app.launch().await;
-    fill(&c, "#login-email", &portal.seed.owner_email).await;
-    fill(&c, "#login-password", &portal.seed.owner_password).await;
-    click(&c, "#login-submit").await;
+    sign_in_as_owner(&c, &portal).await;
     click(&c, "#nav-users").await;
     click(&c, "#import-users").await;
     wait_for(&c, "#import-dropzone", "the drop zone").await;

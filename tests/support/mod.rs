@@ -323,3 +323,11 @@ pub async fn text(c: &fantoccini::Client, css: &str) -> String {
         .trim()
         .to_string()
 }
+
+/// Signs in on the sign-in page as the demo account's owner (not remembered) and waits for the dashboard.
+pub async fn sign_in_as_owner(c: &fantoccini::Client, portal: &Portal) {
+    fill(c, "#login-email", &portal.seed.owner_email).await;
+    fill(c, "#login-password", &portal.seed.owner_password).await;
+    click(c, "#login-submit").await;
+    wait_for(c, "#seats-used", "dashboard after sign-in").await;
+}
