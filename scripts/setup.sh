@@ -9,7 +9,7 @@ BINARYEN_VERSION="132.0.0"       # Debian's binaryen 108 silently breaks Leptos 
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
   libxdo-dev libssl-dev libdbus-1-dev pkg-config xvfb webkit2gtk-driver gnome-keyring dbus-x11
-  keyutils postgresql brotli imagemagick curl procps
+  keyutils postgresql brotli imagemagick curl procps python3
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }

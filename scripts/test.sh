@@ -48,7 +48,23 @@ step "unit, server (SQLite + PostgreSQL) and keyring tests"
 # A hung test (e.g. a native dialog waiting for a person) fails the run instead of eating CI's time.
 timeout 2400 cargo test --workspace --features kontor/custom-protocol
 
-step "end-to-end tests in the real app (the binaries cargo test just built: kontor, kontor-license)"
-# Same package selection and features as above, so nothing is rebuilt.
-timeout 1500 cargo test --workspace --features kontor/custom-protocol \
-  --test e2e --test e2e_users --test e2e_license -- --ignored --test-threads=1
+step "end-to-end tests in the real app (the test binaries cargo test just built)"
+# Run the e2e test executables of the build above directly: a second `cargo test --test …` resolves other
+# artifact hashes and rebuilds the whole dependency graph (CI ran out of disk on that once).
+mapfile -t e2e_bins < <(cargo test --workspace --features kontor/custom-protocol --no-run \
+  --message-format=json 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] in ("e2e", "e2e_users", "e2e_license") \
+            and m["target"]["kind"] == ["test"] and m.get("executable"):
+        print(m["executable"])
+')
+if [ "${#e2e_bins[@]}" -ne 3 ]; then
+  echo "expected 3 e2e test executables, found ${#e2e_bins[@]}: ${e2e_bins[*]}" >&2
+  exit 1
+fi
+for bin in "${e2e_bins[@]}"; do
+  echo "--- $(basename "$bin")"
+  timeout 900 "$bin" --ignored --test-threads=1
+done

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod downloads;
 pub mod error;
 pub mod ipc;
 pub mod license;
@@ -16,6 +17,7 @@ pub use validate::{FieldError, FieldProblem};
 
 pub use account::*;
 pub use auth::*;
+pub use downloads::*;
 pub use error::*;
 pub use license::*;
 pub use users::*;
