@@ -13,6 +13,7 @@ use kontor_api::{
     UpdateUser, UserPage, UserQuery, UserSummary, API_PREFIX,
 };
 use kontor_api::{ActivationRequestUpload, LicensePublicKey, OfflineLicense, OfflineLicenseStatus};
+use kontor_api::{InstallerList, UpdateManifest};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// Why a call failed.
@@ -53,6 +54,8 @@ impl ClientError {
 pub struct PortalClient {
     base: String,
     http: reqwest::Client,
+    /// For file routes only: no total timeout (a large download may take long), but a read timeout.
+    files: reqwest::Client,
 }
 
 impl PortalClient {
@@ -67,9 +70,16 @@ impl PortalClient {
             .user_agent(concat!("kontor-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Network(e.to_string()))?;
+        let files = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(30))
+            .user_agent(concat!("kontor-client/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Network(e.to_string()))?;
         Ok(Self {
             base: parsed.as_str().trim_end_matches('/').to_string(),
             http,
+            files,
         })
     }
 
@@ -429,6 +439,71 @@ impl PortalClient {
             .await
             .map_err(network)?;
         check(resp).await.map(|_| ())
+    }
+
+    /// The installers of the products in the account's package (Owner and Admin).
+    pub async fn installers(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<InstallerList, ClientError> {
+        self.get(
+            &format!("/accounts/{}/installers", seg(account_id)),
+            access_token,
+        )
+        .await
+    }
+
+    /// Starts (or resumes) an installer download: sends `Range: bytes={from}-` when `from > 0`, and
+    /// `If-Range` when given (the ETag of the part already downloaded; another ETag on the portal answers 200
+    /// with the whole file). Non-2xx answers are [`ClientError::Api`]; the response is returned unread for
+    /// streaming (200 whole file, 206 from `from` with `Content-Range`). Uses a client without total timeout
+    /// (30 s read timeout).
+    pub async fn installer_file(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        installer_id: &str,
+        from: u64,
+        if_range: Option<&str>,
+    ) -> Result<reqwest::Response, ClientError> {
+        let url = self.url(&format!(
+            "/accounts/{}/installers/{}/file",
+            seg(account_id),
+            seg(installer_id)
+        ));
+        let mut rb = self.files.get(url).bearer_auth(access_token);
+        if from > 0 {
+            rb = rb.header(reqwest::header::RANGE, format!("bytes={from}-"));
+            if let Some(tag) = if_range {
+                rb = rb.header(reqwest::header::IF_RANGE, tag);
+            }
+        }
+        check(rb.send().await.map_err(network)?).await
+    }
+
+    /// The app's update (no sign-in): `None` when the portal has nothing newer for `target`-`arch`
+    /// (204).
+    pub async fn update_manifest(
+        &self,
+        target: &str,
+        arch: &str,
+        current_version: &str,
+    ) -> Result<Option<UpdateManifest>, ClientError> {
+        let url = self.url(&format!(
+            "/app/update/{}/{}/{}",
+            seg(target),
+            seg(arch),
+            seg(current_version)
+        ));
+        let resp = check(self.http.get(url).send().await.map_err(network)?).await?;
+        if resp.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        let bytes = resp.bytes().await.map_err(network)?;
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| ClientError::BadResponse(e.to_string()))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, access: &str) -> Result<T, ClientError> {

@@ -143,6 +143,8 @@ pub enum Permission {
     ReadAudit,
     /// Offline licenses (issue, activate machines, revoke): Owner and Admin.
     ManageOfflineLicenses,
+    /// The installer catalog and its files: Owner and Admin.
+    DownloadInstallers,
 }
 
 /// The caller, from a live Bearer access token. Rejects with 401 `unauthorized`, and with 403 `forbidden`
@@ -159,7 +161,10 @@ impl AuthUser {
     /// 403 `forbidden` unless the caller's role grants `p`.
     pub fn require(&self, p: Permission) -> Result<(), ApiError> {
         let ok = match p {
-            Permission::ManageUsers | Permission::ReadAudit | Permission::ManageOfflineLicenses => {
+            Permission::ManageUsers
+            | Permission::ReadAudit
+            | Permission::ManageOfflineLicenses
+            | Permission::DownloadInstallers => {
                 matches!(self.role, Role::Owner | Role::Admin)
             }
         };

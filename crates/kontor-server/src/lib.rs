@@ -2,7 +2,8 @@
 //!
 //! Layout: `db` (the `Database` trait, one implementation for both backends), `auth` (tokens, passwords,
 //! the `AuthUser` extractor), `handlers` (one module per resource), `licensing` (the offline-license signing
-//! key file and issuing, shared by API and CLI), `openapi`, `seed` (demo data).
+//! key file and issuing, shared by API and CLI), `installers` (the installer content store), `releases` (the
+//! app's self-update releases folder and signing), `openapi`, `seed` (demo data).
 //! Tenancy: every account-scoped query is filtered by the caller's account id; other accounts are 404.
 
 use std::net::SocketAddr;
@@ -20,8 +21,10 @@ pub mod db;
 mod error;
 mod handlers;
 pub mod import;
+pub mod installers;
 pub mod licensing;
 pub mod openapi;
+pub mod releases;
 pub mod seed;
 mod state;
 
@@ -50,6 +53,15 @@ pub struct Config {
     /// `None`: a random key kept in memory only, so licenses issued by this process stop verifying after it
     /// ends (tests and embedders). The `serve` command always sets it (see [`licensing::resolve_data_dir`]).
     pub data_dir: Option<std::path::PathBuf>,
+    /// The installer content store (`<sha256>` files; `serve`: `<data dir>/installers`). `None`: installer
+    /// files cannot be served (the catalog still lists them).
+    pub installers_dir: Option<std::path::PathBuf>,
+    /// The app's self-update releases (`<version>/release.json`; `serve`: `<data dir>/releases`). `None`:
+    /// there is never an update.
+    pub releases_dir: Option<std::path::PathBuf>,
+    /// The portal's public address (e.g. `https://portal.example.com`) for absolute URLs in answers;
+    /// `None`: `http://` + the request's Host header.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -63,6 +75,9 @@ impl Config {
             refresh_ttl_secs: 12 * 3600,
             refresh_ttl_remember_secs: 30 * 24 * 3600,
             data_dir: None,
+            installers_dir: None,
+            releases_dir: None,
+            public_url: None,
         }
     }
 }
@@ -263,6 +278,22 @@ fn router(state: AppState) -> Router {
         .route(
             "/accounts/{account_id}/offline-license/{license_id}/revoke",
             post(handlers::offline_license::revoke),
+        )
+        .route(
+            "/accounts/{account_id}/installers",
+            get(handlers::downloads::list),
+        )
+        .route(
+            "/accounts/{account_id}/installers/{installer_id}/file",
+            get(handlers::downloads::file),
+        )
+        .route(
+            "/app/update/{target}/{arch}/{current_version}",
+            get(handlers::downloads::update),
+        )
+        .route(
+            "/app/releases/{version}/{file}",
+            get(handlers::downloads::release_file),
         )
         .route("/accounts/{account_id}", get(handlers::accounts::account))
         .route(

@@ -136,7 +136,7 @@ impl LicenseSigner {
 }
 
 /// Creates `path` (which must not exist), writes `bytes` and syncs; mode 0600 on Unix when `private`.
-fn write_new_file(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+pub(crate) fn write_new_file(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]

@@ -1,5 +1,6 @@
-//! The `kontor-server` binary: `serve` the portal API, `seed-demo` a database, `users import` a user file, or
-//! `license issue` / `license public-key` for vendors' scripts.
+//! The `kontor-server` binary: `serve` the portal API, `seed-demo` a database, `users import` a user file,
+//! `license issue` / `license public-key`, `installers add` and `release keygen | sign | publish` for vendors'
+//! scripts.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -9,9 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use kontor_server::db::users::{Actor, Refusal};
 use kontor_server::import::{import_file, ImportOptions};
+use kontor_server::installers::{add_installer, seed_demo_installers, AddInstaller};
 use kontor_server::licensing::{
     issue, parse_request, resolve_data_dir, write_atomic, LicenseSigner,
 };
+use kontor_server::releases;
 use kontor_server::seed::{seed_demo, SeedOptions};
 use kontor_server::{open_database, start, Clock, Config, ServerError, SystemClock};
 
@@ -41,11 +44,24 @@ enum Command {
         /// file's directory; required with PostgreSQL.
         #[arg(long, env = "KONTOR_DATA_DIR")]
         data_dir: Option<PathBuf>,
+        /// The installer content store. Default: `<data dir>/installers`.
+        #[arg(long, env = "KONTOR_INSTALLERS_DIR")]
+        installers_dir: Option<PathBuf>,
+        /// The app's self-update releases (`<version>/release.json`). Default: `<data dir>/releases`.
+        #[arg(long, env = "KONTOR_RELEASES_DIR")]
+        releases_dir: Option<PathBuf>,
+        /// The portal's public address for absolute URLs (update manifest). Default: http:// + Host header.
+        #[arg(long, env = "KONTOR_PUBLIC_URL")]
+        public_url: Option<String>,
     },
-    /// Seed the demo account and print it as one JSON line.
+    /// Seed the demo account and print it as one JSON line. With a data directory (a SQLite file's directory
+    /// or --data-dir), demo installers are added to `<data dir>/installers` too.
     SeedDemo {
         #[arg(long, env = "KONTOR_DATABASE_URL")]
         database_url: String,
+        /// As for `serve`.
+        #[arg(long, env = "KONTOR_DATA_DIR")]
+        data_dir: Option<PathBuf>,
         /// The owner's password (default Demo-Passw0rd!).
         #[arg(long)]
         password: Option<String>,
@@ -62,6 +78,100 @@ enum Command {
     License {
         #[command(subcommand)]
         command: LicenseCommand,
+    },
+    /// The installer catalog customers download from.
+    Installers {
+        #[command(subcommand)]
+        command: InstallersCommand,
+    },
+    /// The desktop app's self-update releases: updater keys, signatures, publishing.
+    Release {
+        #[command(subcommand)]
+        command: ReleaseCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum InstallersCommand {
+    /// Copy an installer into the content store (atomically, computing size and SHA-256) and add it to the
+    /// catalog; prints it as one JSON line.
+    Add {
+        #[arg(long, env = "KONTOR_DATABASE_URL")]
+        database_url: String,
+        /// Product code from the catalog, e.g. cmdb.
+        #[arg(long)]
+        product: String,
+        /// e.g. 4.2.1, 2.0.0-beta.1 or 4.2.1.310.
+        #[arg(long)]
+        version: String,
+        /// windows, macos or linux.
+        #[arg(long)]
+        platform: String,
+        /// x86_64 or aarch64.
+        #[arg(long)]
+        arch: String,
+        /// The installer file.
+        #[arg(long)]
+        file: PathBuf,
+        /// The name offered for download (default: the file's name).
+        #[arg(long)]
+        file_name: Option<String>,
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long)]
+        released_on: Option<String>,
+        /// As for `serve`; the store is `<data dir>/installers` unless --installers-dir is given.
+        #[arg(long, env = "KONTOR_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        #[arg(long, env = "KONTOR_INSTALLERS_DIR")]
+        installers_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReleaseCommand {
+    /// Write a new updater key pair (Tauri signer format) to OUT_DIR/kontor-updater.key (mode 0600) and
+    /// OUT_DIR/kontor-updater.key.pub; prints the public key (for tauri.conf.json) in one JSON line.
+    Keygen {
+        #[arg(long)]
+        out_dir: PathBuf,
+        /// The key's password (default: empty, as `cargo tauri signer generate --ci -p ""`).
+        #[arg(long, env = "TAURI_SIGNING_PRIVATE_KEY_PASSWORD", default_value = "")]
+        password: String,
+    },
+    /// Sign FILE with a private key file, writing FILE.sig (base64 minisign signature, as Tauri's bundler).
+    Sign {
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long, env = "TAURI_SIGNING_PRIVATE_KEY_PASSWORD", default_value = "")]
+        password: String,
+    },
+    /// Copy a bundle into RELEASES_DIR/VERSION/, sign it and write or update release.json.
+    Publish {
+        #[arg(long, env = "KONTOR_RELEASES_DIR")]
+        releases_dir: PathBuf,
+        /// Semantic version, e.g. 0.2.0.
+        #[arg(long)]
+        version: String,
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// TARGET-ARCH as the updater asks for it: linux-x86_64, windows-x86_64, darwin-aarch64, …
+        #[arg(long)]
+        platform: String,
+        /// The update bundle (e.g. the .AppImage, the NSIS setup .exe, the .app.tar.gz).
+        #[arg(long)]
+        file: PathBuf,
+        /// The private key file.
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long, env = "TAURI_SIGNING_PRIVATE_KEY_PASSWORD", default_value = "")]
+        password: String,
+        /// RFC 3339 (default: now).
+        #[arg(long)]
+        pub_date: Option<String>,
     },
 }
 
@@ -155,10 +265,25 @@ async fn run(command: Command) -> Result<(), ServerError> {
             demo,
             vendor_name,
             data_dir,
+            installers_dir,
+            releases_dir,
+            public_url,
         } => {
             let data_dir = resolve_data_dir(&database_url, data_dir)?;
+            if let Some(u) = &public_url {
+                let ok = url_like(u);
+                if !ok {
+                    return Err(ServerError::Usage(format!(
+                        "--public-url: {u:?} is not an http(s) address"
+                    )));
+                }
+            }
             let mut config = Config::new(database_url, bind);
             config.demo = demo;
+            config.installers_dir =
+                Some(installers_dir.unwrap_or_else(|| data_dir.join("installers")));
+            config.releases_dir = Some(releases_dir.unwrap_or_else(|| data_dir.join("releases")));
+            config.public_url = public_url;
             config.data_dir = Some(data_dir);
             if let Some(v) = vendor_name {
                 config.vendor_name = v;
@@ -173,9 +298,13 @@ async fn run(command: Command) -> Result<(), ServerError> {
         }
         Command::SeedDemo {
             database_url,
+            data_dir,
             password,
             license_token,
         } => {
+            let installers_dir = resolve_data_dir(&database_url, data_dir)
+                .ok()
+                .map(|d| d.join("installers"));
             let db = open_database(&database_url).await?;
             let mut opts = SeedOptions {
                 license_token,
@@ -184,7 +313,14 @@ async fn run(command: Command) -> Result<(), ServerError> {
             if let Some(p) = password {
                 opts.owner_password = p;
             }
-            let seeded = seed_demo(db.as_ref(), &opts).await;
+            let mut seeded = seed_demo(db.as_ref(), &opts).await;
+            if let (Ok(_), Some(dir)) = (&seeded, &installers_dir) {
+                if let Err(e) = seed_demo_installers(db.as_ref(), dir, SystemClock.now()).await {
+                    seeded = Err(e);
+                }
+            } else if installers_dir.is_none() {
+                tracing::warn!("no data directory (--data-dir): no demo installers added");
+            }
             db.close().await;
             let seeded = seeded?;
             let line =
@@ -217,7 +353,126 @@ async fn run(command: Command) -> Result<(), ServerError> {
                     data_dir,
                 },
         } => license_issue(database_url, account, request, out, data_dir).await,
+        Command::Installers {
+            command:
+                InstallersCommand::Add {
+                    database_url,
+                    product,
+                    version,
+                    platform,
+                    arch,
+                    file,
+                    file_name,
+                    notes,
+                    released_on,
+                    data_dir,
+                    installers_dir,
+                },
+        } => {
+            let store = match installers_dir {
+                Some(d) => d,
+                None => resolve_data_dir(&database_url, data_dir)?.join("installers"),
+            };
+            let source = std::fs::File::open(&file).map_err(|e| {
+                ServerError::Usage(format!("--file: cannot read {}: {e}", file.display()))
+            })?;
+            if !source.metadata().map(|m| m.is_file()).unwrap_or(false) {
+                return Err(ServerError::Usage(format!(
+                    "--file: {} is not a file",
+                    file.display()
+                )));
+            }
+            let default_name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let req = AddInstaller {
+                product,
+                version,
+                platform,
+                arch,
+                file_name,
+                notes,
+                released_on,
+            };
+            let db = open_database(&database_url).await?;
+            let added = add_installer(
+                db.as_ref(),
+                &store,
+                &req,
+                &default_name,
+                source,
+                SystemClock.now(),
+            )
+            .await;
+            db.close().await;
+            print_json(&added?)
+        }
+        Command::Release { command } => release(command),
     }
+}
+
+/// `release keygen | sign | publish`: no database, no async work.
+fn release(command: ReleaseCommand) -> Result<(), ServerError> {
+    let read_key = |key: &PathBuf| {
+        std::fs::read_to_string(key)
+            .map_err(|e| ServerError::Usage(format!("--key: cannot read {}: {e}", key.display())))
+    };
+    match command {
+        ReleaseCommand::Keygen { out_dir, password } => {
+            print_json(&releases::write_keys(&out_dir, &password)?)
+        }
+        ReleaseCommand::Sign {
+            key,
+            file,
+            password,
+        } => {
+            let sk = releases::load_secret_key(&read_key(&key)?, &password)?;
+            releases::sign_file(&sk, &file, SystemClock.now())?;
+            let sig = releases::sig_path_of(&file);
+            print_json(&serde_json::json!({ "signature_file": sig.display().to_string() }))
+        }
+        ReleaseCommand::Publish {
+            releases_dir,
+            version,
+            notes,
+            platform,
+            file,
+            key,
+            password,
+            pub_date,
+        } => {
+            let p = releases::Publish {
+                releases_dir,
+                version,
+                notes,
+                platform,
+                file,
+                key: read_key(&key)?,
+                password,
+                pub_date,
+            };
+            print_json(&releases::publish(&p, SystemClock.now())?)
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ServerError> {
+    let line = serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()))?;
+    println!("{line}");
+    Ok(())
+}
+
+/// `http://HOST[:PORT][/PATH]` or `https://…`, without spaces.
+fn url_like(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && !r.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
 }
 
 /// `license issue`: signs with the data directory's key, records the license (audit actor `cli`), writes

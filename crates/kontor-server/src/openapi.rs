@@ -37,6 +37,10 @@ use crate::handlers;
         handlers::offline_license::issue,
         handlers::offline_license::activate,
         handlers::offline_license::revoke,
+        handlers::downloads::list,
+        handlers::downloads::file,
+        handlers::downloads::update,
+        handlers::downloads::release_file,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
@@ -49,6 +53,7 @@ use crate::handlers;
         (name = "licenses", description = "Seat pools and license assignments (Owner and Admin)"),
         (name = "audit", description = "The account's audit log (Owner and Admin)"),
         (name = "offline-license", description = "Signed offline license files for air-gapped installations (Owner and Admin)"),
+        (name = "downloads", description = "Installers of the account's products (Owner and Admin) and the app's self-update (no sign-in)"),
     )
 )]
 pub struct ApiDoc;

@@ -10,11 +10,13 @@ use kontor_api::{Account, Role};
 
 use crate::ServerError;
 
+pub mod installers;
 pub mod licenses;
 mod postgres;
 mod sqlite;
 pub mod users;
 
+pub use installers::InstallerStore;
 pub use licenses::LicenseStore;
 pub use postgres::PostgresDatabase;
 pub use sqlite::SqliteDatabase;
@@ -206,7 +208,7 @@ pub struct SeedData {
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
-pub trait Database: UserStore + LicenseStore + Send + Sync {
+pub trait Database: UserStore + LicenseStore + InstallerStore + Send + Sync {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod downloads;
 pub mod info;
 pub mod licenses;
 pub mod locations;

@@ -25,6 +25,10 @@ pub struct Env {
     pub base_url: String,
     /// The database URL, for tests that change rows the API cannot.
     pub db_url: String,
+    /// The server's installer content store (`Config::installers_dir`), empty at start.
+    pub installers_dir: std::path::PathBuf,
+    /// The server's releases folder (`Config::releases_dir`), empty at start.
+    pub releases_dir: std::path::PathBuf,
 }
 
 pub fn seed_options() -> SeedOptions {
@@ -46,6 +50,9 @@ where
     let mut config = Config::new(url, bind);
     config.demo = true;
     config.vendor_name = "Test Vendor".to_string();
+    let files = tempfile::tempdir().expect("tempdir");
+    config.installers_dir = Some(files.path().join("installers"));
+    config.releases_dir = Some(files.path().join("releases"));
     let server = start_with(config, db.clone(), clock.clone())
         .await
         .expect("start server");
@@ -58,6 +65,8 @@ where
         client: PortalClient::new(&base_url).expect("client"),
         base_url,
         db_url: url.to_string(),
+        installers_dir: files.path().join("installers"),
+        releases_dir: files.path().join("releases"),
     };
     scenario(env).await;
     server.shutdown().await;
