@@ -299,6 +299,17 @@ async fn ranges_resume_and_refuse_exactly() {
         let body = resp.bytes().await.expect("body");
         assert_eq!(hex::encode(Sha256::digest(&body)), inst.sha256);
         assert_eq!(downloads_started(&env).await, started + 1);
+        // HEAD answers the headers and is no download start.
+        let head = reqwest::Client::new()
+            .head(file_url(&env, &acc, &inst.id))
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .expect("head");
+        assert_eq!(head.status(), 200);
+        assert_eq!(header(&head, "content-length"), n.to_string());
+        assert_eq!(header(&head, "etag"), etag);
+        assert_eq!(downloads_started(&env).await, started + 1);
 
         // First byte: a download start too.
         let resp = ranged(&env, &tok, &inst.id, "bytes=0-0").await;

@@ -12,7 +12,7 @@ use std::path::{Path as FsPath, PathBuf};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kontor_api::{ErrorBody, ErrorCode, InstallerList, UpdateManifest};
@@ -126,10 +126,7 @@ async fn file_response(
         b.header(header::ACCEPT_RANGES, "bytes")
             .header(header::ETAG, etag)
             .header(header::CONTENT_TYPE, "application/octet-stream")
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            )
+            .header(header::CONTENT_DISPOSITION, content_disposition(file_name))
             .header(header::CACHE_CONTROL, "private, no-transform")
     };
     let (status, start, len) = match answer {
@@ -178,6 +175,22 @@ async fn file_response(
     }
     b.body(Body::from_stream(stream))
         .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// `attachment; filename="…"`, plus `filename*=UTF-8''…` (RFC 6266) for a name that is not plain ASCII.
+fn content_disposition(file_name: &str) -> String {
+    if file_name.is_ascii() {
+        format!("attachment; filename=\"{file_name}\"")
+    } else {
+        let fallback: String = file_name
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { '_' })
+            .collect();
+        format!(
+            "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+            seg(file_name)
+        )
+    }
 }
 
 /// Whether the answer to these headers starts at byte 0 (a download start, audited), not a resumed chunk.
@@ -248,6 +261,7 @@ pub async fn file(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     auth: AuthUser,
     Path((account_id, installer_id)): Path<(String, String)>,
+    method: Method,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = own_account(&auth, &account_id)?;
@@ -261,7 +275,8 @@ pub async fn file(
     let etag = format!("\"{}\"", rec.sha256);
     let path = store_path(installers_dir(&st)?, &rec.sha256);
     let resp = file_response(&path, size, &etag, &rec.file_name, &headers).await?;
-    if starts_download(&headers, &etag, size) {
+    // A HEAD (axum answers it with this handler, without the body) is no download.
+    if method != Method::HEAD && starts_download(&headers, &etag, size) {
         st.db
             .audit(&AuditEvent {
                 account_id: id,
@@ -337,7 +352,7 @@ pub async fn update(
     let url = format!(
         "{base}{}/app/releases/{}/{}",
         kontor_api::API_PREFIX,
-        release.json.version,
+        seg(&release.json.version),
         seg(&file)
     );
     Ok(Json(UpdateManifest {
@@ -447,6 +462,18 @@ mod tests {
         assert_eq!(
             range_answer(Some("bytes=5-"), Some("\"other\""), E, 100),
             Whole
+        );
+    }
+
+    #[test]
+    fn dispositions() {
+        assert_eq!(
+            content_disposition("a b.msi"),
+            "attachment; filename=\"a b.msi\""
+        );
+        assert_eq!(
+            content_disposition("Übersicht.msi"),
+            "attachment; filename=\"_bersicht.msi\"; filename*=UTF-8''%C3%9Cbersicht.msi"
         );
     }
 }
