@@ -1401,3 +1401,182 @@ async fn existing_emails_cover_the_whole_portal_without_naming_the_account() {
     })
     .await;
 }
+
+/// The search is indexed (SQLite: FTS5 trigram table kept by triggers; PostgreSQL: pg_trgm) but finds exactly
+/// what the substring match `lower(name) LIKE '%q%' OR e-mail LIKE '%q%'` finds: rare matches, 1- and
+/// 2-character texts (no trigram), wildcards and quotes, word boundaries, and after rename, delete and purge.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_exactly_the_substring_matches() {
+    check(|env| async move {
+        let own = owner(&env).await;
+        let acc = env.seed.account_id.clone();
+        let c = &env.client;
+        let names = [
+            "Jörg Müller",
+            "Anna-Lena \"Ali\" O'Brien",
+            "Zoë 100% Sicher_heit",
+            "Ægir Ørsted",
+            "Søren Kierkegaard",
+        ];
+        let users: Vec<NewUser> = (0..60)
+            .map(|i| {
+                nu(
+                    &format!("p{i:02}.{}@such.example", ["x", "yy", "zzz"][i % 3]),
+                    &format!("{} {i}", names[i % names.len()]),
+                    Role::User,
+                    &[],
+                )
+            })
+            .collect();
+        create(&env, &own, users).await;
+        let live = |status: Option<UserStatus>| {
+            let (env, own) = (&env, own.clone());
+            async move {
+                all_users(
+                    env,
+                    &own,
+                    UserQuery {
+                        status,
+                        limit: Some(500),
+                        ..UserQuery::default()
+                    },
+                )
+                .await
+            }
+        };
+        let expect = |all: &[UserSummary], q: &str| -> Vec<String> {
+            let q = q.trim().to_lowercase();
+            let mut v: Vec<String> = all
+                .iter()
+                .filter(|u| u.display_name.to_lowercase().contains(&q) || u.email.contains(&q))
+                .map(|u| u.id.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        let found = |q: &'static str, status: Option<UserStatus>| {
+            let (env, own) = (&env, own.clone());
+            async move {
+                let list = all_users(
+                    env,
+                    &own,
+                    UserQuery {
+                        q: Some(q.to_string()),
+                        status,
+                        limit: Some(7),
+                        ..UserQuery::default()
+                    },
+                )
+                .await;
+                let mut v: Vec<String> = list.into_iter().map(|u| u.id).collect();
+                v.sort();
+                v
+            }
+        };
+        let queries = [
+            "p42.",           // rare: one user
+            "JÖRG MÜLLER 13", // rare, across a word boundary, upper case
+            "ørsted",
+            "\"ali\"",
+            "o'b",
+            "100%",
+            "_he",
+            "@such",
+            "zzz@",
+            "ö",
+            "ø",
+            "y",
+            "3",
+            "42",
+            "e ",
+            "%",
+            "nobody-here",
+        ];
+        let all = live(None).await;
+        for q in queries {
+            let want = expect(&all, q);
+            assert_eq!(found(q, None).await, want, "q = {q:?}");
+        }
+        assert_eq!(found("p42.", None).await.len(), 1);
+        assert!(found("ø", None).await.len() > 1);
+
+        // A rename, a delete (the e-mail moves to deleted_email) and a purge keep the index in step.
+        let p42 = all
+            .iter()
+            .find(|u| u.email.starts_with("p42."))
+            .unwrap()
+            .clone();
+        c.update_user(
+            &own,
+            &acc,
+            &p42.id,
+            &UpdateUser {
+                display_name: "Quirin Umbenannt".into(),
+                role: Role::User,
+                location_id: None,
+            },
+        )
+        .await
+        .expect("rename");
+        assert_eq!(found("quirin umb", None).await, vec![p42.id.clone()]);
+        assert!(found("jörg müller 42", None).await.is_empty());
+        let p07 = all
+            .iter()
+            .find(|u| u.email.starts_with("p07."))
+            .unwrap()
+            .clone();
+        c.delete_user(&own, &acc, &p07.id).await.expect("delete");
+        assert!(found("p07.", None).await.is_empty());
+        assert_eq!(
+            found("p07.", Some(UserStatus::Deleted)).await,
+            vec![p07.id.clone()],
+            "a deleted user is found by the real e-mail"
+        );
+        assert!(found("deleted.invalid", Some(UserStatus::Deleted))
+            .await
+            .is_empty());
+        let all = live(None).await;
+        let deleted = live(Some(UserStatus::Deleted)).await;
+        for q in queries {
+            assert_eq!(
+                found(q, None).await,
+                expect(&all, q),
+                "after changes, q = {q:?}"
+            );
+            assert_eq!(
+                found(q, Some(UserStatus::Deleted)).await,
+                expect(&deleted, q),
+                "deleted, q = {q:?}"
+            );
+        }
+        env.clock.advance(RESTORE_WINDOW_SECS + 60);
+        purge_deleted_users(env.db.as_ref(), env.clock_now())
+            .await
+            .expect("purge");
+        // The session ended meanwhile: sign in again.
+        let own = owner(&env).await;
+        let search = |q: &'static str, status: Option<UserStatus>| {
+            let (env, own) = (&env, own.clone());
+            async move {
+                let q = UserQuery {
+                    q: Some(q.to_string()),
+                    status,
+                    ..UserQuery::default()
+                };
+                all_users(env, &own, q).await
+            }
+        };
+        assert!(search("p07.", Some(UserStatus::Deleted)).await.is_empty());
+        // A new user who takes a purged user's e-mail is found, once.
+        create(
+            &env,
+            &own,
+            vec![nu("p07.yy@such.example", "Neu Angelegt", Role::User, &[])],
+        )
+        .await;
+        let again = search("p07.", None).await;
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].display_name, "Neu Angelegt");
+    })
+    .await;
+}
