@@ -56,12 +56,12 @@ mapfile -t e2e_bins < <(cargo test --workspace --features kontor/custom-protocol
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] in ("e2e", "e2e_users", "e2e_license") \
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] in ("e2e", "e2e_users", "e2e_license", "e2e_downloads") \
             and m["target"]["kind"] == ["test"] and m.get("executable"):
         print(m["executable"])
 ')
-if [ "${#e2e_bins[@]}" -ne 3 ]; then
-  echo "expected 3 e2e test executables, found ${#e2e_bins[@]}: ${e2e_bins[*]}" >&2
+if [ "${#e2e_bins[@]}" -ne 4 ]; then
+  echo "expected 4 e2e test executables, found ${#e2e_bins[@]}: ${e2e_bins[*]}" >&2
   exit 1
 fi
 for bin in "${e2e_bins[@]}"; do

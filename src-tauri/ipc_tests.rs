@@ -90,17 +90,21 @@ fn commands_answer_over_ipc_and_fail_with_code_and_message() {
 fn every_command_the_ui_knows_is_registered() {
     std::env::remove_var("KONTOR_PORTAL_URL");
     let dir = tempfile::tempdir().unwrap();
-    // Commands that open native dialogs must not wait for a person: the debug-build hooks answer them.
-    std::env::set_var("KONTOR_TEST_SAVE_DIR", dir.path());
-    std::env::set_var("KONTOR_TEST_OPEN_FILE", dir.path().join("no-such-file.csv"));
-    let calls: Vec<(&str, Value)> = cmd::ALL.iter().map(|c| (*c, json!({}))).collect();
+    // An argument no command accepts: a registered command refuses it ("invalid args"), an unregistered
+    // one is "not found", and none runs (`app_restart` would restart the test process, dialogs would wait).
+    let calls: Vec<(&str, Value)> = cmd::ALL.iter().map(|c| (*c, json!(1))).collect();
     for (name, result) in cmd::ALL.iter().zip(check(dir.path(), &calls)) {
-        if let Err(e) = result {
-            let text = e.to_string();
-            assert!(
-                !text.contains("not found"),
-                "command {name} is not registered in run_app: {text}"
-            );
-        }
+        let text = match result {
+            Ok(v) => panic!("command {name} ran with a bad argument: {v}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            !text.contains("not found"),
+            "command {name} is not registered in run_app: {text}"
+        );
+        assert!(
+            text.contains("invalid args") || text.contains("invalid type"),
+            "command {name}: {text}"
+        );
     }
 }

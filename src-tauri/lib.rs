@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod dialogs;
+pub mod downloads;
 pub mod error;
 pub mod import;
 pub mod secrets;
@@ -35,6 +36,7 @@ pub fn run_app<R: Runtime>(
             Ok(())
         }),
     };
+    let builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     builder.invoke_handler(tauri::generate_handler![
         commands::config::app_config,
         commands::config::set_portal_url,
@@ -67,6 +69,15 @@ pub fn run_app<R: Runtime>(
         commands::license::save_offline_license,
         commands::license::activate_machine,
         commands::license::revoke_offline_license,
+        commands::downloads::installers,
+        commands::downloads::downloads,
+        commands::downloads::download_start,
+        commands::downloads::download_pause,
+        commands::downloads::download_resume,
+        commands::downloads::download_cancel,
+        commands::update::update_check,
+        commands::update::update_install,
+        commands::update::app_restart,
     ])
 }
 

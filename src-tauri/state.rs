@@ -49,6 +49,9 @@ pub struct AppState {
     pub data_dir: PathBuf,
     pub launch: Launch,
     pub import: ImportState,
+    pub downloads: Arc<crate::downloads::Downloads>,
+    /// The update `update_check` found, for `update_install`.
+    pub update: tokio::sync::Mutex<Option<tauri_plugin_updater::Update>>,
     settings: SettingsStore,
     portal: RwLock<Option<Arc<Portal>>>,
 }
@@ -56,10 +59,13 @@ pub struct AppState {
 impl AppState {
     pub fn new(data_dir: PathBuf, launch: Launch) -> Self {
         let settings = SettingsStore::new(&data_dir);
+        let downloads = Arc::new(crate::downloads::Downloads::load(&data_dir));
         Self {
             data_dir,
             launch,
             import: ImportState::default(),
+            downloads,
+            update: tokio::sync::Mutex::new(None),
             settings,
             portal: RwLock::new(None),
         }

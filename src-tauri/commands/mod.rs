@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod config;
 pub mod dashboard;
+pub mod downloads;
 pub mod import;
 pub mod license;
+pub mod update;
 pub mod users;

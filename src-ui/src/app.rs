@@ -29,6 +29,7 @@ pub enum Page {
     Dashboard,
     Users,
     License,
+    Downloads,
 }
 
 /// App-wide state, provided as context.
@@ -39,6 +40,10 @@ pub struct Ctx {
     pub info: RwSignal<Option<PortalInfo>>,
     pub config: RwSignal<Option<AppConfig>>,
     pub page: RwSignal<Page>,
+    /// The self-update's state (banner and About dialog).
+    pub update: RwSignal<crate::pages::update::UpdateUi>,
+    /// The About dialog is open.
+    pub about: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -103,6 +108,10 @@ fn start(ctx: Ctx) {
             Ok(info) => ctx.info.set(Some(info)),
             Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
         }
+        // Once per start: is there a newer Kontor? (Quiet: a portal without releases is not an error.)
+        if ctx.update.get_untracked() == crate::pages::update::UpdateUi::Idle {
+            crate::pages::update::check(ctx, true);
+        }
         ctx.phase.set(match ipc::resume_session().await {
             Ok(Some(me)) => Phase::SignedIn(me),
             Ok(None) => Phase::SignIn { expired: false },
@@ -119,6 +128,8 @@ pub fn App() -> impl IntoView {
         info: RwSignal::new(None),
         config: RwSignal::new(None),
         page: RwSignal::new(Page::Dashboard),
+        update: RwSignal::new(Default::default()),
+        about: RwSignal::new(false),
     };
     provide_context(ctx);
     start(ctx);
@@ -135,6 +146,8 @@ pub fn App() -> impl IntoView {
         <Show when=move || ctx.info.get().is_some_and(|i| i.demo)>
             <div id="demo-banner" class="demo-banner" role="status">{move || ctx.t().demo_banner}</div>
         </Show>
+        <crate::pages::update::UpdateBanner />
+        <crate::pages::update::AboutDialog />
         {move || match ctx.phase.get() {
             Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
             Phase::StartupFailed(e) => {
@@ -165,6 +178,9 @@ pub fn App() -> impl IntoView {
                                 }
                                 Page::License if me.role.can_manage_users() => {
                                     view! { <crate::pages::license::LicensePage /> }.into_any()
+                                }
+                                Page::Downloads if me.role.can_manage_users() => {
+                                    view! { <crate::pages::downloads::DownloadsPage /> }.into_any()
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }

@@ -77,6 +77,39 @@ impl Lang {
         self.date(&format!("{y:04}-{m:02}-{d:02}"))
     }
 
+    /// A byte count for people: `1.5 MB` / `1,5 MB` (decimal units, one decimal from MB up).
+    pub fn bytes(self, n: u64) -> String {
+        const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+        if n < 1000 {
+            return format!("{n} B");
+        }
+        let mut v = n as f64 / 1000.0;
+        let mut unit = 0;
+        while v >= 1000.0 && unit < UNITS.len() - 1 {
+            v /= 1000.0;
+            unit += 1;
+        }
+        let text = if unit == 0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        };
+        let text = match self {
+            Lang::De => text.replace('.', ","),
+            Lang::En => text,
+        };
+        format!("{text} {}", UNITS[unit])
+    }
+
+    /// A duration for people: `45 s`, `3 min 05 s`, `2 h 07 min`.
+    pub fn duration(self, secs: u64) -> String {
+        match secs {
+            0..=59 => format!("{secs} s"),
+            60..=3599 => format!("{} min {:02} s", secs / 60, secs % 60),
+            _ => format!("{} h {:02} min", secs / 3600, (secs % 3600) / 60),
+        }
+    }
+
     /// An ISO date `YYYY-MM-DD` as `22.12.2026` / `2026-12-22`; anything else is shown as it is.
     pub fn date(self, iso: &str) -> String {
         let parts: Vec<&str> = iso.split('-').collect();
@@ -136,6 +169,8 @@ pub struct Texts {
     pub err_not_configured: &'static str,
     pub err_io: &'static str,
     pub err_internal: &'static str,
+    pub err_checksum: &'static str,
+    pub err_signature: &'static str,
     pub field_required: &'static str,
     pub field_too_long: &'static str,
     pub field_invalid_email: &'static str,
@@ -240,6 +275,42 @@ pub struct Texts {
     pub license_issued_on: &'static str,
     pub license_valid_until: &'static str,
     pub license_revoked: &'static str,
+    pub nav_downloads: &'static str,
+    pub downloads_title: &'static str,
+    pub downloads_intro: &'static str,
+    pub downloads_none: &'static str,
+    pub downloads_product: &'static str,
+    pub downloads_version: &'static str,
+    pub downloads_platform: &'static str,
+    pub downloads_size: &'static str,
+    pub downloads_released: &'static str,
+    pub downloads_download: &'static str,
+    pub downloads_pause: &'static str,
+    pub downloads_resume: &'static str,
+    pub downloads_cancel: &'static str,
+    pub downloads_remove: &'static str,
+    pub downloads_running: &'static str,
+    pub downloads_paused: &'static str,
+    pub downloads_retrying: &'static str,
+    pub downloads_failed: &'static str,
+    pub downloads_done: &'static str,
+    pub downloads_left: &'static str,
+    pub downloads_saved_to: &'static str,
+    pub downloads_active: &'static str,
+    pub about: &'static str,
+    pub about_title: &'static str,
+    pub about_version: &'static str,
+    pub about_portal: &'static str,
+    pub about_close: &'static str,
+    pub update_check: &'static str,
+    pub update_checking: &'static str,
+    pub update_current: &'static str,
+    pub update_available: &'static str,
+    pub update_install: &'static str,
+    pub update_later: &'static str,
+    pub update_installing: &'static str,
+    pub update_installed: &'static str,
+    pub update_restart: &'static str,
     pub license_revoke: &'static str,
     pub license_saved: &'static str,
     pub license_not_saved: &'static str,
@@ -263,6 +334,8 @@ impl Texts {
             ErrorCode::Keyring => self.err_keyring,
             ErrorCode::NotConfigured => self.err_not_configured,
             ErrorCode::Io => self.err_io,
+            ErrorCode::Checksum => self.err_checksum,
+            ErrorCode::Signature => self.err_signature,
             ErrorCode::Internal => self.err_internal,
         }
     }
@@ -347,6 +420,8 @@ pub static EN: Texts = Texts {
     err_not_configured: "No portal address is configured.",
     err_io: "A local file could not be read or written.",
     err_internal: "Something went wrong on the portal. Please try again later.",
+    err_checksum: "The downloaded file does not match its published checksum and was removed.",
+    err_signature: "The update is not signed by the vendor and was not installed.",
     field_required: "is required",
     field_too_long: "is too long",
     field_invalid_email: "is not a valid e-mail address",
@@ -451,6 +526,42 @@ pub static EN: Texts = Texts {
     license_issued_on: "Issued",
     license_valid_until: "Valid until",
     license_revoked: "Revoked",
+    nav_downloads: "Downloads",
+    downloads_title: "Downloads",
+    downloads_intro: "Installers of the products in your package. Each file is checked against its SHA-256 before it gets its final name.",
+    downloads_none: "There are no installers for your package yet.",
+    downloads_product: "Product",
+    downloads_version: "Version",
+    downloads_platform: "Platform",
+    downloads_size: "Size",
+    downloads_released: "Released",
+    downloads_download: "Download",
+    downloads_pause: "Pause",
+    downloads_resume: "Resume",
+    downloads_cancel: "Cancel",
+    downloads_remove: "Remove from list",
+    downloads_running: "Downloading",
+    downloads_paused: "Paused",
+    downloads_retrying: "Connection lost, trying again…",
+    downloads_failed: "Failed",
+    downloads_done: "Saved and verified",
+    downloads_left: "left",
+    downloads_saved_to: "Saved to",
+    downloads_active: "Your downloads",
+    about: "About",
+    about_title: "About Kontor",
+    about_version: "Version",
+    about_portal: "Portal",
+    about_close: "Close",
+    update_check: "Check for updates",
+    update_checking: "Checking for updates…",
+    update_current: "Kontor is up to date.",
+    update_available: "A new version of Kontor is available:",
+    update_install: "Install update",
+    update_later: "Later",
+    update_installing: "Downloading and checking the update…",
+    update_installed: "The update is installed. Restart Kontor to use version",
+    update_restart: "Restart now",
     license_revoke: "Revoke",
     license_saved: "License saved and verified:",
     license_not_saved: "License issued and verified, but not saved (dialog cancelled).",
@@ -508,6 +619,8 @@ pub static DE: Texts = Texts {
     err_not_configured: "Es ist keine Portal-Adresse eingerichtet.",
     err_io: "Eine lokale Datei konnte nicht gelesen oder geschrieben werden.",
     err_internal: "Im Portal ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.",
+    err_checksum: "Die heruntergeladene Datei stimmt nicht mit ihrer veröffentlichten Prüfsumme überein und wurde gelöscht.",
+    err_signature: "Das Update ist nicht vom Hersteller signiert und wurde nicht installiert.",
     field_required: "ist erforderlich",
     field_too_long: "ist zu lang",
     field_invalid_email: "ist keine gültige E-Mail-Adresse",
@@ -612,6 +725,42 @@ pub static DE: Texts = Texts {
     license_issued_on: "Ausgestellt",
     license_valid_until: "Gültig bis",
     license_revoked: "Widerrufen",
+    nav_downloads: "Downloads",
+    downloads_title: "Downloads",
+    downloads_intro: "Installationsprogramme der Produkte in Ihrem Paket. Jede Datei wird vor dem Speichern unter ihrem endgültigen Namen mit ihrer SHA-256-Prüfsumme verglichen.",
+    downloads_none: "Für Ihr Paket gibt es noch keine Installationsprogramme.",
+    downloads_product: "Produkt",
+    downloads_version: "Version",
+    downloads_platform: "Plattform",
+    downloads_size: "Größe",
+    downloads_released: "Veröffentlicht",
+    downloads_download: "Herunterladen",
+    downloads_pause: "Pausieren",
+    downloads_resume: "Fortsetzen",
+    downloads_cancel: "Abbrechen",
+    downloads_remove: "Aus der Liste entfernen",
+    downloads_running: "Wird heruntergeladen",
+    downloads_paused: "Pausiert",
+    downloads_retrying: "Verbindung unterbrochen, neuer Versuch …",
+    downloads_failed: "Fehlgeschlagen",
+    downloads_done: "Gespeichert und geprüft",
+    downloads_left: "verbleibend",
+    downloads_saved_to: "Gespeichert unter",
+    downloads_active: "Ihre Downloads",
+    about: "Über",
+    about_title: "Über Kontor",
+    about_version: "Version",
+    about_portal: "Portal",
+    about_close: "Schließen",
+    update_check: "Nach Updates suchen",
+    update_checking: "Suche nach Updates …",
+    update_current: "Kontor ist auf dem neuesten Stand.",
+    update_available: "Eine neue Version von Kontor ist verfügbar:",
+    update_install: "Update installieren",
+    update_later: "Später",
+    update_installing: "Update wird heruntergeladen und geprüft …",
+    update_installed: "Das Update ist installiert. Starten Sie Kontor neu, um die Version zu verwenden:",
+    update_restart: "Jetzt neu starten",
     license_revoke: "Widerrufen",
     license_saved: "Lizenz gespeichert und geprüft:",
     license_not_saved: "Lizenz ausgestellt und geprüft, aber nicht gespeichert (Dialog abgebrochen).",
@@ -629,6 +778,18 @@ mod tests {
         assert_eq!(Lang::pick(Some("en"), "de-DE"), Lang::En);
         assert_eq!(Lang::pick(None, "de_AT.UTF-8"), Lang::De);
         assert_eq!(Lang::pick(None, "fr-FR"), Lang::En);
+    }
+
+    #[test]
+    fn bytes_and_durations() {
+        assert_eq!(Lang::En.bytes(999), "999 B");
+        assert_eq!(Lang::En.bytes(1_500), "2 KB");
+        assert_eq!(Lang::En.bytes(12_345_678), "12.3 MB");
+        assert_eq!(Lang::De.bytes(12_345_678), "12,3 MB");
+        assert_eq!(Lang::En.bytes(2_000_000_000), "2.0 GB");
+        assert_eq!(Lang::En.duration(45), "45 s");
+        assert_eq!(Lang::En.duration(185), "3 min 05 s");
+        assert_eq!(Lang::En.duration(7_620), "2 h 07 min");
     }
 
     #[test]

@@ -4,15 +4,16 @@
 //! display data out.
 
 use kontor_api::ipc::{
-    cmd, AppConfig, DeleteUsersResult, ImportFile, ImportOutcome, ImportPreview, LicenseId, NoArgs,
-    PendingImport, SaveCredentials, SavedFile, SavedLicense, SetLanguage, SetPortalUrl,
-    UpdateUserArgs, UserId, UserIds, ARG,
+    cmd, AppConfig, DeleteUsersResult, DownloadStarted, DownloadStatus, ImportFile, ImportOutcome,
+    ImportPreview, InstallerId, LicenseId, NoArgs, PendingImport, SaveCredentials, SavedFile,
+    SavedLicense, SetLanguage, SetPortalUrl, UpdateCheck, UpdateInstalled, UpdateUserArgs, UserId,
+    UserIds, ARG,
 };
 use kontor_api::{
     ChangePassword, CreateUsers, CreateUsersResult, CreatedUser, DashboardSummary, ErrorBody,
-    ErrorCode, LicenseChange, LicenseChangeResult, LicensePool, Location, Me, OfflineLicenseStatus,
-    PasswordLogin, PortalInfo, RestoreResult, RestoreUsers, TemporaryPassword, TokenLogin,
-    UpdateUser, UserPage, UserQuery, UserSummary,
+    ErrorCode, InstallerList, LicenseChange, LicenseChangeResult, LicensePool, Location, Me,
+    OfflineLicenseStatus, PasswordLogin, PortalInfo, RestoreResult, RestoreUsers,
+    TemporaryPassword, TokenLogin, UpdateUser, UserPage, UserQuery, UserSummary,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
@@ -222,4 +223,41 @@ pub async fn activate_machine(path: String) -> IpcResult<SavedLicense> {
 
 pub async fn revoke_offline_license(license_id: String) -> IpcResult<()> {
     invoke(cmd::REVOKE_OFFLINE_LICENSE, &LicenseId { license_id }).await
+}
+
+pub async fn installers() -> IpcResult<InstallerList> {
+    invoke(cmd::INSTALLERS, &NoArgs {}).await
+}
+
+pub async fn downloads() -> IpcResult<Vec<DownloadStatus>> {
+    invoke(cmd::DOWNLOADS, &NoArgs {}).await
+}
+
+/// Opens the native save dialog, then starts the download; `download: None` if the user cancelled.
+pub async fn download_start(installer_id: String) -> IpcResult<DownloadStarted> {
+    invoke(cmd::DOWNLOAD_START, &InstallerId { installer_id }).await
+}
+
+pub async fn download_pause(installer_id: String) -> IpcResult<DownloadStatus> {
+    invoke(cmd::DOWNLOAD_PAUSE, &InstallerId { installer_id }).await
+}
+
+pub async fn download_resume(installer_id: String) -> IpcResult<DownloadStatus> {
+    invoke(cmd::DOWNLOAD_RESUME, &InstallerId { installer_id }).await
+}
+
+pub async fn download_cancel(installer_id: String) -> IpcResult<()> {
+    invoke(cmd::DOWNLOAD_CANCEL, &InstallerId { installer_id }).await
+}
+
+pub async fn update_check() -> IpcResult<UpdateCheck> {
+    invoke(cmd::UPDATE_CHECK, &NoArgs {}).await
+}
+
+pub async fn update_install() -> IpcResult<UpdateInstalled> {
+    invoke(cmd::UPDATE_INSTALL, &NoArgs {}).await
+}
+
+pub async fn app_restart() -> IpcResult<()> {
+    invoke(cmd::APP_RESTART, &NoArgs {}).await
 }

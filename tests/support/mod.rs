@@ -12,10 +12,14 @@ use std::time::{Duration, Instant};
 use kontor_server::seed::{seed_demo, DemoSeed, SeedOptions};
 use kontor_server::{Config, RunningServer};
 
-/// A portal server with the demo data, on a fresh SQLite file.
+/// A portal server with the demo data (and the demo installers), on a fresh SQLite file.
 pub struct Portal {
     pub url: String,
     pub seed: DemoSeed,
+    /// The installer content store (`<sha256>` files).
+    pub installers_dir: PathBuf,
+    /// The app's self-update releases folder (empty at start).
+    pub releases_dir: PathBuf,
     server: RunningServer,
     _dir: tempfile::TempDir,
 }
@@ -30,14 +34,24 @@ impl Portal {
         let seed = seed_demo(&*db, &SeedOptions::default())
             .await
             .expect("seed");
+        let installers_dir = dir.path().join("installers");
+        let releases_dir = dir.path().join("releases");
+        std::fs::create_dir_all(&releases_dir).unwrap();
+        kontor_server::installers::seed_demo_installers(&*db, &installers_dir, 1_790_000_000)
+            .await
+            .expect("seed installers");
         let mut config = Config::new(db_url, "127.0.0.1:0".parse::<SocketAddr>().unwrap());
         config.demo = true;
+        config.installers_dir = Some(installers_dir.clone());
+        config.releases_dir = Some(releases_dir.clone());
         let server = kontor_server::start_with(config, db, Arc::new(kontor_server::SystemClock))
             .await
             .expect("start portal");
         Portal {
             url: server.base_url(),
             seed,
+            installers_dir,
+            releases_dir,
             server,
             _dir: dir,
         }
@@ -89,6 +103,16 @@ impl AppUnderTest {
     /// `fixed`: the launcher sets the portal; otherwise the user must enter `portal_url` on first start.
     /// `locale`: the OS locale the app sees (`LC_ALL`).
     pub fn with(portal_url: &str, fixed: bool, locale: &str) -> AppUnderTest {
+        Self::with_env(portal_url, fixed, locale, &[])
+    }
+
+    /// Like [`AppUnderTest::with`], with extra environment for the app (test hooks).
+    pub fn with_env(
+        portal_url: &str,
+        fixed: bool,
+        locale: &str,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> AppUnderTest {
         let bin = std::env::var_os("KONTOR_APP_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("debug").join("kontor"));
@@ -123,6 +147,9 @@ impl AppUnderTest {
             .stderr(Stdio::inherit());
         if fixed {
             driver.env("KONTOR_PORTAL_URL", portal_url);
+        }
+        for (k, v) in env {
+            driver.env(k, v);
         }
         let driver = driver
             .spawn()

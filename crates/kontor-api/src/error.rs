@@ -31,6 +31,10 @@ pub enum ErrorCode {
     NotConfigured,
     /// A local file could not be read or written (app side only).
     Io,
+    /// A downloaded file does not match its published SHA-256 (app side only); it was removed.
+    Checksum,
+    /// An update's signature is not valid for the vendor's key (app side only); nothing was installed.
+    Signature,
     /// Anything else; the server logs the detail.
     Internal,
 }
@@ -45,7 +49,10 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::RateLimited => 429,
-            ErrorCode::Network | ErrorCode::BadResponse => 502,
+            ErrorCode::Network
+            | ErrorCode::BadResponse
+            | ErrorCode::Checksum
+            | ErrorCode::Signature => 502,
             ErrorCode::Keyring | ErrorCode::NotConfigured | ErrorCode::Io | ErrorCode::Internal => {
                 500
             }

@@ -42,6 +42,15 @@ pub mod cmd {
     pub const SAVE_OFFLINE_LICENSE: &str = "save_offline_license";
     pub const ACTIVATE_MACHINE: &str = "activate_machine";
     pub const REVOKE_OFFLINE_LICENSE: &str = "revoke_offline_license";
+    pub const INSTALLERS: &str = "installers";
+    pub const DOWNLOADS: &str = "downloads";
+    pub const DOWNLOAD_START: &str = "download_start";
+    pub const DOWNLOAD_PAUSE: &str = "download_pause";
+    pub const DOWNLOAD_RESUME: &str = "download_resume";
+    pub const DOWNLOAD_CANCEL: &str = "download_cancel";
+    pub const UPDATE_CHECK: &str = "update_check";
+    pub const UPDATE_INSTALL: &str = "update_install";
+    pub const APP_RESTART: &str = "app_restart";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -76,6 +85,15 @@ pub mod cmd {
         SAVE_OFFLINE_LICENSE,
         ACTIVATE_MACHINE,
         REVOKE_OFFLINE_LICENSE,
+        INSTALLERS,
+        DOWNLOADS,
+        DOWNLOAD_START,
+        DOWNLOAD_PAUSE,
+        DOWNLOAD_RESUME,
+        DOWNLOAD_CANCEL,
+        UPDATE_CHECK,
+        UPDATE_INSTALL,
+        APP_RESTART,
     ];
 }
 
@@ -241,4 +259,84 @@ pub struct SavedLicense {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LicenseId {
     pub license_id: String,
+}
+
+/// The event the shell emits while a download runs or changes state: payload [`DownloadStatus`].
+pub const DOWNLOAD_PROGRESS_EVENT: &str = "kontor://download-progress";
+
+/// Argument of the download commands: which installer (one download per installer at a time).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InstallerId {
+    pub installer_id: String,
+}
+
+/// Where a download stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DownloadState {
+    Running,
+    /// Paused by the user, or found unfinished when the app started.
+    Paused,
+    /// The connection dropped; the shell tries again by itself.
+    Retrying,
+    /// Stopped with an error (see `error`); a resume starts again.
+    Failed,
+    /// Verified and saved under its final name.
+    Done,
+}
+
+/// One download the app knows of (running, paused, failed or done), as the Downloads page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadStatus {
+    pub installer: crate::Installer,
+    /// The path chosen in the save dialog (the final name).
+    pub dest: String,
+    pub state: DownloadState,
+    /// Bytes on disk.
+    pub received: u64,
+    pub total: u64,
+    /// Over the last seconds; 0 when not running.
+    pub bytes_per_sec: u64,
+    /// Seconds left at the current rate, when running.
+    pub eta_secs: Option<u64>,
+    pub error: Option<crate::ErrorBody>,
+}
+
+/// Answer of `download_start`: `None` when the user cancelled the save dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadStarted {
+    pub download: Option<DownloadStatus>,
+}
+
+/// An update the portal offers for this app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateOffer {
+    pub version: String,
+    pub current_version: String,
+    pub notes: String,
+    /// RFC 3339, if the portal said.
+    pub date: Option<String>,
+}
+
+/// Answer of `update_check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateCheck {
+    /// `None`: this is the newest version.
+    pub offer: Option<UpdateOffer>,
+}
+
+/// The event the shell emits while an update downloads: payload [`UpdateProgress`].
+pub const UPDATE_PROGRESS_EVENT: &str = "kontor://update-progress";
+
+/// Payload of [`UPDATE_PROGRESS_EVENT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateProgress {
+    pub received: u64,
+    pub total: Option<u64>,
+}
+
+/// Answer of `update_install`: the signature was valid and the new version is in place; it runs after a restart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateInstalled {
+    pub version: String,
 }

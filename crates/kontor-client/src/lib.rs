@@ -16,6 +16,11 @@ use kontor_api::{ActivationRequestUpload, LicensePublicKey, OfflineLicense, Offl
 use kontor_api::{InstallerList, UpdateManifest};
 use serde::{de::DeserializeOwned, Serialize};
 
+pub mod download;
+
+/// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).
+pub use reqwest;
+
 /// Why a call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {

@@ -146,6 +146,9 @@ enum ReleaseCommand {
         key: PathBuf,
         #[arg(long)]
         file: PathBuf,
+        /// The app version FILE is (recorded in the signature; the app's updater requires it).
+        #[arg(long)]
+        app_version: Option<String>,
         #[arg(long, env = "TAURI_SIGNING_PRIVATE_KEY_PASSWORD", default_value = "")]
         password: String,
     },
@@ -425,10 +428,11 @@ fn release(command: ReleaseCommand) -> Result<(), ServerError> {
         ReleaseCommand::Sign {
             key,
             file,
+            app_version,
             password,
         } => {
             let sk = releases::load_secret_key(&read_key(&key)?, &password)?;
-            releases::sign_file(&sk, &file, SystemClock.now())?;
+            releases::sign_file(&sk, &file, app_version.as_deref(), SystemClock.now())?;
             let sig = releases::sig_path_of(&file);
             print_json(&serde_json::json!({ "signature_file": sig.display().to_string() }))
         }

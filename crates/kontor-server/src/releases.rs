@@ -275,15 +275,21 @@ pub fn load_secret_key(content: &str, password: &str) -> Result<minisign::Secret
     }
 }
 
-/// The `.sig` content for `data` named `file_name` (the trusted comment carries time and file name, as
-/// Tauri's signer writes it).
+/// The `.sig` content for `data` named `file_name`. The trusted comment carries time, file name and, when
+/// given, the app version the bundle is (`version:…`, as Tauri's signer writes it with `--app-version`):
+/// the app's updater requires it (`requireSignedVersion`), so a tampered manifest cannot pair a newer
+/// version number with an older, validly signed bundle.
 pub fn sign_bytes(
     sk: &minisign::SecretKey,
     file_name: &str,
+    version: Option<&str>,
     data: impl std::io::Read,
     now: i64,
 ) -> Result<String, ReleaseError> {
-    let trusted = format!("timestamp:{now}\tfile:{file_name}");
+    let mut trusted = format!("timestamp:{now}\tfile:{file_name}");
+    if let Some(v) = version {
+        trusted.push_str(&format!("\tversion:{v}"));
+    }
     let sig = minisign::sign(
         None,
         sk,
@@ -296,13 +302,18 @@ pub fn sign_bytes(
 }
 
 /// Signs `file` and writes `<file>.sig` atomically; returns the signature content.
-pub fn sign_file(sk: &minisign::SecretKey, file: &Path, now: i64) -> Result<String, ReleaseError> {
+pub fn sign_file(
+    sk: &minisign::SecretKey,
+    file: &Path,
+    version: Option<&str>,
+    now: i64,
+) -> Result<String, ReleaseError> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| ReleaseError::Invalid(format!("{} is not a file", file.display())))?;
     let reader = std::io::BufReader::new(std::fs::File::open(file).map_err(io_err(file))?);
-    let sig = sign_bytes(sk, &name, reader, now)?;
+    let sig = sign_bytes(sk, &name, version, reader, now)?;
     let sig_path = sig_path_of(file);
     write_atomic(&sig_path, sig.as_bytes()).map_err(io_err(&sig_path))?;
     Ok(sig)
@@ -417,7 +428,7 @@ pub fn publish(p: &Publish, now: i64) -> Result<Published, ReleaseError> {
             source: e,
         });
     }
-    sign_file(&sk, &target, now)?;
+    sign_file(&sk, &target, Some(&p.version), now)?;
     json.notes = p.notes.clone();
     json.pub_date = p.pub_date.clone().unwrap_or_else(|| rfc3339(now));
     json.platforms
@@ -454,7 +465,8 @@ mod tests {
     fn keys_sign_and_verify() {
         let keys = generate_keys("").expect("keys");
         let sk = load_secret_key(&keys.private_key, "").expect("load");
-        let sig = sign_bytes(&sk, "app.AppImage", Cursor::new(b"hello"), 1).expect("sign");
+        let sig =
+            sign_bytes(&sk, "app.AppImage", Some("1.0.0"), Cursor::new(b"hello"), 1).expect("sign");
         verify_bytes(&keys.public_key, &sig, b"hello").expect("verifies");
         assert!(verify_bytes(&keys.public_key, &sig, b"hellO").is_err());
         assert!(load_secret_key(&keys.private_key, "wrong").is_err());

@@ -211,6 +211,14 @@ fn release_keygen_sign_and_publish_verify_like_the_updater() {
     ]));
     let sig = read(&dir.path().join("Kontor_0.2.0_amd64.AppImage.sig"));
     assert!(updater_verifies(&pubkey, &sig, &data));
+    let trusted = minisign_verify::Signature::decode(&b64(&sig))
+        .expect("signature")
+        .trusted_comment()
+        .to_string();
+    assert!(
+        !trusted.contains("version:"),
+        "no --app-version, no version: {trusted}"
+    );
     let mut tampered = data.clone();
     tampered[12_345] ^= 0x01;
     assert!(!updater_verifies(&pubkey, &sig, &tampered));
@@ -267,6 +275,12 @@ fn release_keygen_sign_and_publish_verify_like_the_updater() {
     assert!(json["pub_date"].as_str().expect("pub_date").ends_with('Z'));
     let sig = read(&folder.join("Kontor_0.2.0_amd64.AppImage.sig"));
     assert!(updater_verifies(&pubkey, &sig, &data));
+    // The signed (trusted) comment names the version, as the app's updater requires.
+    let trusted = minisign_verify::Signature::decode(&b64(&sig))
+        .expect("signature")
+        .trusted_comment()
+        .to_string();
+    assert!(trusted.contains("\tversion:0.2.0"), "{trusted}");
 
     // A second platform of the same version keeps the first.
     let exe = dir.path().join("Kontor_0.2.0_x64-setup.exe");

@@ -1,10 +1,12 @@
 //! The app's pages.
 
 pub mod dashboard;
+pub mod downloads;
 pub mod import;
 pub mod license;
 pub mod login;
 pub mod password;
 pub mod setup;
 pub mod shell;
+pub mod update;
 pub mod users;

@@ -41,6 +41,10 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                             on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::License); }>
                             {move || ctx.t().nav_license}
                         </a>
+                        <a href="#" id="nav-downloads" class:active=move || ctx.page.get() == Page::Downloads
+                            on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::Downloads); }>
+                            {move || ctx.t().nav_downloads}
+                        </a>
                     </Show>
                 </nav>
                 <span class="spacer"></span>
@@ -48,6 +52,7 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                     {me.display_name.clone()}
                     <small>" · "{move || ctx.t().role(role)}</small>
                 </span>
+                <button id="about" class="link" on:click=move |_| ctx.about.set(true)>{move || ctx.t().about}</button>
                 <LanguageSwitch />
                 <button id="logout" class="secondary" on:click=sign_out disabled=move || busy.get()>
                     {move || ctx.t().sign_out}

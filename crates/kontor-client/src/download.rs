@@ -1,0 +1,307 @@
+//! Resumable, verified downloads: bytes go to `<file>.kontor-part`, the SHA-256 is checked, and only then
+//! does the file get its final name.
+//!
+//! The engine knows nothing of accounts or Tauri: it is handed a function that opens the HTTP response from a
+//! byte offset (see [`crate::PortalClient::installer_file`]), so the app, the tests and the benchmark share it.
+//!
+//! Architecture invariant: a file at the destination path is always complete and verified. A crash, a kill,
+//! a dropped connection or a pause leaves only the `.kontor-part` file, which the next run continues from
+//! where it stopped (re-hashing what is already on disk). A checksum mismatch removes the partial file.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::watch;
+
+use crate::ClientError;
+
+/// What to download and what it must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadTarget {
+    /// The final path (chosen by the user).
+    pub dest: PathBuf,
+    /// Expected size in bytes.
+    pub size: u64,
+    /// Expected SHA-256, lowercase hex.
+    pub sha256: String,
+    /// Bandwidth limit in bytes per second (`None`: as fast as the line allows).
+    pub max_bytes_per_sec: Option<u64>,
+}
+
+impl DownloadTarget {
+    /// Where the bytes collect until they are verified: next to the destination, so the final rename
+    /// never crosses file systems.
+    pub fn partial_path(&self) -> PathBuf {
+        partial_path(&self.dest)
+    }
+
+    /// Bytes already on disk from an earlier, stopped run.
+    pub fn received(&self) -> u64 {
+        std::fs::metadata(self.partial_path())
+            .map(|m| m.len())
+            .unwrap_or(0)
+    }
+}
+
+/// `<dest>.kontor-part`.
+pub fn partial_path(dest: &Path) -> PathBuf {
+    let mut name = dest.file_name().unwrap_or_default().to_os_string();
+    name.push(".kontor-part");
+    dest.with_file_name(name)
+}
+
+/// How a run ended without an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadOutcome {
+    /// Verified and renamed to its final name.
+    Complete { sha256: String },
+    /// Stopped on request (pause, cancel, app closing); the partial file is kept and flushed.
+    Stopped { received: u64 },
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    /// The portal refused or could not be reached; the partial file is kept for a retry.
+    #[error(transparent)]
+    Portal(#[from] ClientError),
+    /// A local file could not be written; the partial file is kept.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bytes do not hash to the catalog's SHA-256; the partial file was removed.
+    #[error(
+        "the downloaded file is corrupt: SHA-256 {actual} instead of {expected}; it was removed"
+    )]
+    Checksum { expected: String, actual: String },
+    /// The portal sent more or fewer bytes than the catalog says; the partial file was removed.
+    #[error("the downloaded file has {actual} bytes instead of {expected}; it was removed")]
+    Size { expected: u64, actual: u64 },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DownloadError + '_ {
+    move |source| DownloadError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Downloads `target`, continuing a partial file if there is one.
+///
+/// `open(from, if_range)` must send `GET` with `Range: bytes=from-` (when `from > 0`) and the given
+/// `If-Range` validator. A `206` continues the partial file; a `200` (the file changed on the portal, or
+/// the server ignores ranges) starts it over. `progress` is called with the bytes on disk after every chunk.
+/// When `stop` turns `true` the run flushes and returns [`DownloadOutcome::Stopped`].
+pub async fn download<Open, Fut>(
+    target: &DownloadTarget,
+    mut open: Open,
+    mut stop: watch::Receiver<bool>,
+    mut progress: impl FnMut(u64),
+) -> Result<DownloadOutcome, DownloadError>
+where
+    Open: FnMut(u64, Option<String>) -> Fut,
+    Fut: Future<Output = Result<reqwest::Response, ClientError>>,
+{
+    let part = target.partial_path();
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(&part)
+        .await
+        .map_err(io(&part))?;
+    let mut hasher = Sha256::new();
+    let mut received = hash_existing(&mut file, &mut hasher, &part).await?;
+    if received > target.size {
+        // Not what we expect to continue from: start over.
+        file.set_len(0).await.map_err(io(&part))?;
+        hasher = Sha256::new();
+        received = 0;
+    }
+    progress(received);
+
+    if received < target.size {
+        if *stop.borrow() {
+            return Ok(DownloadOutcome::Stopped { received });
+        }
+        let validator = format!("\"{}\"", target.sha256);
+        let response = tokio::select! {
+            r = open(received, Some(validator)) => r?,
+            _ = stopped(&mut stop) => return Ok(DownloadOutcome::Stopped { received }),
+        };
+        if response.status().as_u16() != 206 && received > 0 {
+            // The whole file came back: the portal's copy changed or it ignores ranges.
+            file.set_len(0).await.map_err(io(&part))?;
+            hasher = Sha256::new();
+            received = 0;
+            progress(0);
+        } else if received > 0 {
+            let start = content_range_start(&response);
+            if start != Some(received) {
+                return Err(ClientError::BadResponse(format!(
+                    "asked for bytes from {received}, the portal sent {start:?}"
+                ))
+                .into());
+            }
+        }
+        let mut response = response;
+        let run_start = (std::time::Instant::now(), received);
+        let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, &mut file);
+        loop {
+            let chunk = tokio::select! {
+                c = response.chunk() => c,
+                _ = stopped(&mut stop) => {
+                    writer.flush().await.map_err(io(&part))?;
+                    drop(writer);
+                    file.sync_data().await.map_err(io(&part))?;
+                    return Ok(DownloadOutcome::Stopped { received });
+                }
+            };
+            match chunk {
+                Ok(Some(bytes)) => {
+                    if received + bytes.len() as u64 > target.size {
+                        drop(writer);
+                        remove(&part).await;
+                        return Err(DownloadError::Size {
+                            expected: target.size,
+                            actual: received + bytes.len() as u64,
+                        });
+                    }
+                    writer.write_all(&bytes).await.map_err(io(&part))?;
+                    hasher.update(&bytes);
+                    received += bytes.len() as u64;
+                    progress(received);
+                    if let Some(limit) = target.max_bytes_per_sec.filter(|l| *l > 0) {
+                        let due = std::time::Duration::from_secs_f64(
+                            (received - run_start.1) as f64 / limit as f64,
+                        );
+                        let elapsed = run_start.0.elapsed();
+                        if due > elapsed {
+                            tokio::select! {
+                                _ = tokio::time::sleep(due - elapsed) => {}
+                                _ = stopped(&mut stop) => {}
+                            }
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    // A dropped connection: keep what arrived, the next run continues from there.
+                    writer.flush().await.map_err(io(&part))?;
+                    drop(writer);
+                    file.sync_data().await.map_err(io(&part))?;
+                    return Err(ClientError::Network(e.to_string()).into());
+                }
+            }
+        }
+        writer.flush().await.map_err(io(&part))?;
+    }
+    file.sync_all().await.map_err(io(&part))?;
+    drop(file);
+
+    if received != target.size {
+        // The body ended early without an error: keep it, a retry continues.
+        return Err(ClientError::Network(format!(
+            "the connection ended after {received} of {} bytes",
+            target.size
+        ))
+        .into());
+    }
+    let actual = hex(&hasher.finalize());
+    if !actual.eq_ignore_ascii_case(&target.sha256) {
+        remove(&part).await;
+        return Err(DownloadError::Checksum {
+            expected: target.sha256.clone(),
+            actual,
+        });
+    }
+    tokio::fs::rename(&part, &target.dest)
+        .await
+        .map_err(io(&target.dest))?;
+    sync_parent(&target.dest).await;
+    Ok(DownloadOutcome::Complete { sha256: actual })
+}
+
+/// Resolves when `stop` turns `true` (or its sender is gone).
+pub async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+/// Reads what is already in the partial file into the hasher; returns its length.
+async fn hash_existing(
+    file: &mut tokio::fs::File,
+    hasher: &mut Sha256,
+    path: &Path,
+) -> Result<u64, DownloadError> {
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buf).await.map_err(io(path))?;
+        if n == 0 {
+            return Ok(total);
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+}
+
+fn content_range_start(response: &reqwest::Response) -> Option<u64> {
+    let value = response
+        .headers()
+        .get(reqwest::header::CONTENT_RANGE)?
+        .to_str()
+        .ok()?;
+    let range = value.strip_prefix("bytes ")?;
+    range.split('-').next()?.trim().parse().ok()
+}
+
+async fn remove(path: &Path) {
+    if let Err(e) = tokio::fs::remove_file(path).await {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!("could not remove {}: {e}", path.display());
+        }
+    }
+}
+
+async fn sync_parent(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        if let Ok(d) = tokio::fs::File::open(dir).await {
+            let _ = d.sync_all().await;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Lowercase hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_file_sits_next_to_the_destination() {
+        assert_eq!(
+            partial_path(Path::new("/tmp/x/Kontor Setup.exe")),
+            PathBuf::from("/tmp/x/Kontor Setup.exe.kontor-part")
+        );
+    }
+
+    #[test]
+    fn hex_is_lowercase_and_padded() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+    }
+}

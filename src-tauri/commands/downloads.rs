@@ -1,0 +1,146 @@
+//! Download commands: the installers the account may download, and starting, pausing, resuming and
+//! cancelling their downloads. Progress arrives as [`DOWNLOAD_PROGRESS_EVENT`].
+
+use std::sync::Arc;
+
+use kontor_api::ipc::{
+    DownloadStarted, DownloadStatus, InstallerId, NoArgs, DOWNLOAD_PROGRESS_EVENT,
+};
+use kontor_api::{ErrorBody, ErrorCode, Installer, InstallerList};
+use kontor_client::ClientError;
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::downloads::{Emit, Opener};
+use crate::error::{CommandError, CommandResult};
+use crate::session::Portal;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn installers(state: State<'_, AppState>, req: NoArgs) -> CommandResult<InstallerList> {
+    let _ = req;
+    let portal = state.portal()?;
+    portal
+        .call(|c, a, me| async move { c.installers(&a, &me.account_id).await })
+        .await
+}
+
+#[tauri::command]
+pub fn downloads(state: State<'_, AppState>, req: NoArgs) -> CommandResult<Vec<DownloadStatus>> {
+    let _ = req;
+    Ok(state.downloads.list())
+}
+
+/// Asks where to save the installer (native dialog), then starts the download and returns at once.
+/// The installer's size and SHA-256 come from the portal's catalog, not from the UI.
+#[tauri::command]
+pub async fn download_start<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    req: InstallerId,
+) -> CommandResult<DownloadStarted> {
+    let portal = state.portal()?;
+    let installer = find_installer(&portal, &req.installer_id).await?;
+    let ext = installer
+        .file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_string())
+        .unwrap_or_default();
+    let exts: Vec<&str> = if ext.is_empty() {
+        vec![]
+    } else {
+        vec![ext.as_str()]
+    };
+    let Some(dest) = crate::dialogs::save_path(&installer.file_name, "Installer", &exts).await
+    else {
+        return Ok(DownloadStarted { download: None });
+    };
+    let status = state
+        .downloads
+        .start(installer, dest, opener(portal), emitter(app));
+    Ok(DownloadStarted {
+        download: Some(status),
+    })
+}
+
+#[tauri::command]
+pub fn download_pause(
+    state: State<'_, AppState>,
+    req: InstallerId,
+) -> CommandResult<DownloadStatus> {
+    state
+        .downloads
+        .pause(&req.installer_id)
+        .ok_or_else(not_found)
+}
+
+#[tauri::command]
+pub fn download_resume<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    req: InstallerId,
+) -> CommandResult<DownloadStatus> {
+    let portal = state.portal()?;
+    state
+        .downloads
+        .resume(&req.installer_id, opener(portal), emitter(app))
+        .ok_or_else(not_found)
+}
+
+/// Stops the download and removes its partial file; a finished file is left where it is.
+#[tauri::command]
+pub fn download_cancel(state: State<'_, AppState>, req: InstallerId) -> CommandResult<()> {
+    state.downloads.cancel(&req.installer_id);
+    Ok(())
+}
+
+fn not_found() -> CommandError {
+    CommandError::new(ErrorCode::NotFound, "there is no such download")
+}
+
+async fn find_installer(portal: &Portal, id: &str) -> CommandResult<Installer> {
+    let list = portal
+        .call(|c, a, me| async move { c.installers(&a, &me.account_id).await })
+        .await?;
+    list.installers
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "this installer is not available"))
+}
+
+/// Opens the installer's bytes through the signed-in session (refreshing the access token as needed).
+fn opener(portal: Arc<Portal>) -> Opener {
+    Arc::new(move |id, from, validator| {
+        let portal = portal.clone();
+        Box::pin(async move {
+            portal
+                .call(|c, a, me| {
+                    let (id, validator) = (id.clone(), validator.clone());
+                    async move {
+                        c.installer_file(&a, &me.account_id, &id, from, validator.as_deref())
+                            .await
+                    }
+                })
+                .await
+                .map_err(to_client_error)
+        })
+    })
+}
+
+/// The download engine retries network errors itself, so they must stay network errors.
+fn to_client_error(e: CommandError) -> ClientError {
+    match e.code {
+        ErrorCode::Network => ClientError::Network(e.message),
+        code => ClientError::Api {
+            status: code.http_status(),
+            body: ErrorBody::new(code, e.message),
+        },
+    }
+}
+
+fn emitter<R: Runtime>(app: AppHandle<R>) -> Emit {
+    Arc::new(move |s: &DownloadStatus| {
+        if let Err(e) = app.emit(DOWNLOAD_PROGRESS_EVENT, s) {
+            tracing::warn!("download progress not shown: {e}");
+        }
+    })
+}

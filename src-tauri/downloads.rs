@@ -1,0 +1,477 @@
+//! The app's installer downloads: one task per installer running `kontor_client::download`, pause, resume,
+//! cancel, automatic retries after a dropped connection, rate and time left, and a `downloads.json` so an
+//! unfinished download is still there (paused) after the app restarts.
+//!
+//! Knows nothing of Tauri: progress goes to an `emit` callback, so the shell tests drive it directly.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use kontor_api::ipc::{DownloadState, DownloadStatus};
+use kontor_api::{ErrorBody, ErrorCode, Installer};
+use kontor_client::download::{download, DownloadError, DownloadOutcome, DownloadTarget};
+use kontor_client::ClientError;
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+/// Opens the installer's bytes from an offset (`Range`), with an `If-Range` validator.
+pub type Opener = Arc<
+    dyn Fn(
+            String,
+            u64,
+            Option<String>,
+        ) -> Pin<
+            Box<dyn Future<Output = Result<kontor_client::reqwest::Response, ClientError>> + Send>,
+        > + Send
+        + Sync,
+>;
+
+/// Receives every status change and (at most every [`EMIT_EVERY`]) progress.
+pub type Emit = Arc<dyn Fn(&DownloadStatus) + Send + Sync>;
+
+/// Progress events are sent at most this often.
+const EMIT_EVERY: Duration = Duration::from_millis(200);
+/// The rate is measured over this window.
+const RATE_WINDOW: Duration = Duration::from_secs(3);
+/// Waits before the automatic retries after a dropped connection.
+const RETRY_DELAYS: [Duration; 5] = [
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+    Duration::from_secs(8),
+];
+
+/// No limit in release builds. Test hook (debug builds only): `KONTOR_TEST_DOWNLOAD_LIMIT` bytes per second,
+/// so an end-to-end test can watch a download run, pause and resume on a loopback portal.
+fn bandwidth_limit() -> Option<u64> {
+    #[cfg(debug_assertions)]
+    if let Some(v) = std::env::var("KONTOR_TEST_DOWNLOAD_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Some(v);
+    }
+    None
+}
+
+/// What `downloads.json` keeps of one download.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Saved {
+    installer: Installer,
+    dest: PathBuf,
+    state: DownloadState,
+    error: Option<ErrorBody>,
+}
+
+struct Entry {
+    saved: Saved,
+    stop: Option<watch::Sender<bool>>,
+    received: u64,
+    bytes_per_sec: u64,
+    eta_secs: Option<u64>,
+}
+
+impl Entry {
+    fn status(&self) -> DownloadStatus {
+        DownloadStatus {
+            installer: self.saved.installer.clone(),
+            dest: self.saved.dest.display().to_string(),
+            state: self.saved.state,
+            received: self.received,
+            total: self.saved.installer.size,
+            bytes_per_sec: self.bytes_per_sec,
+            eta_secs: self.eta_secs,
+            error: self.saved.error.clone(),
+        }
+    }
+
+    fn target(&self) -> DownloadTarget {
+        DownloadTarget {
+            dest: self.saved.dest.clone(),
+            size: self.saved.installer.size,
+            sha256: self.saved.installer.sha256.clone(),
+            max_bytes_per_sec: bandwidth_limit(),
+        }
+    }
+}
+
+/// Every download the app knows of, keyed by installer id.
+pub struct Downloads {
+    file: PathBuf,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl Downloads {
+    /// Loads `downloads.json` from `data_dir`; what was running when the app ended is now paused.
+    pub fn load(data_dir: &Path) -> Self {
+        let file = data_dir.join("downloads.json");
+        let saved: Vec<Saved> = std::fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let entries = saved
+            .into_iter()
+            .map(|mut s| {
+                if matches!(s.state, DownloadState::Running | DownloadState::Retrying) {
+                    s.state = DownloadState::Paused;
+                }
+                let mut e = Entry {
+                    saved: s,
+                    stop: None,
+                    received: 0,
+                    bytes_per_sec: 0,
+                    eta_secs: None,
+                };
+                e.received = if e.saved.state == DownloadState::Done {
+                    e.saved.installer.size
+                } else {
+                    e.target().received()
+                };
+                (e.saved.installer.id.clone(), e)
+            })
+            .collect();
+        Self {
+            file,
+            entries: Mutex::new(entries),
+        }
+    }
+
+    /// All downloads, newest installer names first for a stable list.
+    pub fn list(&self) -> Vec<DownloadStatus> {
+        let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut v: Vec<_> = g.values().map(Entry::status).collect();
+        v.sort_by(|a, b| a.installer.file_name.cmp(&b.installer.file_name));
+        v
+    }
+
+    pub fn status(&self, installer_id: &str) -> Option<DownloadStatus> {
+        let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        g.get(installer_id).map(Entry::status)
+    }
+
+    /// Starts downloading `installer` to `dest` (replacing any earlier download of it) and returns at once.
+    pub fn start(
+        self: &Arc<Self>,
+        installer: Installer,
+        dest: PathBuf,
+        open: Opener,
+        emit: Emit,
+    ) -> DownloadStatus {
+        let id = installer.id.clone();
+        {
+            let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(old) = g.remove(&id) {
+                if let Some(stop) = &old.stop {
+                    let _ = stop.send(true);
+                }
+                if old.saved.dest != dest && old.saved.state != DownloadState::Done {
+                    let _ = std::fs::remove_file(old.target().partial_path());
+                }
+            }
+            let mut e = Entry {
+                saved: Saved {
+                    installer,
+                    dest,
+                    state: DownloadState::Paused,
+                    error: None,
+                },
+                stop: None,
+                received: 0,
+                bytes_per_sec: 0,
+                eta_secs: None,
+            };
+            e.received = e.target().received();
+            g.insert(id.clone(), e);
+        }
+        self.resume(&id, open, emit)
+            .unwrap_or_else(|| self.status(&id).expect("just inserted"))
+    }
+
+    /// Continues a paused or failed download. `None` if there is no such download.
+    pub fn resume(
+        self: &Arc<Self>,
+        installer_id: &str,
+        open: Opener,
+        emit: Emit,
+    ) -> Option<DownloadStatus> {
+        let (target, stop_rx, status) = {
+            let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            let e = g.get_mut(installer_id)?;
+            if e.stop.is_some() || e.saved.state == DownloadState::Done {
+                return Some(e.status());
+            }
+            let (tx, rx) = watch::channel(false);
+            e.stop = Some(tx);
+            e.saved.state = DownloadState::Running;
+            e.saved.error = None;
+            (e.target(), rx, e.status())
+        };
+        self.persist();
+        emit(&status);
+        let this = self.clone();
+        let id = installer_id.to_string();
+        tauri::async_runtime::spawn(async move {
+            this.run(id, target, stop_rx, open, emit).await;
+        });
+        Some(status)
+    }
+
+    /// Pauses a running download; the partial file stays.
+    pub fn pause(&self, installer_id: &str) -> Option<DownloadStatus> {
+        let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = g.get(installer_id)?;
+        if let Some(stop) = &e.stop {
+            let _ = stop.send(true);
+        }
+        Some(e.status())
+    }
+
+    /// Stops a download, removes its partial file and forgets it (a finished file stays where it is).
+    pub fn cancel(&self, installer_id: &str) {
+        let removed = {
+            let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            g.remove(installer_id)
+        };
+        if let Some(e) = removed {
+            if let Some(stop) = &e.stop {
+                let _ = stop.send(true);
+            }
+            if e.saved.state != DownloadState::Done {
+                let part = e.target().partial_path();
+                // The task may still be flushing: remove after it stopped writing.
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    let _ = tokio::fs::remove_file(&part).await;
+                });
+            }
+        }
+        self.persist();
+    }
+
+    async fn run(
+        self: Arc<Self>,
+        id: String,
+        target: DownloadTarget,
+        stop: watch::Receiver<bool>,
+        open: Opener,
+        emit: Emit,
+    ) {
+        let mut attempt = 0usize;
+        loop {
+            let mut meter = Meter::new(target.size);
+            let result = {
+                let this = self.clone();
+                let id2 = id.clone();
+                let emit2 = emit.clone();
+                let open = open.clone();
+                let id3 = id.clone();
+                download(
+                    &target,
+                    move |from, validator| open(id3.clone(), from, validator),
+                    stop.clone(),
+                    move |received| {
+                        if let Some((rate, eta)) = meter.sample(received) {
+                            if let Some(s) = this.update(&id2, |e| {
+                                e.received = received;
+                                e.bytes_per_sec = rate;
+                                e.eta_secs = eta;
+                            }) {
+                                emit2(&s);
+                            }
+                        }
+                    },
+                )
+                .await
+            };
+            let (state, error, received) = match result {
+                Ok(DownloadOutcome::Complete { .. }) => (DownloadState::Done, None, target.size),
+                Ok(DownloadOutcome::Stopped { received }) => {
+                    (DownloadState::Paused, None, received)
+                }
+                Err(DownloadError::Portal(ClientError::Network(msg)))
+                    if attempt < RETRY_DELAYS.len() =>
+                {
+                    tracing::info!("download {id}: connection lost ({msg}); retrying");
+                    let delay = RETRY_DELAYS[attempt];
+                    attempt += 1;
+                    if let Some(s) = self.update(&id, |e| {
+                        e.saved.state = DownloadState::Retrying;
+                        e.bytes_per_sec = 0;
+                        e.eta_secs = None;
+                        e.received = target.received();
+                    }) {
+                        emit(&s);
+                    }
+                    let mut stop2 = stop.clone();
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => continue,
+                        _ = kontor_client::download::stopped(&mut stop2) => (DownloadState::Paused, None, target.received()),
+                    }
+                }
+                Err(e) => {
+                    let code = match &e {
+                        DownloadError::Portal(c) => c.code(),
+                        DownloadError::Io { .. } => ErrorCode::Io,
+                        DownloadError::Checksum { .. } | DownloadError::Size { .. } => {
+                            ErrorCode::Checksum
+                        }
+                    };
+                    let body = match e {
+                        DownloadError::Portal(ClientError::Api { body, .. }) => body,
+                        other => ErrorBody::new(code, other.to_string()),
+                    };
+                    (DownloadState::Failed, Some(body), target.received())
+                }
+            };
+            let status = self.update(&id, |e| {
+                e.saved.state = state;
+                e.saved.error = error;
+                e.stop = None;
+                e.received = received;
+                e.bytes_per_sec = 0;
+                e.eta_secs = None;
+            });
+            self.persist();
+            if let Some(s) = status {
+                emit(&s);
+            }
+            return;
+        }
+    }
+
+    fn update(&self, id: &str, f: impl FnOnce(&mut Entry)) -> Option<DownloadStatus> {
+        let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = g.get_mut(id)?;
+        f(e);
+        Some(e.status())
+    }
+
+    fn persist(&self) {
+        let saved: Vec<Saved> = {
+            let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            g.values().map(|e| e.saved.clone()).collect()
+        };
+        let bytes = serde_json::to_vec_pretty(&saved).unwrap_or_default();
+        if let Err(e) = crate::settings::write_atomic(&self.file, &bytes) {
+            tracing::warn!("downloads list not saved: {e}");
+        }
+    }
+}
+
+/// Rate over the last [`RATE_WINDOW`] and time left; says when a progress event is due.
+struct Meter {
+    total: u64,
+    samples: std::collections::VecDeque<(Instant, u64)>,
+    last_emit: Option<Instant>,
+}
+
+impl Meter {
+    fn new(total: u64) -> Self {
+        Self {
+            total,
+            samples: Default::default(),
+            last_emit: None,
+        }
+    }
+
+    /// `Some((bytes per second, seconds left))` when an event is due.
+    fn sample(&mut self, received: u64) -> Option<(u64, Option<u64>)> {
+        self.sample_at(Instant::now(), received)
+    }
+
+    fn sample_at(&mut self, now: Instant, received: u64) -> Option<(u64, Option<u64>)> {
+        self.samples.push_back((now, received));
+        while self
+            .samples
+            .front()
+            .is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW)
+        {
+            self.samples.pop_front();
+        }
+        let due = self
+            .last_emit
+            .is_none_or(|t| now.duration_since(t) >= EMIT_EVERY)
+            || received >= self.total;
+        if !due {
+            return None;
+        }
+        self.last_emit = Some(now);
+        let (t0, r0) = *self.samples.front()?;
+        let secs = now.duration_since(t0).as_secs_f64();
+        let rate = if secs > 0.05 {
+            ((received.saturating_sub(r0)) as f64 / secs) as u64
+        } else {
+            0
+        };
+        let eta = (rate > 0).then(|| self.total.saturating_sub(received).div_ceil(rate));
+        Some((rate, eta))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meter_measures_rate_and_time_left_and_throttles() {
+        let mut m = Meter::new(10_000_000);
+        let t0 = Instant::now();
+        assert!(m.sample_at(t0, 0).is_some(), "the first sample is shown");
+        assert!(m
+            .sample_at(t0 + Duration::from_millis(50), 50_000)
+            .is_none());
+        let (rate, eta) = m.sample_at(t0 + Duration::from_secs(1), 1_000_000).unwrap();
+        assert_eq!(rate, 1_000_000);
+        assert_eq!(eta, Some(9));
+        // old samples leave the window: the rate follows the recent speed
+        let (rate, _) = m.sample_at(t0 + Duration::from_secs(5), 3_000_000).unwrap();
+        assert!(rate < 1_000_000, "{rate}");
+        assert!(
+            m.sample_at(t0 + Duration::from_millis(5050), 10_000_000)
+                .is_some(),
+            "the last byte is always shown"
+        );
+    }
+
+    #[test]
+    fn running_downloads_are_paused_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let installer = Installer {
+            id: "i1".into(),
+            product: "cmdb".into(),
+            product_name: "CMDB".into(),
+            version: "1.0.0".into(),
+            platform: "linux".into(),
+            arch: "x86_64".into(),
+            file_name: "cmdb.deb".into(),
+            size: 100,
+            sha256: "00".repeat(32),
+            notes: String::new(),
+            released_on: "2026-11-01".into(),
+        };
+        let dest = dir.path().join("cmdb.deb");
+        std::fs::write(kontor_client::download::partial_path(&dest), [1u8; 40]).unwrap();
+        let saved = vec![Saved {
+            installer,
+            dest,
+            state: DownloadState::Running,
+            error: None,
+        }];
+        std::fs::write(
+            dir.path().join("downloads.json"),
+            serde_json::to_vec(&saved).unwrap(),
+        )
+        .unwrap();
+        let d = Downloads::load(dir.path());
+        let list = d.list();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].state, DownloadState::Paused);
+        assert_eq!(list[0].received, 40);
+        assert_eq!(list[0].total, 100);
+    }
+}

@@ -1,0 +1,251 @@
+//! The app's download engine against a real portal: a download killed halfway (SIGKILL of the process doing
+//! it) resumes from its partial file and ends with the catalog's SHA-256; a corrupted file is refused and
+//! removed, and nothing ever appears under the final name unverified.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kontor_api::{Installer, PasswordLogin};
+use kontor_client::download::{
+    download, partial_path, DownloadError, DownloadOutcome, DownloadTarget,
+};
+use kontor_client::PortalClient;
+use kontor_server::seed::{seed_demo, SeedOptions};
+use kontor_server::{Config, RunningServer, SystemClock};
+use sha2::{Digest, Sha256};
+
+struct Fixture {
+    server: RunningServer,
+    client: PortalClient,
+    access: String,
+    account: String,
+    installers_dir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let db = kontor_server::open_database(&url).await.unwrap();
+    let seed = seed_demo(&*db, &SeedOptions::default()).await.unwrap();
+    let installers_dir = dir.path().join("installers");
+    kontor_server::installers::seed_demo_installers(&*db, &installers_dir, 1_790_000_000)
+        .await
+        .unwrap();
+    let mut config = Config::new(url, "127.0.0.1:0".parse().unwrap());
+    config.installers_dir = Some(installers_dir.clone());
+    let server = kontor_server::start_with(config, db, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let client = PortalClient::new(&server.base_url()).unwrap();
+    let tokens = client
+        .login_password(&PasswordLogin {
+            email: seed.owner_email.clone(),
+            password: seed.owner_password.clone(),
+            remember: false,
+        })
+        .await
+        .unwrap();
+    Fixture {
+        server,
+        client,
+        access: tokens.access_token,
+        account: tokens.user.account_id,
+        installers_dir,
+        _dir: dir,
+    }
+}
+
+impl Fixture {
+    async fn installer(&self, file_name: &str) -> Installer {
+        self.client
+            .installers(&self.access, &self.account)
+            .await
+            .unwrap()
+            .installers
+            .into_iter()
+            .find(|i| i.file_name == file_name)
+            .expect("demo installer")
+    }
+
+    async fn run(
+        &self,
+        installer: &Installer,
+        dest: &Path,
+        limit: Option<u64>,
+    ) -> Result<DownloadOutcome, DownloadError> {
+        let target = DownloadTarget {
+            dest: dest.to_path_buf(),
+            size: installer.size,
+            sha256: installer.sha256.clone(),
+            max_bytes_per_sec: limit,
+        };
+        let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+        download(
+            &target,
+            |from, validator| {
+                let (client, access, account, id) = (
+                    self.client.clone(),
+                    self.access.clone(),
+                    self.account.clone(),
+                    installer.id.clone(),
+                );
+                async move {
+                    client
+                        .installer_file(&access, &account, &id, from, validator.as_deref())
+                        .await
+                }
+            },
+            stop,
+            |_| {},
+        )
+        .await
+    }
+}
+
+fn sha256(path: &Path) -> String {
+    Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+const CHILD: &str = "KONTOR_TEST_DOWNLOAD_CHILD";
+
+/// Not a test of its own: the process the test below kills halfway. It downloads slowly to the path in
+/// `$KONTOR_TEST_DOWNLOAD_CHILD` from the portal described by the other variables.
+#[tokio::test]
+#[ignore = "run by killed_halfway_download_resumes_with_the_right_sha256 as a child process"]
+async fn child_downloads_slowly() {
+    let Ok(dest) = std::env::var(CHILD) else {
+        return;
+    };
+    let var = |k: &str| std::env::var(k).unwrap();
+    let client = PortalClient::new(&var("KONTOR_TEST_PORTAL")).unwrap();
+    let installer: Installer = serde_json::from_str(&var("KONTOR_TEST_INSTALLER")).unwrap();
+    let target = DownloadTarget {
+        dest: PathBuf::from(dest),
+        size: installer.size,
+        sha256: installer.sha256.clone(),
+        max_bytes_per_sec: Some(500_000),
+    };
+    let (_tx, stop) = tokio::sync::watch::channel(false);
+    let (access, account) = (var("KONTOR_TEST_ACCESS"), var("KONTOR_TEST_ACCOUNT"));
+    let _ = download(
+        &target,
+        |from, v| {
+            let (c, a, acc, id) = (
+                client.clone(),
+                access.clone(),
+                account.clone(),
+                installer.id.clone(),
+            );
+            async move { c.installer_file(&a, &acc, &id, from, v.as_deref()).await }
+        },
+        stop,
+        |_| {},
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_halfway_download_resumes_with_the_right_sha256() {
+    let f = start().await;
+    let installer = f.installer("cmdb-pro_4.2.1_amd64.deb").await;
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    let part = partial_path(&dest);
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_downloads_slowly",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env(CHILD, &dest)
+        .env("KONTOR_TEST_PORTAL", f.server.base_url())
+        .env(
+            "KONTOR_TEST_INSTALLER",
+            serde_json::to_string(&installer).unwrap(),
+        )
+        .env("KONTOR_TEST_ACCESS", &f.access)
+        .env("KONTOR_TEST_ACCOUNT", &f.account)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0) < installer.size / 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the child never got a third of the file"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the child ended early");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap(); // SIGKILL: no flush, no clean-up
+    child.wait().unwrap();
+    let left = std::fs::metadata(&part).unwrap().len();
+    assert!(left > 0 && left < installer.size, "{left}");
+    assert!(
+        !dest.exists(),
+        "nothing under the final name after the kill"
+    );
+
+    let outcome = f.run(&installer, &dest, None).await.unwrap();
+    assert_eq!(
+        outcome,
+        DownloadOutcome::Complete {
+            sha256: installer.sha256.clone()
+        }
+    );
+    assert!(!part.exists());
+    assert_eq!(std::fs::metadata(&dest).unwrap().len(), installer.size);
+    assert_eq!(sha256(&dest), installer.sha256);
+    f.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrupted_download_is_refused_and_removed() {
+    let f = start().await;
+    let installer = f.installer("Analytics-AddOn-1.5.3-x64.msi").await;
+    // One flipped byte in the portal's stored copy.
+    let stored = kontor_server::installers::store_path(&f.installers_dir, &installer.sha256);
+    let mut bytes = std::fs::read(&stored).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&stored, &bytes).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    match f.run(&installer, &dest, None).await {
+        Err(DownloadError::Checksum { expected, actual }) => {
+            assert_eq!(expected, installer.sha256);
+            assert_ne!(actual, installer.sha256);
+        }
+        other => panic!("a corrupted file must be refused: {other:?}"),
+    }
+    assert!(!dest.exists(), "a corrupted file never gets the final name");
+    assert!(!partial_path(&dest).exists(), "the partial file is removed");
+    f.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_partial_file_is_refused_and_a_retry_succeeds() {
+    let f = start().await;
+    let installer = f.installer("Documents-AddOn-2.8.0-arm64.dmg").await;
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    // A partial file from something else (e.g. another version saved under the same name).
+    std::fs::write(partial_path(&dest), vec![7u8; 100_000]).unwrap();
+    assert!(matches!(
+        f.run(&installer, &dest, None).await,
+        Err(DownloadError::Checksum { .. })
+    ));
+    assert!(!partial_path(&dest).exists());
+    // The next try starts clean and succeeds.
+    f.run(&installer, &dest, None).await.unwrap();
+    assert_eq!(sha256(&dest), installer.sha256);
+    f.server.shutdown().await;
+}
