@@ -14,6 +14,8 @@ mkdir -p "$data"
 db="sqlite://$data/portal.db"
 if [ ! -f "$data/portal.db" ]; then
   ./target/debug/kontor-server seed-demo --database-url "$db" > "$data/demo-account.json"
+elif [ ! -d "$data/installers" ]; then
+  echo "note: $data was seeded before the demo had installers; remove it to get the Downloads page's demo files" >&2
 fi
 
 log="$data/server.log"

@@ -249,3 +249,141 @@ async fn a_wrong_partial_file_is_refused_and_a_retry_succeeds() {
     assert_eq!(sha256(&dest), installer.sha256);
     f.server.shutdown().await;
 }
+
+/// A loopback proxy in front of the portal that cuts the first connection after `cut_after` bytes of the
+/// answer (a dropped network), and passes later connections through whole.
+async fn flaky_proxy(upstream: String, cut_after: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let upstream = upstream.trim_start_matches("http://").to_string();
+    tokio::spawn(async move {
+        let mut first = true;
+        while let Ok((mut client, _)) = listener.accept().await {
+            let cut = first.then_some(cut_after);
+            first = false;
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let mut server = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let (mut cr, mut cw) = client.split();
+                let (mut sr, mut sw) = server.split();
+                let up = tokio::io::copy(&mut cr, &mut sw);
+                let down = async {
+                    let mut sent = 0usize;
+                    let mut buf = vec![0u8; 16 * 1024];
+                    loop {
+                        let n = sr.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 {
+                            break;
+                        }
+                        if let Some(limit) = cut {
+                            if sent + n > limit {
+                                let _ = cw.write_all(&buf[..limit - sent]).await;
+                                break; // the connection drops mid-body
+                            }
+                        }
+                        if cw.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                        sent += n;
+                    }
+                };
+                tokio::select! { _ = up => {}, _ = down => {} }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_keeps_the_partial_file_and_the_next_run_continues() {
+    let f = start().await;
+    let installer = f.installer("CMDB-Pro-4.2.1-x64.msi").await;
+    let proxy = flaky_proxy(f.server.base_url(), 1_000_000).await;
+    let via_proxy = PortalClient::new(&proxy).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    let target = DownloadTarget {
+        dest: dest.clone(),
+        size: installer.size,
+        sha256: installer.sha256.clone(),
+        max_bytes_per_sec: None,
+    };
+    let run = || {
+        let (_tx, stop) = tokio::sync::watch::channel(false);
+        let (c, a, acc, id) = (
+            via_proxy.clone(),
+            f.access.clone(),
+            f.account.clone(),
+            installer.id.clone(),
+        );
+        let target = target.clone();
+        async move {
+            download(
+                &target,
+                |from, v| {
+                    let (c, a, acc, id) = (c.clone(), a.clone(), acc.clone(), id.clone());
+                    async move { c.installer_file(&a, &acc, &id, from, v.as_deref()).await }
+                },
+                stop,
+                |_| {},
+            )
+            .await
+        }
+    };
+    match run().await {
+        Err(DownloadError::Portal(kontor_client::ClientError::Network(_))) => {}
+        other => panic!("the cut connection is a network error: {other:?}"),
+    }
+    let kept = std::fs::metadata(partial_path(&dest)).unwrap().len();
+    assert!(kept > 0 && kept < installer.size, "{kept}");
+    assert!(!dest.exists());
+    // The next run asks for the rest only and finishes with the right hash.
+    assert_eq!(
+        run().await.unwrap(),
+        DownloadOutcome::Complete {
+            sha256: installer.sha256.clone()
+        }
+    );
+    assert_eq!(sha256(&dest), installer.sha256);
+    f.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_retries_a_dropped_download_by_itself_and_finishes_it() {
+    use kontor_api::ipc::DownloadState;
+    use kontor_app::downloads::{Downloads, Emit, Opener};
+    let f = start().await;
+    let installer = f.installer("CMDB-Pro-4.1.0-x64.msi").await;
+    let proxy = flaky_proxy(f.server.base_url(), 700_000).await;
+    let via_proxy = PortalClient::new(&proxy).unwrap();
+    let (access, account) = (f.access.clone(), f.account.clone());
+    let open: Opener = Arc::new(move |id, from, v| {
+        let (c, a, acc) = (via_proxy.clone(), access.clone(), account.clone());
+        Box::pin(async move { c.installer_file(&a, &acc, &id, from, v.as_deref()).await })
+    });
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    let emit: Emit = Arc::new(move |s| seen2.lock().unwrap().push(s.state));
+    let app_dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    let downloads = Arc::new(Downloads::load(app_dir.path()));
+    downloads.start(installer.clone(), dest.clone(), open, emit);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // Done once the page was told so (the last event), not only the state.
+    while seen.lock().unwrap().last() != Some(&DownloadState::Done) {
+        let s = downloads.status(&installer.id).unwrap();
+        assert_ne!(s.state, DownloadState::Failed, "{:?}", s.error);
+        assert!(Instant::now() < deadline, "not done: {s:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let states = seen.lock().unwrap().clone();
+    assert!(states.contains(&DownloadState::Retrying), "{states:?}");
+    assert_eq!(states.last(), Some(&DownloadState::Done));
+    assert_eq!(sha256(&dest), installer.sha256);
+    // What a restarted app would find: the finished download, nothing running.
+    let again = Downloads::load(app_dir.path());
+    assert_eq!(again.list()[0].state, DownloadState::Done);
+    f.server.shutdown().await;
+}

@@ -227,9 +227,11 @@ where
     Ok(DownloadOutcome::Complete { sha256: actual })
 }
 
-/// Resolves when `stop` turns `true` (or its sender is gone).
+/// Resolves when `stop` turns `true`; never, once its sender is gone without having said so.
 pub async fn stopped(stop: &mut watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await;
+    if stop.wait_for(|s| *s).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Reads what is already in the partial file into the hasher; returns its length.
