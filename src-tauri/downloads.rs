@@ -71,6 +71,8 @@ struct Saved {
 struct Entry {
     saved: Saved,
     stop: Option<watch::Sender<bool>>,
+    /// Which run owns this entry: a stopped task never touches a later run's entry.
+    run: u64,
     received: u64,
     bytes_per_sec: u64,
     eta_secs: Option<u64>,
@@ -103,6 +105,7 @@ impl Entry {
 /// Every download the app knows of, keyed by installer id.
 pub struct Downloads {
     file: PathBuf,
+    runs: std::sync::atomic::AtomicU64,
     entries: Mutex<HashMap<String, Entry>>,
 }
 
@@ -123,6 +126,7 @@ impl Downloads {
                 let mut e = Entry {
                     saved: s,
                     stop: None,
+                    run: 0,
                     received: 0,
                     bytes_per_sec: 0,
                     eta_secs: None,
@@ -137,6 +141,7 @@ impl Downloads {
             .collect();
         Self {
             file,
+            runs: std::sync::atomic::AtomicU64::new(1),
             entries: Mutex::new(entries),
         }
     }
@@ -165,10 +170,11 @@ impl Downloads {
         let id = installer.id.clone();
         {
             let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(running) = g.get(&id).filter(|e| e.stop.is_some()) {
+                // One download per installer: a second start shows the running one.
+                return running.status();
+            }
             if let Some(old) = g.remove(&id) {
-                if let Some(stop) = &old.stop {
-                    let _ = stop.send(true);
-                }
                 if old.saved.dest != dest && old.saved.state != DownloadState::Done {
                     let _ = std::fs::remove_file(old.target().partial_path());
                 }
@@ -181,6 +187,7 @@ impl Downloads {
                     error: None,
                 },
                 stop: None,
+                run: 0,
                 received: 0,
                 bytes_per_sec: 0,
                 eta_secs: None,
@@ -199,6 +206,7 @@ impl Downloads {
         open: Opener,
         emit: Emit,
     ) -> Option<DownloadStatus> {
+        let run = self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (target, stop_rx, status) = {
             let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             let e = g.get_mut(installer_id)?;
@@ -207,6 +215,7 @@ impl Downloads {
             }
             let (tx, rx) = watch::channel(false);
             e.stop = Some(tx);
+            e.run = run;
             e.saved.state = DownloadState::Running;
             e.saved.error = None;
             (e.target(), rx, e.status())
@@ -216,7 +225,7 @@ impl Downloads {
         let this = self.clone();
         let id = installer_id.to_string();
         tauri::async_runtime::spawn(async move {
-            this.run(id, target, stop_rx, open, emit).await;
+            this.run(id, run, target, stop_rx, open, emit).await;
         });
         Some(status)
     }
@@ -232,36 +241,43 @@ impl Downloads {
     }
 
     /// Stops a download, removes its partial file and forgets it (a finished file stays where it is).
+    /// A running task removes the partial file itself once it has stopped writing.
     pub fn cancel(&self, installer_id: &str) {
         let removed = {
             let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             g.remove(installer_id)
         };
         if let Some(e) = removed {
-            if let Some(stop) = &e.stop {
-                let _ = stop.send(true);
-            }
-            if e.saved.state != DownloadState::Done {
-                let part = e.target().partial_path();
-                // The task may still be flushing: remove after it stopped writing.
-                tauri::async_runtime::spawn(async move {
-                    tokio::time::sleep(Duration::from_millis(300)).await;
-                    let _ = tokio::fs::remove_file(&part).await;
-                });
+            match &e.stop {
+                Some(stop) => {
+                    let _ = stop.send(true);
+                }
+                None if e.saved.state != DownloadState::Done => {
+                    let _ = std::fs::remove_file(e.target().partial_path());
+                }
+                None => {}
             }
         }
         self.persist();
     }
 
+    /// Whether `installer_id` is downloading right now.
+    pub fn is_running(&self, installer_id: &str) -> bool {
+        let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        g.get(installer_id).is_some_and(|e| e.stop.is_some())
+    }
+
     async fn run(
         self: Arc<Self>,
         id: String,
+        run: u64,
         target: DownloadTarget,
         stop: watch::Receiver<bool>,
         open: Opener,
         emit: Emit,
     ) {
         let mut attempt = 0usize;
+        let mut at_last_failure = target.received();
         loop {
             let mut meter = Meter::new(target.size);
             let result = {
@@ -276,7 +292,7 @@ impl Downloads {
                     stop.clone(),
                     move |received| {
                         if let Some((rate, eta)) = meter.sample(received) {
-                            if let Some(s) = this.update(&id2, |e| {
+                            if let Some(s) = this.update(&id2, run, |e| {
                                 e.received = received;
                                 e.bytes_per_sec = rate;
                                 e.eta_secs = eta;
@@ -297,9 +313,14 @@ impl Downloads {
                     if attempt < RETRY_DELAYS.len() =>
                 {
                     tracing::info!("download {id}: connection lost ({msg}); retrying");
+                    let now_on_disk = target.received();
+                    if now_on_disk > at_last_failure {
+                        attempt = 0; // it got further: the line is flaky, not gone
+                    }
+                    at_last_failure = now_on_disk;
                     let delay = RETRY_DELAYS[attempt];
                     attempt += 1;
-                    if let Some(s) = self.update(&id, |e| {
+                    if let Some(s) = self.update(&id, run, |e| {
                         e.saved.state = DownloadState::Retrying;
                         e.bytes_per_sec = 0;
                         e.eta_secs = None;
@@ -328,7 +349,18 @@ impl Downloads {
                     (DownloadState::Failed, Some(body), target.received())
                 }
             };
-            let status = self.update(&id, |e| {
+            if !self.owns(&id, run) {
+                // Cancelled while running (perhaps started again since): this task wrote the partial
+                // file of its run, so it removes it unless a new run uses the same path.
+                let reused = self
+                    .status(&id)
+                    .is_some_and(|s| Path::new(&s.dest) == target.dest);
+                if state != DownloadState::Done && !reused {
+                    let _ = tokio::fs::remove_file(target.partial_path()).await;
+                }
+                return;
+            }
+            let status = self.update(&id, run, |e| {
                 e.saved.state = state;
                 e.saved.error = error;
                 e.stop = None;
@@ -344,9 +376,16 @@ impl Downloads {
         }
     }
 
-    fn update(&self, id: &str, f: impl FnOnce(&mut Entry)) -> Option<DownloadStatus> {
+    /// Whether the entry of `id` still belongs to `run` (not cancelled, not started again).
+    fn owns(&self, id: &str, run: u64) -> bool {
+        let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        g.get(id).is_some_and(|e| e.run == run)
+    }
+
+    /// Changes the entry of `id` if `run` still owns it.
+    fn update(&self, id: &str, run: u64, f: impl FnOnce(&mut Entry)) -> Option<DownloadStatus> {
         let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let e = g.get_mut(id)?;
+        let e = g.get_mut(id).filter(|e| e.run == run)?;
         f(e);
         Some(e.status())
     }

@@ -38,6 +38,11 @@ pub async fn download_start<R: Runtime>(
     state: State<'_, AppState>,
     req: InstallerId,
 ) -> CommandResult<DownloadStarted> {
+    if state.downloads.is_running(&req.installer_id) {
+        return Ok(DownloadStarted {
+            download: state.downloads.status(&req.installer_id),
+        });
+    }
     let portal = state.portal()?;
     let installer = find_installer(&portal, &req.installer_id).await?;
     let ext = installer
