@@ -9,62 +9,10 @@ use std::io::Cursor;
 use std::sync::OnceLock;
 
 use base64::Engine;
-use common::{api_error, check, Env};
-use kontor_api::{ChangePassword, PasswordLogin};
+use common::{api_error, check, owner, seeded_session, Env};
 use kontor_server::installers::{add_installer, AddInstaller, AddedInstaller, DemoBytes};
 use kontor_server::releases::{self, KeyFiles, Publish};
 use sha2::{Digest, Sha256};
-
-fn login(email: &str, password: &str) -> PasswordLogin {
-    PasswordLogin {
-        email: email.to_string(),
-        password: password.to_string(),
-        remember: false,
-    }
-}
-
-async fn owner(env: &Env) -> String {
-    env.client
-        .login_password(&login(&env.seed.owner_email, &env.seed.owner_password))
-        .await
-        .expect("owner signs in")
-        .access_token
-}
-
-/// A session of a seeded user (`local`@muster.example): the owner resets the password, the user replaces it.
-async fn seeded_session(env: &Env, owner_tok: &str, local: &str) -> String {
-    let id = env
-        .db
-        .user_by_email(&format!("{local}@muster.example"))
-        .await
-        .expect("db")
-        .expect("seeded user")
-        .id;
-    let temp = env
-        .client
-        .reset_password(owner_tok, &env.seed.account_id, &id)
-        .await
-        .expect("reset");
-    let s = env
-        .client
-        .login_password(&login(
-            &format!("{local}@muster.example"),
-            &temp.temporary_password,
-        ))
-        .await
-        .expect("sign in with the temporary password");
-    env.client
-        .change_password(
-            &s.access_token,
-            &ChangePassword {
-                current_password: temp.temporary_password.clone(),
-                new_password: "a-Brand-new-passw0rd".to_string(),
-            },
-        )
-        .await
-        .expect("change password");
-    s.access_token
-}
 
 fn bytes_of(seed: &str, len: usize) -> Vec<u8> {
     let mut v = Vec::with_capacity(len);

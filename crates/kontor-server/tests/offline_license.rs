@@ -5,8 +5,8 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{api_error, check, Env, T0};
-use kontor_api::{ActivationRequestUpload, ChangePassword, OfflineLicense, PasswordLogin};
+use common::{api_error, check, login, owner, seeded_session, Env, T0};
+use kontor_api::{ActivationRequestUpload, OfflineLicense};
 use kontor_license::{
     fingerprint_from_machine_id, verify, ActivationRequest, LicenseError, LicensePayload,
     PublicKey, VerifyOptions,
@@ -15,57 +15,6 @@ use kontor_server::licensing::{term_end, KEY_FILE_NAME};
 use kontor_server::seed::{seed_demo, SeedOptions};
 use kontor_server::{open_database, start_with, Config, ManualClock};
 use sqlx::Connection;
-
-fn login(email: &str, password: &str) -> PasswordLogin {
-    PasswordLogin {
-        email: email.to_string(),
-        password: password.to_string(),
-        remember: false,
-    }
-}
-
-async fn owner(env: &Env) -> String {
-    env.client
-        .login_password(&login(&env.seed.owner_email, &env.seed.owner_password))
-        .await
-        .expect("owner signs in")
-        .access_token
-}
-
-/// A session of a seeded user (`local`@muster.example): the owner resets the password, the user replaces it.
-async fn seeded_session(env: &Env, owner_tok: &str, local: &str) -> String {
-    let id = env
-        .db
-        .user_by_email(&format!("{local}@muster.example"))
-        .await
-        .expect("db")
-        .expect("seeded user")
-        .id;
-    let temp = env
-        .client
-        .reset_password(owner_tok, &env.seed.account_id, &id)
-        .await
-        .expect("reset");
-    let s = env
-        .client
-        .login_password(&login(
-            &format!("{local}@muster.example"),
-            &temp.temporary_password,
-        ))
-        .await
-        .expect("sign in with the temporary password");
-    env.client
-        .change_password(
-            &s.access_token,
-            &ChangePassword {
-                current_password: temp.temporary_password.clone(),
-                new_password: "a-Brand-new-passw0rd".to_string(),
-            },
-        )
-        .await
-        .expect("change password");
-    s.access_token
-}
 
 async fn public_key(env: &Env) -> PublicKey {
     let k = env.client.license_public_key().await.expect("public key");

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use kontor_api::ErrorBody;
+use kontor_api::{ChangePassword, ErrorBody, PasswordLogin};
 use kontor_client::{ClientError, PortalClient};
 use kontor_server::seed::{seed_demo, DemoSeed, SeedOptions};
 use kontor_server::{open_database, start_with, Config, Database, ManualClock};
@@ -118,4 +118,57 @@ pub fn api_error<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (u16, ErrorBo
         Err(ClientError::Api { status, body }) => (status, body),
         other => panic!("expected an API error, got {other:?}"),
     }
+}
+
+/// Password sign-in details (not remembered).
+pub fn login(email: &str, password: &str) -> PasswordLogin {
+    PasswordLogin {
+        email: email.to_string(),
+        password: password.to_string(),
+        remember: false,
+    }
+}
+
+/// The demo owner's access token.
+pub async fn owner(env: &Env) -> String {
+    env.client
+        .login_password(&login(&env.seed.owner_email, &env.seed.owner_password))
+        .await
+        .expect("owner signs in")
+        .access_token
+}
+
+/// A session of a seeded user (`local`@muster.example): the owner resets the password, the user replaces it.
+pub async fn seeded_session(env: &Env, owner_tok: &str, local: &str) -> String {
+    let id = env
+        .db
+        .user_by_email(&format!("{local}@muster.example"))
+        .await
+        .expect("db")
+        .expect("seeded user")
+        .id;
+    let temp = env
+        .client
+        .reset_password(owner_tok, &env.seed.account_id, &id)
+        .await
+        .expect("reset");
+    let s = env
+        .client
+        .login_password(&login(
+            &format!("{local}@muster.example"),
+            &temp.temporary_password,
+        ))
+        .await
+        .expect("sign in with the temporary password");
+    env.client
+        .change_password(
+            &s.access_token,
+            &ChangePassword {
+                current_password: temp.temporary_password.clone(),
+                new_password: "a-Brand-new-passw0rd".to_string(),
+            },
+        )
+        .await
+        .expect("change password");
+    s.access_token
 }
