@@ -2,7 +2,9 @@
 //! it) resumes from its partial file and ends with the catalog's SHA-256; a corrupted file is refused and
 //! removed, and nothing ever appears under the final name unverified.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,7 +13,8 @@ use kontor_api::{Installer, PasswordLogin};
 use kontor_client::download::{
     download, partial_path, DownloadError, DownloadOutcome, DownloadTarget,
 };
-use kontor_client::PortalClient;
+use kontor_client::reqwest::Response;
+use kontor_client::{ClientError, PortalClient};
 use kontor_server::seed::{seed_demo, SeedOptions};
 use kontor_server::{Config, RunningServer, SystemClock};
 use sha2::{Digest, Sha256};
@@ -70,39 +73,70 @@ impl Fixture {
             .expect("demo installer")
     }
 
+    /// The owner's view of `installer`, through `client` (the portal itself, or a proxy in front of it).
+    fn source(&self, client: &PortalClient, installer: &Installer) -> Source {
+        Source {
+            client: client.clone(),
+            access: self.access.clone(),
+            account: self.account.clone(),
+            id: installer.id.clone(),
+        }
+    }
+
     async fn run(
         &self,
         installer: &Installer,
         dest: &Path,
         limit: Option<u64>,
     ) -> Result<DownloadOutcome, DownloadError> {
-        let target = DownloadTarget {
-            dest: dest.to_path_buf(),
-            size: installer.size,
-            sha256: installer.sha256.clone(),
-            max_bytes_per_sec: limit,
-        };
-        let (_stop_tx, stop) = tokio::sync::watch::channel(false);
-        download(
-            &target,
-            |from, validator| {
-                let (client, access, account, id) = (
-                    self.client.clone(),
-                    self.access.clone(),
-                    self.account.clone(),
-                    installer.id.clone(),
-                );
-                async move {
-                    client
-                        .installer_file(&access, &account, &id, from, validator.as_deref())
-                        .await
-                }
-            },
-            stop,
-            |_| {},
+        fetch(
+            &self.source(&self.client, installer),
+            installer,
+            dest,
+            limit,
         )
         .await
     }
+}
+
+/// Where an installer's bytes come from: one installer of one account through one client.
+#[derive(Clone)]
+struct Source {
+    client: PortalClient,
+    access: String,
+    account: String,
+    id: String,
+}
+
+type Opened = Pin<Box<dyn Future<Output = Result<Response, ClientError>> + Send>>;
+
+impl Source {
+    /// The engine's `open(from, if_range)`.
+    fn open(&self, from: u64, validator: Option<String>) -> Opened {
+        let s = self.clone();
+        Box::pin(async move {
+            s.client
+                .installer_file(&s.access, &s.account, &s.id, from, validator.as_deref())
+                .await
+        })
+    }
+}
+
+/// One run of the engine for `installer` to `dest` (no stop requested).
+async fn fetch(
+    source: &Source,
+    installer: &Installer,
+    dest: &Path,
+    limit: Option<u64>,
+) -> Result<DownloadOutcome, DownloadError> {
+    let target = DownloadTarget {
+        dest: dest.to_path_buf(),
+        size: installer.size,
+        sha256: installer.sha256.clone(),
+        max_bytes_per_sec: limit,
+    };
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    download(&target, |from, v| source.open(from, v), stop, |_| {}).await
 }
 
 fn sha256(path: &Path) -> String {
@@ -123,31 +157,14 @@ async fn child_downloads_slowly() {
         return;
     };
     let var = |k: &str| std::env::var(k).unwrap();
-    let client = PortalClient::new(&var("KONTOR_TEST_PORTAL")).unwrap();
     let installer: Installer = serde_json::from_str(&var("KONTOR_TEST_INSTALLER")).unwrap();
-    let target = DownloadTarget {
-        dest: PathBuf::from(dest),
-        size: installer.size,
-        sha256: installer.sha256.clone(),
-        max_bytes_per_sec: Some(500_000),
+    let source = Source {
+        client: PortalClient::new(&var("KONTOR_TEST_PORTAL")).unwrap(),
+        access: var("KONTOR_TEST_ACCESS"),
+        account: var("KONTOR_TEST_ACCOUNT"),
+        id: installer.id.clone(),
     };
-    let (_tx, stop) = tokio::sync::watch::channel(false);
-    let (access, account) = (var("KONTOR_TEST_ACCESS"), var("KONTOR_TEST_ACCOUNT"));
-    let _ = download(
-        &target,
-        |from, v| {
-            let (c, a, acc, id) = (
-                client.clone(),
-                access.clone(),
-                account.clone(),
-                installer.id.clone(),
-            );
-            async move { c.installer_file(&a, &acc, &id, from, v.as_deref()).await }
-        },
-        stop,
-        |_| {},
-    )
-    .await;
+    let _ = fetch(&source, &installer, Path::new(&dest), Some(500_000)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -300,39 +317,12 @@ async fn a_dropped_connection_keeps_the_partial_file_and_the_next_run_continues(
     let f = start().await;
     let installer = f.installer("CMDB-Pro-4.2.1-x64.msi").await;
     let proxy = flaky_proxy(f.server.base_url(), 1_000_000).await;
-    let via_proxy = PortalClient::new(&proxy).unwrap();
+    let source = f.source(&PortalClient::new(&proxy).unwrap(), &installer);
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join(&installer.file_name);
-    let target = DownloadTarget {
-        dest: dest.clone(),
-        size: installer.size,
-        sha256: installer.sha256.clone(),
-        max_bytes_per_sec: None,
-    };
-    let run = || {
-        let (_tx, stop) = tokio::sync::watch::channel(false);
-        let (c, a, acc, id) = (
-            via_proxy.clone(),
-            f.access.clone(),
-            f.account.clone(),
-            installer.id.clone(),
-        );
-        let target = target.clone();
-        async move {
-            download(
-                &target,
-                |from, v| {
-                    let (c, a, acc, id) = (c.clone(), a.clone(), acc.clone(), id.clone());
-                    async move { c.installer_file(&a, &acc, &id, from, v.as_deref()).await }
-                },
-                stop,
-                |_| {},
-            )
-            .await
-        }
-    };
+    let run = || fetch(&source, &installer, &dest, None);
     match run().await {
-        Err(DownloadError::Portal(kontor_client::ClientError::Network(_))) => {}
+        Err(DownloadError::Portal(ClientError::Network(_))) => {}
         other => panic!("the cut connection is a network error: {other:?}"),
     }
     let kept = std::fs::metadata(partial_path(&dest)).unwrap().len();
@@ -356,12 +346,8 @@ async fn the_app_retries_a_dropped_download_by_itself_and_finishes_it() {
     let f = start().await;
     let installer = f.installer("CMDB-Pro-4.1.0-x64.msi").await;
     let proxy = flaky_proxy(f.server.base_url(), 700_000).await;
-    let via_proxy = PortalClient::new(&proxy).unwrap();
-    let (access, account) = (f.access.clone(), f.account.clone());
-    let open: Opener = Arc::new(move |id, from, v| {
-        let (c, a, acc) = (via_proxy.clone(), access.clone(), account.clone());
-        Box::pin(async move { c.installer_file(&a, &acc, &id, from, v.as_deref()).await })
-    });
+    let source = f.source(&PortalClient::new(&proxy).unwrap(), &installer);
+    let open: Opener = Arc::new(move |_id, from, v| source.open(from, v));
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen2 = seen.clone();
     let emit: Emit = Arc::new(move |s| seen2.lock().unwrap().push(s.state));
