@@ -301,6 +301,12 @@ fn like_pattern(q: &str) -> String {
     s
 }
 
+/// Up to this many candidate rows of the trigram table, a search is driven by them (SQLite): counting and
+/// sorting 30,000 candidates costs about 20 ms. Above, a third or more of a 100,000-user account matches, so
+/// walking the sort index fills a page within a few hundred rows (and counting cannot avoid a scan anyway);
+/// below, the walk may have to pass most of the index before a page is full (measured: 23 ms).
+const FTS_MAX_CANDIDATES: i64 = 30_000;
+
 /// The FTS5 query for the substring `q` in the trigram table `users_search` (SQLite): one quoted phrase, so
 /// `q`'s characters are literal. It matches a superset of `LIKE '%q%'` on either column (the tokenizer folds
 /// case beyond ASCII), so the list keeps the LIKE as the exact filter. Only for `q` of 3 or more characters:
@@ -488,8 +494,32 @@ macro_rules! impl_user_store {
             }
 
             async fn list_users(&self, account_id: &str, f: &UserFilter) -> DbResult<UserListPage> {
+                let mut conn = self.pool.acquire().await?;
+                // SQLite: a search text with few candidate rows in the trigram table is answered from them
+                // (rowid lookups, then sorting them); a text most users match is answered by walking the sort
+                // index with the LIKE, which finds a page quickly. SQLite's planner cannot tell the two apart
+                // (FTS5 gives it no row estimate), so the choice is made here, by counting candidates up to a cap.
+                let mut fts = None;
+                if let Some(q) = f.q.as_deref().filter(|q| $m::SQLITE && q.chars().count() >= 3) {
+                    let phrase = fts_phrase(q);
+                    let (n,): (i64,) = sqlx::query_as::<$db, _>(
+                        "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)",
+                    )
+                    .bind(&phrase)
+                    .bind(FTS_MAX_CANDIDATES + 1)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    if n <= FTS_MAX_CANDIDATES {
+                        fts = Some(phrase);
+                    }
+                }
                 let mut args = vec![Arg::Text(account_id.to_string())];
-                let mut wh = String::from(" WHERE u.account_id = $1");
+                // `+` keeps SQLite from driving the query by an account index when the candidates drive it.
+                let mut wh = String::from(if fts.is_some() {
+                    " WHERE +u.account_id = $1"
+                } else {
+                    " WHERE u.account_id = $1"
+                });
                 wh.push_str(match f.status {
                     None => " AND u.deleted_at IS NULL",
                     Some(UserStatus::Active) => " AND u.deleted_at IS NULL AND NOT u.must_change_password",
@@ -499,10 +529,10 @@ macro_rules! impl_user_store {
                     Some(UserStatus::Deleted) => " AND u.deleted_at IS NOT NULL",
                 });
                 if let Some(q) = &f.q {
-                    // SQLite: the trigram index narrows the rows first (see `fts_phrase`); the LIKE stays as the
-                    // exact filter. PostgreSQL: pg_trgm indexes serve the LIKE itself.
-                    if $m::SQLITE && q.chars().count() >= 3 {
-                        args.push(Arg::Text(fts_phrase(q)));
+                    // SQLite: the trigram table narrows the rows first (see `fts_phrase`) when few match; the LIKE
+                    // stays as the exact filter. PostgreSQL: pg_trgm indexes serve the LIKE itself.
+                    if let Some(phrase) = &fts {
+                        args.push(Arg::Text(phrase.clone()));
                         wh.push_str(&format!(
                             " AND u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ${})",
                             args.len()
@@ -534,7 +564,6 @@ macro_rules! impl_user_store {
                     wh.push_str(&format!(" AND u.location_id = ${}", args.len()));
                 }
 
-                let mut conn = self.pool.acquire().await?;
                 let count_sql = format!("SELECT COUNT(*){SUMMARY_FROM}{wh}");
                 let (total,): (i64,) = bind_args!(sqlx::query_as::<$db, (i64,)>(&count_sql), &args)
                     .fetch_one(&mut *conn)
