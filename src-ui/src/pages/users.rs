@@ -215,17 +215,19 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     };
 
     let viewport = 480.0;
-    let visible_rows = move || {
-        let all = rows.get();
-        let (start, end) = window(scroll.get(), viewport, all.len());
-        all[start..end]
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(i, u)| (start + i, u))
-            .collect::<Vec<_>>()
-    };
-
+    // The rows in view with their list positions. A Memo: rows that stay in view keep their DOM (keyed by
+    // user id) and take changes through `UserRow`'s per-row memos, so scrolling moves rows and a new filter
+    // result rebuilds only the rows of users that were not in view before.
+    let visible = Memo::new(move |_| {
+        rows.with(|all| {
+            let (start, end) = window(scroll.get(), viewport, all.len());
+            all[start..end]
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (start + i, u.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
     let me_role = me.role;
     let me_id = me.id.clone();
     let delete_selected = move || {
@@ -384,57 +386,8 @@ pub fn UsersPage(me: Me) -> impl IntoView {
             </div>
             <div class="grid-body" id="user-list" on:scroll=on_scroll style=format!("height: {viewport}px")>
                 <div class="spacer" style=move || format!("height: {}px", rows.get().len() as f64 * ROW_H)>
-                    <For each=visible_rows key=|(i, u)| (*i, u.id.clone(), u.display_name.clone(), u.role, u.location_id.clone(), u.licenses.clone(), u.status) let:item>
-                        {
-                            let (i, u) = item;
-                            let id = u.id.clone();
-                            let id2 = u.id.clone();
-                            let is_me = u.id == me_id;
-                            let protect = u.role == Role::Owner && me_role != Role::Owner;
-                            let u_reset = u.clone();
-                            view! {
-                                <div class="grid-row" role="row" data-email=u.email.clone() style=format!("top: {}px", i as f64 * ROW_H)>
-                                    <span><input type="checkbox" class="select-user"
-                                        prop:checked=move || selected.get().contains(&id)
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            selected.update(|s| { if on { s.insert(id2.clone()); } else { s.remove(&id2); } });
-                                        } /></span>
-                                    <span class="cell name">{
-                                        let u_edit = u.clone();
-                                        let editable = u.status != UserStatus::Deleted && !protect;
-                                        view! {
-                                            <Show when=move || editable fallback={let n = u_edit.display_name.clone(); move || n.clone()}>
-                                                {
-                                                    let u_edit = u_edit.clone();
-                                                    let name = u_edit.display_name.clone();
-                                                    view! { <button class="link edit-user" on:click=move |_| dialog.set(Dialog::Edit(u_edit.clone()))>{name}</button> }
-                                                }
-                                            </Show>
-                                        }
-                                    }</span>
-                                    <span class="cell">{u.email.clone()}</span>
-                                    <span class="cell">{move || ctx.t().role(u.role)}</span>
-                                    <span class="cell">{u.location_name.clone().unwrap_or_default()}</span>
-                                    <span class="cell licenses">{u.licenses.join(", ")}</span>
-                                    <span class="cell">{
-                                        let purge = u.purge_at;
-                                        move || match purge {
-                                            Some(p) => ctx.lang.get().day(p),
-                                            None => ctx.t().status(u.status).to_string(),
-                                        }
-                                    }</span>
-                                    <span class="cell actions">
-                                        <Show when=move || u.status != UserStatus::Deleted && !is_me && !protect>
-                                            {
-                                                let u_reset = u_reset.clone();
-                                                view! { <button class="link reset-password" on:click=move |_| reset(u_reset.clone())>{move || ctx.t().reset_password}</button> }
-                                            }
-                                        </Show>
-                                    </span>
-                                </div>
-                            }
-                        }
+                    <For each=move || visible.get() key=|(_, u)| u.id.clone() let:item>
+                        <UserRow initial=item visible selected dialog me_id=me_id.clone() me_role reset />
                     </For>
                 </div>
                 <Show when=move || !loading.get() && rows.get().is_empty()>
@@ -481,6 +434,70 @@ pub fn UsersPage(me: Me) -> impl IntoView {
 }
 
 /// New users: one form, "add another" keeps the filled one in a pending list; all are created at once.
+/// One row of the virtual list, kept while its user stays in view: position and data are memos over `visible`,
+/// so a move (scroll, a new result that still holds this user) changes only `top`, and a changed user (edit,
+/// licenses, status) only the cells that differ.
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn UserRow(
+    initial: (usize, UserSummary),
+    visible: Memo<Vec<(usize, UserSummary)>>,
+    selected: RwSignal<BTreeSet<String>>,
+    dialog: RwSignal<Dialog>,
+    me_id: String,
+    me_role: Role,
+    reset: impl Fn(UserSummary) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let id = initial.1.id.clone();
+    let key = id.clone();
+    // While the row is being removed, `visible` no longer holds it: keep the last value.
+    let entry = Memo::new(move |prev: Option<&(usize, UserSummary)>| {
+        visible
+            .with(|v| v.iter().find(|(_, u)| u.id == key).cloned())
+            .or_else(|| prev.cloned())
+            .unwrap_or_else(|| initial.clone())
+    });
+    let top = Memo::new(move |_| entry.with(|e| e.0));
+    let user = Memo::new(move |_| entry.with(|e| e.1.clone()));
+    let is_me = id == me_id;
+    let protect = move || user.with(|u| u.role == Role::Owner) && me_role != Role::Owner;
+    let editable = move || user.with(|u| u.status != UserStatus::Deleted) && !protect();
+    let resettable = move || user.with(|u| u.status != UserStatus::Deleted) && !is_me && !protect();
+    let (id_checked, id_change) = (id.clone(), id);
+    view! {
+        <div class="grid-row" role="row" data-email=move || user.with(|u| u.email.clone())
+            style=move || format!("top: {}px", top.get() as f64 * ROW_H)>
+            <span><input type="checkbox" class="select-user"
+                prop:checked=move || selected.with(|s| s.contains(&id_checked))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    selected.update(|s| { if on { s.insert(id_change.clone()); } else { s.remove(&id_change); } });
+                } /></span>
+            <span class="cell name">
+                <Show when=editable fallback=move || user.with(|u| u.display_name.clone())>
+                    <button class="link edit-user" on:click=move |_| dialog.set(Dialog::Edit(user.get_untracked()))>
+                        {move || user.with(|u| u.display_name.clone())}
+                    </button>
+                </Show>
+            </span>
+            <span class="cell">{move || user.with(|u| u.email.clone())}</span>
+            <span class="cell">{move || ctx.t().role(user.with(|u| u.role))}</span>
+            <span class="cell">{move || user.with(|u| u.location_name.clone().unwrap_or_default())}</span>
+            <span class="cell licenses">{move || user.with(|u| u.licenses.join(", "))}</span>
+            <span class="cell">{move || user.with(|u| match u.purge_at {
+                Some(p) => ctx.lang.get().day(p),
+                None => ctx.t().status(u.status).to_string(),
+            })}</span>
+            <span class="cell actions">
+                <Show when=resettable>
+                    <button class="link reset-password" on:click=move |_| reset(user.get_untracked())>{move || ctx.t().reset_password}</button>
+                </Show>
+            </span>
+        </div>
+    }
+}
+
 #[component]
 fn CreateDialog(
     pools: RwSignal<Vec<LicensePool>>,
