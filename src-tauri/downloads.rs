@@ -73,6 +73,9 @@ struct Entry {
     stop: Option<watch::Sender<bool>>,
     /// Which run owns this entry: a stopped task never touches a later run's entry.
     run: u64,
+    /// Resume was asked while the run was still stopping: start again once it has.
+    resume_pending: bool,
+    revision: u64,
     received: u64,
     bytes_per_sec: u64,
     eta_secs: Option<u64>,
@@ -89,6 +92,7 @@ impl Entry {
             bytes_per_sec: self.bytes_per_sec,
             eta_secs: self.eta_secs,
             error: self.saved.error.clone(),
+            revision: self.revision,
         }
     }
 
@@ -97,7 +101,7 @@ impl Entry {
             dest: self.saved.dest.clone(),
             size: self.saved.installer.size,
             sha256: self.saved.installer.sha256.clone(),
-            max_bytes_per_sec: bandwidth_limit(),
+            max_bytes_per_sec: None,
         }
     }
 }
@@ -106,17 +110,28 @@ impl Entry {
 pub struct Downloads {
     file: PathBuf,
     runs: std::sync::atomic::AtomicU64,
+    revisions: std::sync::atomic::AtomicU64,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Held while `downloads.json` is written: the newest snapshot is the one that stays.
+    saving: Mutex<()>,
+    /// Bandwidth limit in bytes per second for every download.
+    limit: Option<u64>,
 }
 
 impl Downloads {
     /// Loads `downloads.json` from `data_dir`; what was running when the app ended is now paused.
     pub fn load(data_dir: &Path) -> Self {
         let file = data_dir.join("downloads.json");
-        let saved: Vec<Saved> = std::fs::read(&file)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
+        let saved: Vec<Saved> = match std::fs::read(&file) {
+            Ok(b) => serde_json::from_slice(&b).unwrap_or_else(|e| {
+                tracing::warn!(
+                    "{} is unreadable ({e}); starting with no downloads",
+                    file.display()
+                );
+                Vec::new()
+            }),
+            Err(_) => Vec::new(),
+        };
         let entries = saved
             .into_iter()
             .map(|mut s| {
@@ -127,6 +142,8 @@ impl Downloads {
                     saved: s,
                     stop: None,
                     run: 0,
+                    resume_pending: false,
+                    revision: 0,
                     received: 0,
                     bytes_per_sec: 0,
                     eta_secs: None,
@@ -142,8 +159,17 @@ impl Downloads {
         Self {
             file,
             runs: std::sync::atomic::AtomicU64::new(1),
+            revisions: std::sync::atomic::AtomicU64::new(1),
             entries: Mutex::new(entries),
+            saving: Mutex::new(()),
+            limit: bandwidth_limit(),
         }
+    }
+
+    /// The same with a bandwidth limit (bytes per second) for every download.
+    pub fn limited(mut self, bytes_per_sec: Option<u64>) -> Self {
+        self.limit = bytes_per_sec;
+        self
     }
 
     /// All downloads, newest installer names first for a stable list.
@@ -188,6 +214,8 @@ impl Downloads {
                 },
                 stop: None,
                 run: 0,
+                resume_pending: false,
+                revision: 0,
                 received: 0,
                 bytes_per_sec: 0,
                 eta_secs: None,
@@ -210,15 +238,26 @@ impl Downloads {
         let (target, stop_rx, status) = {
             let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             let e = g.get_mut(installer_id)?;
-            if e.stop.is_some() || e.saved.state == DownloadState::Done {
+            if let Some(stop) = &e.stop {
+                if *stop.borrow() {
+                    // Still stopping (a pause a moment ago): go on once the run has flushed.
+                    e.resume_pending = true;
+                }
+                return Some(e.status());
+            }
+            if e.saved.state == DownloadState::Done {
                 return Some(e.status());
             }
             let (tx, rx) = watch::channel(false);
             e.stop = Some(tx);
             e.run = run;
+            e.resume_pending = false;
+            e.revision = self.next_revision();
             e.saved.state = DownloadState::Running;
             e.saved.error = None;
-            (e.target(), rx, e.status())
+            let mut target = e.target();
+            target.max_bytes_per_sec = self.limit;
+            (target, rx, e.status())
         };
         self.persist();
         emit(&status);
@@ -232,12 +271,18 @@ impl Downloads {
 
     /// Pauses a running download; the partial file stays.
     pub fn pause(&self, installer_id: &str) -> Option<DownloadStatus> {
-        let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let e = g.get(installer_id)?;
+        let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = g.get_mut(installer_id)?;
+        e.resume_pending = false;
         if let Some(stop) = &e.stop {
             let _ = stop.send(true);
         }
         Some(e.status())
+    }
+
+    fn next_revision(&self) -> u64 {
+        self.revisions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Stops a download, removes its partial file and forgets it (a finished file stays where it is).
@@ -309,10 +354,8 @@ impl Downloads {
                 Ok(DownloadOutcome::Stopped { received }) => {
                     (DownloadState::Paused, None, received)
                 }
-                Err(DownloadError::Portal(ClientError::Network(msg)))
-                    if attempt < RETRY_DELAYS.len() =>
-                {
-                    tracing::info!("download {id}: connection lost ({msg}); retrying");
+                Err(DownloadError::Portal(e)) if retryable(&e) && attempt < RETRY_DELAYS.len() => {
+                    tracing::info!("download {id}: {e}; retrying");
                     let now_on_disk = target.received();
                     if now_on_disk > at_last_failure {
                         attempt = 0; // it got further: the line is flaky, not gone
@@ -349,37 +392,42 @@ impl Downloads {
                     (DownloadState::Failed, Some(body), target.received())
                 }
             };
-            if !self.owns(&id, run) {
-                // Cancelled while running (perhaps started again since): this task wrote the partial
-                // file of its run, so it removes it unless a new run uses the same path.
-                let reused = self
-                    .status(&id)
-                    .is_some_and(|s| Path::new(&s.dest) == target.dest);
-                if state != DownloadState::Done && !reused {
-                    let _ = tokio::fs::remove_file(target.partial_path()).await;
+            // One lock for "is this run still the entry's" and the final state, so a cancel either
+            // comes before (the task removes its partial file) or after (the cancel removes it).
+            let (status, again, remove_partial) = {
+                let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+                match g.get_mut(&id).filter(|e| e.run == run) {
+                    Some(e) => {
+                        e.saved.state = state;
+                        e.saved.error = error;
+                        e.stop = None;
+                        e.received = received;
+                        e.bytes_per_sec = 0;
+                        e.eta_secs = None;
+                        e.revision = self.next_revision();
+                        let again = e.resume_pending && state == DownloadState::Paused;
+                        e.resume_pending = false;
+                        (Some(e.status()), again, false)
+                    }
+                    None => {
+                        // Cancelled while running (perhaps started again since, to another path).
+                        let reused = g.get(&id).is_some_and(|e| e.saved.dest == target.dest);
+                        (None, false, state != DownloadState::Done && !reused)
+                    }
                 }
-                return;
+            };
+            if remove_partial {
+                let _ = tokio::fs::remove_file(target.partial_path()).await;
             }
-            let status = self.update(&id, run, |e| {
-                e.saved.state = state;
-                e.saved.error = error;
-                e.stop = None;
-                e.received = received;
-                e.bytes_per_sec = 0;
-                e.eta_secs = None;
-            });
             self.persist();
             if let Some(s) = status {
                 emit(&s);
             }
+            if again {
+                self.resume(&id, open, emit);
+            }
             return;
         }
-    }
-
-    /// Whether the entry of `id` still belongs to `run` (not cancelled, not started again).
-    fn owns(&self, id: &str, run: u64) -> bool {
-        let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        g.get(id).is_some_and(|e| e.run == run)
     }
 
     /// Changes the entry of `id` if `run` still owns it.
@@ -387,10 +435,12 @@ impl Downloads {
         let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let e = g.get_mut(id).filter(|e| e.run == run)?;
         f(e);
+        e.revision = self.next_revision();
         Some(e.status())
     }
 
     fn persist(&self) {
+        let _saving = self.saving.lock().unwrap_or_else(|p| p.into_inner());
         let saved: Vec<Saved> = {
             let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             g.values().map(|e| e.saved.clone()).collect()
@@ -399,6 +449,15 @@ impl Downloads {
         if let Err(e) = crate::settings::write_atomic(&self.file, &bytes) {
             tracing::warn!("downloads list not saved: {e}");
         }
+    }
+}
+
+/// Worth trying again by itself: the line dropped, or the portal is busy or restarting.
+fn retryable(e: &ClientError) -> bool {
+    match e {
+        ClientError::Network(_) => true,
+        ClientError::Api { status, .. } => *status == 429 || (500..=599).contains(status),
+        ClientError::BadResponse(_) => false,
     }
 }
 

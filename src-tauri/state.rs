@@ -52,6 +52,8 @@ pub struct AppState {
     pub downloads: Arc<crate::downloads::Downloads>,
     /// The update `update_check` found, for `update_install`.
     pub update: tokio::sync::Mutex<Option<tauri_plugin_updater::Update>>,
+    /// An update is downloading or installing (one at a time).
+    pub updating: std::sync::atomic::AtomicBool,
     settings: SettingsStore,
     portal: RwLock<Option<Arc<Portal>>>,
 }
@@ -66,6 +68,7 @@ impl AppState {
             import: ImportState::default(),
             downloads,
             update: tokio::sync::Mutex::new(None),
+            updating: std::sync::atomic::AtomicBool::new(false),
             settings,
             portal: RwLock::new(None),
         }

@@ -373,3 +373,105 @@ async fn the_app_retries_a_dropped_download_by_itself_and_finishes_it() {
     assert_eq!(again.list()[0].state, DownloadState::Done);
     f.server.shutdown().await;
 }
+
+/// The app's download manager on a slow line (400 kB/s), recording what it tells the page.
+struct Managed {
+    downloads: Arc<kontor_app::downloads::Downloads>,
+    open: kontor_app::downloads::Opener,
+    emit: kontor_app::downloads::Emit,
+    _dir: tempfile::TempDir,
+}
+
+impl Managed {
+    fn new(source: Source) -> Managed {
+        let dir = tempfile::tempdir().unwrap();
+        Managed {
+            downloads: Arc::new(
+                kontor_app::downloads::Downloads::load(dir.path()).limited(Some(400_000)),
+            ),
+            open: Arc::new(move |_id, from, v| source.open(from, v)),
+            emit: Arc::new(|_| {}),
+            _dir: dir,
+        }
+    }
+
+    async fn wait(
+        &self,
+        id: &str,
+        what: &str,
+        done: impl Fn(&kontor_api::ipc::DownloadStatus) -> bool,
+    ) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.downloads.status(id);
+            if s.as_ref().is_some_and(&done) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{what}: {s:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_running_download_removes_its_partial_file() {
+    use kontor_api::ipc::DownloadState;
+    let f = start().await;
+    let installer = f.installer("CMDB-Pro-4.2.1-x64.msi").await;
+    let m = Managed::new(f.source(&f.client, &installer));
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    m.downloads.start(
+        installer.clone(),
+        dest.clone(),
+        m.open.clone(),
+        m.emit.clone(),
+    );
+    m.wait(&installer.id, "some bytes", |s| s.received > 100_000)
+        .await;
+    assert_eq!(
+        m.downloads.status(&installer.id).unwrap().state,
+        DownloadState::Running
+    );
+    m.downloads.cancel(&installer.id);
+    assert!(m.downloads.status(&installer.id).is_none());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while partial_path(&dest).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the partial file stays after cancel"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!dest.exists());
+    f.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_right_after_pause_goes_on_and_finishes() {
+    use kontor_api::ipc::DownloadState;
+    let f = start().await;
+    let installer = f.installer("Documents-AddOn-2.8.0-arm64.dmg").await;
+    let m = Managed::new(f.source(&f.client, &installer));
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    m.downloads.start(
+        installer.clone(),
+        dest.clone(),
+        m.open.clone(),
+        m.emit.clone(),
+    );
+    m.wait(&installer.id, "some bytes", |s| s.received > 100_000)
+        .await;
+    // A quick double click: pause, and resume before the run has stopped.
+    m.downloads.pause(&installer.id).unwrap();
+    m.downloads
+        .resume(&installer.id, m.open.clone(), m.emit.clone())
+        .unwrap();
+    m.wait(&installer.id, "finished", |s| {
+        s.state == DownloadState::Done
+    })
+    .await;
+    assert_eq!(sha256(&dest), installer.sha256);
+    f.server.shutdown().await;
+}

@@ -41,7 +41,11 @@ pub async fn update_check<R: Runtime>(
         .updater_builder()
         .endpoints(vec![endpoint])
         .map_err(update_error)?
-        .timeout(Duration::from_secs(60));
+        // No total timeout: a large update on a slow line takes what it takes; a stalled one fails.
+        .configure_client(|b| {
+            b.connect_timeout(Duration::from_secs(10))
+                .read_timeout(Duration::from_secs(30))
+        });
     #[cfg(debug_assertions)]
     let builder = match std::env::var_os("KONTOR_TEST_UPDATE_EXE") {
         Some(path) => builder.executable_path(path),
@@ -75,8 +79,28 @@ pub async fn update_install<R: Runtime>(
     req: NoArgs,
 ) -> CommandResult<UpdateInstalled> {
     let _ = req;
-    let guard = state.update.lock().await;
-    let update = guard.as_ref().ok_or_else(|| {
+    if state
+        .updating
+        .swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        return Err(CommandError::new(
+            ErrorCode::Conflict,
+            "the update is already being installed",
+        ));
+    }
+    let result = install(&app, &state).await;
+    state
+        .updating
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    result
+}
+
+async fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+) -> CommandResult<UpdateInstalled> {
+    // A copy: a check from the About dialog is not blocked for the length of a download.
+    let update = state.update.lock().await.clone().ok_or_else(|| {
         CommandError::new(
             ErrorCode::NotFound,
             "there is no update to install; check again",
@@ -93,11 +117,14 @@ pub async fn update_install<R: Runtime>(
         )
         .await
         .map_err(update_error)?;
-    update.install(bytes).map_err(update_error)?;
-    tracing::info!("update {} installed", update.version);
-    Ok(UpdateInstalled {
-        version: update.version.clone(),
-    })
+    let version = update.version.clone();
+    // Verifies the signature again and writes the new bundle: blocking file work, off the async workers.
+    tauri::async_runtime::spawn_blocking(move || update.install(bytes))
+        .await
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
+        .map_err(update_error)?;
+    tracing::info!("update {version} installed");
+    Ok(UpdateInstalled { version })
 }
 
 /// Restarts the app (into the installed update).

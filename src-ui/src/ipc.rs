@@ -27,17 +27,39 @@ extern "C" {
     async fn tauri_listen(event: &str, handler: &js_sys::Function) -> Result<JsValue, JsValue>;
 }
 
-/// Listens to a shell event until the returned guard is dropped (call it from `on_cleanup`).
+/// Listens to a shell event until [`Listener::stop`] is called or the guard is dropped (keep it in the
+/// page and stop it from `on_cleanup`). Stopping before the registration has finished unregisters as soon as
+/// it has, and the callback stays alive until then.
 pub struct Listener {
-    unlisten: std::rc::Rc<std::cell::RefCell<Option<js_sys::Function>>>,
-    _closure: Closure<dyn FnMut(JsValue)>,
+    state: std::rc::Rc<std::cell::RefCell<ListenState>>,
+}
+
+#[derive(Default)]
+struct ListenState {
+    unlisten: Option<js_sys::Function>,
+    stopped: bool,
+    closure: Option<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl ListenState {
+    fn stop(&mut self) {
+        self.stopped = true;
+        if let Some(f) = self.unlisten.take() {
+            let _ = f.call0(&JsValue::NULL);
+            self.closure = None;
+        }
+    }
 }
 
 impl Listener {
     pub fn stop(&self) {
-        if let Some(f) = self.unlisten.borrow_mut().take() {
-            let _ = f.call0(&JsValue::NULL);
-        }
+        self.state.borrow_mut().stop();
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
@@ -54,19 +76,25 @@ pub fn listen<T: DeserializeOwned + 'static>(
             Err(e) => leptos::logging::warn!("event {event}: {e}"),
         }
     });
-    let unlisten = std::rc::Rc::new(std::cell::RefCell::new(None));
     let func: js_sys::Function = closure.as_ref().unchecked_ref::<js_sys::Function>().clone();
-    let slot = unlisten.clone();
+    let state = std::rc::Rc::new(std::cell::RefCell::new(ListenState {
+        closure: Some(closure),
+        ..ListenState::default()
+    }));
+    let slot = state.clone();
     wasm_bindgen_futures::spawn_local(async move {
         match tauri_listen(event, &func).await {
-            Ok(u) => *slot.borrow_mut() = u.dyn_into::<js_sys::Function>().ok(),
+            Ok(u) => {
+                let mut st = slot.borrow_mut();
+                st.unlisten = u.dyn_into::<js_sys::Function>().ok();
+                if st.stopped {
+                    st.stop();
+                }
+            }
             Err(e) => leptos::logging::warn!("cannot listen to {event}: {e:?}"),
         }
     });
-    Listener {
-        unlisten,
-        _closure: closure,
-    }
+    Listener { state }
 }
 
 /// Calls one command with its single argument under `req`, decoding `{code, message}` failures.

@@ -300,6 +300,9 @@ pub struct DownloadStatus {
     /// Seconds left at the current rate, when running.
     pub eta_secs: Option<u64>,
     pub error: Option<crate::ErrorBody>,
+    /// Grows with every change: events and command answers may arrive out of order, the UI keeps the
+    /// highest.
+    pub revision: u64,
 }
 
 /// Answer of `download_start`: `None` when the user cancelled the save dialog.

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::sync::watch;
 
 use crate::ClientError;
@@ -108,13 +108,7 @@ where
     Fut: Future<Output = Result<reqwest::Response, ClientError>>,
 {
     let part = target.partial_path();
-    let mut file = tokio::fs::OpenOptions::new()
-        .create(true)
-        .read(true)
-        .append(true)
-        .open(&part)
-        .await
-        .map_err(io(&part))?;
+    let mut file = open_exclusive(&part).await?;
     let mut hasher = Sha256::new();
     let mut received = hash_existing(&mut file, &mut hasher, &part).await?;
     if received > target.size {
@@ -123,6 +117,10 @@ where
         hasher = Sha256::new();
         received = 0;
     }
+    // Bytes go at explicit offsets (the file position after hashing is the end of what was hashed).
+    file.seek(std::io::SeekFrom::Start(received))
+        .await
+        .map_err(io(&part))?;
     progress(received);
 
     if received < target.size {
@@ -137,10 +135,13 @@ where
         if response.status().as_u16() != 206 && received > 0 {
             // The whole file came back: the portal's copy changed or it ignores ranges.
             file.set_len(0).await.map_err(io(&part))?;
+            file.seek(std::io::SeekFrom::Start(0))
+                .await
+                .map_err(io(&part))?;
             hasher = Sha256::new();
             received = 0;
             progress(0);
-        } else if received > 0 {
+        } else if response.status().as_u16() == 206 {
             let start = content_range_start(&response);
             if start != Some(received) {
                 return Err(ClientError::BadResponse(format!(
@@ -202,7 +203,16 @@ where
         writer.flush().await.map_err(io(&part))?;
     }
     file.sync_all().await.map_err(io(&part))?;
+    let on_disk = file.metadata().await.map_err(io(&part))?.len();
     drop(file);
+    if on_disk != received {
+        // Something else wrote to the partial file: it cannot be trusted.
+        remove(&part).await;
+        return Err(DownloadError::Size {
+            expected: target.size,
+            actual: on_disk,
+        });
+    }
 
     if received != target.size {
         // The body ended early without an error: keep it, a retry continues.
@@ -231,6 +241,34 @@ where
 pub async fn stopped(stop: &mut watch::Receiver<bool>) {
     if stop.wait_for(|s| *s).await.is_err() {
         std::future::pending::<()>().await;
+    }
+}
+
+/// Opens (or creates) the partial file and locks it for this run: a second writer (a run still stopping,
+/// another download to the same path) waits up to 3 s, then fails instead of interleaving bytes.
+async fn open_exclusive(part: &Path) -> Result<tokio::fs::File, DownloadError> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(part)
+        .map_err(io(part))?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(tokio::fs::File::from_std(file)),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(DownloadError::Io {
+                    path: part.to_path_buf(),
+                    source: std::io::Error::other("another download is writing this file"),
+                })
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(part)(e)),
+        }
     }
 }
 

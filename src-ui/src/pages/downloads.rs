@@ -1,7 +1,7 @@
 //! The Downloads page: the installers of the account's products, and the app's downloads with progress
 //! (bytes, rate, time left), pause, resume and cancel. The shell does the work and checks the SHA-256.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use kontor_api::ipc::{DownloadState, DownloadStatus, DOWNLOAD_PROGRESS_EVENT};
 use kontor_api::Installer;
@@ -20,24 +20,21 @@ pub fn DownloadsPage() -> impl IntoView {
             .map(|l| l.installers)
             .map_err(|e| Shown(describe(ctx.t(), &e)))
     });
-    // Keyed by installer id; the shell's events keep it current.
-    let downloads = RwSignal::new(BTreeMap::<String, DownloadStatus>::new());
+    // Keyed by installer id; the shell's events and command answers keep it current.
+    let downloads = Downloads {
+        map: RwSignal::new(BTreeMap::new()),
+        gone: RwSignal::new(HashSet::new()),
+    };
     let error = RwSignal::new(None::<String>);
 
     spawn_local(async move {
         match ctx.guard(ipc::downloads().await) {
-            Ok(list) => downloads.update(|m| {
-                for d in list {
-                    m.insert(d.installer.id.clone(), d);
-                }
-            }),
+            Ok(list) => list.into_iter().for_each(|d| downloads.put(d)),
             Err(e) => error.set(Some(describe(ctx.t(), &e))),
         }
     });
     let listener = ipc::listen(DOWNLOAD_PROGRESS_EVENT, move |d: DownloadStatus| {
-        downloads.update(|m| {
-            m.insert(d.installer.id.clone(), d);
-        });
+        downloads.put(d)
     });
     let keep = StoredValue::new_local(Some(listener));
     on_cleanup(move || {
@@ -47,6 +44,9 @@ pub fn DownloadsPage() -> impl IntoView {
     });
 
     let start = move |id: String| {
+        downloads.gone.update(|g| {
+            g.remove(&id);
+        });
         act(ctx, downloads, error, async move {
             ipc::download_start(id).await.map(|s| s.download)
         })
@@ -59,10 +59,10 @@ pub fn DownloadsPage() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert" id="downloads-error">{move || error.get()}</p>
             </Show>
-            <Show when=move || !downloads.with(|m| m.is_empty())>
+            <Show when=move || !downloads.map.with(|m| m.is_empty())>
                 <h2>{move || ctx.t().downloads_active}</h2>
                 <div class="download-list" id="download-list">
-                    <For each=move || downloads.with(|m| m.keys().cloned().collect::<Vec<_>>()) key=|id| id.clone() let:id>
+                    <For each=move || downloads.map.with(|m| m.keys().cloned().collect::<Vec<_>>()) key=|id| id.clone() let:id>
                         <DownloadRow id downloads error />
                     </For>
                 </div>
@@ -102,13 +102,13 @@ fn installer_row(
     i: Installer,
     t: &'static Texts,
     lang: Lang,
-    downloads: RwSignal<BTreeMap<String, DownloadStatus>>,
+    downloads: Downloads,
     start: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
     let id = i.id.clone();
     let id2 = i.id.clone();
     let busy = move || {
-        downloads.with(|m| {
+        downloads.map.with(|m| {
             m.get(&id2).is_some_and(|d| {
                 matches!(d.state, DownloadState::Running | DownloadState::Retrying)
             })
@@ -134,7 +134,7 @@ fn installer_row(
 /// Runs a download command and puts its answer (or error) on the page.
 fn act(
     ctx: Ctx,
-    downloads: RwSignal<BTreeMap<String, DownloadStatus>>,
+    downloads: Downloads,
     error: RwSignal<Option<String>>,
     fut: impl std::future::Future<Output = Result<Option<DownloadStatus>, kontor_api::ErrorBody>>
         + 'static,
@@ -143,9 +143,7 @@ fn act(
         match ctx.guard(fut.await) {
             Ok(Some(d)) => {
                 error.set(None);
-                downloads.update(|m| {
-                    m.insert(d.installer.id.clone(), d);
-                });
+                downloads.put(d);
             }
             Ok(None) => error.set(None),
             Err(e) => error.set(Some(describe(ctx.t(), &e))),
@@ -163,11 +161,7 @@ fn platform(p: &str) -> &'static str {
 }
 
 #[component]
-fn DownloadRow(
-    id: String,
-    downloads: RwSignal<BTreeMap<String, DownloadStatus>>,
-    error: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn DownloadRow(id: String, downloads: Downloads, error: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let pause = move |id: String| {
         act(ctx, downloads, error, async move {
@@ -180,72 +174,119 @@ fn DownloadRow(
         })
     };
     let cancel = move |id: String| {
-        downloads.update(|m| {
-            m.remove(&id);
-        });
+        downloads.forget(&id);
         act(ctx, downloads, error, async move {
             ipc::download_cancel(id).await.map(|_| None)
         })
     };
+    // The card is built once; only texts, attributes and visibility follow the status (a rebuilt card
+    // would lose a click that lands mid-update).
     let key = id.clone();
-    let status = Memo::new(move |_| downloads.with(|m| m.get(&key).cloned()));
-    let state_attr = move || {
+    let status = Memo::new(move |_| downloads.map.with(|m| m.get(&key).cloned()));
+    let state = move || status.get().map(|d| d.state);
+    let is = move |states: &[DownloadState]| state().is_some_and(|s| states.contains(&s));
+    let shown = |yes: bool| if yes { "" } else { "none" };
+    let file_name = status
+        .get_untracked()
+        .map(|d| d.installer.file_name)
+        .unwrap_or_default();
+    let label = move || {
+        let t = ctx.t();
+        match state() {
+            Some(DownloadState::Running) => t.downloads_running,
+            Some(DownloadState::Paused) => t.downloads_paused,
+            Some(DownloadState::Retrying) => t.downloads_retrying,
+            Some(DownloadState::Failed) => t.downloads_failed,
+            Some(DownloadState::Done) => t.downloads_done,
+            None => "",
+        }
+    };
+    let detail = move || {
+        let (t, lang) = (ctx.t(), ctx.lang.get());
         status
             .get()
-            .map(|d| format!("{:?}", d.state).to_lowercase())
+            .map(|d| {
+                let mut text = format!("{} / {}", lang.bytes(d.received), lang.bytes(d.total));
+                if d.state == DownloadState::Running && d.bytes_per_sec > 0 {
+                    text.push_str(&format!(" · {}/s", lang.bytes(d.bytes_per_sec)));
+                    if let Some(eta) = d.eta_secs {
+                        text.push_str(&format!(" · {} {}", lang.duration(eta), t.downloads_left));
+                    }
+                }
+                text
+            })
             .unwrap_or_default()
     };
     let (pid, rid, cid) = (id.clone(), id.clone(), id.clone());
     view! {
-        <div class="card download" data-download=id.clone() data-state=state_attr>
-            {move || status.get().map(|d| {
-                let t = ctx.t();
-                let lang = ctx.lang.get();
-                let (pid, rid, cid) = (pid.clone(), rid.clone(), cid.clone());
-                let label = match d.state {
-                    DownloadState::Running => t.downloads_running,
-                    DownloadState::Paused => t.downloads_paused,
-                    DownloadState::Retrying => t.downloads_retrying,
-                    DownloadState::Failed => t.downloads_failed,
-                    DownloadState::Done => t.downloads_done,
-                };
-                let mut detail = format!("{} / {}", lang.bytes(d.received), lang.bytes(d.total));
-                if d.state == DownloadState::Running && d.bytes_per_sec > 0 {
-                    detail.push_str(&format!(" · {}/s", lang.bytes(d.bytes_per_sec)));
-                    if let Some(eta) = d.eta_secs {
-                        detail.push_str(&format!(" · {} {}", lang.duration(eta), t.downloads_left));
-                    }
-                }
-                let running = matches!(d.state, DownloadState::Running | DownloadState::Retrying);
-                let can_resume = matches!(d.state, DownloadState::Paused | DownloadState::Failed);
-                let done = d.state == DownloadState::Done;
-                view! {
-                    <div class="row spread">
-                        <strong>{d.installer.file_name.clone()}</strong>
-                        <span class="download-state">{label}</span>
-                    </div>
-                    <progress class="download-progress" max=d.total.max(1).to_string() value=d.received.to_string()></progress>
-                    <div class="row spread small">
-                        <span class="download-detail">{detail}</span>
-                        <span class="row">
-                            <Show when=move || running>
-                                <button class="secondary download-pause" on:click={let pid = pid.clone(); move |_| pause(pid.clone())}>{t.downloads_pause}</button>
-                            </Show>
-                            <Show when=move || can_resume>
-                                <button class="download-resume" on:click={let rid = rid.clone(); move |_| resume(rid.clone())}>{t.downloads_resume}</button>
-                            </Show>
-                            <button class="link download-cancel" on:click={let cid = cid.clone(); move |_| cancel(cid.clone())}>
-                                {if done { t.downloads_remove } else { t.downloads_cancel }}
-                            </button>
-                        </span>
-                    </div>
-                    {done.then(|| view! {
-                        <p class="small muted download-saved">{t.downloads_saved_to}" "<span class="mono download-path">{d.dest.clone()}</span>
-                            <br />"SHA-256 "<span class="mono download-sha">{d.installer.sha256.clone()}</span></p>
-                    })}
-                    {d.error.clone().map(|e| view! { <p class="error download-error" role="alert">{describe(t, &e)}</p> })}
-                }
-            })}
+        <div class="card download" data-download=id.clone()
+            data-state=move || state().map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default()>
+            <div class="row spread">
+                <strong>{file_name}</strong>
+                <span class="download-state">{label}</span>
+            </div>
+            <progress class="download-progress"
+                max=move || status.get().map(|d| d.total.max(1)).unwrap_or(1).to_string()
+                value=move || status.get().map(|d| d.received).unwrap_or(0).to_string()></progress>
+            <div class="row spread small">
+                <span class="download-detail">{detail}</span>
+                <span class="row">
+                    <button class="secondary download-pause"
+                        style:display=move || shown(is(&[DownloadState::Running, DownloadState::Retrying]))
+                        on:click=move |_| pause(pid.clone())>{move || ctx.t().downloads_pause}</button>
+                    <button class="download-resume"
+                        style:display=move || shown(is(&[DownloadState::Paused, DownloadState::Failed]))
+                        on:click=move |_| resume(rid.clone())>{move || ctx.t().downloads_resume}</button>
+                    <button class="link download-cancel" on:click=move |_| cancel(cid.clone())>
+                        {move || if is(&[DownloadState::Done]) { ctx.t().downloads_remove } else { ctx.t().downloads_cancel }}
+                    </button>
+                </span>
+            </div>
+            <p class="small muted download-saved" style:display=move || shown(is(&[DownloadState::Done]))>
+                {move || ctx.t().downloads_saved_to}" "
+                <span class="mono download-path">{move || status.get().map(|d| d.dest).unwrap_or_default()}</span>
+                <br />"SHA-256 "
+                <span class="mono download-sha">{move || status.get().map(|d| d.installer.sha256).unwrap_or_default()}</span>
+            </p>
+            <p class="error download-error" role="alert"
+                style:display=move || shown(status.get().is_some_and(|d| d.error.is_some()))>
+                {move || status.get().and_then(|d| d.error).map(|e| describe(ctx.t(), &e)).unwrap_or_default()}
+            </p>
         </div>
+    }
+}
+
+/// The page's downloads: newest status per installer, and what the user cancelled (late events of a
+/// cancelled download do not bring it back).
+#[derive(Clone, Copy)]
+struct Downloads {
+    map: RwSignal<BTreeMap<String, DownloadStatus>>,
+    gone: RwSignal<HashSet<String>>,
+}
+
+impl Downloads {
+    /// Takes `d` unless the page already has a newer status of it or the user cancelled it.
+    fn put(self, d: DownloadStatus) {
+        if self.gone.with_untracked(|g| g.contains(&d.installer.id)) {
+            return;
+        }
+        let newer = self.map.with_untracked(|m| {
+            m.get(&d.installer.id)
+                .is_none_or(|old| d.revision >= old.revision)
+        });
+        if newer {
+            self.map.update(|m| {
+                m.insert(d.installer.id.clone(), d);
+            });
+        }
+    }
+
+    fn forget(self, id: &str) {
+        self.gone.update(|g| {
+            g.insert(id.to_string());
+        });
+        self.map.update(|m| {
+            m.remove(id);
+        });
     }
 }

@@ -176,7 +176,7 @@ pub fn AboutDialog() -> impl IntoView {
                     <UpdateState in_dialog=true />
                     <div class="row">
                         <button id="update-check" class="secondary"
-                            disabled=move || matches!(ctx.update.get(), UpdateUi::Checking | UpdateUi::Installing { .. })
+                            disabled=move || matches!(ctx.update.get(), UpdateUi::Checking | UpdateUi::Installing { .. } | UpdateUi::Installed(_))
                             on:click=move |_| check(ctx, false)>{move || ctx.t().update_check}</button>
                         <button id="about-close" on:click=move |_| ctx.about.set(false)>{move || ctx.t().about_close}</button>
                     </div>
