@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-#! Benchmarks an installer download through the app's engine (stream to disk + SHA-256 + fsync + verify +
-#! rename) against `curl` to /dev/null from the same release portal server, alternating, in the same run.
+#! Benchmarks an installer download through the app's engine (stream to a file + SHA-256 + fsync + verify +
+#! rename) against `curl` from the same release portal server, alternating, in the same run:
+#!   curl → /dev/null            the issue's baseline
+#!   engine → tmpfs (/dev/shm)   network + SHA-256 + write, no disk: the issue's comparison
+#!   curl → disk, then `sync FILE`   a durable copy with curl
+#!   engine → disk               what the app does (the file must be durable before it gets its name)
 #
-# Usage: bash scripts/bench-download.sh   (BENCH_SIZE_MB=512 file size, BENCH_ROUNDS=5 downloads each)
+# Usage: bash scripts/bench-download.sh   (BENCH_SIZE_MB=512 file size, BENCH_ROUNDS=5 downloads each,
+#                                          BENCH_DISK_DIR=/tmp where the disk runs write)
 # Not part of the tests or CI. Release builds go to $BENCH_TARGET_DIR (default target-bench/), nice'd.
 # Prints a Markdown table (medians, MB/s, ratio engine/curl); raw times on stderr.
 set -euo pipefail
@@ -19,9 +24,10 @@ nice -n 19 cargo build --release -q -p kontor-client --example download_bench
 srv="$CARGO_TARGET_DIR/release/kontor-server"
 engine="$CARGO_TARGET_DIR/release/examples/download_bench"
 
-work=$(mktemp -d /tmp/kontor-bench-download.XXXXXX)
+work=$(mktemp -d "${BENCH_DISK_DIR:-/tmp}/kontor-bench-download.XXXXXX")
+shm=$(mktemp -d /dev/shm/kontor-bench-download.XXXXXX)
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work" "$shm"; }
 trap cleanup EXIT
 data="$work/data"; mkdir -p "$data"
 db="sqlite://$data/portal.db"
@@ -49,25 +55,34 @@ account=$(printf '%s' "$login" | python3 -c 'import json,sys; print(json.load(sy
 id=$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/accounts/$account/installers" \
   | python3 -c 'import json,sys; print([i["id"] for i in json.load(sys.stdin)["installers"] if i["file_name"]=="bench.bin"][0])')
 
-curl_times=(); engine_times=()
+file_url="$url/api/v1/accounts/$account/installers/$id/file"
+null=(); shm_engine=(); disk_curl=(); disk_engine=()
 for r in $(seq 1 "$ROUNDS"); do
-  t=$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
-    "$url/api/v1/accounts/$account/installers/$id/file")
-  curl_times+=("$t")
-  e=$("$engine" "$url" "$token" "$account" bench.bin "$work/out.bin")
-  engine_times+=("$e")
-  rm -f "$work/out.bin"
-  log "round $r: curl ${t}s, engine ${e}s"
+  t=$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$file_url")
+  null+=("$t")
+  e=$("$engine" "$url" "$token" "$account" bench.bin "$shm/out.bin")
+  shm_engine+=("$e"); rm -f "$shm/out.bin"
+  start=$EPOCHREALTIME
+  curl -sf -o "$work/curl.bin" -H "Authorization: Bearer $token" "$file_url"
+  sync "$work/curl.bin"
+  d=$(python3 -c "print(round($EPOCHREALTIME - $start, 4))")
+  disk_curl+=("$d"); rm -f "$work/curl.bin"
+  de=$("$engine" "$url" "$token" "$account" bench.bin "$work/out.bin")
+  disk_engine+=("$de"); rm -f "$work/out.bin"
+  log "round $r: curl→null ${t}s, engine→tmpfs ${e}s, curl→disk+sync ${d}s, engine→disk ${de}s"
 done
 
-python3 - "$SIZE_MB" "${curl_times[*]}" "${engine_times[*]}" <<'PY'
+python3 - "$SIZE_MB" "${null[*]}" "${shm_engine[*]}" "${disk_curl[*]}" "${disk_engine[*]}" <<'PY'
 import statistics, sys
 mb = int(sys.argv[1]) * 1.048576
-c = statistics.median(float(x) for x in sys.argv[2].split())
-e = statistics.median(float(x) for x in sys.argv[3].split())
+med = [statistics.median(float(x) for x in a.split()) for a in sys.argv[2:6]]
+names = ["curl → /dev/null (baseline)", "Kontor engine → tmpfs: SHA-256, write, verify, rename",
+         "curl → disk, then sync FILE", "Kontor engine → disk: SHA-256, write, fsync, verify, rename"]
 print("| client | median time | throughput |")
 print("|---|---|---|")
-print(f"| curl → /dev/null (baseline) | {c:.3f} s | {mb / c:.0f} MB/s |")
-print(f"| Kontor engine → file + SHA-256 + fsync + rename | {e:.3f} s | {mb / e:.0f} MB/s |")
-print(f"\nengine / curl throughput: {c / e * 100:.0f} %")
+for n, m in zip(names, med):
+    print(f"| {n} | {m:.3f} s | {mb / m:.0f} MB/s |")
+print(f"\nengine → tmpfs / curl → /dev/null: {med[0] / med[1] * 100:.0f} %")
+print(f"engine → disk / curl → disk + sync: {med[2] / med[3] * 100:.0f} %")
+print(f"engine → disk / curl → /dev/null: {med[0] / med[3] * 100:.0f} %")
 PY

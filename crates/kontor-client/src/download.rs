@@ -151,6 +151,8 @@ where
             }
         }
         let mut response = response;
+        // Hashing runs on its own thread, beside receiving and writing.
+        let pipe = HashPipe::start(std::mem::take(&mut hasher));
         let run_start = (std::time::Instant::now(), received);
         let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, &mut file);
         loop {
@@ -174,8 +176,8 @@ where
                         });
                     }
                     writer.write_all(&bytes).await.map_err(io(&part))?;
-                    hasher.update(&bytes);
                     received += bytes.len() as u64;
+                    pipe.update(bytes).await;
                     progress(received);
                     if let Some(limit) = target.max_bytes_per_sec.filter(|l| *l > 0) {
                         let due = std::time::Duration::from_secs_f64(
@@ -201,6 +203,7 @@ where
             }
         }
         writer.flush().await.map_err(io(&part))?;
+        hasher = pipe.finish().await;
     }
     file.sync_all().await.map_err(io(&part))?;
     let on_disk = file.metadata().await.map_err(io(&part))?.len();
@@ -241,6 +244,37 @@ where
 pub async fn stopped(stop: &mut watch::Receiver<bool>) {
     if stop.wait_for(|s| *s).await.is_err() {
         std::future::pending::<()>().await;
+    }
+}
+
+/// A SHA-256 computed on a thread of its own from the chunks it is sent, in order.
+struct HashPipe {
+    tx: tokio::sync::mpsc::Sender<bytes::Bytes>,
+    done: tokio::sync::oneshot::Receiver<Sha256>,
+}
+
+impl HashPipe {
+    fn start(mut hasher: Sha256) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(64);
+        let (done_tx, done) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            while let Some(b) = rx.blocking_recv() {
+                hasher.update(&b);
+            }
+            let _ = done_tx.send(hasher);
+        });
+        Self { tx, done }
+    }
+
+    async fn update(&self, bytes: bytes::Bytes) {
+        // Fails only if the thread is gone, which `finish` then reports as a wrong hash.
+        let _ = self.tx.send(bytes).await;
+    }
+
+    /// The hasher after every chunk sent.
+    async fn finish(self) -> Sha256 {
+        drop(self.tx);
+        self.done.await.unwrap_or_default()
     }
 }
 
