@@ -12,7 +12,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use std::io::{Read, Seek, SeekFrom, Write};
 use tokio::sync::watch;
 
 use crate::ClientError;
@@ -108,19 +108,25 @@ where
     Fut: Future<Output = Result<reqwest::Response, ClientError>>,
 {
     let part = target.partial_path();
-    let mut file = open_exclusive(&part).await?;
-    let mut hasher = Sha256::new();
-    let mut received = hash_existing(&mut file, &mut hasher, &part).await?;
-    if received > target.size {
-        // Not what we expect to continue from: start over.
-        file.set_len(0).await.map_err(io(&part))?;
-        hasher = Sha256::new();
-        received = 0;
-    }
-    // Bytes go at explicit offsets (the file position after hashing is the end of what was hashed).
-    file.seek(std::io::SeekFrom::Start(received))
-        .await
-        .map_err(io(&part))?;
+    let (mut file, mut hasher, mut received) = {
+        let part = part.clone();
+        let size = target.size;
+        blocking(&part.clone(), move || {
+            let mut file = open_exclusive(&part)?;
+            let mut hasher = Sha256::new();
+            let mut received = hash_existing(&mut file, &mut hasher)?;
+            if received > size {
+                // Not what we expect to continue from: start over.
+                file.set_len(0)?;
+                hasher = Sha256::new();
+                received = 0;
+            }
+            // Bytes go at explicit offsets: right after what was hashed.
+            file.seek(SeekFrom::Start(received))?;
+            Ok((file, hasher, received))
+        })
+        .await?
+    };
     progress(received);
 
     if received < target.size {
@@ -134,10 +140,12 @@ where
         };
         if response.status().as_u16() != 206 && received > 0 {
             // The whole file came back: the portal's copy changed or it ignores ranges.
-            file.set_len(0).await.map_err(io(&part))?;
-            file.seek(std::io::SeekFrom::Start(0))
-                .await
-                .map_err(io(&part))?;
+            file = blocking(&part, move || {
+                file.set_len(0)?;
+                file.seek(SeekFrom::Start(0))?;
+                Ok(file)
+            })
+            .await?;
             hasher = Sha256::new();
             received = 0;
             progress(0);
@@ -151,33 +159,33 @@ where
             }
         }
         let mut response = response;
-        // Hashing runs on its own thread, beside receiving and writing.
-        let pipe = HashPipe::start(std::mem::take(&mut hasher));
+        // Writing and hashing run on a thread of their own; this task only receives.
+        let sink = Sink::start(file, hasher);
         let run_start = (std::time::Instant::now(), received);
-        let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, &mut file);
-        loop {
+        let end: Result<(), DownloadError> = loop {
             let chunk = tokio::select! {
                 c = response.chunk() => c,
                 _ = stopped(&mut stop) => {
-                    writer.flush().await.map_err(io(&part))?;
-                    drop(writer);
-                    file.sync_data().await.map_err(io(&part))?;
+                    let (_, file) = sink.finish().await.map_err(io(&part))?;
+                    blocking(&part, move || file.sync_data()).await?;
                     return Ok(DownloadOutcome::Stopped { received });
                 }
             };
             match chunk {
                 Ok(Some(bytes)) => {
                     if received + bytes.len() as u64 > target.size {
-                        drop(writer);
+                        let actual = received + bytes.len() as u64;
+                        drop(sink.finish().await);
                         remove(&part).await;
                         return Err(DownloadError::Size {
                             expected: target.size,
-                            actual: received + bytes.len() as u64,
+                            actual,
                         });
                     }
-                    writer.write_all(&bytes).await.map_err(io(&part))?;
                     received += bytes.len() as u64;
-                    pipe.update(bytes).await;
+                    if !sink.send(bytes).await {
+                        break Ok(()); // the writer failed: `finish` says why
+                    }
                     progress(received);
                     if let Some(limit) = target.max_bytes_per_sec.filter(|l| *l > 0) {
                         let due = std::time::Duration::from_secs_f64(
@@ -192,22 +200,24 @@ where
                         }
                     }
                 }
-                Ok(None) => break,
-                Err(e) => {
-                    // A dropped connection: keep what arrived, the next run continues from there.
-                    writer.flush().await.map_err(io(&part))?;
-                    drop(writer);
-                    file.sync_data().await.map_err(io(&part))?;
-                    return Err(ClientError::Network(e.to_string()).into());
-                }
+                Ok(None) => break Ok(()),
+                // A dropped connection: keep what arrived, the next run continues from there.
+                Err(e) => break Err(ClientError::Network(e.to_string()).into()),
             }
+        };
+        let (h, f) = sink.finish().await.map_err(io(&part))?;
+        if let Err(e) = end {
+            blocking(&part, move || f.sync_data()).await?;
+            return Err(e);
         }
-        writer.flush().await.map_err(io(&part))?;
-        hasher = pipe.finish().await;
+        hasher = h;
+        file = f;
     }
-    file.sync_all().await.map_err(io(&part))?;
-    let on_disk = file.metadata().await.map_err(io(&part))?.len();
-    drop(file);
+    let on_disk = blocking(&part, move || {
+        file.sync_all()?;
+        Ok(file.metadata()?.len())
+    })
+    .await?;
     if on_disk != received {
         // Something else wrote to the partial file: it cannot be trusted.
         remove(&part).await;
@@ -247,75 +257,88 @@ pub async fn stopped(stop: &mut watch::Receiver<bool>) {
     }
 }
 
-/// A SHA-256 computed on a thread of its own from the chunks it is sent, in order.
-struct HashPipe {
+/// Writes the chunks it is sent to the partial file and hashes them, in order, on a thread of its own.
+struct Sink {
     tx: tokio::sync::mpsc::Sender<bytes::Bytes>,
-    done: tokio::sync::oneshot::Receiver<Sha256>,
+    done: tokio::sync::oneshot::Receiver<std::io::Result<(Sha256, std::fs::File)>>,
 }
 
-impl HashPipe {
-    fn start(mut hasher: Sha256) -> Self {
+impl Sink {
+    fn start(file: std::fs::File, mut hasher: Sha256) -> Self {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(64);
         let (done_tx, done) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
-            while let Some(b) = rx.blocking_recv() {
-                hasher.update(&b);
-            }
-            let _ = done_tx.send(hasher);
+            let mut out = std::io::BufWriter::with_capacity(1024 * 1024, file);
+            let result = (|| {
+                while let Some(b) = rx.blocking_recv() {
+                    out.write_all(&b)?;
+                    hasher.update(&b);
+                }
+                let file = out.into_inner().map_err(|e| e.into_error())?;
+                Ok((hasher, file))
+            })();
+            let _ = done_tx.send(result);
         });
         Self { tx, done }
     }
 
-    async fn update(&self, bytes: bytes::Bytes) {
-        // Fails only if the thread is gone, which `finish` then reports as a wrong hash.
-        let _ = self.tx.send(bytes).await;
+    /// `false` if the writer has stopped (a write failed).
+    async fn send(&self, bytes: bytes::Bytes) -> bool {
+        self.tx.send(bytes).await.is_ok()
     }
 
-    /// The hasher after every chunk sent.
-    async fn finish(self) -> Sha256 {
+    /// Waits until everything sent is written; the hasher and the (flushed, not synced) file.
+    async fn finish(self) -> std::io::Result<(Sha256, std::fs::File)> {
         drop(self.tx);
-        self.done.await.unwrap_or_default()
+        self.done
+            .await
+            .unwrap_or_else(|_| Err(std::io::Error::other("the download writer stopped")))
     }
+}
+
+/// Runs blocking file work off the async workers; errors name `path`.
+async fn blocking<T: Send + 'static>(
+    path: &Path,
+    f: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> Result<T, DownloadError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
+        .map_err(io(path))
 }
 
 /// Opens (or creates) the partial file and locks it for this run: a second writer (a run still stopping,
 /// another download to the same path) waits up to 3 s, then fails instead of interleaving bytes.
-async fn open_exclusive(part: &Path) -> Result<tokio::fs::File, DownloadError> {
+fn open_exclusive(part: &Path) -> std::io::Result<std::fs::File> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .read(true)
         .write(true)
-        .open(part)
-        .map_err(io(part))?;
+        .open(part)?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
     loop {
         match file.try_lock() {
-            Ok(()) => return Ok(tokio::fs::File::from_std(file)),
+            Ok(()) => return Ok(file),
             Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                std::thread::sleep(std::time::Duration::from_millis(50));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(DownloadError::Io {
-                    path: part.to_path_buf(),
-                    source: std::io::Error::other("another download is writing this file"),
-                })
+                return Err(std::io::Error::other(
+                    "another download is writing this file",
+                ))
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(part)(e)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
         }
     }
 }
 
 /// Reads what is already in the partial file into the hasher; returns its length.
-async fn hash_existing(
-    file: &mut tokio::fs::File,
-    hasher: &mut Sha256,
-    path: &Path,
-) -> Result<u64, DownloadError> {
-    let mut buf = vec![0u8; 256 * 1024];
+fn hash_existing(file: &mut std::fs::File, hasher: &mut Sha256) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; 1024 * 1024];
     let mut total = 0u64;
     loop {
-        let n = file.read(&mut buf).await.map_err(io(path))?;
+        let n = file.read(&mut buf)?;
         if n == 0 {
             return Ok(total);
         }
