@@ -160,7 +160,7 @@ where
         }
         let mut response = response;
         // Writing and hashing run on a thread of their own; this task only receives.
-        let sink = Sink::start(file, hasher);
+        let mut sink = Sink::start(file, hasher);
         let run_start = (std::time::Instant::now(), received);
         let end: Result<(), DownloadError> = loop {
             let chunk = tokio::select! {
@@ -258,37 +258,58 @@ pub async fn stopped(stop: &mut watch::Receiver<bool>) {
 }
 
 /// Writes the chunks it is sent to the partial file and hashes them, in order, on a thread of its own.
+/// Chunks travel in batches of about [`BATCH`] bytes, so the thread wakes once per batch, not per chunk.
 struct Sink {
-    tx: tokio::sync::mpsc::Sender<bytes::Bytes>,
+    tx: tokio::sync::mpsc::Sender<Vec<bytes::Bytes>>,
     done: tokio::sync::oneshot::Receiver<std::io::Result<(Sha256, std::fs::File)>>,
+    batch: Vec<bytes::Bytes>,
+    batched: usize,
 }
+
+const BATCH: usize = 512 * 1024;
 
 impl Sink {
     fn start(file: std::fs::File, mut hasher: Sha256) -> Self {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(64);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<bytes::Bytes>>(16);
         let (done_tx, done) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
             let mut out = std::io::BufWriter::with_capacity(1024 * 1024, file);
             let result = (|| {
-                while let Some(b) = rx.blocking_recv() {
-                    out.write_all(&b)?;
-                    hasher.update(&b);
+                while let Some(batch) = rx.blocking_recv() {
+                    for b in batch {
+                        out.write_all(&b)?;
+                        hasher.update(&b);
+                    }
                 }
                 let file = out.into_inner().map_err(|e| e.into_error())?;
                 Ok((hasher, file))
             })();
             let _ = done_tx.send(result);
         });
-        Self { tx, done }
+        Self {
+            tx,
+            done,
+            batch: Vec::new(),
+            batched: 0,
+        }
     }
 
     /// `false` if the writer has stopped (a write failed).
-    async fn send(&self, bytes: bytes::Bytes) -> bool {
-        self.tx.send(bytes).await.is_ok()
+    async fn send(&mut self, bytes: bytes::Bytes) -> bool {
+        self.batched += bytes.len();
+        self.batch.push(bytes);
+        if self.batched < BATCH {
+            return true;
+        }
+        self.batched = 0;
+        self.tx.send(std::mem::take(&mut self.batch)).await.is_ok()
     }
 
     /// Waits until everything sent is written; the hasher and the (flushed, not synced) file.
-    async fn finish(self) -> std::io::Result<(Sha256, std::fs::File)> {
+    async fn finish(mut self) -> std::io::Result<(Sha256, std::fs::File)> {
+        if !self.batch.is_empty() {
+            let _ = self.tx.send(std::mem::take(&mut self.batch)).await;
+        }
         drop(self.tx);
         self.done
             .await

@@ -19,6 +19,10 @@ use kontor_api::{ErrorBody, ErrorCode, InstallerList, UpdateManifest};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
+/// Bytes read from disk per step of a file answer: every read is a trip to tokio's blocking pool, so larger
+/// steps leave more CPU to the sending (measured in BENCHMARKS.md, installer download).
+const READ_CHUNK: usize = 512 * 1024;
+
 use crate::auth::{AuthUser, Permission};
 use crate::db::AuditEvent;
 use crate::error::ApiError;
@@ -165,7 +169,7 @@ async fn file_response(
             .await
             .map_err(|e| ApiError::internal(format!("{}: {e}", path.display())))?;
     }
-    let stream = ReaderStream::with_capacity(file.take(len), 64 * 1024);
+    let stream = ReaderStream::with_capacity(file.take(len), READ_CHUNK);
     let mut b = common(Response::builder().status(status)).header(header::CONTENT_LENGTH, len);
     if status == StatusCode::PARTIAL_CONTENT {
         b = b.header(
