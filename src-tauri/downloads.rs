@@ -82,6 +82,26 @@ struct Entry {
 }
 
 impl Entry {
+    /// A download not running, with what is on disk of it.
+    fn new(saved: Saved) -> Entry {
+        let mut e = Entry {
+            saved,
+            stop: None,
+            run: 0,
+            resume_pending: false,
+            revision: 0,
+            received: 0,
+            bytes_per_sec: 0,
+            eta_secs: None,
+        };
+        e.received = if e.saved.state == DownloadState::Done {
+            e.saved.installer.size
+        } else {
+            e.target().received()
+        };
+        e
+    }
+
     fn status(&self) -> DownloadStatus {
         DownloadStatus {
             installer: self.saved.installer.clone(),
@@ -138,21 +158,7 @@ impl Downloads {
                 if matches!(s.state, DownloadState::Running | DownloadState::Retrying) {
                     s.state = DownloadState::Paused;
                 }
-                let mut e = Entry {
-                    saved: s,
-                    stop: None,
-                    run: 0,
-                    resume_pending: false,
-                    revision: 0,
-                    received: 0,
-                    bytes_per_sec: 0,
-                    eta_secs: None,
-                };
-                e.received = if e.saved.state == DownloadState::Done {
-                    e.saved.installer.size
-                } else {
-                    e.target().received()
-                };
+                let e = Entry::new(s);
                 (e.saved.installer.id.clone(), e)
             })
             .collect();
@@ -205,22 +211,12 @@ impl Downloads {
                     let _ = std::fs::remove_file(old.target().partial_path());
                 }
             }
-            let mut e = Entry {
-                saved: Saved {
-                    installer,
-                    dest,
-                    state: DownloadState::Paused,
-                    error: None,
-                },
-                stop: None,
-                run: 0,
-                resume_pending: false,
-                revision: 0,
-                received: 0,
-                bytes_per_sec: 0,
-                eta_secs: None,
-            };
-            e.received = e.target().received();
+            let e = Entry::new(Saved {
+                installer,
+                dest,
+                state: DownloadState::Paused,
+                error: None,
+            });
             g.insert(id.clone(), e);
         }
         self.resume(&id, open, emit)

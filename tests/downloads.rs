@@ -395,6 +395,22 @@ impl Managed {
         }
     }
 
+    /// The manager downloading `installer` into a temporary folder, 100 kB in; and the destination.
+    async fn running(f: &Fixture, installer: &Installer) -> (Managed, PathBuf) {
+        let m = Managed::new(f.source(&f.client, installer));
+        let dest = m._dir.path().join("out").join(&installer.file_name);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        m.downloads.start(
+            installer.clone(),
+            dest.clone(),
+            m.open.clone(),
+            m.emit.clone(),
+        );
+        m.wait(&installer.id, "some bytes", |s| s.received > 100_000)
+            .await;
+        (m, dest)
+    }
+
     async fn wait(
         &self,
         id: &str,
@@ -418,17 +434,7 @@ async fn cancelling_a_running_download_removes_its_partial_file() {
     use kontor_api::ipc::DownloadState;
     let f = start().await;
     let installer = f.installer("CMDB-Pro-4.2.1-x64.msi").await;
-    let m = Managed::new(f.source(&f.client, &installer));
-    let out = tempfile::tempdir().unwrap();
-    let dest = out.path().join(&installer.file_name);
-    m.downloads.start(
-        installer.clone(),
-        dest.clone(),
-        m.open.clone(),
-        m.emit.clone(),
-    );
-    m.wait(&installer.id, "some bytes", |s| s.received > 100_000)
-        .await;
+    let (m, dest) = Managed::running(&f, &installer).await;
     assert_eq!(
         m.downloads.status(&installer.id).unwrap().state,
         DownloadState::Running
@@ -452,17 +458,7 @@ async fn resume_right_after_pause_goes_on_and_finishes() {
     use kontor_api::ipc::DownloadState;
     let f = start().await;
     let installer = f.installer("Documents-AddOn-2.8.0-arm64.dmg").await;
-    let m = Managed::new(f.source(&f.client, &installer));
-    let out = tempfile::tempdir().unwrap();
-    let dest = out.path().join(&installer.file_name);
-    m.downloads.start(
-        installer.clone(),
-        dest.clone(),
-        m.open.clone(),
-        m.emit.clone(),
-    );
-    m.wait(&installer.id, "some bytes", |s| s.received > 100_000)
-        .await;
+    let (m, dest) = Managed::running(&f, &installer).await;
     // A quick double click: pause, and resume before the run has stopped.
     m.downloads.pause(&installer.id).unwrap();
     m.downloads
