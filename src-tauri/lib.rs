@@ -8,6 +8,7 @@ pub mod dialogs;
 pub mod downloads;
 pub mod error;
 pub mod import;
+pub mod render;
 pub mod secrets;
 pub mod session;
 pub mod settings;
@@ -89,6 +90,7 @@ pub fn run() {
                 .unwrap_or_else(|_| "info,kontor_app=info".into()),
         )
         .init();
+    render::configure();
     let data_dir = std::env::var_os("KONTOR_DATA_DIR").map(PathBuf::from);
     if let Err(e) = run_app(tauri::Builder::default(), data_dir).run(tauri::generate_context!()) {
         eprintln!("kontor: could not start: {e}");
