@@ -235,7 +235,11 @@ impl AppUnderTest {
 
     /// Saves a PNG of the window to target/e2e-screenshots/ (and $KONTOR_SCREENSHOT_DIR if set).
     pub async fn screenshot(&self, c: &fantoccini::Client, name: &str) {
-        let png = c.screenshot().await.expect("screenshot");
+        // Settle the page first: the screenshot shows what the test just checked.
+        c.execute("return document.readyState;", vec![])
+            .await
+            .unwrap();
+        let png = x_screenshot().expect("screenshot of the X display (imagemagick's import)");
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
         let mut dirs = vec![screenshot_dir()];
         if let Some(d) = std::env::var_os("KONTOR_SCREENSHOT_DIR") {
@@ -266,6 +270,18 @@ impl Drop for AppUnderTest {
             let _ = child.wait();
         }
     }
+}
+
+/// A PNG of the whole X display (the app's window sits at its origin under Xvfb). Not WebDriver's screenshot:
+/// with WebKit's compositing off (the app's choice without a GPU, `src-tauri/render.rs`) WebKitWebDriver's
+/// snapshot waits for a repaint that an idle page never makes, and blocks the session.
+fn x_screenshot() -> Option<Vec<u8>> {
+    let out = Command::new("import")
+        .args(["-window", "root", "png:-"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
 }
 
 // --- WebDriver helpers: CSS selectors; a timeout saves a screenshot and the page source ---
@@ -304,7 +320,7 @@ async fn wait_locator(
                 .filter(|c| c.is_ascii_alphanumeric())
                 .take(60)
                 .collect();
-            if let Ok(png) = c.screenshot().await {
+            if let Some(png) = x_screenshot() {
                 std::fs::write(dir.join(format!("failed-{name}.png")), png).unwrap();
             }
             if let Ok(src) = c.source().await {
