@@ -1,33 +1,14 @@
 //! Tests of the `kontor-server` binary: start-up errors on stderr with a non-zero exit, `serve`, `seed-demo`,
 //! `users import` and `license issue` / `license public-key`.
 
+mod cli_support;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use cli_support::{assert_fails_with, run, BIN};
 use kontor_server::seed::DemoSeed;
-
-const BIN: &str = env!("CARGO_BIN_EXE_kontor-server");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("KONTOR_DATABASE_URL")
-        .env_remove("KONTOR_BIND")
-        .env_remove("KONTOR_DATA_DIR")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run kontor-server")
-}
-
-/// Asserts a failed run with exactly one error line on stderr containing `needle`.
-fn assert_fails_with(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure, stderr: {stderr}");
-    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
-    assert_eq!(lines.len(), 1, "one error line expected, got: {stderr}");
-    assert!(lines[0].contains(needle), "{needle:?} not in {stderr:?}");
-}
 
 /// A running `serve` and the base URL it printed.
 struct Served {

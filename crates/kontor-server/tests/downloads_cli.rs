@@ -2,27 +2,15 @@
 //! installers of `seed-demo`) and `release keygen | sign | publish`, whose keys and signatures must verify
 //! with `minisign-verify` exactly as tauri-plugin-updater does.
 
+mod cli_support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use base64::Engine;
+use cli_support::{assert_fails_with, run};
 use kontor_server::seed::DemoSeed;
 use sha2::{Digest, Sha256};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kontor-server");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("KONTOR_DATABASE_URL")
-        .env_remove("KONTOR_DATA_DIR")
-        .env_remove("KONTOR_INSTALLERS_DIR")
-        .env_remove("KONTOR_RELEASES_DIR")
-        .env_remove("TAURI_SIGNING_PRIVATE_KEY_PASSWORD")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run kontor-server")
-}
 
 fn ok_json(out: &Output) -> serde_json::Value {
     assert!(
@@ -33,15 +21,6 @@ fn ok_json(out: &Output) -> serde_json::Value {
     let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8");
     assert_eq!(stdout.lines().count(), 1, "one JSON line: {stdout}");
     serde_json::from_str(stdout.trim()).expect("JSON")
-}
-
-/// Asserts a failed run with exactly one error line on stderr containing `needle`.
-fn assert_fails_with(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure, stderr: {stderr}");
-    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
-    assert_eq!(lines.len(), 1, "one error line expected, got: {stderr}");
-    assert!(lines[0].contains(needle), "{needle:?} not in {stderr:?}");
 }
 
 fn b64(s: &str) -> String {
