@@ -9,7 +9,7 @@ cargo build -p kontor-ui --lib --target wasm32-unknown-unknown --profile wasm-re
 out=$(mktemp -d dist.tmp.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$out" \
-  target/wasm32-unknown-unknown/wasm-release/kontor_ui.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/kontor_ui.wasm"
 wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/kontor_ui_bg.wasm" -o "$out/kontor_ui_bg.wasm"
