@@ -442,7 +442,10 @@ impl Downloads {
             g.values().map(|e| e.saved.clone()).collect()
         };
         let bytes = serde_json::to_vec_pretty(&saved).unwrap_or_default();
-        if let Err(e) = crate::settings::write_atomic(&self.file, &bytes) {
+        let written = kontor_fs::Options::new()
+            .create_dirs(true)
+            .write(&self.file, &bytes);
+        if let Err(e) = written {
             tracing::warn!("downloads list not saved: {e}");
         }
     }

@@ -17,11 +17,51 @@ use kontor_api::{ErrorCode, ImportBatch, NewUser, MAX_IMPORT_BATCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{CommandError, CommandResult};
-use crate::session::Portal;
+use crate::session::{Portal, SessionError};
 
 /// Largest file the app reads (the importer refuses more anyway).
 pub const MAX_FILE_BYTES: u64 = kontor_import::MAX_FILE_BYTES as u64;
+
+/// Why a preview or an import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    #[error("{file_name}: the file is larger than {max_bytes} bytes")]
+    TooLarge { file_name: String, max_bytes: u64 },
+    /// The file cannot be an import file at all (binary, unknown headers, over a limit, ...).
+    #[error("{file_name}: {source}")]
+    Unreadable {
+        file_name: String,
+        #[source]
+        source: kontor_import::ImportError,
+    },
+    /// Talking to the portal failed.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// Reading the file or writing the plan failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The plan could not be written as JSON.
+    #[error(transparent)]
+    Plan(#[from] serde_json::Error),
+    /// The worker thread reading or checking the file stopped.
+    #[error(transparent)]
+    Worker(#[from] tokio::task::JoinError),
+}
+
+impl ImportError {
+    /// The code the user is shown for it.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ImportError::TooLarge { .. } | ImportError::Unreadable { .. } => ErrorCode::Validation,
+            ImportError::Session(e) => e.code(),
+            ImportError::Io(_) | ImportError::Plan(_) => ErrorCode::Io,
+            ImportError::Worker(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+pub type ImportResult<T> = Result<T, ImportError>;
 
 /// A validated file waiting for the admin's "import".
 #[derive(Debug, Clone)]
@@ -56,7 +96,7 @@ impl ImportPlan {
         for u in &users {
             h.update(u.email.as_bytes());
         }
-        let import_id = hex(&h.finalize()[..16]);
+        let import_id = kontor_fs::hex(&h.finalize()[..16]);
         let batches = users
             .chunks(MAX_IMPORT_BATCH)
             .map(<[NewUser]>::to_vec)
@@ -78,10 +118,6 @@ impl ImportPlan {
     pub fn done_users(&self) -> usize {
         self.batches.iter().take(self.done).map(Vec::len).sum()
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Where the running import's plan lives.
@@ -107,13 +143,14 @@ impl PlanStore {
         }
     }
 
-    pub fn save(&self, plan: &ImportPlan) -> CommandResult<()> {
-        let json = serde_json::to_vec(plan)
-            .map_err(|e| CommandError::new(ErrorCode::Io, e.to_string()))?;
-        Ok(crate::settings::write_atomic(&self.path, &json)?)
+    pub fn save(&self, plan: &ImportPlan) -> ImportResult<()> {
+        let json = serde_json::to_vec(plan)?;
+        Ok(kontor_fs::Options::new()
+            .create_dirs(true)
+            .write(&self.path, &json)?)
     }
 
-    pub fn delete(&self) -> CommandResult<()> {
+    pub fn delete(&self) -> ImportResult<()> {
         match std::fs::remove_file(&self.path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -123,24 +160,26 @@ impl PlanStore {
 }
 
 /// Reads and validates a file against the account's licenses, locations and existing users.
-pub async fn preview(portal: &Portal, path: &Path) -> CommandResult<(ImportPreview, Previewed)> {
+pub async fn preview(portal: &Portal, path: &Path) -> ImportResult<(ImportPreview, Previewed)> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let meta = tokio::fs::metadata(path).await?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(CommandError::new(
-            ErrorCode::Validation,
-            format!("{file_name}: the file is larger than {MAX_FILE_BYTES} bytes"),
-        ));
+        return Err(ImportError::TooLarge {
+            file_name,
+            max_bytes: MAX_FILE_BYTES,
+        });
     }
     let bytes = tokio::fs::read(path).await?;
     let kind = kontor_import::FileKind::detect(&file_name, &bytes);
     let table = tokio::task::spawn_blocking(move || kontor_import::read_table(&bytes, kind))
-        .await
-        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?
-        .map_err(|e| CommandError::new(ErrorCode::Validation, format!("{file_name}: {e}")))?;
+        .await?
+        .map_err(|source| ImportError::Unreadable {
+            file_name: file_name.clone(),
+            source,
+        })?;
 
     let pools = portal
         .call(|c, a, me| async move { c.licenses(&a, &me.account_id).await })
@@ -148,7 +187,7 @@ pub async fn preview(portal: &Portal, path: &Path) -> CommandResult<(ImportPrevi
     let locations = portal
         .call(|c, a, me| async move { c.locations(&a, &me.account_id).await })
         .await?;
-    let emails: Vec<String> = email_column_values(&table);
+    let emails: Vec<String> = table.valid_emails();
     let existing = portal
         .call(|c, a, me| {
             let emails = emails.clone();
@@ -168,9 +207,8 @@ pub async fn preview(portal: &Portal, path: &Path) -> CommandResult<(ImportPrevi
         locations: locations.into_iter().map(|l| (l.id, l.name)).collect(),
     };
     let encoding = table.encoding.to_string();
-    let preview = tokio::task::spawn_blocking(move || kontor_import::validate(&table, &ctx))
-        .await
-        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
+    let preview =
+        tokio::task::spawn_blocking(move || kontor_import::validate(&table, &ctx)).await?;
     let problems = preview
         .problems
         .iter()
@@ -201,36 +239,6 @@ pub async fn preview(portal: &Portal, path: &Path) -> CommandResult<(ImportPrevi
     Ok((shown, Previewed { file_name, users }))
 }
 
-/// The normalised addresses of the file's e-mail (or M365 "User Name") column, for the existence check.
-fn email_column_values(table: &kontor_import::Table) -> Vec<String> {
-    let key = |h: &str| -> String {
-        h.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_lowercase()
-    };
-    let idx = table.headers.iter().position(|h| {
-        matches!(
-            key(h).as_str(),
-            "email"
-                | "emailaddress"
-                | "emailadresse"
-                | "mail"
-                | "username"
-                | "benutzername"
-                | "userprincipalname"
-        )
-    });
-    let Some(idx) = idx else { return Vec::new() };
-    table
-        .rows
-        .iter()
-        .filter_map(|(_, cells)| {
-            kontor_api::validate::email("email", kontor_import::Table::cell(cells, idx)).ok()
-        })
-        .collect()
-}
-
 /// Sends every batch of `plan` (from the first: committed ones answer `already_done`), reporting progress
 /// in users. Network failures are retried a few times; a cancel stops between batches.
 pub async fn run(
@@ -239,7 +247,7 @@ pub async fn run(
     plan: &mut ImportPlan,
     cancel: &AtomicBool,
     progress: impl Fn(u64, u64),
-) -> CommandResult<ImportOutcome> {
+) -> ImportResult<ImportOutcome> {
     let total = plan.total() as u64;
     let mut created = Vec::new();
     let mut sent = 0u64;
@@ -267,7 +275,7 @@ pub async fn run(
                 })
                 .await;
             match r {
-                Err(e) if e.code == ErrorCode::Network && attempt < 3 => {
+                Err(e) if e.code() == ErrorCode::Network && attempt < 3 => {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(500 * (1 << attempt))).await;
                 }

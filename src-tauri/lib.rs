@@ -6,7 +6,6 @@
 pub mod commands;
 pub mod dialogs;
 pub mod downloads;
-pub mod error;
 pub mod import;
 pub mod render;
 pub mod secrets;

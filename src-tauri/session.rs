@@ -8,8 +8,7 @@ use kontor_api::{ErrorCode, Me, SessionTokens};
 use kontor_client::{ClientError, PortalClient};
 use tokio::sync::Mutex;
 
-use crate::error::{CommandError, CommandResult};
-use crate::secrets::RefreshTokenStore;
+use crate::secrets::{RefreshTokenStore, SecretError};
 
 /// Refresh this many seconds before the access token runs out.
 const EXPIRY_MARGIN_SECS: i64 = 30;
@@ -36,12 +35,32 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
-fn session_expired() -> CommandError {
-    CommandError::new(
-        ErrorCode::Unauthorized,
-        "your session has expired; please sign in again",
-    )
+/// Why a session call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The portal refused the call or could not be reached: its error, unchanged.
+    #[error(transparent)]
+    Portal(#[from] ClientError),
+    /// No session, or the portal refused its refresh token: the user must sign in again.
+    #[error("your session has expired; please sign in again")]
+    Expired,
+    /// The OS keyring failed to keep or forget the refresh token.
+    #[error(transparent)]
+    Keyring(#[from] SecretError),
 }
+
+impl SessionError {
+    /// The code the user is shown for it.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            SessionError::Portal(e) => e.code(),
+            SessionError::Expired => ErrorCode::Unauthorized,
+            SessionError::Keyring(_) => ErrorCode::Keyring,
+        }
+    }
+}
+
+pub type SessionResult<T> = Result<T, SessionError>;
 
 impl Portal {
     pub fn new(client: PortalClient, secrets: RefreshTokenStore) -> Self {
@@ -57,7 +76,7 @@ impl Portal {
     }
 
     /// Takes a new session; with `remember`, its refresh token goes to the keyring, else any old entry goes.
-    pub async fn start(&self, tokens: SessionTokens, remember: bool) -> CommandResult<Me> {
+    pub async fn start(&self, tokens: SessionTokens, remember: bool) -> SessionResult<Me> {
         let mut guard = self.session.lock().await;
         self.install(&mut guard, tokens, remember)
     }
@@ -67,7 +86,7 @@ impl Portal {
         slot: &mut Option<Session>,
         tokens: SessionTokens,
         remember: bool,
-    ) -> CommandResult<Me> {
+    ) -> SessionResult<Me> {
         if remember {
             self.secrets.save(&tokens.refresh_token)?;
         } else {
@@ -86,7 +105,7 @@ impl Portal {
 
     /// The signed-in user, resuming from the keyring if the app was restarted. `None`: sign in needed.
     /// A network failure is an error (the remembered token is kept for the retry); a rejected token is not.
-    pub async fn resume(&self) -> CommandResult<Option<Me>> {
+    pub async fn resume(&self) -> SessionResult<Option<Me>> {
         let mut guard = self.session.lock().await;
         if let Some(s) = guard.as_ref() {
             return Ok(Some(s.me.clone()));
@@ -113,7 +132,7 @@ impl Portal {
 
     /// Signs out: the portal revokes the session; the keyring entry and the memory copy are removed.
     /// If the portal cannot be reached, the local sign-out still happens and the error is returned.
-    pub async fn sign_out(&self) -> CommandResult<()> {
+    pub async fn sign_out(&self) -> SessionResult<()> {
         let old = self.session.lock().await.take();
         let remembered = self.secrets.load().ok().flatten();
         self.secrets.delete()?;
@@ -132,7 +151,7 @@ impl Portal {
     }
 
     /// Runs an authenticated call, refreshing the access token when it is due or was rejected (once).
-    pub async fn call<T, F, Fut>(&self, f: F) -> CommandResult<T>
+    pub async fn call<T, F, Fut>(&self, f: F) -> SessionResult<T>
     where
         F: Fn(PortalClient, String, Me) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
@@ -144,8 +163,8 @@ impl Portal {
                 f(self.client.clone(), access, me)
                     .await
                     .map_err(|e| match e {
-                        ClientError::Api { status: 401, .. } => session_expired(),
-                        e => e.into(),
+                        ClientError::Api { status: 401, .. } => SessionError::Expired,
+                        e => SessionError::Portal(e),
                     })
             }
             other => other.map_err(Into::into),
@@ -154,9 +173,9 @@ impl Portal {
 
     /// A usable access token. `rejected` is a token the portal just refused: refresh unless another call
     /// already replaced it.
-    async fn valid_access(&self, rejected: Option<&str>) -> CommandResult<(String, Me)> {
+    async fn valid_access(&self, rejected: Option<&str>) -> SessionResult<(String, Me)> {
         let mut guard = self.session.lock().await;
-        let s = guard.as_ref().ok_or_else(session_expired)?;
+        let s = guard.as_ref().ok_or(SessionError::Expired)?;
         let stale = rejected == Some(s.access.as_str())
             || s.access_expires_at - EXPIRY_MARGIN_SECS <= now();
         if !stale {
@@ -172,7 +191,7 @@ impl Portal {
             Err(ClientError::Api { status: 401, .. }) => {
                 *guard = None;
                 self.secrets.delete()?;
-                Err(session_expired())
+                Err(SessionError::Expired)
             }
             Err(e) => Err(e.into()),
         }

@@ -40,40 +40,14 @@ impl SettingsStore {
         }
     }
 
-    /// Writes atomically: a temp file in the same directory, fsync, rename.
+    /// Writes atomically (`kontor_fs`: a temp file in the same directory, fsync, rename), creating the
+    /// directory on first use.
     pub fn save(&self, settings: &Settings) -> std::io::Result<()> {
         let json = serde_json::to_vec_pretty(settings).map_err(std::io::Error::other)?;
-        write_atomic(&self.path, &json)
+        kontor_fs::Options::new()
+            .create_dirs(true)
+            .write(&self.path, &json)
     }
-}
-
-/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one, never a torn one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Unique per call: two threads saving the same file never share a temp file.
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{file_name}.{}.{seq}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

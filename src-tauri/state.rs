@@ -3,10 +3,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use kontor_api::ErrorCode;
-use kontor_client::PortalClient;
+use kontor_client::{ClientError, PortalClient};
 
-use crate::error::{CommandError, CommandResult};
 use crate::secrets::RefreshTokenStore;
 use crate::session::Portal;
 use crate::settings::{Settings, SettingsStore};
@@ -36,6 +34,17 @@ impl Launch {
             keyring_service,
         }
     }
+}
+
+/// Why there is no connection to a portal.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// Neither the build, the launcher nor the user has set a portal address.
+    #[error("no portal address is configured")]
+    NotConfigured,
+    /// The address is not one a client can be made for.
+    #[error(transparent)]
+    Client(#[from] ClientError),
 }
 
 /// The import waiting for "commit", and the cancel switch of the one running.
@@ -86,8 +95,8 @@ impl AppState {
         self.settings.load()
     }
 
-    pub fn save_settings(&self, s: &Settings) -> CommandResult<()> {
-        Ok(self.settings.save(s)?)
+    pub fn save_settings(&self, s: &Settings) -> std::io::Result<()> {
+        self.settings.save(s)
     }
 
     /// The portal address in force: fixed by build or launcher, else the user's choice.
@@ -99,10 +108,8 @@ impl AppState {
     }
 
     /// The connection to the configured portal, created on first use.
-    pub fn portal(&self) -> CommandResult<Arc<Portal>> {
-        let url = self.portal_url().ok_or_else(|| {
-            CommandError::new(ErrorCode::NotConfigured, "no portal address is configured")
-        })?;
+    pub fn portal(&self) -> Result<Arc<Portal>, ConnectError> {
+        let url = self.portal_url().ok_or(ConnectError::NotConfigured)?;
         if let Some(p) = self.portal.read().ok().and_then(|g| g.clone()) {
             if p.client().base_url() == url.trim_end_matches('/') {
                 return Ok(p);
@@ -116,7 +123,7 @@ impl AppState {
     }
 
     /// A fresh connection to `url` (not yet the current one).
-    pub fn connect(&self, url: &str) -> CommandResult<Portal> {
+    pub fn connect(&self, url: &str) -> Result<Portal, ClientError> {
         let client = PortalClient::new(url)?;
         let secrets = RefreshTokenStore::new(&self.launch.keyring_service, client.base_url());
         Ok(Portal::new(client, secrets))

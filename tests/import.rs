@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use kontor_api::{NewUser, PasswordLogin, Role, UserQuery, MAX_IMPORT_BATCH};
+use kontor_app::commands::error::CommandError;
 use kontor_app::import::{self, ImportPlan, PlanStore};
 use kontor_app::secrets::RefreshTokenStore;
 use kontor_app::session::Portal;
@@ -95,7 +96,8 @@ async fn preview_names_row_column_and_reason_against_the_portal() {
     // A binary file is a clear error, not a panic and not a preview.
     let png = dir.path().join("picture.csv");
     std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
-    let err = import::preview(&portal, &png).await.unwrap_err();
+    // As the UI gets it: through the command boundary's `{code, message}`.
+    let err = CommandError::from(import::preview(&portal, &png).await.unwrap_err());
     assert_eq!(err.code, kontor_api::ErrorCode::Validation);
     assert!(err.message.contains("picture.csv"), "{}", err.message);
     server.shutdown().await;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use kontor_api::{ErrorCode, PasswordLogin};
+use kontor_app::commands::error::CommandError;
 use kontor_app::secrets::RefreshTokenStore;
 use kontor_app::session::Portal;
 use kontor_client::PortalClient;
@@ -82,12 +83,12 @@ impl Fixture {
     }
 }
 
-async fn dashboard(
-    portal: &Portal,
-) -> Result<kontor_api::DashboardSummary, kontor_app::error::CommandError> {
+/// The dashboard as the UI gets it: errors through the command boundary's `{code, message}`.
+async fn dashboard(portal: &Portal) -> Result<kontor_api::DashboardSummary, CommandError> {
     portal
         .call(|c, access, me| async move { c.dashboard(&access, &me.account_id).await })
         .await
+        .map_err(CommandError::from)
 }
 
 #[tokio::test]
@@ -177,7 +178,7 @@ async fn a_portal_that_cannot_be_reached_is_a_network_error_and_keeps_the_rememb
         PortalClient::new(&url).unwrap(),
         RefreshTokenStore::new(&service, &url),
     );
-    let err = restarted.resume().await.unwrap_err();
+    let err = CommandError::from(restarted.resume().await.unwrap_err());
     assert_eq!(err.code, ErrorCode::Network);
     let keyring = RefreshTokenStore::new(&service, &url);
     assert!(keyring.load().unwrap().is_some(), "kept for the retry");

@@ -4,7 +4,7 @@ use kontor_api::ipc::NoArgs;
 use kontor_api::{validate, ChangePassword, Me, PasswordLogin, TokenLogin};
 use tauri::State;
 
-use crate::error::CommandResult;
+use crate::commands::error::CommandResult;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -14,7 +14,7 @@ pub async fn login_password(state: State<'_, AppState>, req: PasswordLogin) -> C
     let portal = state.portal()?;
     let login = PasswordLogin { email, ..req };
     let tokens = portal.client().login_password(&login).await?;
-    portal.start(tokens, login.remember).await
+    Ok(portal.start(tokens, login.remember).await?)
 }
 
 #[tauri::command]
@@ -26,20 +26,20 @@ pub async fn login_token(state: State<'_, AppState>, req: TokenLogin) -> Command
         ..req
     };
     let tokens = portal.client().login_token(&login).await?;
-    portal.start(tokens, login.remember).await
+    Ok(portal.start(tokens, login.remember).await?)
 }
 
 /// The signed-in user after a restart, if "stay signed in" was chosen; `None` means: show sign-in.
 #[tauri::command]
 pub async fn resume_session(state: State<'_, AppState>, req: NoArgs) -> CommandResult<Option<Me>> {
     let _ = req;
-    state.portal()?.resume().await
+    Ok(state.portal()?.resume().await?)
 }
 
 #[tauri::command]
 pub async fn logout(state: State<'_, AppState>, req: NoArgs) -> CommandResult<()> {
     let _ = req;
-    state.portal()?.sign_out().await
+    Ok(state.portal()?.sign_out().await?)
 }
 
 /// The signed-in user replaces their (temporary) password; answers the updated user.

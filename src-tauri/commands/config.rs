@@ -4,7 +4,7 @@ use kontor_api::ipc::{AppConfig, NoArgs, SetLanguage, SetPortalUrl};
 use kontor_api::{ErrorCode, PortalInfo};
 use tauri::State;
 
-use crate::error::{CommandError, CommandResult};
+use crate::commands::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -62,5 +62,5 @@ pub fn set_language(state: State<'_, AppState>, req: SetLanguage) -> CommandResu
     };
     let mut settings = state.settings();
     settings.language = Some(lang);
-    state.save_settings(&settings)
+    Ok(state.save_settings(&settings)?)
 }

@@ -4,7 +4,7 @@ use kontor_api::ipc::NoArgs;
 use kontor_api::DashboardSummary;
 use tauri::State;
 
-use crate::error::CommandResult;
+use crate::commands::error::CommandResult;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -14,4 +14,5 @@ pub async fn dashboard(state: State<'_, AppState>, req: NoArgs) -> CommandResult
     portal
         .call(|client, access, me| async move { client.dashboard(&access, &me.account_id).await })
         .await
+        .map_err(Into::into)
 }

@@ -10,9 +10,9 @@ use kontor_api::{ErrorBody, ErrorCode, Installer, InstallerList};
 use kontor_client::ClientError;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
+use crate::commands::error::{CommandError, CommandResult};
 use crate::downloads::{Emit, Opener};
-use crate::error::{CommandError, CommandResult};
-use crate::session::Portal;
+use crate::session::{Portal, SessionError};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -22,6 +22,7 @@ pub async fn installers(state: State<'_, AppState>, req: NoArgs) -> CommandResul
     portal
         .call(|c, a, me| async move { c.installers(&a, &me.account_id).await })
         .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -126,19 +127,24 @@ fn opener(portal: Arc<Portal>) -> Opener {
                     }
                 })
                 .await
-                .map_err(to_client_error)
+                .map_err(portal_error)
         })
     })
 }
 
-/// The download engine retries network errors itself, so they must stay network errors.
-fn to_client_error(e: CommandError) -> ClientError {
-    match e.code {
-        ErrorCode::Network => ClientError::Network(e.message),
-        code => ClientError::Api {
-            status: code.http_status(),
-            body: ErrorBody::new(code, e.message),
-        },
+/// The session's failure in the engine's terms. The portal's own errors pass unchanged (the download
+/// manager retries the transient ones); a session that cannot go on (expired, keyring) is a refusal
+/// with its code and message.
+fn portal_error(e: SessionError) -> ClientError {
+    match e {
+        SessionError::Portal(e) => e,
+        other => {
+            let code = other.code();
+            ClientError::Api {
+                status: code.http_status(),
+                body: ErrorBody::new(code, other.to_string()),
+            }
+        }
     }
 }
 
@@ -148,4 +154,23 @@ fn emitter<R: Runtime>(app: AppHandle<R>) -> Emit {
             tracing::warn!("download progress not shown: {e}");
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_sees_portal_errors_unchanged_and_a_dead_session_as_a_refusal() {
+        let e = portal_error(SessionError::Portal(ClientError::Network("reset".into())));
+        assert!(matches!(e, ClientError::Network(m) if m == "reset"));
+        let e = portal_error(SessionError::Portal(ClientError::Api {
+            status: 503,
+            body: ErrorBody::new(ErrorCode::Internal, "restarting"),
+        }));
+        assert_eq!(e.status(), Some(503));
+        let e = portal_error(SessionError::Expired);
+        assert_eq!(e.status(), Some(401));
+        assert_eq!(e.code(), ErrorCode::Unauthorized);
+    }
 }

@@ -11,7 +11,7 @@ use kontor_api::ipc::{
 use kontor_api::ErrorCode;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use crate::error::{CommandError, CommandResult};
+use crate::commands::error::{CommandError, CommandResult};
 use crate::import::{self, ImportPlan, PlanStore};
 use crate::state::AppState;
 
@@ -88,6 +88,7 @@ pub async fn import_commit<R: Runtime>(
         },
     )
     .await
+    .map_err(Into::into)
 }
 
 /// Stops the running import after the batch in flight; what was committed stays and can be resumed.
@@ -120,7 +121,7 @@ pub fn import_pending(
 #[tauri::command]
 pub fn import_discard(state: State<'_, AppState>, req: NoArgs) -> CommandResult<()> {
     let _ = req;
-    PlanStore::new(&state.data_dir).delete()
+    Ok(PlanStore::new(&state.data_dir).delete()?)
 }
 
 /// Saves Kontor's import template (CSV for Excel, in the UI language) through the native save dialog.
@@ -139,7 +140,9 @@ pub async fn save_import_template(
     let Some(path) = crate::dialogs::save_path(name, "CSV", &["csv"]).await else {
         return Ok(SavedFile { path: None });
     };
-    crate::settings::write_atomic(&path, kontor_import::template_csv(german).as_bytes())?;
+    kontor_fs::Options::new()
+        .create_dirs(true)
+        .write(&path, kontor_import::template_csv(german).as_bytes())?;
     Ok(SavedFile {
         path: Some(path.display().to_string()),
     })

@@ -8,7 +8,7 @@ use kontor_api::ipc::{ImportFile, LicenseId, NoArgs, SavedLicense, VerifiedLicen
 use kontor_api::{ActivationRequestUpload, ErrorCode, OfflineLicense, OfflineLicenseStatus};
 use tauri::State;
 
-use crate::error::{CommandError, CommandResult};
+use crate::commands::error::{CommandError, CommandResult};
 use crate::session::Portal;
 use crate::state::AppState;
 
@@ -25,6 +25,7 @@ pub async fn offline_license_status(
     portal
         .call(|c, a, me| async move { c.offline_license_status(&a, &me.account_id).await })
         .await
+        .map_err(Into::into)
 }
 
 /// Issues the account-wide offline license and saves it where the user chooses.
@@ -106,6 +107,7 @@ pub async fn revoke_offline_license(
             async move { c.revoke_offline_license(&a, &me.account_id, &id).await }
         })
         .await
+        .map_err(Into::into)
 }
 
 /// Verifies `license` with the portal's public key (as the air-gapped product will), asks where to save it
@@ -125,7 +127,9 @@ async fn save_verified(
             license: verified,
         });
     };
-    crate::settings::write_atomic(&path, license.text.as_bytes())?;
+    kontor_fs::Options::new()
+        .create_dirs(true)
+        .write(&path, license.text.as_bytes())?;
     // Read back what is on disk: the page shows the file, not the answer we hoped to write.
     let on_disk = tokio::fs::read_to_string(&path).await?;
     let verified = verify(&on_disk, &key.public_key, machine)?;

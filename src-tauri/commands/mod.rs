@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod dashboard;
 pub mod downloads;
+pub mod error;
 pub mod import;
 pub mod license;
 pub mod update;

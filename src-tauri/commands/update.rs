@@ -17,7 +17,7 @@ use kontor_api::{ErrorCode, API_PREFIX};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tauri_plugin_updater::UpdaterExt;
 
-use crate::error::{CommandError, CommandResult};
+use crate::commands::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
 /// Asks the portal for a newer version; remembers it for [`update_install`].

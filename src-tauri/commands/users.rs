@@ -11,7 +11,7 @@ use kontor_api::{
 };
 use tauri::State;
 
-use crate::error::{CommandError, CommandResult};
+use crate::commands::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -21,6 +21,7 @@ pub async fn licenses(state: State<'_, AppState>, req: NoArgs) -> CommandResult<
     portal
         .call(|c, a, me| async move { c.licenses(&a, &me.account_id).await })
         .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -30,6 +31,7 @@ pub async fn locations(state: State<'_, AppState>, req: NoArgs) -> CommandResult
     portal
         .call(|c, a, me| async move { c.locations(&a, &me.account_id).await })
         .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -41,6 +43,7 @@ pub async fn users(state: State<'_, AppState>, req: UserQuery) -> CommandResult<
             async move { c.users(&a, &me.account_id, &q).await }
         })
         .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -62,6 +65,7 @@ pub async fn create_users(
             async move { c.create_users(&a, &me.account_id, &r).await }
         })
         .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -80,6 +84,7 @@ pub async fn update_user(
             }
         })
         .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -94,6 +99,7 @@ pub async fn reset_password(
             async move { c.reset_password(&a, &me.account_id, &id).await }
         })
         .await
+        .map_err(Into::into)
 }
 
 /// Deletes each user (soft); one failing does not stop the others, and the answer names every failure.
@@ -117,11 +123,16 @@ pub async fn delete_users(
             .await
         {
             Ok(()) => result.deleted.push(id),
-            Err(e) if e.code == kontor_api::ErrorCode::Unauthorized => return Err(e),
-            Err(e) => result.failed.push(UserFailure {
-                user_id: id,
-                error: kontor_api::ErrorBody::new(e.code, e.message),
-            }),
+            Err(e) => {
+                let e = CommandError::from(e);
+                if e.code == kontor_api::ErrorCode::Unauthorized {
+                    return Err(e);
+                }
+                result.failed.push(UserFailure {
+                    user_id: id,
+                    error: kontor_api::ErrorBody::new(e.code, e.message),
+                });
+            }
         }
     }
     Ok(result)
@@ -139,6 +150,7 @@ pub async fn restore_users(
             async move { c.restore_users(&a, &me.account_id, &r).await }
         })
         .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -153,6 +165,7 @@ pub async fn change_licenses(
             async move { c.change_licenses(&a, &me.account_id, &r).await }
         })
         .await
+        .map_err(Into::into)
 }
 
 /// Asks where to save (native dialog) and writes the users and temporary passwords as CSV, atomically.
@@ -166,7 +179,9 @@ pub async fn save_credentials_csv(
     let Some(path) = crate::dialogs::save_path(&req.file_name, "CSV", &["csv"]).await else {
         return Ok(SavedFile { path: None });
     };
-    crate::settings::write_atomic(&path, csv.as_bytes())?;
+    kontor_fs::Options::new()
+        .create_dirs(true)
+        .write(&path, csv.as_bytes())?;
     Ok(SavedFile {
         path: Some(path.display().to_string()),
     })

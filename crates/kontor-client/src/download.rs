@@ -235,7 +235,7 @@ where
         ))
         .into());
     }
-    let actual = hex(&hasher.finalize());
+    let actual = kontor_fs::hex(&hasher.finalize());
     if !actual.eq_ignore_ascii_case(&target.sha256) {
         remove(&part).await;
         return Err(DownloadError::Checksum {
@@ -243,10 +243,10 @@ where
             actual,
         });
     }
-    tokio::fs::rename(&part, &target.dest)
-        .await
-        .map_err(io(&target.dest))?;
-    sync_parent(&target.dest).await;
+    {
+        let (part, dest) = (part.clone(), target.dest.clone());
+        blocking(&target.dest, move || kontor_fs::rename(&part, &dest)).await?;
+    }
     Ok(DownloadOutcome::Complete { sha256: actual })
 }
 
@@ -386,26 +386,6 @@ async fn remove(path: &Path) {
     }
 }
 
-async fn sync_parent(path: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = tokio::fs::File::open(dir).await {
-            let _ = d.sync_all().await;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,10 +396,5 @@ mod tests {
             partial_path(Path::new("/tmp/x/Kontor Setup.exe")),
             PathBuf::from("/tmp/x/Kontor Setup.exe.kontor-part")
         );
-    }
-
-    #[test]
-    fn hex_is_lowercase_and_padded() {
-        assert_eq!(hex(&[0, 15, 255]), "000fff");
     }
 }

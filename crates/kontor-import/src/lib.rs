@@ -99,6 +99,29 @@ impl Table {
     pub fn cell(cells: &[String], index: usize) -> &str {
         cells.get(index).map(String::as_str).unwrap_or("")
     }
+
+    /// The index of the column the users' e-mail addresses come from: `E-mail` (or a synonym), else the
+    /// Microsoft 365 template's `User Name`, exactly as [`validate`] reads them. `None` when the headers
+    /// are not an import file's.
+    pub fn email_column(&self) -> Option<usize> {
+        columns::Columns::resolve(&self.headers)
+            .ok()
+            .map(|c| c.email)
+    }
+
+    /// The valid addresses of the e-mail column, normalised as [`validate`] stores them (for asking the
+    /// portal which of them exist already). Invalid cells are left out: the preview reports them.
+    pub fn valid_emails(&self) -> Vec<String> {
+        let Some(index) = self.email_column() else {
+            return Vec::new();
+        };
+        self.rows
+            .iter()
+            .filter_map(|(_, cells)| {
+                kontor_api::validate::email("email", Table::cell(cells, index)).ok()
+            })
+            .collect()
+    }
 }
 
 /// Why a file cannot be imported at all. Row problems are [`Problem`]s in the [`Preview`] instead.

@@ -565,3 +565,19 @@ fn serialised_shapes() {
     );
     assert_eq!(ImportError::LineTooLong { row: 3 }.code(), "line_too_long");
 }
+
+#[test]
+fn the_email_column_is_the_one_validate_reads() {
+    // Kontor's template: `E-Mail` wins over a `User Name` column before it.
+    let csv = "User Name;E-Mail;Name\nx@example.com;Anna@Example.COM;Anna\n;kaputt;Bob\n";
+    let table = read_table(csv.as_bytes(), FileKind::Csv).unwrap();
+    assert_eq!(table.email_column(), Some(1));
+    assert_eq!(table.valid_emails(), vec!["anna@example.com".to_string()]);
+    let p = validate(&table, &ctx());
+    assert_eq!(p.valid[0].user.email, "anna@example.com");
+    // Microsoft 365: `User Name` is the address.
+    let csv = "User Name,First Name,Last Name,Display Name\nboss@firma.de,A,B,A B\n";
+    let table = read_table(csv.as_bytes(), FileKind::Csv).unwrap();
+    assert_eq!(table.email_column(), Some(0));
+    assert_eq!(table.valid_emails(), vec!["boss@firma.de".to_string()]);
+}

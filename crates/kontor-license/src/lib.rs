@@ -3,7 +3,8 @@
 //! A vendor embeds this crate in its (possibly air-gapped) product and verifies license files with
 //! [`verify`], passing its own trusted public key(s) and the current time; nothing here touches the
 //! network or a network clock. The vendor's server enables the `sign` feature to issue licenses with
-//! `sign`.
+//! `sign`. The `kontor-license` CLI and what only it needs (clap, `kontor-fs`) are the default feature
+//! `cli`; a product embedding the verifier alone uses `default-features = false`.
 //!
 //! # Format (version 1)
 //!

@@ -82,7 +82,7 @@ fn request(out: Option<&Path>) -> Result<ExitCode, String> {
     let text = request.to_armored();
     match out {
         Some(path) => {
-            write_atomic(path, text.as_bytes())
+            kontor_fs::write_atomic(path, text.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             eprintln!("activation request written to {}", path.display());
         }
@@ -176,43 +176,4 @@ fn trusted_keys(args: &[String]) -> Result<Vec<PublicKey>, String> {
             PublicKey::parse(text).map_err(|e| format!("bad public key in {origin}: {e}"))
         })
         .collect()
-}
-
-/// Writes a file atomically: a temporary file in the same directory, fsync, rename, fsync of the directory.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let tmp = dir.join(format!(
-        ".{}.{}-{nanos}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result?;
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }

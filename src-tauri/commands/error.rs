@@ -1,8 +1,15 @@
 //! The one error type every Tauri command returns; it crosses IPC as `{code, message}`.
+//!
+//! The modules under the commands speak their own errors (`SessionError`, the import's `ImportError`,
+//! `SecretError`, `ClientError`, I/O); they become a `CommandError` here, once, at the boundary.
 
 use kontor_api::{ErrorBody, ErrorCode};
 use kontor_client::ClientError;
 use serde::Serialize;
+
+use crate::import::ImportError;
+use crate::session::SessionError;
+use crate::state::ConnectError;
 
 /// What a command reports to the UI. The UI shows `code` in the user's language and `message` as detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -50,6 +57,33 @@ impl From<crate::secrets::SecretError> for CommandError {
     }
 }
 
+impl From<SessionError> for CommandError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Portal(e) => Self::from(e),
+            other => Self::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<ImportError> for CommandError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Session(e) => Self::from(e),
+            other => Self::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<ConnectError> for CommandError {
+    fn from(e: ConnectError) -> Self {
+        match e {
+            ConnectError::Client(e) => Self::from(e),
+            ConnectError::NotConfigured => Self::new(ErrorCode::NotConfigured, e.to_string()),
+        }
+    }
+}
+
 impl From<std::io::Error> for CommandError {
     fn from(e: std::io::Error) -> Self {
         Self::new(ErrorCode::Io, e.to_string())
@@ -79,6 +113,47 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidCredentials);
         let e: CommandError = ClientError::Network("refused".into()).into();
         assert_eq!(e.code, ErrorCode::Network);
+    }
+
+    #[test]
+    fn inner_errors_keep_their_code_and_message() {
+        let e: CommandError = SessionError::Expired.into();
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({
+                "code": "unauthorized",
+                "message": "your session has expired; please sign in again"
+            })
+        );
+        let e: CommandError = SessionError::Portal(ClientError::Api {
+            status: 404,
+            body: ErrorBody::new(ErrorCode::NotFound, "no such user"),
+        })
+        .into();
+        assert_eq!(e, CommandError::new(ErrorCode::NotFound, "no such user"));
+        let e: CommandError = ImportError::TooLarge {
+            file_name: "users.csv".into(),
+            max_bytes: 10,
+        }
+        .into();
+        assert_eq!(
+            e,
+            CommandError::new(
+                ErrorCode::Validation,
+                "users.csv: the file is larger than 10 bytes"
+            )
+        );
+        let e: CommandError =
+            ImportError::Session(SessionError::Portal(ClientError::Network("refused".into())))
+                .into();
+        assert_eq!(e.code, ErrorCode::Network);
+        let e: CommandError = ImportError::Io(std::io::Error::other("disk full")).into();
+        assert_eq!(e, CommandError::new(ErrorCode::Io, "disk full"));
+        let e: CommandError = ConnectError::NotConfigured.into();
+        assert_eq!(
+            e,
+            CommandError::new(ErrorCode::NotConfigured, "no portal address is configured")
+        );
     }
 
     #[test]
