@@ -8,7 +8,10 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
-use kontor_license::{machine_fingerprint, verify, ActivationRequest, PublicKey, VerifyOptions};
+use kontor_license::{
+    machine_fingerprint, verify, ActivationRequest, KeyParseError, MachineIdError, PublicKey,
+    VerifyOptions,
+};
 
 /// Environment variable holding the trusted public key when `--public-key` is not given.
 const PUBLIC_KEY_ENV: &str = "KONTOR_LICENSE_PUBLIC_KEY";
@@ -69,6 +72,47 @@ fn main() -> ExitCode {
     }
 }
 
+/// A usage or I/O error: printed as `error: <message>`, exit code 2.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0} (set KONTOR_MACHINE_ID to override)")]
+    MachineId(#[source] MachineIdError),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write to standard output: {0}")]
+    Stdout(#[source] std::io::Error),
+    #[error("cannot read standard input: {0}")]
+    Stdin(#[source] std::io::Error),
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Json(#[source] serde_json::Error),
+    #[error("no trusted public key: pass --public-key KEY|@FILE or set {PUBLIC_KEY_ENV}")]
+    NoKey,
+    #[error("cannot read key file {path}: {source}")]
+    KeyFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the key file holds no key")]
+    EmptyKeyFile,
+    #[error("bad public key in {origin}: {source}")]
+    BadKey {
+        origin: String,
+        #[source]
+        source: KeyParseError,
+    },
+}
+
 fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -76,19 +120,20 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-fn request(out: Option<&Path>) -> Result<ExitCode, String> {
-    let request = ActivationRequest::for_this_machine(unix_now())
-        .map_err(|e| format!("{e} (set KONTOR_MACHINE_ID to override)"))?;
+fn request(out: Option<&Path>) -> Result<ExitCode, CliError> {
+    let request = ActivationRequest::for_this_machine(unix_now()).map_err(CliError::MachineId)?;
     let text = request.to_armored();
     match out {
         Some(path) => {
-            kontor_fs::write_atomic(path, text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            kontor_fs::write_atomic(path, text.as_bytes()).map_err(|source| CliError::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
             eprintln!("activation request written to {}", path.display());
         }
         None => std::io::stdout()
             .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write to standard output: {e}"))?,
+            .map_err(CliError::Stdout)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -98,19 +143,24 @@ fn verify_file(
     key_args: &[String],
     now: Option<i64>,
     ignore_machine: bool,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, CliError> {
     let keys = trusted_keys(key_args)?;
     let text = if file == Path::new("-") {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
+            .map_err(CliError::Stdin)?;
         text
     } else {
         match std::fs::read(file) {
             // A file that is not UTF-8 is not a license file: a rejection, not a usage error.
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => return Err(format!("cannot read {}: {e}", file.display())),
+            Err(source) => {
+                return Err(CliError::Read {
+                    path: file.to_path_buf(),
+                    source,
+                })
+            }
         }
     };
     let fingerprint = if ignore_machine {
@@ -128,7 +178,7 @@ fn verify_file(
     };
     match verify(&text, &keys, options) {
         Ok(payload) => {
-            let json = serde_json::to_string_pretty(&payload).map_err(|e| e.to_string())?;
+            let json = serde_json::to_string_pretty(&payload).map_err(CliError::Json)?;
             println!("{json}");
             Ok(ExitCode::SUCCESS)
         }
@@ -140,23 +190,22 @@ fn verify_file(
 }
 
 /// The trusted keys from `--public-key` arguments, else from `KONTOR_LICENSE_PUBLIC_KEY`.
-fn trusted_keys(args: &[String]) -> Result<Vec<PublicKey>, String> {
+fn trusted_keys(args: &[String]) -> Result<Vec<PublicKey>, CliError> {
     let mut texts = Vec::new();
     if args.is_empty() {
         match std::env::var(PUBLIC_KEY_ENV) {
             Ok(v) if !v.trim().is_empty() => texts.push(("$".to_owned() + PUBLIC_KEY_ENV, v)),
-            _ => {
-                return Err(format!(
-                    "no trusted public key: pass --public-key KEY|@FILE or set {PUBLIC_KEY_ENV}"
-                ))
-            }
+            _ => return Err(CliError::NoKey),
         }
     }
     for arg in args {
         match arg.strip_prefix('@') {
             Some(path) => {
-                let content = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read key file {path}: {e}"))?;
+                let content =
+                    std::fs::read_to_string(path).map_err(|source| CliError::KeyFile {
+                        path: path.to_owned(),
+                        source,
+                    })?;
                 for line in content.lines() {
                     let line = line.trim();
                     if !line.is_empty() && !line.starts_with('#') {
@@ -168,12 +217,15 @@ fn trusted_keys(args: &[String]) -> Result<Vec<PublicKey>, String> {
         }
     }
     if texts.is_empty() {
-        return Err("the key file holds no key".to_owned());
+        return Err(CliError::EmptyKeyFile);
     }
     texts
         .iter()
         .map(|(origin, text)| {
-            PublicKey::parse(text).map_err(|e| format!("bad public key in {origin}: {e}"))
+            PublicKey::parse(text).map_err(|source| CliError::BadKey {
+                origin: origin.clone(),
+                source,
+            })
         })
         .collect()
 }
