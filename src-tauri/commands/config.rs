@@ -17,6 +17,7 @@ pub fn app_config(state: State<'_, AppState>, req: NoArgs) -> CommandResult<AppC
         language: settings.language,
         os_locale: sys_locale::get_locale().unwrap_or_else(|| "en-US".into()),
         app_version: env!("CARGO_PKG_VERSION").to_string(),
+        test_hooks: cfg!(debug_assertions),
     })
 }
 

@@ -1,94 +1,19 @@
-//! The app's top level: start-up (config, language, resumed session) and which page shows.
+//! The app's top level: start-up (config, language, resumed session) and which page shows. Nothing
+//! imports from here; pages take what they share from `context`, `errors` and `components`.
 
-use kontor_api::ipc::AppConfig;
-use kontor_api::{ErrorBody, ErrorCode, Me, PortalInfo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{Lang, Texts};
+use crate::context::{Ctx, Page, Phase, UpdateUi};
+use crate::errors::describe;
+use crate::i18n::Lang;
 use crate::ipc;
+use crate::pages::downloads::DownloadsPage;
+use crate::pages::license::LicensePage;
+use crate::pages::password::ChangePasswordPage;
+use crate::pages::shell::Shell;
+use crate::pages::update::{self, AboutDialog, UpdateBanner};
 use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage, users::UsersPage};
-
-/// Where the user is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Phase {
-    Starting,
-    /// The portal could not be asked at start (network down, server error): message and retry.
-    StartupFailed(ErrorBody),
-    /// No portal address yet: ask the user.
-    Setup,
-    SignIn {
-        expired: bool,
-    },
-    SignedIn(Me),
-}
-
-/// Which page of the signed-in app shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Page {
-    Dashboard,
-    Users,
-    License,
-    Downloads,
-}
-
-/// App-wide state, provided as context.
-#[derive(Clone, Copy)]
-pub struct Ctx {
-    pub lang: RwSignal<Lang>,
-    pub phase: RwSignal<Phase>,
-    pub info: RwSignal<Option<PortalInfo>>,
-    pub config: RwSignal<Option<AppConfig>>,
-    pub page: RwSignal<Page>,
-    /// The self-update's state (banner and About dialog).
-    pub update: RwSignal<crate::pages::update::UpdateUi>,
-    /// The About dialog is open.
-    pub about: RwSignal<bool>,
-}
-
-impl Ctx {
-    /// The texts in the current language (tracked: views re-render on a language switch).
-    pub fn t(&self) -> &'static Texts {
-        self.lang.get().texts()
-    }
-
-    /// The session is gone: back to sign-in with a notice.
-    pub fn expire(&self) {
-        self.page.set(Page::Dashboard);
-        self.phase.set(Phase::SignIn { expired: true });
-    }
-
-    /// Passes a command result through, sending the user to sign-in if the session expired.
-    pub fn guard<T>(&self, r: Result<T, ErrorBody>) -> Result<T, ErrorBody> {
-        if matches!(&r, Err(e) if e.code == ErrorCode::Unauthorized) {
-            self.expire();
-        }
-        r
-    }
-}
-
-/// A user-facing text for a command error: the translation of its code, plus the detail for validation.
-pub fn describe(t: &Texts, e: &ErrorBody) -> String {
-    match e.code {
-        // Validation names the field; internal and unreadable answers carry the detail support needs.
-        ErrorCode::Validation | ErrorCode::Internal | ErrorCode::BadResponse => {
-            format!("{} ({})", t.error(e.code), e.message)
-        }
-        code => t.error(code).to_string(),
-    }
-}
-
-/// An error already put into the user's words, for `<ErrorBoundary>`.
-#[derive(Debug, Clone)]
-pub struct Shown(pub String);
-
-impl std::fmt::Display for Shown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Shown {}
 
 fn start(ctx: Ctx) {
     ctx.phase.set(Phase::Starting);
@@ -109,8 +34,8 @@ fn start(ctx: Ctx) {
             Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
         }
         // Once per start: is there a newer Kontor? (Quiet: a portal without releases is not an error.)
-        if ctx.update.get_untracked() == crate::pages::update::UpdateUi::Idle {
-            crate::pages::update::check(ctx, true);
+        if ctx.update.get_untracked() == UpdateUi::Idle {
+            update::check(ctx, true);
         }
         ctx.phase.set(match ipc::resume_session().await {
             Ok(Some(me)) => Phase::SignedIn(me),
@@ -122,15 +47,7 @@ fn start(ctx: Ctx) {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ctx = Ctx {
-        lang: RwSignal::new(Lang::En),
-        phase: RwSignal::new(Phase::Starting),
-        info: RwSignal::new(None),
-        config: RwSignal::new(None),
-        page: RwSignal::new(Page::Dashboard),
-        update: RwSignal::new(Default::default()),
-        about: RwSignal::new(false),
-    };
+    let ctx = Ctx::new();
     provide_context(ctx);
     start(ctx);
     Effect::new(move |_| {
@@ -146,8 +63,8 @@ pub fn App() -> impl IntoView {
         <Show when=move || ctx.info.get().is_some_and(|i| i.demo)>
             <div id="demo-banner" class="demo-banner" role="status">{move || ctx.t().demo_banner}</div>
         </Show>
-        <crate::pages::update::UpdateBanner />
-        <crate::pages::update::AboutDialog />
+        <UpdateBanner />
+        <AboutDialog />
         {move || match ctx.phase.get() {
             Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
             Phase::StartupFailed(e) => {
@@ -164,12 +81,12 @@ pub fn App() -> impl IntoView {
             Phase::Setup => view! { <SetupPage /> }.into_any(),
             Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
             Phase::SignedIn(me) if me.must_change_password => {
-                view! { <crate::pages::password::ChangePasswordPage /> }.into_any()
+                view! { <ChangePasswordPage /> }.into_any()
             }
             Phase::SignedIn(me) => {
                 let for_page = me.clone();
                 view! {
-                    <crate::pages::shell::Shell me>
+                    <Shell me>
                         {
                             let me = for_page.clone();
                             move || match ctx.page.get() {
@@ -177,46 +94,18 @@ pub fn App() -> impl IntoView {
                                     view! { <UsersPage me=me.clone() /> }.into_any()
                                 }
                                 Page::License if me.role.can_manage_users() => {
-                                    view! { <crate::pages::license::LicensePage /> }.into_any()
+                                    view! { <LicensePage /> }.into_any()
                                 }
                                 Page::Downloads if me.role.can_manage_users() => {
-                                    view! { <crate::pages::downloads::DownloadsPage /> }.into_any()
+                                    view! { <DownloadsPage /> }.into_any()
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }
                         }
-                    </crate::pages::shell::Shell>
+                    </Shell>
                 }
                     .into_any()
             }
         }}
-    }
-}
-
-/// The language picker, shown on every page.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let on_change = move |ev| {
-        let lang = if event_target_value(&ev) == "de" {
-            Lang::De
-        } else {
-            Lang::En
-        };
-        ctx.lang.set(lang);
-        spawn_local(async move {
-            if let Err(e) = ipc::set_language(lang.code().to_string()).await {
-                leptos::logging::warn!("language not saved: {e}");
-            }
-        });
-    };
-    view! {
-        <label class="lang">
-            <span class="sr-only">{move || ctx.t().language}</span>
-            <select id="language" on:change=on_change prop:value=move || ctx.lang.get().code()>
-                <option value="de">"Deutsch"</option>
-                <option value="en">"English"</option>
-            </select>
-        </label>
     }
 }

@@ -3,7 +3,7 @@
 use kontor_api::ProductSeats;
 use leptos::prelude::*;
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 
 const BAR_H: f64 = 22.0;
 const GAP: f64 = 14.0;

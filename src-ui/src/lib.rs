@@ -2,9 +2,16 @@
 //!
 //! Architecture invariant: the UI holds no secret and knows nothing of HTTP or SQL; it calls the shell's
 //! commands through the typed wrappers in [`ipc`] only.
+//!
+//! Imports point one way: [`app`] (start-up, page switching) uses [`pages`]; pages use [`components`]
+//! (shared widgets), [`context`] (`Ctx`, `Phase`, `Page`), [`errors`] (error text), [`chart`], [`i18n`] and
+//! [`ipc`]; nothing imports [`app`], and no page imports another.
 
 pub mod app;
 pub mod chart;
+pub mod components;
+pub mod context;
+pub mod errors;
 pub mod i18n;
 pub mod ipc;
 pub mod pages;

@@ -109,6 +109,9 @@ pub struct AppConfig {
     /// The OS locale, e.g. `de-DE`, used when no language was chosen.
     pub os_locale: String,
     pub app_version: String,
+    /// The shell is a debug build with its test hooks on: the UI installs its own (`window.__kontorDrop`).
+    #[serde(default)]
+    pub test_hooks: bool,
 }
 
 /// Argument of `set_portal_url`.

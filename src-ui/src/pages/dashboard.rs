@@ -3,8 +3,10 @@
 use kontor_api::DashboardSummary;
 use leptos::prelude::*;
 
-use crate::app::{describe, Ctx, Shown};
 use crate::chart::SeatChart;
+use crate::components::{LoadFailed, Loading};
+use crate::context::Ctx;
+use crate::errors::Shown;
 use crate::ipc;
 
 #[component]
@@ -12,22 +14,17 @@ pub fn Dashboard() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let summary = LocalResource::new(move || async move {
         ctx.guard(ipc::dashboard().await)
-            .map_err(|e| Shown(describe(ctx.t(), &e)))
+            .map_err(|e| Shown::new(ctx.t(), &e))
     });
     let fallback = move |errors: ArcRwSignal<Errors>| {
         view! {
-            <div class="card" role="alert" id="dashboard-error">
-                <ul class="error">
-                    {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
-                </ul>
-                <button id="dashboard-retry" on:click=move |_| summary.refetch()>{move || ctx.t().retry}</button>
-            </div>
+            <LoadFailed errors on_retry=move || summary.refetch() id="dashboard-error" retry_id="dashboard-retry" />
         }
     };
     view! {
         <section id="dashboard">
             <h1>{move || ctx.t().dashboard_title}</h1>
-            <Transition fallback=move || view! { <p class="muted">{move || ctx.t().loading}</p> }>
+            <Transition fallback=Loading>
                 <ErrorBoundary fallback>
                     {move || Suspend::new(async move {
                         summary.await.map(|s| view! { <SummaryView s /> })

@@ -8,7 +8,9 @@ use kontor_api::Installer;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{describe, Ctx, Shown};
+use crate::components::{LoadFailed, Loading};
+use crate::context::Ctx;
+use crate::errors::{describe, Shown};
 use crate::i18n::{Lang, Texts};
 use crate::ipc;
 
@@ -18,7 +20,7 @@ pub fn DownloadsPage() -> impl IntoView {
     let installers = LocalResource::new(move || async move {
         ctx.guard(ipc::installers().await)
             .map(|l| l.installers)
-            .map_err(|e| Shown(describe(ctx.t(), &e)))
+            .map_err(|e| Shown::new(ctx.t(), &e))
     });
     // Keyed by installer id; the shell's events and command answers keep it current.
     let downloads = Downloads {
@@ -67,11 +69,8 @@ pub fn DownloadsPage() -> impl IntoView {
                     </For>
                 </div>
             </Show>
-            <Transition fallback=move || view! { <p class="muted">{move || ctx.t().loading}</p> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <div class="card" role="alert"><ul class="error">{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
-                    <button on:click=move |_| installers.refetch()>{move || ctx.t().retry}</button></div>
-                }>
+            <Transition fallback=Loading>
+                <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || installers.refetch() /> }>
                     {move || Suspend::new(async move {
                         installers.await.map(|list| {
                             let t = ctx.t();

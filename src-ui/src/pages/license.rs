@@ -4,22 +4,18 @@
 use kontor_api::ipc::SavedLicense;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::prelude::*;
 
-use crate::app::{describe, Ctx};
+use crate::components::{on_file_drop, LoadFailed, Loading};
+use crate::context::Ctx;
+use crate::errors::{describe, Shown};
 use crate::ipc;
-
-#[derive(serde::Deserialize)]
-struct DragDrop {
-    paths: Vec<String>,
-}
 
 #[component]
 pub fn LicensePage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let status = LocalResource::new(move || async move {
         ctx.guard(ipc::offline_license_status().await)
-            .map_err(|e| crate::app::Shown(describe(ctx.t(), &e)))
+            .map_err(|e| Shown::new(ctx.t(), &e))
     });
     let saved = RwSignal::new(None::<SavedLicense>);
     let error = RwSignal::new(None::<String>);
@@ -45,24 +41,8 @@ pub fn LicensePage() -> impl IntoView {
         spawn_local(async move { done(ipc::save_offline_license().await) });
     };
 
-    let listener = ipc::listen("tauri://drag-drop", move |d: DragDrop| {
-        if let Some(p) = d.paths.into_iter().next() {
-            activate(p);
-        }
-    });
-    let hook = Closure::<dyn FnMut(String)>::new(move |path: String| activate(path));
-    if let Some(w) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__kontorDrop"), hook.as_ref());
-    }
-    let keep = StoredValue::new_local(Some((listener, hook)));
-    on_cleanup(move || {
-        if let Some((l, _hook)) = keep.try_update_value(|k| k.take()).flatten() {
-            l.stop();
-        }
-        if let Some(w) = web_sys::window() {
-            let _ = js_sys::Reflect::delete_property(&w, &JsValue::from_str("__kontorDrop"));
-        }
-    });
+    // An activation request dropped onto the window.
+    on_file_drop(ctx, activate);
 
     let revoke = move |id: String| {
         spawn_local(async move {
@@ -102,11 +82,8 @@ pub fn LicensePage() -> impl IntoView {
                     </div>
                 }
             })}
-            <Transition fallback=move || view! { <p class="muted">{move || ctx.t().loading}</p> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <div class="card" role="alert"><ul class="error">{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
-                    <button on:click=move |_| status.refetch()>{move || ctx.t().retry}</button></div>
-                }>
+            <Transition fallback=Loading>
+                <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || status.refetch() /> }>
                     {move || Suspend::new(async move {
                         status.await.map(|st| {
                             let t = ctx.t();

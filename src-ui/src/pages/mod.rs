@@ -2,7 +2,6 @@
 
 pub mod dashboard;
 pub mod downloads;
-pub mod import;
 pub mod license;
 pub mod login;
 pub mod password;

@@ -4,7 +4,9 @@ use kontor_api::{validate, ChangePassword};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{describe, Ctx, LanguageSwitch, Phase};
+use crate::components::LanguageSwitch;
+use crate::context::{Ctx, Phase};
+use crate::errors::describe;
 use crate::ipc;
 
 #[component]

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{describe, Ctx, LanguageSwitch, Phase};
+use crate::components::LanguageSwitch;
+use crate::context::{Ctx, Phase};
+use crate::errors::describe;
 use crate::ipc;
 
 #[component]

@@ -4,7 +4,8 @@ use kontor_api::Me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{Ctx, LanguageSwitch, Page, Phase};
+use crate::components::LanguageSwitch;
+use crate::context::{Ctx, Page, Phase};
 use crate::ipc;
 
 #[component]

@@ -1,30 +1,13 @@
 //! The app's self-update as the user sees it: the check on start, the banner offering a newer version with
 //! its notes, installing (only with a valid vendor signature, which the shell checks) and the About dialog.
 
-use kontor_api::ipc::{UpdateOffer, UpdateProgress, UPDATE_PROGRESS_EVENT};
-use kontor_api::ErrorBody;
+use kontor_api::ipc::{UpdateProgress, UPDATE_PROGRESS_EVENT};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{describe, Ctx};
+use crate::context::{Ctx, UpdateUi};
+use crate::errors::describe;
 use crate::ipc;
-
-/// Where the update stands.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum UpdateUi {
-    #[default]
-    Idle,
-    Checking,
-    Current,
-    Offer(UpdateOffer),
-    Installing {
-        version: String,
-        received: u64,
-        total: Option<u64>,
-    },
-    Installed(String),
-    Failed(ErrorBody),
-}
 
 /// Asks the shell for an update. `quiet`: a failure on start is only logged (the portal may not serve
 /// updates); from the About dialog it is shown.

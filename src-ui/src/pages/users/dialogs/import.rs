@@ -5,9 +5,10 @@ use kontor_api::ipc::{ImportOutcome, ImportPreview, ImportProgress, IMPORT_PROGR
 use kontor_api::ErrorBody;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::prelude::*;
 
-use crate::app::{describe, Ctx};
+use crate::components::on_file_drop;
+use crate::context::Ctx;
+use crate::errors::describe;
 use crate::ipc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -17,12 +18,6 @@ enum Step {
     Preview(ImportPreview),
     Committing,
     Stopped,
-}
-
-/// Tauri's drag-and-drop event payload (the part we use).
-#[derive(serde::Deserialize)]
-struct DragDrop {
-    paths: Vec<String>,
 }
 
 #[component]
@@ -72,30 +67,16 @@ pub fn ImportDialog(
         });
     };
 
-    // Files dropped onto the window arrive as a Tauri event; tests hand a path to `__kontorDrop`.
-    let drop_listener = ipc::listen("tauri://drag-drop", move |d: DragDrop| {
-        if let Some(p) = d.paths.into_iter().next() {
-            preview(p);
-        }
-    });
+    // A file dropped onto the window is read for the preview.
+    on_file_drop(ctx, preview);
     let progress_listener = ipc::listen(IMPORT_PROGRESS_EVENT, move |p: ImportProgress| {
         progress.set(p)
     });
-    let hook = Closure::<dyn FnMut(String)>::new(move |path: String| preview(path));
-    if let Some(w) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__kontorDrop"), hook.as_ref());
-    }
-    let hook = StoredValue::new_local(Some(hook));
-    let listeners = StoredValue::new_local(Some((drop_listener, progress_listener)));
+    let listener = StoredValue::new_local(Some(progress_listener));
     on_cleanup(move || {
-        if let Some((a, b)) = listeners.try_update_value(|l| l.take()).flatten() {
-            a.stop();
-            b.stop();
+        if let Some(l) = listener.try_update_value(|l| l.take()).flatten() {
+            l.stop();
         }
-        if let Some(w) = web_sys::window() {
-            let _ = js_sys::Reflect::delete_property(&w, &JsValue::from_str("__kontorDrop"));
-        }
-        hook.try_update_value(|h| h.take());
     });
     if resume {
         commit();

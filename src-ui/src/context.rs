@@ -1,0 +1,108 @@
+//! The app-wide state every page reads: `Ctx` (language, phase, portal, page, update), provided as context.
+
+use kontor_api::ipc::{AppConfig, UpdateOffer};
+use kontor_api::{ErrorBody, ErrorCode, Me, PortalInfo};
+use leptos::prelude::*;
+
+use crate::i18n::{Lang, Texts};
+
+/// Where the user is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Starting,
+    /// The portal could not be asked at start (network down, server error): message and retry.
+    StartupFailed(ErrorBody),
+    /// No portal address yet: ask the user.
+    Setup,
+    SignIn {
+        expired: bool,
+    },
+    SignedIn(Me),
+}
+
+/// Which page of the signed-in app shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Dashboard,
+    Users,
+    License,
+    Downloads,
+}
+
+/// Where the self-update stands (shown by the update banner and the About dialog).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum UpdateUi {
+    #[default]
+    Idle,
+    Checking,
+    Current,
+    Offer(UpdateOffer),
+    Installing {
+        version: String,
+        received: u64,
+        total: Option<u64>,
+    },
+    Installed(String),
+    Failed(ErrorBody),
+}
+
+/// App-wide state, provided as context.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    pub phase: RwSignal<Phase>,
+    pub info: RwSignal<Option<PortalInfo>>,
+    pub config: RwSignal<Option<AppConfig>>,
+    pub page: RwSignal<Page>,
+    /// The self-update's state (banner and About dialog).
+    pub update: RwSignal<UpdateUi>,
+    /// The About dialog is open.
+    pub about: RwSignal<bool>,
+}
+
+impl Ctx {
+    /// The state of a fresh start: English until the configuration says otherwise, nothing known yet.
+    pub fn new() -> Self {
+        Ctx {
+            lang: RwSignal::new(Lang::En),
+            phase: RwSignal::new(Phase::Starting),
+            info: RwSignal::new(None),
+            config: RwSignal::new(None),
+            page: RwSignal::new(Page::Dashboard),
+            update: RwSignal::new(UpdateUi::default()),
+            about: RwSignal::new(false),
+        }
+    }
+
+    /// The texts in the current language (tracked: views re-render on a language switch).
+    pub fn t(&self) -> &'static Texts {
+        self.lang.get().texts()
+    }
+
+    /// The session is gone: back to sign-in with a notice.
+    pub fn expire(&self) {
+        self.page.set(Page::Dashboard);
+        self.phase.set(Phase::SignIn { expired: true });
+    }
+
+    /// Passes a command result through, sending the user to sign-in if the session expired.
+    pub fn guard<T>(&self, r: Result<T, ErrorBody>) -> Result<T, ErrorBody> {
+        if matches!(&r, Err(e) if e.code == ErrorCode::Unauthorized) {
+            self.expire();
+        }
+        r
+    }
+
+    /// The shell installed the test hooks (a debug build of the app): the UI may install its own, such as
+    /// `window.__kontorDrop`. The UI itself is always built for release, so only the shell can tell.
+    pub fn test_hooks(&self) -> bool {
+        self.config
+            .with_untracked(|c| c.as_ref().is_some_and(|c| c.test_hooks))
+    }
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Self::new()
+    }
+}

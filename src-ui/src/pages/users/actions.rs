@@ -1,0 +1,81 @@
+//! The users page's actions on the selection or one user — delete, restore, reset the password — each
+//! ending in a dialog that says what happened.
+
+use kontor_api::{CreatedUser, UserSummary};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::dialogs::Dialog;
+use crate::context::Ctx;
+use crate::errors::describe_refusal;
+use crate::ipc;
+
+/// Deletes the users `ids` (they can be restored for 30 days), says how many, then `done()`.
+pub fn delete(ctx: Ctx, ids: Vec<String>, dialog: RwSignal<Dialog>, done: impl Fn() + 'static) {
+    spawn_local(async move {
+        match ctx.guard(ipc::delete_users(ids).await) {
+            Ok(r) => {
+                let t = ctx.t();
+                let mut msg = format!("{} {}", t.deleted_done, r.deleted.len());
+                for f in r.failed {
+                    msg.push_str(&format!(
+                        "\n{} {}",
+                        t.failed,
+                        describe_refusal(ctx.t(), &f.error)
+                    ));
+                }
+                dialog.set(Dialog::Notice(msg));
+            }
+            Err(e) => dialog.set(Dialog::Notice(describe_refusal(ctx.t(), &e))),
+        }
+        done();
+    });
+}
+
+/// Restores the deleted users `ids`, says which licenses could not be given back, then `done()`.
+pub fn restore(ctx: Ctx, ids: Vec<String>, dialog: RwSignal<Dialog>, done: impl Fn() + 'static) {
+    spawn_local(async move {
+        match ctx.guard(ipc::restore_users(ids).await) {
+            Ok(r) => {
+                let t = ctx.t();
+                let mut msg = format!("{}: {}", t.restored_title, r.restored.len());
+                for u in r
+                    .restored
+                    .iter()
+                    .filter(|u| !u.licenses_not_restored.is_empty())
+                {
+                    msg.push_str(&format!(
+                        "\n{} {} {}",
+                        u.email,
+                        t.not_restored,
+                        u.licenses_not_restored.join(", ")
+                    ));
+                }
+                dialog.set(Dialog::Notice(msg));
+            }
+            Err(e) => dialog.set(Dialog::Notice(describe_refusal(ctx.t(), &e))),
+        }
+        done();
+    });
+}
+
+/// Gives `user` a new temporary password, shown on the confirmation screen, then `done()`.
+pub fn reset_password(
+    ctx: Ctx,
+    user: UserSummary,
+    dialog: RwSignal<Dialog>,
+    done: impl Fn() + 'static,
+) {
+    spawn_local(async move {
+        match ctx.guard(ipc::reset_password(user.id.clone()).await) {
+            Ok(t) => dialog.set(Dialog::Created(vec![CreatedUser {
+                id: user.id,
+                email: user.email,
+                display_name: user.display_name,
+                temporary_password: t.temporary_password,
+            }])),
+            Err(e) => dialog.set(Dialog::Notice(describe_refusal(ctx.t(), &e))),
+        }
+        done();
+    });
+}

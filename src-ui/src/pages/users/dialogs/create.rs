@@ -1,0 +1,155 @@
+//! The create dialog: one or more new users (name, e-mail, role, location, licenses), checked with the
+//! shared rules before they are sent together.
+
+use std::collections::BTreeSet;
+
+use kontor_api::{CreateUsers, NewUser, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::kind::Dialog;
+use crate::components::{LoadFailed, Loading};
+use crate::context::Ctx;
+use crate::errors::describe_refusal;
+use crate::ipc;
+use crate::pages::users::lookups::Lookups;
+
+/// New users: one form, "add another" keeps the filled one in a pending list; all are created at once.
+#[component]
+pub fn CreateDialog(
+    lookups: Lookups,
+    dialog: RwSignal<Dialog>,
+    on_done: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::User);
+    let location = RwSignal::new(String::new());
+    let licenses = RwSignal::new(BTreeSet::<String>::new());
+    let pending = RwSignal::new(Vec::<NewUser>::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    // The form as a NewUser, checked with the shared rules; `None` for an untouched form.
+    let current = move || -> Result<Option<NewUser>, String> {
+        let t = ctx.t();
+        if name.get_untracked().trim().is_empty() && email.get_untracked().trim().is_empty() {
+            return Ok(None);
+        }
+        let display_name = kontor_api::validate::display_name("name", &name.get_untracked())
+            .map_err(|e| format!("{} {}", t.col_name, t.field(e.reason)))?;
+        let email = kontor_api::validate::email("email", &email.get_untracked())
+            .map_err(|e| format!("{} {}", t.col_email, t.field(e.reason)))?;
+        Ok(Some(NewUser {
+            email,
+            display_name,
+            role: role.get_untracked(),
+            location_id: Some(location.get_untracked()).filter(|s| !s.is_empty()),
+            licenses: licenses.get_untracked().into_iter().collect(),
+        }))
+    };
+    let clear = move || {
+        name.set(String::new());
+        email.set(String::new());
+        licenses.set(BTreeSet::new());
+    };
+    let add_another = move |_| match current() {
+        Ok(Some(u)) => {
+            if pending.get_untracked().iter().any(|p| p.email == u.email) {
+                return error.set(Some(format!("{} {}", u.email, ctx.t().err_conflict)));
+            }
+            pending.update(|p| p.push(u));
+            error.set(None);
+            clear();
+        }
+        Ok(None) => {}
+        Err(e) => error.set(Some(e)),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut users = pending.get_untracked();
+        match current() {
+            Ok(Some(u)) => users.push(u),
+            Ok(None) => {}
+            Err(e) => return error.set(Some(e)),
+        }
+        if users.is_empty() {
+            return error.set(Some(format!(
+                "{} {}",
+                ctx.t().col_email,
+                ctx.t().field_required
+            )));
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(ipc::create_users(CreateUsers { users }).await);
+            busy.set(false);
+            match r {
+                Ok(res) => {
+                    dialog.set(Dialog::Created(res.created));
+                    on_done();
+                }
+                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+            }
+        });
+    };
+    view! {
+        <div class="modal" role="dialog" id="create-dialog">
+            <form class="card narrow" on:submit=submit novalidate>
+                <h2>{move || ctx.t().add_user}</h2>
+                <Show when=move || !pending.get().is_empty()>
+                    <p class="muted small" id="pending-users">{move || ctx.t().pending_users}" "
+                        {move || pending.get().iter().map(|u| u.email.clone()).collect::<Vec<_>>().join(", ")}</p>
+                </Show>
+                <label for="new-name">{move || ctx.t().col_name}</label>
+                <input id="new-name" type="text" bind:value=name />
+                <label for="new-email">{move || ctx.t().col_email}</label>
+                <input id="new-email" type="email" bind:value=email />
+                <label for="new-role">{move || ctx.t().col_role}</label>
+                <select id="new-role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::User))>
+                    {[Role::User, Role::Admin, Role::Billing].into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=move || role.get() == r>{move || ctx.t().role(r)}</option>
+                    }).collect_view()}
+                </select>
+                <label for="new-location">{move || ctx.t().col_location}</label>
+                <select id="new-location" on:change=move |ev| location.set(event_target_value(&ev))>
+                    <option value="">{move || ctx.t().location_none}</option>
+                    <For each=move || lookups.locations_now() key=|l| l.id.clone() let:l>
+                        <option value=l.id.clone()>{l.name.clone()}</option>
+                    </For>
+                </select>
+                <span class="label">{move || ctx.t().col_licenses}</span>
+                <Transition fallback=Loading>
+                    <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || lookups.pools.refetch() /> }>
+                        {move || Suspend::new(async move {
+                            lookups.pools.await.map(|pools| pools.into_iter().map(|p| {
+                                let code = p.product_code.clone();
+                                let code2 = code.clone();
+                                view! {
+                                    <label class="check">
+                                        <input type="checkbox" class="new-license" value=code.clone()
+                                            prop:checked=move || licenses.get().contains(&code)
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                licenses.update(|l| { if on { l.insert(code2.clone()); } else { l.remove(&code2); } });
+                                            } />
+                                        {p.product_name.clone()}" ("{p.seats_total - p.seats_used}" "{move || ctx.t().free}")"
+                                    </label>
+                                }
+                            }).collect_view())
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" id="create-error">{move || error.get()}</p>
+                </Show>
+                <div class="row">
+                    <button type="submit" id="create-submit" disabled=move || busy.get()>{move || ctx.t().create_users}</button>
+                    <button type="button" class="secondary" id="add-another" on:click=add_another>{move || ctx.t().add_another}</button>
+                    <button type="button" class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,63 @@
+//! The confirmation screen after creating or importing users: their temporary passwords, to save as CSV or
+//! print.
+
+use kontor_api::CreatedUser;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::kind::Dialog;
+use crate::context::Ctx;
+use crate::errors::describe_refusal;
+use crate::ipc;
+
+/// The confirmation screen: names and temporary passwords, saved as CSV through the native dialog or printed.
+#[component]
+pub fn CreatedDialog(users: Vec<CreatedUser>, dialog: RwSignal<Dialog>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let saved = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let for_save = users.clone();
+    let save = move |_| {
+        let users = for_save.clone();
+        spawn_local(async move {
+            match ipc::save_credentials_csv(users, "kontor-users.csv".into()).await {
+                Ok(f) => saved.set(f.path),
+                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+            }
+        });
+    };
+    let print = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <div class="modal printable" role="dialog" id="created-dialog">
+            <div class="card wide">
+                <h2>{move || ctx.t().created_title}</h2>
+                <p class="muted">{move || ctx.t().created_intro}</p>
+                <table class="credentials" id="created-users">
+                    <thead><tr>
+                        <th>{move || ctx.t().col_name}</th><th>{move || ctx.t().col_email}</th><th>{move || ctx.t().temporary_password}</th>
+                    </tr></thead>
+                    <tbody>
+                        {users.into_iter().map(|u| view! {
+                            <tr data-email=u.email.clone()><td>{u.display_name}</td><td>{u.email.clone()}</td><td class="mono temp-password">{u.temporary_password}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <Show when=move || saved.get().is_some()>
+                    <p class="notice" id="saved-path">{move || ctx.t().saved_to}" "{move || saved.get()}</p>
+                </Show>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert">{move || error.get()}</p>
+                </Show>
+                <div class="row no-print">
+                    <button id="save-csv" on:click=save>{move || ctx.t().save_csv}</button>
+                    <button class="secondary" id="print" on:click=print>{move || ctx.t().print}</button>
+                    <button class="secondary" id="created-close" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().close}</button>
+                </div>
+            </div>
+        </div>
+    }
+}

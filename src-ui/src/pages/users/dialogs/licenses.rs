@@ -1,0 +1,100 @@
+//! The bulk licenses dialog: assign or revoke products for all selected users at once.
+
+use std::collections::BTreeSet;
+
+use kontor_api::LicenseChange;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::kind::Dialog;
+use crate::components::{LoadFailed, Loading};
+use crate::context::Ctx;
+use crate::errors::describe_refusal;
+use crate::ipc;
+use crate::pages::users::lookups::Lookups;
+
+/// Assign or revoke licenses for all selected users at once; the portal applies all or nothing.
+#[component]
+pub fn LicenseDialog(
+    lookups: Lookups,
+    selected: RwSignal<BTreeSet<String>>,
+    dialog: RwSignal<Dialog>,
+    on_done: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    // product code → "keep" | "assign" | "revoke"
+    let choice = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let apply = move |_| {
+        let (mut assign, mut revoke) = (Vec::new(), Vec::new());
+        for (code, what) in choice.get_untracked() {
+            match what.as_str() {
+                "assign" => assign.push(code),
+                "revoke" => revoke.push(code),
+                _ => {}
+            }
+        }
+        let user_ids: Vec<String> = selected.get_untracked().into_iter().collect();
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(
+                ipc::change_licenses(LicenseChange {
+                    user_ids,
+                    assign,
+                    revoke,
+                })
+                .await,
+            );
+            busy.set(false);
+            match r {
+                Ok(res) => {
+                    lookups.pools.set(Some(Ok(res.pools)));
+                    dialog.set(Dialog::Notice(format!(
+                        "{} {}",
+                        ctx.t().licenses_changed,
+                        res.changed
+                    )));
+                    on_done();
+                }
+                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+            }
+        });
+    };
+    view! {
+        <div class="modal" role="dialog" id="license-dialog">
+            <div class="card narrow">
+                <h2>{move || ctx.t().manage_licenses}" ("{move || selected.get().len()}" "{move || ctx.t().selected}")"</h2>
+                <Transition fallback=Loading>
+                    <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || lookups.pools.refetch() /> }>
+                        {move || Suspend::new(async move {
+                            lookups.pools.await.map(|pools| pools.into_iter().map(|p| {
+                                let code = p.product_code.clone();
+                                let shown = code.clone();
+                                view! {
+                                    <label class="license-choice">
+                                        <span>{p.product_name.clone()}" ("{p.seats_total - p.seats_used}" "{move || ctx.t().free}")"</span>
+                                        <select class="license-action" data-product=code.clone()
+                                            prop:value=move || choice.with(|c| c.get(&shown).cloned().unwrap_or_else(|| "keep".into()))
+                                            on:change=move |ev| { let v = event_target_value(&ev); choice.update(|c| { c.insert(code.clone(), v); }); }>
+                                            <option value="keep">{move || ctx.t().keep}</option>
+                                            <option value="assign">{move || ctx.t().assign}</option>
+                                            <option value="revoke">{move || ctx.t().revoke}</option>
+                                        </select>
+                                    </label>
+                                }
+                            }).collect_view())
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" id="license-error">{move || error.get()}</p>
+                </Show>
+                <div class="row">
+                    <button id="license-apply" on:click=apply disabled=move || busy.get()>{move || ctx.t().apply}</button>
+                    <button class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>
+                </div>
+            </div>
+        </div>
+    }
+}

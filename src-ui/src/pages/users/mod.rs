@@ -1,0 +1,203 @@
+//! Users and licenses: the filtered, sorted, keyset-paged list (rendered virtually), the Deleted users tab,
+//! creating users with "add another", bulk license changes, delete, restore and password resets.
+//!
+//! `list` owns the list's state and loading, `lookups` the pools and locations, `row` one list row,
+//! `dialogs` every dialog, `actions` the bulk actions; this module composes the page.
+
+mod actions;
+mod dialogs;
+mod list;
+mod lookups;
+mod row;
+
+use kontor_api::ipc::ImportOutcome;
+use kontor_api::{Me, Role, UserSort};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use self::dialogs::{
+    ConfirmDelete, CreateDialog, CreatedDialog, Dialog, EditDialog, ImportDialog, LicenseDialog,
+};
+use self::list::{Tab, UserList, ROW_H, VIEWPORT};
+use self::lookups::Lookups;
+use self::row::UserRow;
+use crate::components::{LoadFailed, Notice};
+use crate::context::Ctx;
+use crate::errors::Shown;
+use crate::ipc;
+
+pub use self::list::window;
+
+#[component]
+pub fn UsersPage(me: Me) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let list = UserList::new(ctx);
+    let lookups = Lookups::new(ctx);
+    let dialog = RwSignal::new(Dialog::None);
+    let UserList {
+        tab,
+        q,
+        role,
+        license,
+        location,
+        status,
+        rows,
+        total,
+        deleted_count,
+        loading,
+        error,
+        selected,
+        ..
+    } = list;
+    // After a change to users: the list and the seat counts again.
+    let reload = move || {
+        list.reload();
+        lookups.pools.refetch();
+    };
+
+    // An import that was interrupted (crash, lost connection) and can be resumed; a failed check shows none.
+    let pending = LocalResource::new(|| async { ipc::import_pending().await.ok().flatten() });
+    let pending_now = move || pending.get().flatten();
+    let check_pending = move || pending.refetch();
+
+    let visible = list.visible();
+    let me_role = me.role;
+    let me_id = me.id.clone();
+    let delete_selected = move || actions::delete(ctx, list.selected_ids(), dialog, reload);
+    let restore_selected = move |_| actions::restore(ctx, list.selected_ids(), dialog, reload);
+    let reset = move |user| actions::reset_password(ctx, user, dialog, reload);
+    let th = move |key: UserSort, label: fn(&crate::i18n::Texts) -> &'static str| {
+        view! {
+            <button class="th" on:click=move |_| list.sort_by(key)>{move || label(ctx.t())}{move || list.arrow(key)}</button>
+        }
+    };
+
+    view! {
+        <section id="users">
+            <div class="row between">
+                <h1>{move || ctx.t().users_title}</h1>
+                <span class="row">
+                    <button class="secondary" id="import-users" on:click=move |_| dialog.set(Dialog::Import { resume: false })>{move || ctx.t().import}</button>
+                    <button id="add-user" on:click=move |_| dialog.set(Dialog::Create)>{move || ctx.t().add_user}</button>
+                </span>
+            </div>
+            <Show when=move || pending_now().is_some()>
+                <p class="notice" id="import-pending">
+                    {move || ctx.t().import_pending}" "
+                    {move || pending_now().map(|p| format!("{} ({} / {})", p.file_name, p.done, p.total)).unwrap_or_default()}" "
+                    <button id="import-resume-pending" on:click=move |_| dialog.set(Dialog::Import { resume: true })>{move || ctx.t().import_resume}</button>" "
+                    <button class="secondary" on:click=move |_| spawn_local(async move { let _ = ipc::import_discard().await; pending.set(Some(None)); })>{move || ctx.t().import_discard}</button>
+                </p>
+            </Show>
+            <div class="pools" id="license-pools">
+                <Transition fallback=|| ()>
+                    <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || lookups.retry() /> }>
+                        {move || Suspend::new(async move {
+                            let pools = lookups.pools.await?;
+                            lookups.locations.await?;
+                            Ok::<_, Shown>(pools.into_iter().map(|p| view! {
+                                <span class="pool" data-product=p.product_code.clone()>
+                                    <b>{p.product_name.clone()}</b>" "
+                                    <span class="pool-used">{p.seats_used}</span>" / "{p.seats_total}
+                                    " · "{p.seats_total - p.seats_used}" "{move || ctx.t().free}
+                                </span>
+                            }).collect_view())
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+            </div>
+            <div class="tabs" role="tablist">
+                <button type="button" role="tab" id="tab-live" class:active=move || tab.get() == Tab::Live
+                    on:click=move |_| tab.set(Tab::Live)>{move || ctx.t().tab_users}</button>
+                <button type="button" role="tab" id="tab-deleted" class:active=move || tab.get() == Tab::Deleted
+                    on:click=move |_| tab.set(Tab::Deleted)>
+                    {move || ctx.t().tab_deleted}" "<span class="badge" id="deleted-count">{move || deleted_count.get()}</span>
+                </button>
+            </div>
+            <div class="filters">
+                <input id="user-search" type="search" placeholder=move || ctx.t().search_placeholder bind:value=q />
+                <select id="filter-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                    <option value="">{move || ctx.t().all_roles}</option>
+                    {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || ctx.t().role(r)}</option> }).collect_view()}
+                </select>
+                <select id="filter-license" on:change=move |ev| license.set(event_target_value(&ev))>
+                    <option value="">{move || ctx.t().all_licenses}</option>
+                    <For each=move || lookups.pools_now() key=|p| p.product_code.clone() let:p>
+                        <option value=p.product_code.clone()>{p.product_name.clone()}</option>
+                    </For>
+                </select>
+                <select id="filter-location" on:change=move |ev| location.set(event_target_value(&ev))>
+                    <option value="">{move || ctx.t().all_locations}</option>
+                    <For each=move || lookups.locations_now() key=|l| l.id.clone() let:l>
+                        <option value=l.id.clone()>{l.name.clone()}</option>
+                    </For>
+                </select>
+                <Show when=move || tab.get() == Tab::Live>
+                    <select id="filter-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                        <option value="">{move || ctx.t().all_statuses}</option>
+                        <option value="active">{move || ctx.t().status_active}</option>
+                        <option value="password_change_required">{move || ctx.t().status_password_change}</option>
+                    </select>
+                </Show>
+            </div>
+            <div class="row between toolbar">
+                <span class="muted" id="user-total">
+                    <span id="user-total-count">{move || total.get()}</span>" "{move || ctx.t().users_found}
+                    {move || { let n = selected.get().len(); (n > 0).then(|| format!(" · {n} {}", ctx.t().selected)) }}
+                </span>
+                <span class="row">
+                    <Show when=move || tab.get() == Tab::Live && !selected.get().is_empty()>
+                        <button id="manage-licenses" on:click=move |_| dialog.set(Dialog::Licenses)>{move || ctx.t().manage_licenses}</button>
+                        <button id="delete-selected" class="danger" on:click=move |_| dialog.set(Dialog::ConfirmDelete)>{move || ctx.t().delete_selected}</button>
+                    </Show>
+                    <Show when=move || tab.get() == Tab::Deleted && !selected.get().is_empty()>
+                        <button id="restore-selected" on:click=restore_selected>{move || ctx.t().restore_selected}</button>
+                    </Show>
+                </span>
+            </div>
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert" id="users-error">{move || error.get()}
+                    " "<button class="secondary" on:click=move |_| reload()>{move || ctx.t().retry}</button></p>
+            </Show>
+            <div class="grid-head" role="row">
+                <span><input type="checkbox" id="select-all" prop:checked=move || !rows.get().is_empty() && selected.get().len() == rows.get().len()
+                    on:change=move |ev| list.select_all(event_target_checked(&ev)) /></span>
+                {th(UserSort::Name, |t| t.col_name)}
+                {th(UserSort::Email, |t| t.col_email)}
+                {th(UserSort::Role, |t| t.col_role)}
+                {th(UserSort::Location, |t| t.col_location)}
+                <span class="th">{move || ctx.t().col_licenses}</span>
+                <span class="th">{move || if tab.get() == Tab::Live { ctx.t().col_status } else { ctx.t().col_purge }}</span>
+                <span></span>
+            </div>
+            <div class="grid-body" id="user-list" on:scroll=move |ev| list.scrolled(&event_target(&ev)) style=format!("height: {VIEWPORT}px")>
+                <div class="spacer" style=move || format!("height: {}px", rows.get().len() as f64 * ROW_H)>
+                    <For each=move || visible.get() key=|(_, u)| u.id.clone() let:item>
+                        <UserRow initial=item visible selected dialog me_id=me_id.clone() me_role reset />
+                    </For>
+                </div>
+                <Show when=move || !loading.get() && rows.get().is_empty()>
+                    <p class="muted center-text" id="users-empty">{move || ctx.t().none_found}</p>
+                </Show>
+            </div>
+            {move || match dialog.get() {
+                Dialog::None => ().into_any(),
+                Dialog::Create => view! { <CreateDialog lookups dialog on_done=reload /> }.into_any(),
+                Dialog::Licenses => view! { <LicenseDialog lookups selected dialog on_done=reload /> }.into_any(),
+                Dialog::ConfirmDelete => view! { <ConfirmDelete dialog on_yes=delete_selected /> }.into_any(),
+                Dialog::Created(users) => view! { <CreatedDialog users dialog /> }.into_any(),
+                Dialog::Edit(user) => view! { <EditDialog user lookups dialog can_make_owner=me_role == Role::Owner on_done=reload /> }.into_any(),
+                Dialog::Import { resume } => view! {
+                    <ImportDialog resume
+                        on_close=move || { dialog.set(Dialog::None); check_pending(); reload(); }
+                        on_done=move |outcome: ImportOutcome| {
+                            pending.set(Some(None));
+                            dialog.set(Dialog::Created(outcome.created));
+                            reload();
+                        } />
+                }.into_any(),
+                Dialog::Notice(text) => view! { <Notice text on_close=move || dialog.set(Dialog::None) /> }.into_any(),
+            }}
+        </section>
+    }
+}

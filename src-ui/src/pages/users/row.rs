@@ -1,0 +1,75 @@
+//! One row of the virtual users list: checkbox, name (opens the edit dialog), e-mail, role, location,
+//! licenses, status or purge date, and the password reset.
+
+use std::collections::BTreeSet;
+
+use kontor_api::{Role, UserStatus, UserSummary};
+use leptos::prelude::*;
+
+use super::dialogs::Dialog;
+use super::list::ROW_H;
+use crate::context::Ctx;
+
+/// One row of the virtual list, kept while its user stays in view: position and data are memos over `visible`,
+/// so a move (scroll, a new result that still holds this user) changes only `top`, and a changed user (edit,
+/// licenses, status) only the cells that differ.
+#[component]
+#[allow(clippy::too_many_arguments)]
+pub fn UserRow(
+    initial: (usize, UserSummary),
+    visible: Memo<Vec<(usize, UserSummary)>>,
+    selected: RwSignal<BTreeSet<String>>,
+    dialog: RwSignal<Dialog>,
+    me_id: String,
+    me_role: Role,
+    reset: impl Fn(UserSummary) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let id = initial.1.id.clone();
+    let key = id.clone();
+    // While the row is being removed, `visible` no longer holds it: keep the last value.
+    let entry = Memo::new(move |prev: Option<&(usize, UserSummary)>| {
+        visible
+            .with(|v| v.iter().find(|(_, u)| u.id == key).cloned())
+            .or_else(|| prev.cloned())
+            .unwrap_or_else(|| initial.clone())
+    });
+    let top = Memo::new(move |_| entry.with(|e| e.0));
+    let user = Memo::new(move |_| entry.with(|e| e.1.clone()));
+    let is_me = id == me_id;
+    let protect = move || user.with(|u| u.role == Role::Owner) && me_role != Role::Owner;
+    let editable = move || user.with(|u| u.status != UserStatus::Deleted) && !protect();
+    let resettable = move || user.with(|u| u.status != UserStatus::Deleted) && !is_me && !protect();
+    let (id_checked, id_change) = (id.clone(), id);
+    view! {
+        <div class="grid-row" role="row" data-email=move || user.with(|u| u.email.clone())
+            style=move || format!("top: {}px", top.get() as f64 * ROW_H)>
+            <span><input type="checkbox" class="select-user"
+                prop:checked=move || selected.with(|s| s.contains(&id_checked))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    selected.update(|s| { if on { s.insert(id_change.clone()); } else { s.remove(&id_change); } });
+                } /></span>
+            <span class="cell name">
+                <Show when=editable fallback=move || user.with(|u| u.display_name.clone())>
+                    <button class="link edit-user" on:click=move |_| dialog.set(Dialog::Edit(user.get_untracked()))>
+                        {move || user.with(|u| u.display_name.clone())}
+                    </button>
+                </Show>
+            </span>
+            <span class="cell">{move || user.with(|u| u.email.clone())}</span>
+            <span class="cell">{move || ctx.t().role(user.with(|u| u.role))}</span>
+            <span class="cell">{move || user.with(|u| u.location_name.clone().unwrap_or_default())}</span>
+            <span class="cell licenses">{move || user.with(|u| u.licenses.join(", "))}</span>
+            <span class="cell">{move || user.with(|u| match u.purge_at {
+                Some(p) => ctx.lang.get().day(p),
+                None => ctx.t().status(u.status).to_string(),
+            })}</span>
+            <span class="cell actions">
+                <Show when=resettable>
+                    <button class="link reset-password" on:click=move |_| reset(user.get_untracked())>{move || ctx.t().reset_password}</button>
+                </Show>
+            </span>
+        </div>
+    }
+}
