@@ -1,7 +1,7 @@
 //! Wiring tests: the real command handlers behind Tauri's mock runtime, called over IPC the way the UI
 //! calls them (command name and `{req: ...}` from `kontor_api::ipc`), errors arriving as `{code, message}`.
 
-use kontor_api::ipc::{cmd, AppConfig, ARG};
+use kontor_api::ipc::{cmd, PortalStart, Startup, ARG};
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -38,11 +38,11 @@ fn commands_answer_over_ipc_and_fail_with_code_and_message() {
     let results = check(
         dir.path(),
         &[
-            (cmd::APP_CONFIG, json!({})),
+            (cmd::STARTUP, json!({})),
             (cmd::DASHBOARD, json!({})),
             (cmd::SET_LANGUAGE, json!({"language": "fr"})),
             (cmd::SET_LANGUAGE, json!({"language": "de"})),
-            (cmd::APP_CONFIG, json!({})),
+            (cmd::STARTUP, json!({})),
             (
                 cmd::SET_PORTAL_URL,
                 json!({"url": "http://portal.example.com"}),
@@ -53,7 +53,13 @@ fn commands_answer_over_ipc_and_fail_with_code_and_message() {
             ),
         ],
     );
-    let first: AppConfig = serde_json::from_value(results[0].clone().unwrap()).unwrap();
+    let start: Startup = serde_json::from_value(results[0].clone().unwrap()).unwrap();
+    assert_eq!(start.portal, PortalStart::NotConfigured);
+    let first = start.config;
+    assert!(
+        first.test_hooks,
+        "a debug shell turns the UI's test hooks on"
+    );
     assert_eq!(first.portal_url, None);
     assert!(!first.portal_locked);
     assert_eq!(first.language, None);
@@ -64,7 +70,9 @@ fn commands_answer_over_ipc_and_fail_with_code_and_message() {
 
     assert_eq!(results[2].clone().unwrap_err()["code"], "validation");
     assert!(results[3].is_ok());
-    let after: AppConfig = serde_json::from_value(results[4].clone().unwrap()).unwrap();
+    let after = serde_json::from_value::<Startup>(results[4].clone().unwrap())
+        .unwrap()
+        .config;
     assert_eq!(after.language.as_deref(), Some("de"), "language persisted");
 
     let insecure = results[5].clone().unwrap_err();

@@ -11,6 +11,7 @@ pub mod render;
 pub mod secrets;
 pub mod session;
 pub mod settings;
+pub mod startup;
 pub mod state;
 
 #[cfg(test)]
@@ -28,23 +29,26 @@ pub fn run_app<R: Runtime>(
     builder: tauri::Builder<R>,
     data_dir: Option<PathBuf>,
 ) -> tauri::Builder<R> {
-    let builder = match data_dir {
-        Some(dir) => builder.manage(AppState::new(dir, Launch::from_env())),
-        None => builder.setup(|app| {
-            let dir = app.path().app_config_dir()?;
-            app.manage(AppState::new(dir, Launch::from_env()));
-            Ok(())
-        }),
-    };
+    let builder = builder.setup(move |app| {
+        let dir = match data_dir {
+            Some(dir) => dir,
+            None => app.path().app_config_dir()?,
+        };
+        let state = AppState::new(dir, Launch::from_env());
+        // Resume the session while WebKit starts, before the UI asks (`startup`).
+        if let Ok(portal) = state.portal() {
+            state.prefetch.start(portal);
+        }
+        app.manage(state);
+        Ok(())
+    });
     let builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     builder.invoke_handler(tauri::generate_handler![
-        commands::config::app_config,
+        commands::startup::startup,
         commands::config::set_portal_url,
-        commands::config::portal_info,
         commands::config::set_language,
         commands::auth::login_password,
         commands::auth::login_token,
-        commands::auth::resume_session,
         commands::auth::logout,
         commands::auth::change_password,
         commands::dashboard::dashboard,

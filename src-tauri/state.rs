@@ -63,6 +63,8 @@ pub struct AppState {
     pub update: tokio::sync::Mutex<Option<tauri_plugin_updater::Update>>,
     /// An update is downloading or installing (one at a time).
     pub updating: std::sync::atomic::AtomicBool,
+    /// The portal's answers for the first screen, asked at launch (`startup`).
+    pub prefetch: crate::startup::Prefetch,
     settings: SettingsStore,
     portal: RwLock<Option<Arc<Portal>>>,
 }
@@ -78,6 +80,7 @@ impl AppState {
             downloads,
             update: tokio::sync::Mutex::new(None),
             updating: std::sync::atomic::AtomicBool::new(false),
+            prefetch: Default::default(),
             settings,
             portal: RwLock::new(None),
         }

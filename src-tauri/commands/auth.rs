@@ -1,4 +1,4 @@
-//! Sign-in, resume and sign-out commands. Tokens stay in this process and the OS keyring.
+//! Sign-in and sign-out commands (the resume at start is `startup`). Tokens stay in this process and the OS keyring.
 
 use kontor_api::ipc::NoArgs;
 use kontor_api::{validate, ChangePassword, Me, PasswordLogin, TokenLogin};
@@ -27,13 +27,6 @@ pub async fn login_token(state: State<'_, AppState>, req: TokenLogin) -> Command
     };
     let tokens = portal.client().login_token(&login).await?;
     Ok(portal.start(tokens, login.remember).await?)
-}
-
-/// The signed-in user after a restart, if "stay signed in" was chosen; `None` means: show sign-in.
-#[tauri::command]
-pub async fn resume_session(state: State<'_, AppState>, req: NoArgs) -> CommandResult<Option<Me>> {
-    let _ = req;
-    Ok(state.portal()?.resume().await?)
 }
 
 #[tauri::command]

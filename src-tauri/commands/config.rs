@@ -1,24 +1,23 @@
 //! Commands for the app's configuration: portal address and language.
 
-use kontor_api::ipc::{AppConfig, NoArgs, SetLanguage, SetPortalUrl};
+use kontor_api::ipc::{AppConfig, SetLanguage, SetPortalUrl};
 use kontor_api::{ErrorCode, PortalInfo};
 use tauri::State;
 
 use crate::commands::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
-#[tauri::command]
-pub fn app_config(state: State<'_, AppState>, req: NoArgs) -> CommandResult<AppConfig> {
-    let _ = req;
+/// The app's configuration as the UI needs it at start (part of `startup`'s answer).
+pub fn app_config(state: &AppState) -> AppConfig {
     let settings = state.settings();
-    Ok(AppConfig {
+    AppConfig {
         portal_url: state.portal_url(),
         portal_locked: state.launch.fixed_portal_url.is_some(),
         language: settings.language,
         os_locale: sys_locale::get_locale().unwrap_or_else(|| "en-US".into()),
         app_version: env!("CARGO_PKG_VERSION").to_string(),
         test_hooks: cfg!(debug_assertions),
-    })
+    }
 }
 
 /// Checks the address (https unless loopback), asks the portal who it is, and only then remembers it.
@@ -41,13 +40,6 @@ pub async fn set_portal_url(
     state.save_settings(&settings)?;
     state.set_portal(portal);
     Ok(info)
-}
-
-#[tauri::command]
-pub async fn portal_info(state: State<'_, AppState>, req: NoArgs) -> CommandResult<PortalInfo> {
-    let _ = req;
-    let portal = state.portal()?;
-    Ok(portal.client().info().await?)
 }
 
 #[tauri::command]

@@ -8,5 +8,6 @@ pub mod downloads;
 pub mod error;
 pub mod import;
 pub mod license;
+pub mod startup;
 pub mod update;
 pub mod users;

@@ -1,6 +1,7 @@
 //! The app's top level: start-up (config, language, resumed session) and which page shows. Nothing
 //! imports from here; pages take what they share from `context`, `errors` and `components`.
 
+use kontor_api::ipc::{PortalStart, Startup};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -18,30 +19,34 @@ use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage, use
 fn start(ctx: Ctx) {
     ctx.phase.set(Phase::Starting);
     spawn_local(async move {
-        let cfg = match ipc::app_config().await {
-            Ok(c) => c,
+        let Startup { config, portal } = match ipc::startup().await {
+            Ok(s) => s,
             Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
         };
         ctx.lang
-            .set(Lang::pick(cfg.language.as_deref(), &cfg.os_locale));
-        let configured = cfg.portal_url.is_some();
-        ctx.config.set(Some(cfg));
-        if !configured {
-            return ctx.phase.set(Phase::Setup);
-        }
-        match ipc::portal_info().await {
-            Ok(info) => ctx.info.set(Some(info)),
-            Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
-        }
-        // Once per start: is there a newer Kontor? (Quiet: a portal without releases is not an error.)
-        if ctx.update.get_untracked() == UpdateUi::Idle {
+            .set(Lang::pick(config.language.as_deref(), &config.os_locale));
+        ctx.config.set(Some(config));
+        let (info, phase) = match portal {
+            PortalStart::NotConfigured => (None, Phase::Setup),
+            PortalStart::Failed { info, error } => (info, Phase::StartupFailed(error)),
+            PortalStart::SignIn { info } => (Some(info), Phase::SignIn { expired: false }),
+            PortalStart::SignedIn {
+                info,
+                me,
+                dashboard,
+            } => {
+                ctx.first_dashboard.set_value(dashboard.map(|d| *d));
+                (Some(info), Phase::SignedIn(me))
+            }
+        };
+        let reached = info.is_some();
+        ctx.info.set(info);
+        ctx.phase.set(phase);
+        // Once per start, after the first screen: is there a newer Kontor? (Quiet: a portal without
+        // releases is not an error.)
+        if reached && ctx.update.get_untracked() == UpdateUi::Idle {
             update::check(ctx, true);
         }
-        ctx.phase.set(match ipc::resume_session().await {
-            Ok(Some(me)) => Phase::SignedIn(me),
-            Ok(None) => Phase::SignIn { expired: false },
-            Err(e) => Phase::StartupFailed(e),
-        });
     });
 }
 

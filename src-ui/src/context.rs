@@ -1,7 +1,7 @@
 //! The app-wide state every page reads: `Ctx` (language, phase, portal, page, update), provided as context.
 
 use kontor_api::ipc::{AppConfig, UpdateOffer};
-use kontor_api::{ErrorBody, ErrorCode, Me, PortalInfo};
+use kontor_api::{DashboardSummary, ErrorBody, ErrorCode, Me, PortalInfo};
 use leptos::prelude::*;
 
 use crate::i18n::{Lang, Texts};
@@ -58,6 +58,8 @@ pub struct Ctx {
     pub update: RwSignal<UpdateUi>,
     /// The About dialog is open.
     pub about: RwSignal<bool>,
+    /// The dashboard the shell fetched at start with the resumed session, until the dashboard shows it.
+    pub first_dashboard: StoredValue<Option<DashboardSummary>>,
 }
 
 impl Ctx {
@@ -71,6 +73,7 @@ impl Ctx {
             page: RwSignal::new(Page::Dashboard),
             update: RwSignal::new(UpdateUi::default()),
             about: RwSignal::new(false),
+            first_dashboard: StoredValue::new(None),
         }
     }
 

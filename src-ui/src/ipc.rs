@@ -4,10 +4,10 @@
 //! display data out.
 
 use kontor_api::ipc::{
-    cmd, AppConfig, DeleteUsersResult, DownloadStarted, DownloadStatus, ImportFile, ImportOutcome,
+    cmd, DeleteUsersResult, DownloadStarted, DownloadStatus, ImportFile, ImportOutcome,
     ImportPreview, InstallerId, LicenseId, NoArgs, PendingImport, SaveCredentials, SavedFile,
-    SavedLicense, SetLanguage, SetPortalUrl, UpdateCheck, UpdateInstalled, UpdateUserArgs, UserId,
-    UserIds, ARG,
+    SavedLicense, SetLanguage, SetPortalUrl, Startup, UpdateCheck, UpdateInstalled, UpdateUserArgs,
+    UserId, UserIds, ARG,
 };
 use kontor_api::{
     ChangePassword, CreateUsers, CreateUsersResult, CreatedUser, DashboardSummary, ErrorBody,
@@ -122,16 +122,13 @@ async fn invoke<A: Serialize, T: DeserializeOwned>(name: &str, arg: &A) -> Resul
 
 pub type IpcResult<T> = Result<T, ErrorBody>;
 
-pub async fn app_config() -> IpcResult<AppConfig> {
-    invoke(cmd::APP_CONFIG, &NoArgs {}).await
+/// Configuration, portal and resumed session in one answer (the shell asked the portal at launch).
+pub async fn startup() -> IpcResult<Startup> {
+    invoke(cmd::STARTUP, &NoArgs {}).await
 }
 
 pub async fn set_portal_url(url: String) -> IpcResult<PortalInfo> {
     invoke(cmd::SET_PORTAL_URL, &SetPortalUrl { url }).await
-}
-
-pub async fn portal_info() -> IpcResult<PortalInfo> {
-    invoke(cmd::PORTAL_INFO, &NoArgs {}).await
 }
 
 pub async fn set_language(language: String) -> IpcResult<()> {
@@ -144,10 +141,6 @@ pub async fn login_password(req: PasswordLogin) -> IpcResult<Me> {
 
 pub async fn login_token(req: TokenLogin) -> IpcResult<Me> {
     invoke(cmd::LOGIN_TOKEN, &req).await
-}
-
-pub async fn resume_session() -> IpcResult<Option<Me>> {
-    invoke(cmd::RESUME_SESSION, &NoArgs {}).await
 }
 
 pub async fn logout() -> IpcResult<()> {

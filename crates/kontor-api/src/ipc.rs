@@ -6,18 +6,20 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::account::DashboardSummary;
+use crate::auth::{Me, PortalInfo};
+use crate::error::ErrorBody;
+
 /// The one argument key of every command: `invoke(name, { req: ... })`.
 pub const ARG: &str = "req";
 
 /// Command names, as registered by `src-tauri`.
 pub mod cmd {
-    pub const APP_CONFIG: &str = "app_config";
+    pub const STARTUP: &str = "startup";
     pub const SET_PORTAL_URL: &str = "set_portal_url";
-    pub const PORTAL_INFO: &str = "portal_info";
     pub const SET_LANGUAGE: &str = "set_language";
     pub const LOGIN_PASSWORD: &str = "login_password";
     pub const LOGIN_TOKEN: &str = "login_token";
-    pub const RESUME_SESSION: &str = "resume_session";
     pub const LOGOUT: &str = "logout";
     pub const DASHBOARD: &str = "dashboard";
     pub const LICENSES: &str = "licenses";
@@ -54,13 +56,11 @@ pub mod cmd {
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
-        APP_CONFIG,
+        STARTUP,
         SET_PORTAL_URL,
-        PORTAL_INFO,
         SET_LANGUAGE,
         LOGIN_PASSWORD,
         LOGIN_TOKEN,
-        RESUME_SESSION,
         LOGOUT,
         DASHBOARD,
         LICENSES,
@@ -112,6 +112,35 @@ pub struct AppConfig {
     /// The shell is a debug build with its test hooks on: the UI installs its own (`window.__kontorDrop`).
     #[serde(default)]
     pub test_hooks: bool,
+}
+
+/// The answer of `startup`, the UI's first command: everything the first screen needs, in one round trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Startup {
+    pub config: AppConfig,
+    pub portal: PortalStart,
+}
+
+/// Where the configured portal stands at start. The shell asks it while the webview starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PortalStart {
+    /// No portal address yet: the user gives one.
+    NotConfigured,
+    /// The portal could not be asked (network down, server error); the remembered session is kept for a retry.
+    Failed {
+        info: Option<PortalInfo>,
+        error: ErrorBody,
+    },
+    /// No remembered session (or the portal refused it): sign in.
+    SignIn { info: PortalInfo },
+    /// The remembered session was resumed. `dashboard` is the summary fetched with it, when that succeeded
+    /// (otherwise the dashboard asks again and shows its own error).
+    SignedIn {
+        info: PortalInfo,
+        me: Me,
+        dashboard: Option<Box<DashboardSummary>>,
+    },
 }
 
 /// Argument of `set_portal_url`.

@@ -13,6 +13,10 @@ use crate::ipc;
 pub fn Dashboard() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let summary = LocalResource::new(move || async move {
+        // The first showing after a resumed start uses what the shell fetched with the session.
+        if let Some(first) = ctx.first_dashboard.try_update_value(Option::take).flatten() {
+            return Ok(first);
+        }
         ctx.guard(ipc::dashboard().await)
             .map_err(|e| Shown::new(ctx.t(), &e))
     });
