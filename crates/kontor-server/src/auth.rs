@@ -1,8 +1,5 @@
 //! Credentials: random tokens and their SHA-256 hashes, Argon2id passwords, the `AuthUser` extractor
-//! (Bearer access token → user, account, role) and the in-memory sign-in throttle.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! (Bearer access token → user, account, role; the sign-in throttle is in `throttle`).
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -15,9 +12,9 @@ use kontor_api::Role;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::ServerError;
+use crate::http_error::ApiError;
 use crate::state::AppState;
-use crate::ServerError;
 
 /// A new access or refresh token: 32 random bytes, base64url without padding.
 pub fn new_session_token() -> String {
@@ -240,59 +237,6 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<(AuthUser, bool
     ))
 }
 
-/// Counts sign-in failures per key (the e-mail) in a sliding window.
-#[derive(Debug)]
-pub struct Throttle {
-    max_failures: usize,
-    window_secs: i64,
-    failures: Mutex<HashMap<String, Vec<i64>>>,
-}
-
-impl Throttle {
-    pub fn new(max_failures: usize, window_secs: i64) -> Self {
-        Self {
-            max_failures,
-            window_secs,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, Vec<i64>>) -> R) -> R {
-        let mut guard = match self.failures.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        f(&mut guard)
-    }
-
-    /// True if `key` has had too many failures within the window before `now`.
-    pub fn is_blocked(&self, key: &str, now: i64) -> bool {
-        let since = now - self.window_secs;
-        self.with(|m| {
-            m.get(key)
-                .is_some_and(|v| v.iter().filter(|&&t| t > since).count() >= self.max_failures)
-        })
-    }
-
-    pub fn record_failure(&self, key: &str, now: i64) {
-        let since = now - self.window_secs;
-        self.with(|m| {
-            if m.len() > 10_000 {
-                m.retain(|_, v| v.iter().any(|&t| t > since));
-            }
-            let v = m.entry(key.to_string()).or_default();
-            v.retain(|&t| t > since);
-            v.push(now);
-        });
-    }
-
-    pub fn clear(&self, key: &str) {
-        self.with(|m| {
-            m.remove(key);
-        });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,20 +273,5 @@ mod tests {
         assert!(verify_password(&h, "secret"));
         assert!(!verify_password(&h, "Secret"));
         assert!(!verify_password("garbage", "secret"));
-    }
-
-    #[test]
-    fn throttle_blocks_after_max_and_forgets_after_window() {
-        let t = Throttle::new(3, 300);
-        for i in 0..3 {
-            assert!(!t.is_blocked("a", 1000 + i));
-            t.record_failure("a", 1000 + i);
-        }
-        assert!(t.is_blocked("a", 1010));
-        assert!(!t.is_blocked("b", 1010));
-        assert!(!t.is_blocked("a", 1303));
-        t.record_failure("a", 1303);
-        t.clear("a");
-        assert!(!t.is_blocked("a", 1304));
     }
 }

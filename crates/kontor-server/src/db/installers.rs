@@ -5,11 +5,13 @@
 
 use async_trait::async_trait;
 
-use super::users::{Outcome, Refusal};
-use super::{DbResult, PostgresDatabase, SqliteDatabase};
+use crate::db::postgres::PostgresDatabase;
+use crate::db::sqlite::SqliteDatabase;
+use crate::domain::{Outcome, Refusal};
+use crate::error::DbResult;
 
 /// One catalog row, with its product's code and name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InstallerRecord {
     pub id: String,
     pub product_code: String,
@@ -58,91 +60,72 @@ pub trait InstallerStore {
     ) -> DbResult<Option<InstallerRecord>>;
 }
 
-type InstallerRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    i64,
-);
+const PRODUCT_CODES: &str = "SELECT code FROM products ORDER BY code";
 
-fn record(r: InstallerRow) -> InstallerRecord {
-    InstallerRecord {
-        id: r.0,
-        product_code: r.1,
-        product_name: r.2,
-        version: r.3,
-        platform: r.4,
-        arch: r.5,
-        file_name: r.6,
-        size: r.7,
-        sha256: r.8,
-        notes: r.9,
-        released_on: r.10,
-        created_at: r.11,
-    }
-}
+const PRODUCT_ID: &str = "SELECT id FROM products WHERE code = $1";
 
-const COLUMNS: &str = "i.id, p.code, p.name, i.version, i.platform, i.arch, i.file_name, i.size, \
-     i.sha256, i.notes, i.released_on, i.created_at";
+const INSERT_INSTALLER: &str = "INSERT INTO installers (id, product_id, version, platform, arch, \
+     file_name, size, sha256, notes, released_on, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-/// Installers joined with their product, restricted to the products of `$1`'s package.
-const ENTITLED: &str = "FROM installers i JOIN products p ON p.id = i.product_id \
+/// One installer by id ($1), with its product.
+const INSTALLER_BY_ID: &str =
+    "SELECT i.id, p.code AS product_code, p.name AS product_name, i.version, \
+     i.platform, i.arch, i.file_name, i.size, i.sha256, i.notes, i.released_on, i.created_at \
+     FROM installers i JOIN products p ON p.id = i.product_id WHERE i.id = $1";
+
+/// The installers of the products in `$1`'s package.
+const ACCOUNT_INSTALLERS: &str = "SELECT i.id, p.code AS product_code, p.name AS product_name, \
+     i.version, i.platform, i.arch, i.file_name, i.size, i.sha256, i.notes, i.released_on, i.created_at \
+     FROM installers i JOIN products p ON p.id = i.product_id \
      JOIN package_products pp ON pp.product_id = i.product_id \
      JOIN subscriptions s ON s.package_id = pp.package_id AND s.account_id = $1";
+
+/// One installer ($2) if it is among `$1`'s package's products.
+const ACCOUNT_INSTALLER: &str = "SELECT i.id, p.code AS product_code, p.name AS product_name, \
+     i.version, i.platform, i.arch, i.file_name, i.size, i.sha256, i.notes, i.released_on, i.created_at \
+     FROM installers i JOIN products p ON p.id = i.product_id \
+     JOIN package_products pp ON pp.product_id = i.product_id \
+     JOIN subscriptions s ON s.package_id = pp.package_id AND s.account_id = $1 WHERE i.id = $2";
 
 macro_rules! impl_installer_store {
     ($ty:ty, $db:ty) => {
         #[async_trait]
         impl InstallerStore for $ty {
             async fn product_codes(&self) -> DbResult<Vec<String>> {
-                let rows: Vec<(String,)> =
-                    sqlx::query_as::<$db, _>("SELECT code FROM products ORDER BY code")
-                        .fetch_all(&self.pool)
-                        .await?;
-                Ok(rows.into_iter().map(|r| r.0).collect())
+                Ok(sqlx::query_scalar::<$db, String>(PRODUCT_CODES)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn insert_installer(&self, n: &NewInstaller) -> Outcome<InstallerRecord> {
-                let product: Option<(String,)> =
-                    sqlx::query_as::<$db, _>("SELECT id FROM products WHERE code = $1")
-                        .bind(&n.product_code)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                let Some((product_id,)) = product else {
+                let product: Option<String> = sqlx::query_scalar::<$db, String>(PRODUCT_ID)
+                    .bind(&n.product_code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some(product_id) = product else {
                     return Ok(Err(Refusal::Invalid(format!(
                         "unknown product {:?}",
                         n.product_code
                     ))));
                 };
-                let inserted = sqlx::query::<$db>(
-                    "INSERT INTO installers (id, product_id, version, platform, arch, file_name, size, \
-                     sha256, notes, released_on, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(&n.id)
-                .bind(&product_id)
-                .bind(&n.version)
-                .bind(&n.platform)
-                .bind(&n.arch)
-                .bind(&n.file_name)
-                .bind(n.size)
-                .bind(&n.sha256)
-                .bind(&n.notes)
-                .bind(&n.released_on)
-                .bind(n.created_at)
-                .execute(&self.pool)
-                .await;
-                match inserted.map_err(super::DbError::from) {
+                let inserted = sqlx::query::<$db>(INSERT_INSTALLER)
+                    .bind(&n.id)
+                    .bind(&product_id)
+                    .bind(&n.version)
+                    .bind(&n.platform)
+                    .bind(&n.arch)
+                    .bind(&n.file_name)
+                    .bind(n.size)
+                    .bind(&n.sha256)
+                    .bind(&n.notes)
+                    .bind(&n.released_on)
+                    .bind(n.created_at)
+                    .execute(&self.pool)
+                    .await;
+                match inserted.map_err(crate::error::DbError::from) {
                     Ok(_) => {}
-                    Err(super::DbError::Conflict(_)) => {
+                    Err(crate::error::DbError::Conflict(_)) => {
                         return Ok(Err(Refusal::Conflict(format!(
                             "{} {} for {}/{} is already in the catalog",
                             n.product_code, n.version, n.platform, n.arch
@@ -150,23 +133,18 @@ macro_rules! impl_installer_store {
                     }
                     Err(e) => return Err(e),
                 }
-                let sql = format!(
-                    "SELECT {COLUMNS} FROM installers i JOIN products p ON p.id = i.product_id WHERE i.id = $1"
-                );
-                let row: InstallerRow = sqlx::query_as::<$db, InstallerRow>(&sql)
+                let row = sqlx::query_as::<$db, InstallerRecord>(INSTALLER_BY_ID)
                     .bind(&n.id)
                     .fetch_one(&self.pool)
                     .await?;
-                Ok(Ok(record(row)))
+                Ok(Ok(row))
             }
 
             async fn account_installers(&self, account_id: &str) -> DbResult<Vec<InstallerRecord>> {
-                let sql = format!("SELECT {COLUMNS} {ENTITLED}");
-                let rows: Vec<InstallerRow> = sqlx::query_as::<$db, InstallerRow>(&sql)
+                Ok(sqlx::query_as::<$db, InstallerRecord>(ACCOUNT_INSTALLERS)
                     .bind(account_id)
                     .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows.into_iter().map(record).collect())
+                    .await?)
             }
 
             async fn account_installer(
@@ -174,13 +152,11 @@ macro_rules! impl_installer_store {
                 account_id: &str,
                 installer_id: &str,
             ) -> DbResult<Option<InstallerRecord>> {
-                let sql = format!("SELECT {COLUMNS} {ENTITLED} WHERE i.id = $2");
-                let row: Option<InstallerRow> = sqlx::query_as::<$db, InstallerRow>(&sql)
+                Ok(sqlx::query_as::<$db, InstallerRecord>(ACCOUNT_INSTALLER)
                     .bind(account_id)
                     .bind(installer_id)
                     .fetch_optional(&self.pool)
-                    .await?;
-                Ok(row.map(record))
+                    .await?)
             }
         }
     };

@@ -21,36 +21,16 @@ use kontor_api::{
     RESTORE_WINDOW_SECS,
 };
 
-use super::{role, DbResult, PostgresDatabase, SqliteDatabase};
+pub use crate::domain::{Actor, Outcome, Refusal};
+
+use crate::db::postgres::PostgresDatabase;
+use crate::db::records::role;
+use crate::db::sqlite::SqliteDatabase;
+use crate::error::DbResult;
 
 /// The users list's name sort and search key (stored as `users.name_key`).
 pub fn name_key(display_name: &str) -> String {
     display_name.to_lowercase()
-}
-
-/// Why a change was refused; the handler maps it to 404/422/409/403.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    NotFound(String),
-    Invalid(String),
-    Conflict(String),
-    Forbidden(String),
-}
-
-/// A storage result whose inner `Err` is a business refusal (nothing was changed).
-pub type Outcome<T> = DbResult<Result<T, Refusal>>;
-
-/// Who changes something, from where, when: written into the audit events of the change.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub account_id: String,
-    /// The acting user; ignored when `system` is set.
-    pub user_id: String,
-    /// A non-user actor (e.g. `cli` for `kontor-server users import`): its events have no actor user and
-    /// carry this name as the actor.
-    pub system: Option<String>,
-    pub ip: Option<String>,
-    pub at: i64,
 }
 
 /// The sort value of one row, as carried in a keyset cursor.
@@ -942,7 +922,7 @@ macro_rules! impl_user_store {
                 .bind(&actor.account_id)
                 .bind(user_id)
                 .bind(actor.at)
-                .bind(super::DELETED_EMAIL_SUFFIX)
+                .bind(crate::db::records::DELETED_EMAIL_SUFFIX)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

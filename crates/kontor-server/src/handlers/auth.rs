@@ -10,8 +10,8 @@ use kontor_api::{ErrorBody, ErrorCode, PasswordLogin, RefreshRequest, SessionTok
 
 use crate::auth::{hash_token, new_session_token, verify_password_blocking, verify_temp_password};
 use crate::db::{AuditEvent, NewSession, UserRecord};
-use crate::error::{ApiError, ApiJson};
 use crate::handlers::me_of;
+use crate::http_error::{ApiError, ApiJson};
 use crate::state::AppState;
 
 const BAD_PASSWORD: &str = "e-mail address or password is wrong";

@@ -12,8 +12,8 @@ use kontor_api::{ChangePassword, ErrorBody, ErrorCode, Me};
 use crate::auth::{
     hash_password_blocking, verify_password_blocking, verify_temp_password, PendingAuthUser,
 };
-use crate::error::{ApiError, ApiJson};
 use crate::handlers::{actor_of, me_of};
+use crate::http_error::{ApiError, ApiJson};
 use crate::state::AppState;
 
 /// The user the access token belongs to.
