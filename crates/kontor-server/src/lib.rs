@@ -2,14 +2,15 @@
 //!
 //! Layout, lower layers first (a module imports only from layers below it):
 //! - `clock`, `config` (`Config`), `error` (`DbError`, `ServerError`), `domain` (`Actor`, `Refusal`,
-//!   `Outcome`: shared by services, storage, handlers and the CLI), `throttle` (the sign-in throttle);
+//!   `Outcome`: shared by services, storage, handlers and the CLI), `throttle` (the sign-in throttle),
+//!   `credentials` (tokens, password hashes, temporary passwords);
 //! - `db` (the `Database`, `UserStore`, `LicenseStore` and `InstallerStore` traits, one implementation for
 //!   both backends);
 //! - the services, shared by API and CLI: `service` (the users rules: who may change whose role, the owner
 //!   rules, creating users and committing import batches), `licensing` (the offline-license signing key file
 //!   and issuing), `installers` (the installer content store), `releases` (the app's self-update releases
 //!   folder and signing), `import` (the CLI's file import), `seed` (demo data);
-//! - HTTP: `http_error` (`ApiError`), `auth` (tokens, passwords, the `AuthUser` extractor), `state`,
+//! - HTTP: `http_error` (`ApiError`), `auth` (the `AuthUser` extractor), `state`,
 //!   `handlers` (one module per resource: extract, call the storage or a service, answer), `router` (the
 //!   routes and the OpenAPI document; the only module that imports `handlers`).
 //!
@@ -25,6 +26,7 @@ use tokio::task::JoinHandle;
 mod auth;
 pub mod clock;
 pub mod config;
+mod credentials;
 pub mod db;
 pub mod domain;
 pub mod error;
@@ -40,9 +42,11 @@ pub mod service;
 mod state;
 mod throttle;
 
-pub use auth::{hash_password, hash_token, new_license_token, new_session_token, verify_password};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
+pub use credentials::{
+    hash_password, hash_token, new_license_token, new_session_token, verify_password,
+};
 pub use db::{open_database, Database};
 pub use error::{DbError, ServerError};
 pub use router::openapi;
@@ -150,7 +154,7 @@ async fn serve(
         addr: config.bind,
         source: e,
     })?;
-    let dummy_hash = auth::hash_password_blocking(auth::new_session_token()).await?;
+    let dummy_hash = credentials::hash_password_blocking(credentials::new_session_token()).await?;
     let state = AppState {
         db: db.clone(),
         clock,

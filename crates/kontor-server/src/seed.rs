@@ -5,8 +5,8 @@ use time::{Date, Duration, Month, OffsetDateTime};
 
 use kontor_api::{validate, Account, Role};
 
-use crate::auth::{hash_password_blocking, hash_token, new_license_token};
 use crate::clock::{Clock, SystemClock};
+use crate::credentials::{hash_password_blocking, hash_token, new_license_token};
 use crate::db::{Database, InvoiceRecord, SeedData, SeedProduct, SeedSeats, SeedUser, UserRecord};
 use crate::error::ServerError;
 

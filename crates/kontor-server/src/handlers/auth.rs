@@ -8,7 +8,8 @@ use axum::Json;
 use kontor_api::validate::{self, FieldError, FieldProblem};
 use kontor_api::{ErrorBody, ErrorCode, PasswordLogin, RefreshRequest, SessionTokens, TokenLogin};
 
-use crate::auth::{hash_token, new_session_token, verify_password_blocking, verify_temp_password};
+use crate::auth::verify_password_blocking;
+use crate::credentials::{hash_token, new_session_token, verify_temp_password};
 use crate::db::{AuditEvent, NewSession, UserRecord};
 use crate::handlers::me_of;
 use crate::http_error::{ApiError, ApiJson};

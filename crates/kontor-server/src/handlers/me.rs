@@ -9,9 +9,8 @@ use axum::Json;
 use kontor_api::validate;
 use kontor_api::{ChangePassword, ErrorBody, ErrorCode, Me};
 
-use crate::auth::{
-    hash_password_blocking, verify_password_blocking, verify_temp_password, PendingAuthUser,
-};
+use crate::auth::{verify_password_blocking, PendingAuthUser};
+use crate::credentials::{hash_password_blocking, verify_temp_password};
 use crate::handlers::{actor_of, me_of};
 use crate::http_error::{ApiError, ApiJson};
 use crate::state::AppState;

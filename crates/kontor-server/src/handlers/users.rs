@@ -1,7 +1,7 @@
 //! `…/accounts/{account_id}/users…`: list (filter, sort, keyset pages), bulk create (all or nothing), read,
 //! edit, reset password, soft delete, restore, and import batches. Owner and Admin only; an Admin cannot touch
 //! the Owner (the rules are in `service::users`). Temporary passwords are returned once and stored only as
-//! salted SHA-256 (`auth::hash_temp_password`).
+//! salted SHA-256 (`credentials::hash_temp_password`).
 
 use std::collections::HashSet;
 use std::net::SocketAddr;

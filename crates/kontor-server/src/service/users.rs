@@ -10,7 +10,7 @@ use kontor_api::{
     MAX_IMPORT_BATCH,
 };
 
-use crate::auth::{hash_temp_password, new_temp_password};
+use crate::credentials::{hash_temp_password, new_temp_password};
 use crate::db::users::{Created, ImportKey, NewUserRow, UserEdit};
 use crate::db::{Database, UserRecord};
 use crate::domain::{Actor, Outcome, Refusal};
@@ -326,7 +326,7 @@ mod tests {
         assert!(prepare_new_users(&[], 10).is_err());
         let (rows, created) = prepare_new_users(&[u(" B@X.de ", Role::Admin)], 10).unwrap();
         assert_eq!(rows[0].email, "b@x.de");
-        assert!(crate::auth::verify_temp_password(
+        assert!(crate::credentials::verify_temp_password(
             &rows[0].temp_password_hash,
             &created[0].temporary_password
         ));
