@@ -7,7 +7,7 @@ use kontor_server::installers::{add_installer, AddInstaller};
 use kontor_server::licensing::resolve_data_dir;
 use kontor_server::{open_database, Clock, ServerError, SystemClock};
 
-use super::print_json;
+use super::output::print_json;
 
 #[derive(Debug, Subcommand)]
 pub enum InstallersCommand {

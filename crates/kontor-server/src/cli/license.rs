@@ -9,7 +9,7 @@ use kontor_server::licensing::{
 };
 use kontor_server::{open_database, Clock, ServerError, SystemClock};
 
-use super::print_json;
+use super::output::print_json;
 
 #[derive(Debug, Subcommand)]
 pub enum LicenseCommand {

@@ -5,10 +5,10 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kontor_server::ServerError;
 
 mod installers;
 mod license;
+mod output;
 mod release;
 mod seed;
 mod serve;
@@ -68,11 +68,4 @@ pub async fn run(command: Command) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// One JSON line on stdout.
-pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ServerError> {
-    let line = serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()))?;
-    println!("{line}");
-    Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use kontor_server::{releases, Clock, ServerError, SystemClock};
 
-use super::print_json;
+use super::output::print_json;
 
 #[derive(Debug, Subcommand)]
 pub enum ReleaseCommand {

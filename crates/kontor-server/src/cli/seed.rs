@@ -8,7 +8,7 @@ use kontor_server::licensing::resolve_data_dir;
 use kontor_server::seed::{seed_demo, SeedOptions};
 use kontor_server::{open_database, Clock, ServerError, SystemClock};
 
-use super::print_json;
+use super::output::print_json;
 
 // No doc comment here: the `SeedDemo` variant's is the command's help.
 #[derive(Debug, Args)]

@@ -1,7 +1,8 @@
 //! The installer half of the storage ([`InstallerStore`], a supertrait of `Database`): the vendor-wide
 //! installer catalog and what an account may download (the installers of its package's products).
 //!
-//! The bytes are not in the database: `sha256` names the file in the content store (`crate::installers`).
+//! The bytes are not in the database: `sha256` names the file in the content store (the `installers` module
+//! of the crate root).
 
 use async_trait::async_trait;
 

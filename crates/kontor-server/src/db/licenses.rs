@@ -109,6 +109,7 @@ macro_rules! refuse {
     }};
 }
 
+/// Implements [`LicenseStore`] for a backend with the statements above; `$lock` is its subscription lock.
 macro_rules! impl_license_store {
     ($ty:ty, $db:ty, $m:ident, $lock:ident) => {
         mod $m {

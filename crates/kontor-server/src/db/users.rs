@@ -12,6 +12,12 @@
 //!
 //! Deleted users keep their `license_assignments` rows as the record of what they held; every seat count
 //! joins `users` and counts live users only. Restore re-validates those rows against free seats.
+//!
+//! Code layout: the SQL is in named constants (and `FromRow` row structs) above `impl_user_store!`, which
+//! implements [`UserStore`] once for both backends and takes what differs: the seat lock statement and
+//! whether the backend is SQLite (FTS5 search, anonymous `?` placeholders for statements with hundreds of
+//! values). Statements whose shape depends on the input (the users list's filters, `IN` lists and multi-row
+//! `VALUES` in chunks of [`CHUNK`]) are built by the small helpers `params`, `value_rows` and `bind_args!`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -99,7 +105,7 @@ pub enum Created {
 }
 
 /// A user of a committed import batch who has never signed in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PendingUser {
     pub id: String,
     pub email: String,
@@ -202,7 +208,7 @@ enum Arg {
     Int(i64),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct PoolRow {
     product_id: String,
     code: String,
@@ -211,43 +217,120 @@ struct PoolRow {
     used: i64,
 }
 
-type SummaryRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    bool,
-    i64,
-    Option<i64>,
-);
+/// A user row as the users list and [`UserStore::user_summary`] read it (with [`SUMMARY_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    /// The shown address: the parked one for deleted users.
+    email: String,
+    display_name: String,
+    role: String,
+    location_id: Option<String>,
+    location_name: Option<String>,
+    must_change_password: bool,
+    created_at: i64,
+    deleted_at: Option<i64>,
+}
 
+/// A users-list row: the summary and the row's sort value (`sort_text` or `sort_int`, by the sort).
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    sort_text: String,
+    sort_int: i64,
+}
+
+/// An audit-log entry as [`UserStore::audit_page`] reads it.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    /// The actor's e-mail then (or a system actor's name).
+    actor: Option<String>,
+    event: String,
+    target: String,
+    ip: Option<String>,
+}
+
+const AUDIT_PAGE: &str =
+    "SELECT a.id, a.at, COALESCE(a.actor_email, u.deleted_email, u.email) AS actor, \
+     a.event, COALESCE(a.target, '') AS target, a.ip \
+     FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
+     WHERE a.account_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
+
+/// A user as restore reads it: the address to move back and when they were deleted.
+#[derive(sqlx::FromRow)]
+struct DeletedRow {
+    email: String,
+    deleted_at: Option<i64>,
+}
+
+const DELETED_USER: &str = "SELECT COALESCE(deleted_email, email) AS email, deleted_at FROM users \
+     WHERE account_id = $1 AND id = $2";
+
+/// A license a (deleted) user holds.
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    product_id: String,
+    code: String,
+}
+
+const HELD_LICENSES: &str = "SELECT la.product_id, p.code FROM license_assignments la \
+     JOIN products p ON p.id = la.product_id WHERE la.user_id = $1 ORDER BY p.code";
+
+/// A location as [`UserStore::locations`] reads it.
+#[derive(sqlx::FromRow)]
+struct LocationRow {
+    id: String,
+    name: String,
+}
+
+const LOCATIONS: &str = "SELECT id, name FROM locations WHERE account_id = $1 ORDER BY name, id";
+
+/// Users of a committed import batch (`$2`: its key) who have never signed in.
+const IMPORT_PENDING: &str = "SELECT u.id, u.email, u.display_name FROM users u \
+     WHERE u.account_id = $1 AND u.import_key = $2 AND u.deleted_at IS NULL \
+     AND u.password_hash IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id) ORDER BY u.email";
+
+/// The columns of [`SummaryRow`] over [`SUMMARY_FROM`] (for the list's dynamic query).
 const SUMMARY_COLUMNS: &str =
-    "u.id, COALESCE(u.deleted_email, u.email), u.display_name, u.role, u.location_id, l.name, \
-     u.must_change_password, u.created_at, u.deleted_at";
+    "u.id, COALESCE(u.deleted_email, u.email) AS email, u.display_name, u.role, \
+     u.location_id, l.name AS location_name, u.must_change_password, u.created_at, u.deleted_at";
 const SUMMARY_FROM: &str = " FROM users u LEFT JOIN locations l ON l.id = u.location_id";
 
+const USER_SUMMARY: &str = "SELECT u.id, COALESCE(u.deleted_email, u.email) AS email, u.display_name, \
+     u.role, u.location_id, l.name AS location_name, u.must_change_password, u.created_at, u.deleted_at \
+     FROM users u LEFT JOIN locations l ON l.id = u.location_id WHERE u.account_id = $1 AND u.id = $2";
+
+/// The account's seat pools with the seats live users hold.
+const POOLS: &str = "SELECT p.id AS product_id, p.code, p.name, ss.seats, \
+     (SELECT COUNT(*) FROM license_assignments la JOIN users u ON u.id = la.user_id \
+      WHERE la.product_id = p.id AND u.account_id = $1 AND u.deleted_at IS NULL) AS used \
+     FROM subscription_seats ss JOIN products p ON p.id = ss.product_id \
+     WHERE ss.account_id = $1 ORDER BY p.code";
+
 fn summary_from(r: SummaryRow, licenses: Vec<String>) -> DbResult<UserSummary> {
-    let status = if r.8.is_some() {
+    let status = if r.deleted_at.is_some() {
         UserStatus::Deleted
-    } else if r.6 {
+    } else if r.must_change_password {
         UserStatus::PasswordChangeRequired
     } else {
         UserStatus::Active
     };
     Ok(UserSummary {
-        id: r.0,
-        email: r.1,
-        display_name: r.2,
-        role: role(&r.3)?,
-        location_id: r.4,
-        location_name: r.5,
+        id: r.id,
+        email: r.email,
+        display_name: r.display_name,
+        role: role(&r.role)?,
+        location_id: r.location_id,
+        location_name: r.location_name,
         licenses,
         status,
-        created_at: r.7,
-        deleted_at: r.8,
-        purge_at: r.8.map(|d| d + RESTORE_WINDOW_SECS),
+        created_at: r.created_at,
+        deleted_at: r.deleted_at,
+        purge_at: r.deleted_at.map(|d| d + RESTORE_WINDOW_SECS),
     })
 }
 
@@ -305,6 +388,101 @@ fn sort_expr(sort: UserSort) -> (&'static str, bool) {
     }
 }
 
+/// The shown address of a user (the parked one if deleted).
+const EMAIL_OF: &str = "SELECT COALESCE(deleted_email, email) FROM users WHERE id = $1";
+
+const REVOKE_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
+
+/// SQLite: how many rows of the trigram table match (`$1`: [`fts_phrase`]), counted up to `$2`.
+const FTS_CANDIDATES: &str =
+    "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)";
+
+const DELETED_COUNT: &str =
+    "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL";
+
+const TEMP_PASSWORD_HASH: &str = "SELECT temp_password_hash FROM users WHERE id = $1";
+
+/// Records an import batch; no row if it was recorded before.
+const INSERT_IMPORT_BATCH: &str =
+    "INSERT INTO import_batches (account_id, import_id, batch, user_count, created_at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, import_id, batch) DO NOTHING";
+
+const SET_TEMP_PASSWORD: &str =
+    "UPDATE users SET temp_password_hash = $3, must_change_password = $4, password_hash = NULL \
+     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+const LIVE_USER_EMAIL: &str =
+    "SELECT email FROM users WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+const LOCATION_EXISTS: &str = "SELECT id FROM locations WHERE account_id = $1 AND id = $2";
+
+const UPDATE_USER: &str =
+    "UPDATE users SET display_name = $3, name_key = $4, role = $5, location_id = $6 \
+     WHERE account_id = $1 AND id = $2";
+
+const SET_ROLE: &str = "UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2";
+
+/// Parks the e-mail in `deleted_email` (`$4`: `DELETED_EMAIL_SUFFIX`).
+const SOFT_DELETE: &str =
+    "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
+     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+const LIVE_USER_BY_EMAIL: &str = "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL";
+
+/// Moves the parked e-mail back.
+const RESTORE_USER: &str =
+    "UPDATE users SET deleted_at = NULL, email = deleted_email, deleted_email = NULL \
+     WHERE account_id = $1 AND id = $2";
+
+const DELETE_ASSIGNMENT: &str =
+    "DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2";
+
+const SET_PASSWORD: &str =
+    "UPDATE users SET password_hash = $3, temp_password_hash = NULL, must_change_password = $4 \
+     WHERE account_id = $1 AND id = $2";
+
+/// Revokes the user's sessions except the family of session `$3`.
+const REVOKE_OTHER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL \
+     AND family_id <> (SELECT family_id FROM sessions WHERE id = $3)";
+
+/// Before [`PURGE_USERS`]: the audit events of users deleted before `$1` keep their address, then their
+/// license assignments, sessions and license tokens go.
+const PURGE_DEPENDENTS: [&str; 4] = [
+    "UPDATE audit_events SET actor_email = COALESCE(actor_email, \
+     (SELECT COALESCE(deleted_email, email) FROM users WHERE users.id = audit_events.actor_user_id)), \
+     actor_user_id = NULL \
+     WHERE actor_user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+    "DELETE FROM license_assignments \
+     WHERE user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+    "DELETE FROM sessions \
+     WHERE user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+    "DELETE FROM license_tokens \
+     WHERE user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+];
+
+/// Hard-deletes users deleted before `$1`.
+const PURGE_USERS: &str = "DELETE FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1";
+
+/// Users of every batch of an import (`$2`: LIKE pattern `id#%`) with their product codes.
+const IMPORT_HOLDINGS: &str = "SELECT u.email, p.code FROM users u \
+     LEFT JOIN license_assignments la ON la.user_id = u.id \
+     LEFT JOIN products p ON p.id = la.product_id \
+     WHERE u.account_id = $1 AND u.import_key LIKE $2 ESCAPE '\\' AND u.deleted_at IS NULL \
+     ORDER BY u.email";
+
+const IMPORT_BATCHES_DONE: &str =
+    "SELECT batch FROM import_batches WHERE account_id = $1 AND import_id = $2 ORDER BY batch";
+
+/// Locks the account's seat rows (the backends differ; see the module doc): SQLite a no-op `UPDATE` of the
+/// same rows, which takes the database write lock at once.
+const SQLITE_LOCK_SEATS: &str = "UPDATE subscription_seats SET seats = seats WHERE account_id = $1";
+
+/// Locks the account's seat rows: PostgreSQL `SELECT … FOR UPDATE`.
+const POSTGRES_LOCK_SEATS: &str =
+    "SELECT product_id FROM subscription_seats WHERE account_id = $1 FOR UPDATE";
+
 macro_rules! bind_args {
     ($q:expr, $args:expr) => {{
         let mut q = $q;
@@ -325,8 +503,10 @@ macro_rules! refuse {
     }};
 }
 
+/// Implements [`UserStore`] for a backend (`$ty` with a `pool: sqlx::Pool<$db>`); `$m` names the module of
+/// its per-connection helpers, `$lock` its seat lock statement, `$sqlite` whether it is SQLite.
 macro_rules! impl_user_store {
-    ($ty:ty, $db:ty, $m:ident, $lock:literal, $sqlite:literal) => {
+    ($ty:ty, $db:ty, $m:ident, $lock:ident, $sqlite:literal) => {
         mod $m {
             use super::*;
 
@@ -363,31 +543,15 @@ macro_rules! impl_user_store {
             }
 
             pub(super) async fn pools(c: &mut Conn, account_id: &str) -> DbResult<Vec<PoolRow>> {
-                let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as::<$db, _>(
-                    "SELECT p.id, p.code, p.name, ss.seats, \
-                     (SELECT COUNT(*) FROM license_assignments la JOIN users u ON u.id = la.user_id \
-                      WHERE la.product_id = p.id AND u.account_id = $1 AND u.deleted_at IS NULL) \
-                     FROM subscription_seats ss JOIN products p ON p.id = ss.product_id \
-                     WHERE ss.account_id = $1 ORDER BY p.code",
-                )
-                .bind(account_id)
-                .fetch_all(&mut *c)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| PoolRow {
-                        product_id: r.0,
-                        code: r.1,
-                        name: r.2,
-                        seats: r.3,
-                        used: r.4,
-                    })
-                    .collect())
+                Ok(sqlx::query_as::<$db, PoolRow>(POOLS)
+                    .bind(account_id)
+                    .fetch_all(&mut *c)
+                    .await?)
             }
 
             pub(super) async fn email_of(c: &mut Conn, user_id: &str) -> DbResult<Option<String>> {
                 let row: Option<(String,)> =
-                    sqlx::query_as::<$db, _>("SELECT COALESCE(deleted_email, email) FROM users WHERE id = $1")
+                    sqlx::query_as::<$db, _>(EMAIL_OF)
                         .bind(user_id)
                         .fetch_optional(&mut *c)
                         .await?;
@@ -427,9 +591,7 @@ macro_rules! impl_user_store {
             }
 
             pub(super) async fn revoke_sessions(c: &mut Conn, user_id: &str, at: i64) -> DbResult<()> {
-                sqlx::query::<$db>(
-                    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-                )
+                sqlx::query::<$db>(REVOKE_SESSIONS)
                 .bind(user_id)
                 .bind(at)
                 .execute(&mut *c)
@@ -464,13 +626,11 @@ macro_rules! impl_user_store {
         #[async_trait]
         impl UserStore for $ty {
             async fn locations(&self, account_id: &str) -> DbResult<Vec<Location>> {
-                let rows: Vec<(String, String)> = sqlx::query_as::<$db, _>(
-                    "SELECT id, name FROM locations WHERE account_id = $1 ORDER BY name, id",
-                )
-                .bind(account_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(|(id, name)| Location { id, name }).collect())
+                let rows: Vec<LocationRow> = sqlx::query_as::<$db, LocationRow>(LOCATIONS)
+                    .bind(account_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|r| Location { id: r.id, name: r.name }).collect())
             }
 
             async fn list_users(&self, account_id: &str, f: &UserFilter) -> DbResult<UserListPage> {
@@ -482,9 +642,7 @@ macro_rules! impl_user_store {
                 let mut fts = None;
                 if let Some(q) = f.q.as_deref().filter(|q| $m::SQLITE && q.chars().count() >= 3) {
                     let phrase = fts_phrase(q);
-                    let (n,): (i64,) = sqlx::query_as::<$db, _>(
-                        "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)",
-                    )
+                    let (n,): (i64,) = sqlx::query_as::<$db, _>(FTS_CANDIDATES)
                     .bind(&phrase)
                     .bind(FTS_MAX_CANDIDATES + 1)
                     .fetch_one(&mut *conn)
@@ -548,9 +706,7 @@ macro_rules! impl_user_store {
                 let (total,): (i64,) = bind_args!(sqlx::query_as::<$db, (i64,)>(&count_sql), &args)
                     .fetch_one(&mut *conn)
                     .await?;
-                let (deleted_count,): (i64,) = sqlx::query_as::<$db, _>(
-                    "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL",
-                )
+                let (deleted_count,): (i64,) = sqlx::query_as::<$db, _>(DELETED_COUNT)
                 .bind(account_id)
                 .fetch_one(&mut *conn)
                 .await?;
@@ -572,47 +728,34 @@ macro_rules! impl_user_store {
                     page_wh.push_str(&format!(" AND ({expr}, u.id) {cmp} (${}, ${n})", n - 1));
                 }
                 let keys = if is_int {
-                    format!("CAST('' AS TEXT), {expr}")
+                    format!("CAST('' AS TEXT) AS sort_text, {expr} AS sort_int")
                 } else {
-                    format!("{expr}, CAST(0 AS BIGINT)")
+                    format!("{expr} AS sort_text, CAST(0 AS BIGINT) AS sort_int")
                 };
                 let sql = format!(
                     "SELECT {SUMMARY_COLUMNS}, {keys}{SUMMARY_FROM}{page_wh} \
                      ORDER BY {expr} {dir}, u.id {dir} LIMIT {}",
                     f.limit as i64 + 1
                 );
-                type Row = (
-                    String,
-                    String,
-                    String,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    bool,
-                    i64,
-                    Option<i64>,
-                    String,
-                    i64,
-                );
-                let mut rows: Vec<Row> = bind_args!(sqlx::query_as::<$db, Row>(&sql), &page_args)
+                let mut rows: Vec<PageRow> = bind_args!(sqlx::query_as::<$db, PageRow>(&sql), &page_args)
                     .fetch_all(&mut *conn)
                     .await?;
                 let has_more = rows.len() > f.limit as usize;
                 rows.truncate(f.limit as usize);
-                let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+                let ids: Vec<String> = rows.iter().map(|r| r.summary.id.clone()).collect();
                 let mut licenses = $m::licenses_of(&mut *conn, &ids).await?;
                 let last_key = rows.last().map(|r| {
                     let v = if is_int {
-                        SortValue::Int(r.10)
+                        SortValue::Int(r.sort_int)
                     } else {
-                        SortValue::Text(r.9.clone())
+                        SortValue::Text(r.sort_text.clone())
                     };
-                    (v, r.0.clone())
+                    (v, r.summary.id.clone())
                 });
                 let mut users = Vec::with_capacity(rows.len());
                 for r in rows {
-                    let l = licenses.remove(&r.0).unwrap_or_default();
-                    users.push(summary_from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8), l)?);
+                    let l = licenses.remove(&r.summary.id).unwrap_or_default();
+                    users.push(summary_from(r.summary, l)?);
                 }
                 Ok(UserListPage {
                     users,
@@ -625,8 +768,7 @@ macro_rules! impl_user_store {
 
             async fn user_summary(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserSummary>> {
                 let mut conn = self.pool.acquire().await?;
-                let sql = format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM} WHERE u.account_id = $1 AND u.id = $2");
-                let row: Option<SummaryRow> = sqlx::query_as::<$db, SummaryRow>(&sql)
+                let row: Option<SummaryRow> = sqlx::query_as::<$db, SummaryRow>(USER_SUMMARY)
                     .bind(account_id)
                     .bind(user_id)
                     .fetch_optional(&mut *conn)
@@ -634,8 +776,8 @@ macro_rules! impl_user_store {
                 match row {
                     None => Ok(None),
                     Some(r) => {
-                        let mut l = $m::licenses_of(&mut *conn, std::slice::from_ref(&r.0)).await?;
-                        let licenses = l.remove(&r.0).unwrap_or_default();
+                        let mut l = $m::licenses_of(&mut *conn, std::slice::from_ref(&r.id)).await?;
+                        let licenses = l.remove(&r.id).unwrap_or_default();
                         Ok(Some(summary_from(r, licenses)?))
                     }
                 }
@@ -643,7 +785,7 @@ macro_rules! impl_user_store {
 
             async fn temp_password_hash(&self, user_id: &str) -> DbResult<Option<String>> {
                 let row: Option<(Option<String>,)> =
-                    sqlx::query_as::<$db, _>("SELECT temp_password_hash FROM users WHERE id = $1")
+                    sqlx::query_as::<$db, _>(TEMP_PASSWORD_HASH)
                         .bind(user_id)
                         .fetch_optional(&self.pool)
                         .await?;
@@ -659,10 +801,7 @@ macro_rules! impl_user_store {
                 let mut tx = self.pool.begin().await?;
                 $m::lock(&mut *tx, &actor.account_id).await?;
                 if let Some(imp) = import {
-                    let n = sqlx::query::<$db>(
-                        "INSERT INTO import_batches (account_id, import_id, batch, user_count, created_at) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, import_id, batch) DO NOTHING",
-                    )
+                    let n = sqlx::query::<$db>(INSERT_IMPORT_BATCH)
                     .bind(&actor.account_id)
                     .bind(&imp.import_id)
                     .bind(imp.batch as i64)
@@ -814,24 +953,11 @@ macro_rules! impl_user_store {
             }
 
             async fn import_pending(&self, account_id: &str, import: &ImportKey) -> DbResult<Vec<PendingUser>> {
-                let rows: Vec<(String, String, String)> = sqlx::query_as::<$db, _>(
-                    "SELECT u.id, u.email, u.display_name FROM users u \
-                     WHERE u.account_id = $1 AND u.import_key = $2 AND u.deleted_at IS NULL \
-                     AND u.password_hash IS NULL \
-                     AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id) ORDER BY u.email",
-                )
-                .bind(account_id)
-                .bind(import.key())
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| PendingUser {
-                        id: r.0,
-                        email: r.1,
-                        display_name: r.2,
-                    })
-                    .collect())
+                Ok(sqlx::query_as::<$db, PendingUser>(IMPORT_PENDING)
+                    .bind(account_id)
+                    .bind(import.key())
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn set_temp_passwords(
@@ -843,10 +969,7 @@ macro_rules! impl_user_store {
                 let mut tx = self.pool.begin().await?;
                 $m::lock(&mut *tx, &actor.account_id).await?;
                 for (user_id, hash) in hashes {
-                    sqlx::query::<$db>(
-                        "UPDATE users SET temp_password_hash = $3, must_change_password = $4, password_hash = NULL \
-                         WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
-                    )
+                    sqlx::query::<$db>(SET_TEMP_PASSWORD)
                     .bind(&actor.account_id)
                     .bind(user_id)
                     .bind(hash)
@@ -863,9 +986,7 @@ macro_rules! impl_user_store {
             async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
                 let mut tx = self.pool.begin().await?;
                 $m::lock(&mut *tx, &actor.account_id).await?;
-                let row: Option<(String,)> = sqlx::query_as::<$db, _>(
-                    "SELECT email FROM users WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
-                )
+                let row: Option<(String,)> = sqlx::query_as::<$db, _>(LIVE_USER_EMAIL)
                 .bind(&actor.account_id)
                 .bind(user_id)
                 .fetch_optional(&mut *tx)
@@ -874,9 +995,7 @@ macro_rules! impl_user_store {
                     refuse!(tx, Refusal::NotFound("user not found".to_string()));
                 };
                 if let Some(l) = &edit.location_id {
-                    let found: Option<(String,)> = sqlx::query_as::<$db, _>(
-                        "SELECT id FROM locations WHERE account_id = $1 AND id = $2",
-                    )
+                    let found: Option<(String,)> = sqlx::query_as::<$db, _>(LOCATION_EXISTS)
                     .bind(&actor.account_id)
                     .bind(l)
                     .fetch_optional(&mut *tx)
@@ -885,10 +1004,7 @@ macro_rules! impl_user_store {
                         refuse!(tx, Refusal::Invalid("location_id is not a known location".to_string()));
                     }
                 }
-                sqlx::query::<$db>(
-                    "UPDATE users SET display_name = $3, name_key = $4, role = $5, location_id = $6 \
-                     WHERE account_id = $1 AND id = $2",
-                )
+                sqlx::query::<$db>(UPDATE_USER)
                 .bind(&actor.account_id)
                 .bind(user_id)
                 .bind(&edit.display_name)
@@ -899,7 +1015,7 @@ macro_rules! impl_user_store {
                 .await?;
                 let mut events = vec![("user.updated".to_string(), email.clone())];
                 if edit.demote_actor {
-                    sqlx::query::<$db>("UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2")
+                    sqlx::query::<$db>(SET_ROLE)
                         .bind(&actor.account_id)
                         .bind(&actor.user_id)
                         .bind(Role::Admin.as_str())
@@ -915,10 +1031,7 @@ macro_rules! impl_user_store {
             async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
                 let mut tx = self.pool.begin().await?;
                 $m::lock(&mut *tx, &actor.account_id).await?;
-                let n = sqlx::query::<$db>(
-                    "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
-                     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
-                )
+                let n = sqlx::query::<$db>(SOFT_DELETE)
                 .bind(&actor.account_id)
                 .bind(user_id)
                 .bind(actor.at)
@@ -948,20 +1061,16 @@ macro_rules! impl_user_store {
                 let mut restored = Vec::with_capacity(user_ids.len());
                 let mut events = Vec::new();
                 for id in user_ids {
-                    let row: Option<(String, Option<i64>)> = sqlx::query_as::<$db, _>(
-                        "SELECT COALESCE(deleted_email, email), deleted_at FROM users WHERE account_id = $1 AND id = $2",
-                    )
-                    .bind(&actor.account_id)
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    let row: Option<DeletedRow> = sqlx::query_as::<$db, DeletedRow>(DELETED_USER)
+                        .bind(&actor.account_id)
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                     let email = match row {
-                        Some((email, Some(deleted_at))) if deleted_at > cutoff => email,
+                        Some(DeletedRow { email, deleted_at: Some(deleted_at) }) if deleted_at > cutoff => email,
                         _ => refuse!(tx, Refusal::NotFound("deleted user not found".to_string())),
                     };
-                    let clash: Option<(String,)> = sqlx::query_as::<$db, _>(
-                        "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL",
-                    )
+                    let clash: Option<(String,)> = sqlx::query_as::<$db, _>(LIVE_USER_BY_EMAIL)
                     .bind(&email)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -970,33 +1079,25 @@ macro_rules! impl_user_store {
                             "the e-mail address {email} is in use by another user"
                         )));
                     }
-                    sqlx::query::<$db>(
-                        "UPDATE users SET deleted_at = NULL, email = deleted_email, deleted_email = NULL \
-                         WHERE account_id = $1 AND id = $2",
-                    )
+                    sqlx::query::<$db>(RESTORE_USER)
                         .bind(&actor.account_id)
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    let held: Vec<(String, String)> = sqlx::query_as::<$db, _>(
-                        "SELECT la.product_id, p.code FROM license_assignments la \
-                         JOIN products p ON p.id = la.product_id WHERE la.user_id = $1 ORDER BY p.code",
-                    )
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await?;
+                    let held: Vec<HeldRow> = sqlx::query_as::<$db, HeldRow>(HELD_LICENSES)
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
                     let mut back = Vec::new();
                     let mut not_back = Vec::new();
-                    for (product_id, code) in held {
+                    for HeldRow { product_id, code } in held {
                         match pools.get_mut(&product_id) {
                             Some(p) if p.used < p.seats => {
                                 p.used += 1;
                                 back.push(code);
                             }
                             _ => {
-                                sqlx::query::<$db>(
-                                    "DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2",
-                                )
+                                sqlx::query::<$db>(DELETE_ASSIGNMENT)
                                 .bind(id)
                                 .bind(&product_id)
                                 .execute(&mut *tx)
@@ -1075,7 +1176,7 @@ macro_rules! impl_user_store {
                     }
                 }
                 for (u, code) in &removed {
-                    sqlx::query::<$db>("DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2")
+                    sqlx::query::<$db>(DELETE_ASSIGNMENT)
                         .bind(*u)
                         .bind(&by_code[code].product_id)
                         .execute(&mut *tx)
@@ -1117,20 +1218,14 @@ macro_rules! impl_user_store {
 
             async fn set_password(&self, actor: &Actor, password_hash: &str, keep_session: &str) -> DbResult<()> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query::<$db>(
-                    "UPDATE users SET password_hash = $3, temp_password_hash = NULL, must_change_password = $4 \
-                     WHERE account_id = $1 AND id = $2",
-                )
+                sqlx::query::<$db>(SET_PASSWORD)
                 .bind(&actor.account_id)
                 .bind(&actor.user_id)
                 .bind(password_hash)
                 .bind(false)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query::<$db>(
-                    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL \
-                     AND family_id <> (SELECT family_id FROM sessions WHERE id = $3)",
-                )
+                sqlx::query::<$db>(REVOKE_OTHER_SESSIONS)
                 .bind(&actor.user_id)
                 .bind(actor.at)
                 .bind(keep_session)
@@ -1143,13 +1238,7 @@ macro_rules! impl_user_store {
             }
 
             async fn audit_page(&self, account_id: &str, before: Option<i64>, limit: u32) -> DbResult<Vec<AuditEntry>> {
-                #[allow(clippy::type_complexity)]
-                let rows: Vec<(i64, i64, Option<String>, String, String, Option<String>)> =
-                    sqlx::query_as::<$db, _>(
-                        "SELECT a.id, a.at, COALESCE(a.actor_email, u.deleted_email, u.email), a.event, COALESCE(a.target, ''), a.ip \
-                         FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
-                         WHERE a.account_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3",
-                    )
+                let rows: Vec<AuditRow> = sqlx::query_as::<$db, AuditRow>(AUDIT_PAGE)
                     .bind(account_id)
                     .bind(before.unwrap_or(i64::MAX))
                     .bind(limit as i64)
@@ -1158,35 +1247,25 @@ macro_rules! impl_user_store {
                 Ok(rows
                     .into_iter()
                     .map(|r| AuditEntry {
-                        id: r.0,
-                        at: r.1,
-                        actor: r.2,
-                        event: r.3,
-                        target: r.4,
-                        ip: r.5,
+                        id: r.id,
+                        at: r.at,
+                        actor: r.actor,
+                        event: r.event,
+                        target: r.target,
+                        ip: r.ip,
                     })
                     .collect())
             }
 
             async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
-                const GONE: &str = "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1";
                 let mut tx = self.pool.begin().await?;
-                sqlx::query::<$db>(&format!(
-                    "UPDATE audit_events SET actor_email = COALESCE(actor_email, \
-                     (SELECT COALESCE(deleted_email, email) FROM users WHERE users.id = audit_events.actor_user_id)), \
-                     actor_user_id = NULL \
-                     WHERE actor_user_id IN ({GONE})"
-                ))
-                .bind(cutoff)
-                .execute(&mut *tx)
-                .await?;
-                for table in ["license_assignments", "sessions", "license_tokens"] {
-                    sqlx::query::<$db>(&format!("DELETE FROM {table} WHERE user_id IN ({GONE})"))
+                for statement in PURGE_DEPENDENTS {
+                    sqlx::query::<$db>(statement)
                         .bind(cutoff)
                         .execute(&mut *tx)
                         .await?;
                 }
-                let n = sqlx::query::<$db>("DELETE FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+                let n = sqlx::query::<$db>(PURGE_USERS)
                     .bind(cutoff)
                     .execute(&mut *tx)
                     .await?
@@ -1219,13 +1298,7 @@ macro_rules! impl_user_store {
                 account_id: &str,
                 import_id: &str,
             ) -> DbResult<Vec<(String, Vec<String>)>> {
-                let rows: Vec<(String, Option<String>)> = sqlx::query_as::<$db, _>(
-                    "SELECT u.email, p.code FROM users u \
-                     LEFT JOIN license_assignments la ON la.user_id = u.id \
-                     LEFT JOIN products p ON p.id = la.product_id \
-                     WHERE u.account_id = $1 AND u.import_key LIKE $2 ESCAPE '\\' AND u.deleted_at IS NULL \
-                     ORDER BY u.email",
-                )
+                let rows: Vec<(String, Option<String>)> = sqlx::query_as::<$db, _>(IMPORT_HOLDINGS)
                 .bind(account_id)
                 .bind({
                     // `%id%` escaped, less its wildcards: users of every batch (`id#n`).
@@ -1247,9 +1320,7 @@ macro_rules! impl_user_store {
             }
 
             async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>> {
-                let rows: Vec<(i64,)> = sqlx::query_as::<$db, _>(
-                    "SELECT batch FROM import_batches WHERE account_id = $1 AND import_id = $2 ORDER BY batch",
-                )
+                let rows: Vec<(i64,)> = sqlx::query_as::<$db, _>(IMPORT_BATCHES_DONE)
                 .bind(account_id)
                 .bind(import_id)
                 .fetch_all(&self.pool)
@@ -1264,14 +1335,14 @@ impl_user_store!(
     SqliteDatabase,
     sqlx::Sqlite,
     sqlite_store,
-    "UPDATE subscription_seats SET seats = seats WHERE account_id = $1",
+    SQLITE_LOCK_SEATS,
     true
 );
 impl_user_store!(
     PostgresDatabase,
     sqlx::Postgres,
     postgres_store,
-    "SELECT product_id FROM subscription_seats WHERE account_id = $1 FOR UPDATE",
+    POSTGRES_LOCK_SEATS,
     false
 );
 
