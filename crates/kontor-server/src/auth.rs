@@ -1,21 +1,15 @@
-//! The `AuthUser` extractor (Bearer access token → user, account, role) with its `Permission` checks, and
-//! password verification off the async threads for the sign-in handlers. Tokens and password hashing are in
-//! `credentials`, the sign-in throttle in `throttle`.
+//! The `AuthUser` extractor (Bearer access token → user, account, role) with its `Permission` checks.
+//! Tokens and password hashing are in `credentials`, the sign-in rules in `service::sessions`, the sign-in
+//! throttle in `throttle`.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use kontor_api::Role;
 
-use crate::credentials::{hash_token, verify_password};
+use crate::credentials::hash_token;
 use crate::http_error::ApiError;
 use crate::state::AppState;
-
-pub async fn verify_password_blocking(hash: String, password: String) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(ApiError::internal)
-}
 
 /// What a role may do; [`AuthUser::require`] is the one check handlers call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

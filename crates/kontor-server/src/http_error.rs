@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::Refusal;
 use crate::error::DbError;
+use crate::service::sessions::SessionError;
 
 /// An error answer: `code.http_status()` with `{code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +66,22 @@ impl From<Refusal> for ApiError {
             Refusal::Invalid(m) => Self::new(ErrorCode::Validation, m),
             Refusal::Conflict(m) => Self::new(ErrorCode::Conflict, m),
             Refusal::Forbidden(m) => Self::new(ErrorCode::Forbidden, m),
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::RateLimited => Self::new(
+                ErrorCode::RateLimited,
+                "too many failed sign-in attempts; try again in a few minutes",
+            ),
+            SessionError::InvalidCredentials(m) => Self::new(ErrorCode::InvalidCredentials, m),
+            SessionError::Invalid(m) => Self::new(ErrorCode::Validation, m),
+            SessionError::Unauthorized => Self::unauthorized(),
+            SessionError::Storage(e) => e.into(),
+            SessionError::Internal(detail) => Self::internal(detail),
         }
     }
 }

@@ -6,10 +6,11 @@
 //!   `credentials` (tokens, password hashes, temporary passwords);
 //! - `db` (the `Database`, `UserStore`, `LicenseStore` and `InstallerStore` traits, one implementation for
 //!   both backends);
-//! - the services, shared by API and CLI: `service` (the users rules: who may change whose role, the owner
-//!   rules, creating users and committing import batches), `licensing` (the offline-license signing key file
-//!   and issuing), `installers` (the installer content store), `releases` (the app's self-update releases
-//!   folder and signing), `import` (the CLI's file import), `seed` (demo data);
+//! - the services, shared by API and CLI: `service::users` (who may change whose role, the owner rules,
+//!   creating users, committing import batches), `service::sessions` (sign-in, refresh rotation, sign-out,
+//!   changing the own password), `licensing` (the offline-license signing key file and issuing),
+//!   `installers` (the installer content store), `releases` (the app's self-update releases folder and
+//!   signing), `import` (the CLI's file import), `seed` (demo data);
 //! - HTTP: `http_error` (`ApiError`), `auth` (the `AuthUser` extractor), `state`,
 //!   `handlers` (one module per resource: extract, call the storage or a service, answer), `router` (the
 //!   routes and the OpenAPI document; the only module that imports `handlers`).
@@ -38,7 +39,7 @@ pub mod licensing;
 pub mod releases;
 mod router;
 pub mod seed;
-pub mod service;
+mod service;
 mod state;
 mod throttle;
 

@@ -11,10 +11,7 @@ pub mod me;
 pub mod offline_license;
 pub mod users;
 
-use kontor_api::Me;
-
 use crate::auth::AuthUser;
-use crate::db::UserRecord;
 use crate::domain::Actor;
 use crate::http_error::ApiError;
 use crate::state::AppState;
@@ -52,15 +49,4 @@ pub(crate) fn id_list(field: &str, raw: &[String], max: usize) -> Result<Vec<Str
         }
     }
     Ok(out)
-}
-
-pub(crate) fn me_of(u: &UserRecord) -> Me {
-    Me {
-        id: u.id.clone(),
-        account_id: u.account_id.clone(),
-        email: u.email.clone(),
-        display_name: u.display_name.clone(),
-        role: u.role,
-        must_change_password: u.must_change_password,
-    }
 }

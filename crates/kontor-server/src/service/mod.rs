@@ -3,10 +3,13 @@
 //! [`Refusal`] the caller maps to its own answer). No HTTP here.
 //!
 //! `users`: creating users, committing import batches, who may edit, reset or delete whom (the owner rules).
+//! `sessions`: signing in (password or license token, throttled), refresh rotation with reuse detection,
+//! signing out.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use crate::domain::Refusal;
 
+pub mod sessions;
 pub mod users;
 
 /// An id or code from a request (product code, location id, user id): present, at most 64 characters, no
