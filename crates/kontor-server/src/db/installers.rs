@@ -5,6 +5,7 @@
 //! of the crate root).
 
 use async_trait::async_trait;
+use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -89,75 +90,111 @@ const ACCOUNT_INSTALLER: &str = "SELECT i.id, p.code AS product_code, p.name AS 
      JOIN package_products pp ON pp.product_id = i.product_id \
      JOIN subscriptions s ON s.package_id = pp.package_id AND s.account_id = $1 WHERE i.id = $2";
 
+/// The installer statements, for any sqlx backend `DB` that has what they need (written once for both).
+struct Sql<DB>(std::marker::PhantomData<DB>);
+
+impl<DB> Sql<DB>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'r> InstallerRecord: FromRow<'r, DB::Row>,
+{
+    async fn product_codes(pool: &Pool<DB>) -> DbResult<Vec<String>> {
+        Ok(sqlx::query_scalar::<DB, String>(PRODUCT_CODES)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn insert_installer(pool: &Pool<DB>, n: &NewInstaller) -> Outcome<InstallerRecord> {
+        let product: Option<String> = sqlx::query_scalar::<DB, String>(PRODUCT_ID)
+            .bind(&n.product_code)
+            .fetch_optional(pool)
+            .await?;
+        let Some(product_id) = product else {
+            return Ok(Err(Refusal::Invalid(format!(
+                "unknown product {:?}",
+                n.product_code
+            ))));
+        };
+        let inserted = sqlx::query::<DB>(INSERT_INSTALLER)
+            .bind(&n.id)
+            .bind(&product_id)
+            .bind(&n.version)
+            .bind(&n.platform)
+            .bind(&n.arch)
+            .bind(&n.file_name)
+            .bind(n.size)
+            .bind(&n.sha256)
+            .bind(&n.notes)
+            .bind(&n.released_on)
+            .bind(n.created_at)
+            .execute(pool)
+            .await;
+        match inserted.map_err(crate::error::DbError::from) {
+            Ok(_) => {}
+            Err(crate::error::DbError::Conflict(_)) => {
+                return Ok(Err(Refusal::Conflict(format!(
+                    "{} {} for {}/{} is already in the catalog",
+                    n.product_code, n.version, n.platform, n.arch
+                ))))
+            }
+            Err(e) => return Err(e),
+        }
+        let row = sqlx::query_as::<DB, InstallerRecord>(INSTALLER_BY_ID)
+            .bind(&n.id)
+            .fetch_one(pool)
+            .await?;
+        Ok(Ok(row))
+    }
+
+    async fn account_installers(
+        pool: &Pool<DB>,
+        account_id: &str,
+    ) -> DbResult<Vec<InstallerRecord>> {
+        Ok(sqlx::query_as::<DB, InstallerRecord>(ACCOUNT_INSTALLERS)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn account_installer(
+        pool: &Pool<DB>,
+        account_id: &str,
+        installer_id: &str,
+    ) -> DbResult<Option<InstallerRecord>> {
+        Ok(sqlx::query_as::<DB, InstallerRecord>(ACCOUNT_INSTALLER)
+            .bind(account_id)
+            .bind(installer_id)
+            .fetch_optional(pool)
+            .await?)
+    }
+}
+
+/// Implements [`InstallerStore`] for a struct with a `pool: sqlx::Pool<$db>` field by calling [`Sql`].
 macro_rules! impl_installer_store {
     ($ty:ty, $db:ty) => {
         #[async_trait]
         impl InstallerStore for $ty {
             async fn product_codes(&self) -> DbResult<Vec<String>> {
-                Ok(sqlx::query_scalar::<$db, String>(PRODUCT_CODES)
-                    .fetch_all(&self.pool)
-                    .await?)
+                Sql::<$db>::product_codes(&self.pool).await
             }
-
-            async fn insert_installer(&self, n: &NewInstaller) -> Outcome<InstallerRecord> {
-                let product: Option<String> = sqlx::query_scalar::<$db, String>(PRODUCT_ID)
-                    .bind(&n.product_code)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                let Some(product_id) = product else {
-                    return Ok(Err(Refusal::Invalid(format!(
-                        "unknown product {:?}",
-                        n.product_code
-                    ))));
-                };
-                let inserted = sqlx::query::<$db>(INSERT_INSTALLER)
-                    .bind(&n.id)
-                    .bind(&product_id)
-                    .bind(&n.version)
-                    .bind(&n.platform)
-                    .bind(&n.arch)
-                    .bind(&n.file_name)
-                    .bind(n.size)
-                    .bind(&n.sha256)
-                    .bind(&n.notes)
-                    .bind(&n.released_on)
-                    .bind(n.created_at)
-                    .execute(&self.pool)
-                    .await;
-                match inserted.map_err(crate::error::DbError::from) {
-                    Ok(_) => {}
-                    Err(crate::error::DbError::Conflict(_)) => {
-                        return Ok(Err(Refusal::Conflict(format!(
-                            "{} {} for {}/{} is already in the catalog",
-                            n.product_code, n.version, n.platform, n.arch
-                        ))))
-                    }
-                    Err(e) => return Err(e),
-                }
-                let row = sqlx::query_as::<$db, InstallerRecord>(INSTALLER_BY_ID)
-                    .bind(&n.id)
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(Ok(row))
+            async fn insert_installer(&self, installer: &NewInstaller) -> Outcome<InstallerRecord> {
+                Sql::<$db>::insert_installer(&self.pool, installer).await
             }
-
             async fn account_installers(&self, account_id: &str) -> DbResult<Vec<InstallerRecord>> {
-                Ok(sqlx::query_as::<$db, InstallerRecord>(ACCOUNT_INSTALLERS)
-                    .bind(account_id)
-                    .fetch_all(&self.pool)
-                    .await?)
+                Sql::<$db>::account_installers(&self.pool, account_id).await
             }
-
             async fn account_installer(
                 &self,
                 account_id: &str,
                 installer_id: &str,
             ) -> DbResult<Option<InstallerRecord>> {
-                Ok(sqlx::query_as::<$db, InstallerRecord>(ACCOUNT_INSTALLER)
-                    .bind(account_id)
-                    .bind(installer_id)
-                    .fetch_optional(&self.pool)
-                    .await?)
+                Sql::<$db>::account_installer(&self.pool, account_id, installer_id).await
             }
         }
     };

@@ -1,11 +1,14 @@
 //! The `Database` methods (users by e-mail or id, sessions, license tokens, account, subscription, seats,
-//! invoices, audit, seeding) for both backends: the SQL as named constants, rows read into `FromRow`
-//! structs, and one thin `impl_database!` per backend whose methods only bind and run them.
+//! invoices, audit, seeding), written once as generic code over the sqlx backend ([`Sql`], the bounds
+//! gathered in one `where` clause): the SQL as named constants, rows read into `FromRow` structs. A thin
+//! `impl_database!` implements the trait for each backend by calling them.
 
 use std::collections::HashMap;
 
 use kontor_api::Account;
+use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
+use crate::db::backend::RowsAffected;
 use crate::db::records::{
     role, AccessContext, AuditEvent, InvoiceRecord, LicenseTokenRecord, NewSession, SeatRecord,
     SeedData, SessionRecord, SubscriptionRecord, UserRecord, DELETED_EMAIL_SUFFIX,
@@ -41,6 +44,15 @@ impl UserRow {
             deleted_at: self.deleted_at,
         })
     }
+}
+
+/// An `accounts` row.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    customer_number: String,
+    name: String,
+    created_at: i64,
 }
 
 /// A live session joined with its user, as [`AccessContext`] reads it.
@@ -155,374 +167,471 @@ fn product_id(ids: &HashMap<String, String>, code: &str) -> DbResult<String> {
         .ok_or_else(|| DbError::Corrupt(format!("unknown product code {code:?}")))
 }
 
-/// Implements [`crate::db::Database`] for a struct with a `pool: sqlx::Pool<$db>` field: binds and runs the
-/// constants above, the same for both backends.
+/// The shared statements of the `Database` methods, for any sqlx backend `DB` that has what they need.
+struct Sql<DB>(std::marker::PhantomData<DB>);
+
+impl<DB> Sql<DB>
+where
+    DB: sqlx::Database,
+    DB::QueryResult: RowsAffected,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> UserRow: FromRow<'r, DB::Row>,
+    for<'r> AccessRow: FromRow<'r, DB::Row>,
+    for<'r> AccountRow: FromRow<'r, DB::Row>,
+    for<'r> LicenseTokenRecord: FromRow<'r, DB::Row>,
+    for<'r> SessionRecord: FromRow<'r, DB::Row>,
+    for<'r> SubscriptionRecord: FromRow<'r, DB::Row>,
+    for<'r> SeatRecord: FromRow<'r, DB::Row>,
+    for<'r> InvoiceRecord: FromRow<'r, DB::Row>,
+    for<'r> AuditEvent: FromRow<'r, DB::Row>,
+{
+    /// Runs [`INSERT_USER`] for a user with a location.
+    async fn insert_user_on(
+        c: &mut DB::Connection,
+        u: &UserRecord,
+        location_id: &Option<String>,
+    ) -> DbResult<()> {
+        sqlx::query::<DB>(INSERT_USER)
+            .bind(&u.id)
+            .bind(&u.account_id)
+            .bind(&u.email)
+            .bind(&u.display_name)
+            .bind(u.role.as_str())
+            .bind(&u.password_hash)
+            .bind(u.must_change_password)
+            .bind(u.created_at)
+            .bind(u.deleted_at)
+            .bind(name_key(&u.display_name))
+            .bind(location_id)
+            .execute(c)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs [`INSERT_SESSION`].
+    async fn insert_session_on(c: &mut DB::Connection, s: &NewSession) -> DbResult<()> {
+        sqlx::query::<DB>(INSERT_SESSION)
+            .bind(&s.id)
+            .bind(&s.family_id)
+            .bind(&s.user_id)
+            .bind(&s.account_id)
+            .bind(&s.access_hash)
+            .bind(s.access_expires_at)
+            .bind(&s.refresh_hash)
+            .bind(s.refresh_expires_at)
+            .bind(s.remember)
+            .bind(s.created_at)
+            .bind(&s.ip)
+            .execute(c)
+            .await?;
+        Ok(())
+    }
+
+    async fn user_by_email(pool: &Pool<DB>, email: &str) -> DbResult<Option<UserRecord>> {
+        sqlx::query_as::<DB, UserRow>(USER_BY_EMAIL)
+            .bind(email)
+            .fetch_optional(pool)
+            .await?
+            .map(UserRow::into_record)
+            .transpose()
+    }
+
+    async fn user_by_id(
+        pool: &Pool<DB>,
+        account_id: &str,
+        user_id: &str,
+    ) -> DbResult<Option<UserRecord>> {
+        sqlx::query_as::<DB, UserRow>(USER_BY_ID)
+            .bind(account_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+            .map(UserRow::into_record)
+            .transpose()
+    }
+
+    async fn insert_user(pool: &Pool<DB>, u: &UserRecord) -> DbResult<()> {
+        let mut conn = pool.acquire().await?;
+        Self::insert_user_on(&mut conn, u, &None).await?;
+        Ok(())
+    }
+
+    async fn delete_user(
+        pool: &Pool<DB>,
+        account_id: &str,
+        user_id: &str,
+        at: i64,
+    ) -> DbResult<bool> {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query::<DB>(SOFT_DELETE_USER)
+            .bind(account_id)
+            .bind(user_id)
+            .bind(at)
+            .bind(DELETED_EMAIL_SUFFIX)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        sqlx::query::<DB>(REVOKE_USER_SESSIONS)
+            .bind(account_id)
+            .bind(user_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    async fn license_token(
+        pool: &Pool<DB>,
+        token_hash: &str,
+    ) -> DbResult<Option<LicenseTokenRecord>> {
+        Ok(sqlx::query_as::<DB, LicenseTokenRecord>(LICENSE_TOKEN)
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?)
+    }
+
+    async fn insert_session(pool: &Pool<DB>, s: &NewSession) -> DbResult<()> {
+        let mut conn = pool.acquire().await?;
+        Self::insert_session_on(&mut conn, s).await?;
+        Ok(())
+    }
+
+    async fn session_for_access(
+        pool: &Pool<DB>,
+        access_hash: &str,
+        now: i64,
+    ) -> DbResult<Option<AccessContext>> {
+        let row = sqlx::query_as::<DB, AccessRow>(SESSION_FOR_ACCESS)
+            .bind(access_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+        row.map(|r| {
+            Ok(AccessContext {
+                session_id: r.session_id,
+                user_id: r.user_id,
+                account_id: r.account_id,
+                role: role(&r.role)?,
+                must_change_password: r.must_change_password,
+            })
+        })
+        .transpose()
+    }
+
+    async fn session_by_refresh(
+        pool: &Pool<DB>,
+        refresh_hash: &str,
+    ) -> DbResult<Option<SessionRecord>> {
+        Ok(sqlx::query_as::<DB, SessionRecord>(SESSION_BY_REFRESH)
+            .bind(refresh_hash)
+            .fetch_optional(pool)
+            .await?)
+    }
+
+    async fn rotate_session(pool: &Pool<DB>, old_id: &str, new: &NewSession) -> DbResult<bool> {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query::<DB>(ROTATE_SESSION)
+            .bind(old_id)
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        if n != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        Self::insert_session_on(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn revoke_family(pool: &Pool<DB>, family_id: &str, at: i64) -> DbResult<u64> {
+        Ok(sqlx::query::<DB>(REVOKE_FAMILY)
+            .bind(family_id)
+            .bind(at)
+            .execute(pool)
+            .await?
+            .affected())
+    }
+
+    async fn account(pool: &Pool<DB>, account_id: &str) -> DbResult<Option<Account>> {
+        let row = sqlx::query_as::<DB, AccountRow>(ACCOUNT)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+        Ok(row.map(|r| Account {
+            id: r.id,
+            customer_number: r.customer_number,
+            name: r.name,
+            created_at: r.created_at,
+        }))
+    }
+
+    async fn subscription(
+        pool: &Pool<DB>,
+        account_id: &str,
+    ) -> DbResult<Option<SubscriptionRecord>> {
+        Ok(sqlx::query_as::<DB, SubscriptionRecord>(SUBSCRIPTION)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?)
+    }
+
+    async fn seats(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<SeatRecord>> {
+        Ok(sqlx::query_as::<DB, SeatRecord>(SEATS)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn active_user_count(pool: &Pool<DB>, account_id: &str) -> DbResult<i64> {
+        Ok(sqlx::query_scalar::<DB, i64>(ACTIVE_USER_COUNT)
+            .bind(account_id)
+            .fetch_one(pool)
+            .await?)
+    }
+
+    async fn invoices(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<InvoiceRecord>> {
+        Ok(sqlx::query_as::<DB, InvoiceRecord>(INVOICES)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn audit(pool: &Pool<DB>, e: &AuditEvent) -> DbResult<()> {
+        sqlx::query::<DB>(INSERT_AUDIT)
+            .bind(&e.account_id)
+            .bind(&e.actor_user_id)
+            .bind(&e.event)
+            .bind(&e.target)
+            .bind(&e.ip)
+            .bind(e.at)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_events(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<AuditEvent>> {
+        Ok(sqlx::query_as::<DB, AuditEvent>(AUDIT_EVENTS)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn seed(pool: &Pool<DB>, d: &SeedData) -> DbResult<()> {
+        let mut tx = pool.begin().await?;
+        // Writes first (SQLite: take the write lock at once instead of upgrading a read).
+        for p in &d.products {
+            sqlx::query::<DB>(SEED_PRODUCT)
+                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(&p.code)
+                .bind(&p.name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query::<DB>(SEED_PACKAGE)
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(&d.package_code)
+            .bind(&d.package_name)
+            .execute(&mut *tx)
+            .await?;
+        let package_id: String = sqlx::query_scalar::<DB, String>(PACKAGE_ID)
+            .bind(&d.package_code)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut product_ids = HashMap::new();
+        for p in &d.products {
+            let id: String = sqlx::query_scalar::<DB, String>(PRODUCT_ID)
+                .bind(&p.code)
+                .fetch_one(&mut *tx)
+                .await?;
+            product_ids.insert(p.code.clone(), id);
+        }
+        for code in &d.package_product_codes {
+            sqlx::query::<DB>(SEED_PACKAGE_PRODUCT)
+                .bind(&package_id)
+                .bind(product_id(&product_ids, code)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let exists: Option<String> = sqlx::query_scalar::<DB, String>(ACCOUNT_BY_CUSTOMER_NUMBER)
+            .bind(&d.account.customer_number)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            tx.rollback().await?;
+            return Err(DbError::Conflict(format!(
+                "an account with customer number {} already exists",
+                d.account.customer_number
+            )));
+        }
+        sqlx::query::<DB>(SEED_ACCOUNT)
+            .bind(&d.account.id)
+            .bind(&d.account.customer_number)
+            .bind(&d.account.name)
+            .bind(d.account.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<DB>(SEED_SUBSCRIPTION)
+            .bind(&d.account.id)
+            .bind(&package_id)
+            .bind(&d.started_on)
+            .bind(&d.renews_on)
+            .bind(&d.license_expires_on)
+            .execute(&mut *tx)
+            .await?;
+        for s in &d.seats {
+            sqlx::query::<DB>(SEED_SEATS)
+                .bind(&d.account.id)
+                .bind(product_id(&product_ids, &s.product_code)?)
+                .bind(s.seats)
+                .bind(s.unit_price_cents)
+                .bind(&s.currency)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for l in &d.locations {
+            sqlx::query::<DB>(SEED_LOCATION)
+                .bind(&l.id)
+                .bind(&d.account.id)
+                .bind(&l.name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for su in &d.users {
+            let u = &su.user;
+            Self::insert_user_on(&mut tx, u, &su.location_id).await?;
+            for code in &su.product_codes {
+                sqlx::query::<DB>(SEED_ASSIGNMENT)
+                    .bind(&u.id)
+                    .bind(product_id(&product_ids, code)?)
+                    .bind(u.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for i in &d.invoices {
+            sqlx::query::<DB>(SEED_INVOICE)
+                .bind(&i.id)
+                .bind(&d.account.id)
+                .bind(&i.number)
+                .bind(&i.issued_on)
+                .bind(&i.due_on)
+                .bind(i.amount_cents)
+                .bind(&i.currency)
+                .bind(&i.status)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query::<DB>(SEED_LICENSE_TOKEN)
+            .bind(&d.license_token_hash)
+            .bind(&d.account.id)
+            .bind(&d.license_token_user_id)
+            .bind(d.account.created_at)
+            .bind(d.license_token_expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Implements [`crate::db::Database`] for a struct with a `pool: sqlx::Pool<$db>` field by calling [`Sql`].
 macro_rules! impl_database {
     ($ty:ty, $db:ty, $name:literal) => {
         #[async_trait::async_trait]
-        impl $crate::db::Database for $ty {
+        impl crate::db::Database for $ty {
             fn backend(&self) -> &'static str {
                 $name
             }
-
             async fn user_by_email(&self, email: &str) -> DbResult<Option<UserRecord>> {
-                sqlx::query_as::<$db, UserRow>(USER_BY_EMAIL)
-                    .bind(email)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(UserRow::into_record)
-                    .transpose()
+                Sql::<$db>::user_by_email(&self.pool, email).await
             }
-
             async fn user_by_id(
                 &self,
                 account_id: &str,
                 user_id: &str,
             ) -> DbResult<Option<UserRecord>> {
-                sqlx::query_as::<$db, UserRow>(USER_BY_ID)
-                    .bind(account_id)
-                    .bind(user_id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(UserRow::into_record)
-                    .transpose()
+                Sql::<$db>::user_by_id(&self.pool, account_id, user_id).await
             }
-
-            async fn insert_user(&self, u: &UserRecord) -> DbResult<()> {
-                let mut conn = self.pool.acquire().await?;
-                insert_user!($db, &mut *conn, u, &None::<String>);
-                Ok(())
+            async fn insert_user(&self, user: &UserRecord) -> DbResult<()> {
+                Sql::<$db>::insert_user(&self.pool, user).await
             }
-
             async fn delete_user(
                 &self,
                 account_id: &str,
                 user_id: &str,
                 at: i64,
             ) -> DbResult<bool> {
-                let mut tx = self.pool.begin().await?;
-                let n = sqlx::query::<$db>(SOFT_DELETE_USER)
-                    .bind(account_id)
-                    .bind(user_id)
-                    .bind(at)
-                    .bind(DELETED_EMAIL_SUFFIX)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                sqlx::query::<$db>(REVOKE_USER_SESSIONS)
-                    .bind(account_id)
-                    .bind(user_id)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(n == 1)
+                Sql::<$db>::delete_user(&self.pool, account_id, user_id, at).await
             }
-
             async fn license_token(
                 &self,
                 token_hash: &str,
             ) -> DbResult<Option<LicenseTokenRecord>> {
-                Ok(sqlx::query_as::<$db, LicenseTokenRecord>(LICENSE_TOKEN)
-                    .bind(token_hash)
-                    .fetch_optional(&self.pool)
-                    .await?)
+                Sql::<$db>::license_token(&self.pool, token_hash).await
             }
-
-            async fn insert_session(&self, s: &NewSession) -> DbResult<()> {
-                let mut conn = self.pool.acquire().await?;
-                insert_session!($db, &mut *conn, s);
-                Ok(())
+            async fn insert_session(&self, session: &NewSession) -> DbResult<()> {
+                Sql::<$db>::insert_session(&self.pool, session).await
             }
-
             async fn session_for_access(
                 &self,
                 access_hash: &str,
                 now: i64,
             ) -> DbResult<Option<AccessContext>> {
-                let row = sqlx::query_as::<$db, AccessRow>(SESSION_FOR_ACCESS)
-                    .bind(access_hash)
-                    .bind(now)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map(|r| {
-                    Ok(AccessContext {
-                        session_id: r.session_id,
-                        user_id: r.user_id,
-                        account_id: r.account_id,
-                        role: role(&r.role)?,
-                        must_change_password: r.must_change_password,
-                    })
-                })
-                .transpose()
+                Sql::<$db>::session_for_access(&self.pool, access_hash, now).await
             }
-
             async fn session_by_refresh(
                 &self,
                 refresh_hash: &str,
             ) -> DbResult<Option<SessionRecord>> {
-                Ok(sqlx::query_as::<$db, SessionRecord>(SESSION_BY_REFRESH)
-                    .bind(refresh_hash)
-                    .fetch_optional(&self.pool)
-                    .await?)
+                Sql::<$db>::session_by_refresh(&self.pool, refresh_hash).await
             }
-
             async fn rotate_session(&self, old_id: &str, new: &NewSession) -> DbResult<bool> {
-                let mut tx = self.pool.begin().await?;
-                let n = sqlx::query::<$db>(ROTATE_SESSION)
-                    .bind(old_id)
-                    .bind(new.created_at)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if n != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                insert_session!($db, &mut *tx, new);
-                tx.commit().await?;
-                Ok(true)
+                Sql::<$db>::rotate_session(&self.pool, old_id, new).await
             }
-
             async fn revoke_family(&self, family_id: &str, at: i64) -> DbResult<u64> {
-                Ok(sqlx::query::<$db>(REVOKE_FAMILY)
-                    .bind(family_id)
-                    .bind(at)
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected())
+                Sql::<$db>::revoke_family(&self.pool, family_id, at).await
             }
-
             async fn account(&self, account_id: &str) -> DbResult<Option<Account>> {
-                #[derive(sqlx::FromRow)]
-                struct AccountRow {
-                    id: String,
-                    customer_number: String,
-                    name: String,
-                    created_at: i64,
-                }
-                let row = sqlx::query_as::<$db, AccountRow>(ACCOUNT)
-                    .bind(account_id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                Ok(row.map(|r| Account {
-                    id: r.id,
-                    customer_number: r.customer_number,
-                    name: r.name,
-                    created_at: r.created_at,
-                }))
+                Sql::<$db>::account(&self.pool, account_id).await
             }
-
             async fn subscription(&self, account_id: &str) -> DbResult<Option<SubscriptionRecord>> {
-                Ok(sqlx::query_as::<$db, SubscriptionRecord>(SUBSCRIPTION)
-                    .bind(account_id)
-                    .fetch_optional(&self.pool)
-                    .await?)
+                Sql::<$db>::subscription(&self.pool, account_id).await
             }
-
             async fn seats(&self, account_id: &str) -> DbResult<Vec<SeatRecord>> {
-                Ok(sqlx::query_as::<$db, SeatRecord>(SEATS)
-                    .bind(account_id)
-                    .fetch_all(&self.pool)
-                    .await?)
+                Sql::<$db>::seats(&self.pool, account_id).await
             }
-
             async fn active_user_count(&self, account_id: &str) -> DbResult<i64> {
-                Ok(sqlx::query_scalar::<$db, i64>(ACTIVE_USER_COUNT)
-                    .bind(account_id)
-                    .fetch_one(&self.pool)
-                    .await?)
+                Sql::<$db>::active_user_count(&self.pool, account_id).await
             }
-
             async fn invoices(&self, account_id: &str) -> DbResult<Vec<InvoiceRecord>> {
-                Ok(sqlx::query_as::<$db, InvoiceRecord>(INVOICES)
-                    .bind(account_id)
-                    .fetch_all(&self.pool)
-                    .await?)
+                Sql::<$db>::invoices(&self.pool, account_id).await
             }
-
-            async fn audit(&self, e: &AuditEvent) -> DbResult<()> {
-                sqlx::query::<$db>(INSERT_AUDIT)
-                    .bind(&e.account_id)
-                    .bind(&e.actor_user_id)
-                    .bind(&e.event)
-                    .bind(&e.target)
-                    .bind(&e.ip)
-                    .bind(e.at)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+            async fn audit(&self, event: &AuditEvent) -> DbResult<()> {
+                Sql::<$db>::audit(&self.pool, event).await
             }
-
             async fn audit_events(&self, account_id: &str) -> DbResult<Vec<AuditEvent>> {
-                Ok(sqlx::query_as::<$db, AuditEvent>(AUDIT_EVENTS)
-                    .bind(account_id)
-                    .fetch_all(&self.pool)
-                    .await?)
+                Sql::<$db>::audit_events(&self.pool, account_id).await
             }
-
-            async fn seed(&self, d: &SeedData) -> DbResult<()> {
-                let mut tx = self.pool.begin().await?;
-                // Writes first (SQLite: take the write lock at once instead of upgrading a read).
-                for p in &d.products {
-                    sqlx::query::<$db>(SEED_PRODUCT)
-                        .bind(uuid::Uuid::new_v4().to_string())
-                        .bind(&p.code)
-                        .bind(&p.name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query::<$db>(SEED_PACKAGE)
-                    .bind(uuid::Uuid::new_v4().to_string())
-                    .bind(&d.package_code)
-                    .bind(&d.package_name)
-                    .execute(&mut *tx)
-                    .await?;
-                let package_id: String = sqlx::query_scalar::<$db, String>(PACKAGE_ID)
-                    .bind(&d.package_code)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let mut product_ids = HashMap::new();
-                for p in &d.products {
-                    let id: String = sqlx::query_scalar::<$db, String>(PRODUCT_ID)
-                        .bind(&p.code)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    product_ids.insert(p.code.clone(), id);
-                }
-                for code in &d.package_product_codes {
-                    sqlx::query::<$db>(SEED_PACKAGE_PRODUCT)
-                        .bind(&package_id)
-                        .bind(product_id(&product_ids, code)?)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let exists: Option<String> =
-                    sqlx::query_scalar::<$db, String>(ACCOUNT_BY_CUSTOMER_NUMBER)
-                        .bind(&d.account.customer_number)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if exists.is_some() {
-                    tx.rollback().await?;
-                    return Err(DbError::Conflict(format!(
-                        "an account with customer number {} already exists",
-                        d.account.customer_number
-                    )));
-                }
-                sqlx::query::<$db>(SEED_ACCOUNT)
-                    .bind(&d.account.id)
-                    .bind(&d.account.customer_number)
-                    .bind(&d.account.name)
-                    .bind(d.account.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query::<$db>(SEED_SUBSCRIPTION)
-                    .bind(&d.account.id)
-                    .bind(&package_id)
-                    .bind(&d.started_on)
-                    .bind(&d.renews_on)
-                    .bind(&d.license_expires_on)
-                    .execute(&mut *tx)
-                    .await?;
-                for s in &d.seats {
-                    sqlx::query::<$db>(SEED_SEATS)
-                        .bind(&d.account.id)
-                        .bind(product_id(&product_ids, &s.product_code)?)
-                        .bind(s.seats)
-                        .bind(s.unit_price_cents)
-                        .bind(&s.currency)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for l in &d.locations {
-                    sqlx::query::<$db>(SEED_LOCATION)
-                        .bind(&l.id)
-                        .bind(&d.account.id)
-                        .bind(&l.name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for su in &d.users {
-                    let u = &su.user;
-                    insert_user!($db, &mut *tx, u, &su.location_id);
-                    for code in &su.product_codes {
-                        sqlx::query::<$db>(SEED_ASSIGNMENT)
-                            .bind(&u.id)
-                            .bind(product_id(&product_ids, code)?)
-                            .bind(u.created_at)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                for i in &d.invoices {
-                    sqlx::query::<$db>(SEED_INVOICE)
-                        .bind(&i.id)
-                        .bind(&d.account.id)
-                        .bind(&i.number)
-                        .bind(&i.issued_on)
-                        .bind(&i.due_on)
-                        .bind(i.amount_cents)
-                        .bind(&i.currency)
-                        .bind(&i.status)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query::<$db>(SEED_LICENSE_TOKEN)
-                    .bind(&d.license_token_hash)
-                    .bind(&d.account.id)
-                    .bind(&d.license_token_user_id)
-                    .bind(d.account.created_at)
-                    .bind(d.license_token_expires_at)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
+            async fn seed(&self, data: &SeedData) -> DbResult<()> {
+                Sql::<$db>::seed(&self.pool, data).await
             }
-
             async fn close(&self) {
                 self.pool.close().await;
             }
         }
-    };
-}
-
-/// Runs [`INSERT_USER`] for a [`UserRecord`] with a location on an executor.
-macro_rules! insert_user {
-    ($db:ty, $exec:expr, $u:expr, $location:expr) => {
-        sqlx::query::<$db>(INSERT_USER)
-            .bind(&$u.id)
-            .bind(&$u.account_id)
-            .bind(&$u.email)
-            .bind(&$u.display_name)
-            .bind($u.role.as_str())
-            .bind(&$u.password_hash)
-            .bind($u.must_change_password)
-            .bind($u.created_at)
-            .bind($u.deleted_at)
-            .bind(name_key(&$u.display_name))
-            .bind($location)
-            .execute($exec)
-            .await?;
-    };
-}
-
-/// Runs [`INSERT_SESSION`] for a [`NewSession`] on an executor.
-macro_rules! insert_session {
-    ($db:ty, $exec:expr, $s:expr) => {
-        sqlx::query::<$db>(INSERT_SESSION)
-            .bind(&$s.id)
-            .bind(&$s.family_id)
-            .bind(&$s.user_id)
-            .bind(&$s.account_id)
-            .bind(&$s.access_hash)
-            .bind($s.access_expires_at)
-            .bind(&$s.refresh_hash)
-            .bind($s.refresh_expires_at)
-            .bind($s.remember)
-            .bind($s.created_at)
-            .bind(&$s.ip)
-            .execute($exec)
-            .await?;
     };
 }
 

@@ -13,8 +13,8 @@
 //! Deleted users keep their `license_assignments` rows as the record of what they held; every seat count
 //! joins `users` and counts live users only. Restore re-validates those rows against free seats.
 //!
-//! Code layout: the SQL is in named constants (and `FromRow` row structs) above `impl_user_store!`, which
-//! implements [`UserStore`] once for both backends and takes what differs: the seat lock statement and
+//! Code layout: the SQL is in named constants (and `FromRow` row structs); `Sql` runs them, generic over
+//! the sqlx backend (one implementation for both), given what differs: the seat lock statement and
 //! whether the backend is SQLite (FTS5 search, anonymous `?` placeholders for statements with hundreds of
 //! values). Statements whose shape depends on the input (the users list's filters, `IN` lists and multi-row
 //! `VALUES` in chunks of [`CHUNK`]) are built by the small helpers `params`, `value_rows` and `bind_args!`.
@@ -26,9 +26,11 @@ use kontor_api::{
     AuditEvent as AuditEntry, Location, RestoredUser, Role, UserSort, UserStatus, UserSummary,
     RESTORE_WINDOW_SECS,
 };
+use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 pub use crate::domain::{Actor, Outcome, Refusal};
 
+use crate::db::backend::RowsAffected;
 use crate::db::postgres::PostgresDatabase;
 use crate::db::records::role;
 use crate::db::sqlite::SqliteDatabase;
@@ -503,626 +505,1023 @@ macro_rules! refuse {
     }};
 }
 
-/// Implements [`UserStore`] for a backend (`$ty` with a `pool: sqlx::Pool<$db>`); `$m` names the module of
-/// its per-connection helpers, `$lock` its seat lock statement, `$sqlite` whether it is SQLite.
-macro_rules! impl_user_store {
-    ($ty:ty, $db:ty, $m:ident, $lock:ident, $sqlite:literal) => {
-        mod $m {
-            use super::*;
+/// The users statements over one backend's pool, written once for both: `sqlite` says whether it is SQLite
+/// (FTS5 search, anonymous `?` placeholders for statements with hundreds of values), `lock_seats` is its seat
+/// lock statement; the sqlx bounds are gathered in one `where` clause.
+struct Sql<'p, DB: sqlx::Database> {
+    pool: &'p Pool<DB>,
+    sqlite: bool,
+    lock_seats: &'static str,
+}
 
-            pub(super) type Conn = <$db as sqlx::Database>::Connection;
+impl<DB: sqlx::Database> Sql<'_, DB>
+where
+    DB: sqlx::Database,
+    DB::QueryResult: RowsAffected,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> (Option<String>,): FromRow<'r, DB::Row>,
+    for<'r> (String, String): FromRow<'r, DB::Row>,
+    for<'r> (String, Option<String>): FromRow<'r, DB::Row>,
+    for<'r> PoolRow: FromRow<'r, DB::Row>,
+    for<'r> SummaryRow: FromRow<'r, DB::Row>,
+    for<'r> PageRow: FromRow<'r, DB::Row>,
+    for<'r> AuditRow: FromRow<'r, DB::Row>,
+    for<'r> LocationRow: FromRow<'r, DB::Row>,
+    for<'r> PendingUser: FromRow<'r, DB::Row>,
+    for<'r> DeletedRow: FromRow<'r, DB::Row>,
+    for<'r> HeldRow: FromRow<'r, DB::Row>,
+{
+    /// `n` placeholders from `$1` for a statement that has no others: SQLite gets anonymous `?`, because
+    /// sqlx maps each named `$i` through `sqlite3_bind_parameter_name`, a linear search, which made a
+    /// 4,400-parameter INSERT quadratic (44 % of an import's time).
+    fn params(&self, n: usize) -> String {
+        if self.sqlite {
+            vec!["?"; n].join(", ")
+        } else {
+            params(1, n)
+        }
+    }
 
-            /// SQLite: searches through the FTS5 table `users_search`, anonymous placeholders.
-            pub(super) const SQLITE: bool = $sqlite;
+    /// `rows` rows of `cols` placeholders from `$1`, as [`params`].
+    fn value_rows(&self, rows: usize, cols: usize) -> String {
+        if self.sqlite {
+            let row = format!("({})", self.params(cols));
+            vec![row.as_str(); rows].join(", ")
+        } else {
+            value_rows(rows, cols, 1)
+        }
+    }
 
-            /// `n` placeholders from `$1` for a statement that has no others: SQLite gets anonymous `?`, because
-            /// sqlx maps each named `$i` through `sqlite3_bind_parameter_name`, a linear search, which made a
-            /// 4,400-parameter INSERT quadratic (44 % of an import's time).
-            pub(super) fn params(n: usize) -> String {
-                if SQLITE {
-                    vec!["?"; n].join(", ")
-                } else {
-                    super::params(1, n)
-                }
+    /// Locks the account's seat rows (see the module doc).
+    async fn lock(&self, c: &mut DB::Connection, account_id: &str) -> DbResult<()> {
+        sqlx::query::<DB>(self.lock_seats)
+            .bind(account_id)
+            .execute(&mut *c)
+            .await?;
+        Ok(())
+    }
+
+    async fn pools(&self, c: &mut DB::Connection, account_id: &str) -> DbResult<Vec<PoolRow>> {
+        Ok(sqlx::query_as::<DB, PoolRow>(POOLS)
+            .bind(account_id)
+            .fetch_all(&mut *c)
+            .await?)
+    }
+
+    async fn email_of(&self, c: &mut DB::Connection, user_id: &str) -> DbResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as::<DB, _>(EMAIL_OF)
+            .bind(user_id)
+            .fetch_optional(&mut *c)
+            .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Writes `(event, target)` rows for `actor`, multi-row.
+    async fn audit(
+        &self,
+        c: &mut DB::Connection,
+        actor: &Actor,
+        events: &[(String, String)],
+    ) -> DbResult<()> {
+        let (actor_user_id, actor_email) = match &actor.system {
+            Some(name) => (None, Some(name.clone())),
+            None => (
+                Some(actor.user_id.as_str()),
+                self.email_of(c, &actor.user_id).await?,
+            ),
+        };
+        for chunk in events.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
+                 VALUES {}",
+                self.value_rows(chunk.len(), 7)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for (event, target) in chunk {
+                q = q
+                    .bind(&actor.account_id)
+                    .bind(actor_user_id)
+                    .bind(&actor_email)
+                    .bind(event)
+                    .bind(target)
+                    .bind(&actor.ip)
+                    .bind(actor.at);
             }
+            q.execute(&mut *c).await?;
+        }
+        Ok(())
+    }
 
-            /// `rows` rows of `cols` placeholders from `$1`, as [`params`].
-            pub(super) fn value_rows(rows: usize, cols: usize) -> String {
-                if SQLITE {
-                    let row = format!("({})", params(cols));
-                    vec![row.as_str(); rows].join(", ")
-                } else {
-                    super::value_rows(rows, cols, 1)
-                }
+    async fn revoke_sessions(
+        &self,
+        c: &mut DB::Connection,
+        user_id: &str,
+        at: i64,
+    ) -> DbResult<()> {
+        sqlx::query::<DB>(REVOKE_SESSIONS)
+            .bind(user_id)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+        Ok(())
+    }
+
+    /// Product codes per user, sorted.
+    async fn licenses_of(
+        &self,
+        c: &mut DB::Connection,
+        user_ids: &[String],
+    ) -> DbResult<HashMap<String, Vec<String>>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for chunk in user_ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT la.user_id, p.code FROM license_assignments la \
+                 JOIN products p ON p.id = la.product_id WHERE la.user_id IN ({}) ORDER BY p.code",
+                self.params(chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String, String)>(&sql);
+            for id in chunk {
+                q = q.bind(id);
             }
-
-            /// Locks the account's seat rows (see the module doc).
-            pub(super) async fn lock(c: &mut Conn, account_id: &str) -> DbResult<()> {
-                sqlx::query::<$db>($lock).bind(account_id).execute(&mut *c).await?;
-                Ok(())
+            for (u, code) in q.fetch_all(&mut *c).await? {
+                out.entry(u).or_default().push(code);
             }
+        }
+        Ok(out)
+    }
 
-            pub(super) async fn pools(c: &mut Conn, account_id: &str) -> DbResult<Vec<PoolRow>> {
-                Ok(sqlx::query_as::<$db, PoolRow>(POOLS)
-                    .bind(account_id)
-                    .fetch_all(&mut *c)
-                    .await?)
-            }
+    async fn locations(&self, account_id: &str) -> DbResult<Vec<Location>> {
+        let rows: Vec<LocationRow> = sqlx::query_as::<DB, LocationRow>(LOCATIONS)
+            .bind(account_id)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Location {
+                id: r.id,
+                name: r.name,
+            })
+            .collect())
+    }
 
-            pub(super) async fn email_of(c: &mut Conn, user_id: &str) -> DbResult<Option<String>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as::<$db, _>(EMAIL_OF)
-                        .bind(user_id)
-                        .fetch_optional(&mut *c)
-                        .await?;
-                Ok(row.map(|r| r.0))
-            }
-
-            /// Writes `(event, target)` rows for `actor`, multi-row.
-            pub(super) async fn audit(
-                c: &mut Conn,
-                actor: &Actor,
-                events: &[(String, String)],
-            ) -> DbResult<()> {
-                let (actor_user_id, actor_email) = match &actor.system {
-                    Some(name) => (None, Some(name.clone())),
-                    None => (Some(actor.user_id.as_str()), email_of(c, &actor.user_id).await?),
-                };
-                for chunk in events.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
-                         VALUES {}",
-                        $m::value_rows(chunk.len(), 7)
-                    );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for (event, target) in chunk {
-                        q = q
-                            .bind(&actor.account_id)
-                            .bind(actor_user_id)
-                            .bind(&actor_email)
-                            .bind(event)
-                            .bind(target)
-                            .bind(&actor.ip)
-                            .bind(actor.at);
-                    }
-                    q.execute(&mut *c).await?;
-                }
-                Ok(())
-            }
-
-            pub(super) async fn revoke_sessions(c: &mut Conn, user_id: &str, at: i64) -> DbResult<()> {
-                sqlx::query::<$db>(REVOKE_SESSIONS)
-                .bind(user_id)
-                .bind(at)
-                .execute(&mut *c)
+    async fn list_users(&self, account_id: &str, f: &UserFilter) -> DbResult<UserListPage> {
+        let mut conn = self.pool.acquire().await?;
+        // SQLite: a search text with few candidate rows in the trigram table is answered from them
+        // (rowid lookups, then sorting them); a text most users match is answered by walking the sort
+        // index with the LIKE, which finds a page quickly. SQLite's planner cannot tell the two apart
+        // (FTS5 gives it no row estimate), so the choice is made here, by counting candidates up to a cap.
+        let mut fts = None;
+        if let Some(q) =
+            f.q.as_deref()
+                .filter(|q| self.sqlite && q.chars().count() >= 3)
+        {
+            let phrase = fts_phrase(q);
+            let (n,): (i64,) = sqlx::query_as::<DB, _>(FTS_CANDIDATES)
+                .bind(&phrase)
+                .bind(FTS_MAX_CANDIDATES + 1)
+                .fetch_one(&mut *conn)
                 .await?;
-                Ok(())
+            if n <= FTS_MAX_CANDIDATES {
+                fts = Some(phrase);
             }
+        }
+        let mut args = vec![Arg::Text(account_id.to_string())];
+        // `+` keeps SQLite from driving the query by an account index when the candidates drive it.
+        let mut wh = String::from(if fts.is_some() {
+            " WHERE +u.account_id = $1"
+        } else {
+            " WHERE u.account_id = $1"
+        });
+        wh.push_str(match f.status {
+            None => " AND u.deleted_at IS NULL",
+            Some(UserStatus::Active) => " AND u.deleted_at IS NULL AND NOT u.must_change_password",
+            Some(UserStatus::PasswordChangeRequired) => {
+                " AND u.deleted_at IS NULL AND u.must_change_password"
+            }
+            Some(UserStatus::Deleted) => " AND u.deleted_at IS NOT NULL",
+        });
+        if let Some(q) = &f.q {
+            // SQLite: the trigram table narrows the rows first (see `fts_phrase`) when few match; the LIKE
+            // stays as the exact filter. PostgreSQL: pg_trgm indexes serve the LIKE itself.
+            if let Some(phrase) = &fts {
+                args.push(Arg::Text(phrase.clone()));
+                wh.push_str(&format!(
+                    " AND u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ${})",
+                    args.len()
+                ));
+            }
+            let pat = like_pattern(q);
+            args.push(Arg::Text(pat.clone()));
+            args.push(Arg::Text(pat));
+            let n = args.len();
+            wh.push_str(&format!(
+                " AND (u.name_key LIKE ${} ESCAPE '\\' OR COALESCE(u.deleted_email, u.email) LIKE ${n} ESCAPE '\\')",
+                n - 1
+            ));
+        }
+        if let Some(r) = f.role {
+            args.push(Arg::Text(r.as_str().to_string()));
+            wh.push_str(&format!(" AND u.role = ${}", args.len()));
+        }
+        if let Some(code) = &f.license {
+            args.push(Arg::Text(code.clone()));
+            wh.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM license_assignments la JOIN products p ON p.id = la.product_id \
+                 WHERE la.user_id = u.id AND p.code = ${})",
+                args.len()
+            ));
+        }
+        if let Some(loc) = &f.location_id {
+            args.push(Arg::Text(loc.clone()));
+            wh.push_str(&format!(" AND u.location_id = ${}", args.len()));
+        }
 
-            /// Product codes per user, sorted.
-            pub(super) async fn licenses_of(
-                c: &mut Conn,
-                user_ids: &[String],
-            ) -> DbResult<HashMap<String, Vec<String>>> {
-                let mut out: HashMap<String, Vec<String>> = HashMap::new();
-                for chunk in user_ids.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT la.user_id, p.code FROM license_assignments la \
-                         JOIN products p ON p.id = la.product_id WHERE la.user_id IN ({}) ORDER BY p.code",
-                        $m::params(chunk.len())
+        let count_sql = format!("SELECT COUNT(*){SUMMARY_FROM}{wh}");
+        let (total,): (i64,) = bind_args!(sqlx::query_as::<DB, (i64,)>(&count_sql), &args)
+            .fetch_one(&mut *conn)
+            .await?;
+        let (deleted_count,): (i64,) = sqlx::query_as::<DB, _>(DELETED_COUNT)
+            .bind(account_id)
+            .fetch_one(&mut *conn)
+            .await?;
+
+        let (mut expr, is_int) = sort_expr(f.sort);
+        if f.sort == UserSort::Email && f.status == Some(UserStatus::Deleted) {
+            expr = "COALESCE(u.deleted_email, u.email)";
+        }
+        let (dir, cmp) = if f.desc { ("DESC", "<") } else { ("ASC", ">") };
+        let mut page_args = args.clone();
+        let mut page_wh = wh;
+        if let Some((v, id)) = &f.after {
+            page_args.push(match v {
+                SortValue::Text(s) => Arg::Text(s.clone()),
+                SortValue::Int(i) => Arg::Int(*i),
+            });
+            page_args.push(Arg::Text(id.clone()));
+            let n = page_args.len();
+            page_wh.push_str(&format!(" AND ({expr}, u.id) {cmp} (${}, ${n})", n - 1));
+        }
+        let keys = if is_int {
+            format!("CAST('' AS TEXT) AS sort_text, {expr} AS sort_int")
+        } else {
+            format!("{expr} AS sort_text, CAST(0 AS BIGINT) AS sort_int")
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {keys}{SUMMARY_FROM}{page_wh} \
+             ORDER BY {expr} {dir}, u.id {dir} LIMIT {}",
+            f.limit as i64 + 1
+        );
+        let mut rows: Vec<PageRow> = bind_args!(sqlx::query_as::<DB, PageRow>(&sql), &page_args)
+            .fetch_all(&mut *conn)
+            .await?;
+        let has_more = rows.len() > f.limit as usize;
+        rows.truncate(f.limit as usize);
+        let ids: Vec<String> = rows.iter().map(|r| r.summary.id.clone()).collect();
+        let mut licenses = self.licenses_of(&mut *conn, &ids).await?;
+        let last_key = rows.last().map(|r| {
+            let v = if is_int {
+                SortValue::Int(r.sort_int)
+            } else {
+                SortValue::Text(r.sort_text.clone())
+            };
+            (v, r.summary.id.clone())
+        });
+        let mut users = Vec::with_capacity(rows.len());
+        for r in rows {
+            let l = licenses.remove(&r.summary.id).unwrap_or_default();
+            users.push(summary_from(r.summary, l)?);
+        }
+        Ok(UserListPage {
+            users,
+            last_key,
+            has_more,
+            total,
+            deleted_count,
+        })
+    }
+
+    async fn user_summary(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserSummary>> {
+        let mut conn = self.pool.acquire().await?;
+        let row: Option<SummaryRow> = sqlx::query_as::<DB, SummaryRow>(USER_SUMMARY)
+            .bind(account_id)
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let mut l = self
+                    .licenses_of(&mut *conn, std::slice::from_ref(&r.id))
+                    .await?;
+                let licenses = l.remove(&r.id).unwrap_or_default();
+                Ok(Some(summary_from(r, licenses)?))
+            }
+        }
+    }
+
+    async fn temp_password_hash(&self, user_id: &str) -> DbResult<Option<String>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as::<DB, _>(TEMP_PASSWORD_HASH)
+            .bind(user_id)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.and_then(|r| r.0))
+    }
+
+    async fn create_users(
+        &self,
+        actor: &Actor,
+        users: &[NewUserRow],
+        import: Option<&ImportKey>,
+    ) -> Outcome<Created> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        if let Some(imp) = import {
+            let n = sqlx::query::<DB>(INSERT_IMPORT_BATCH)
+                .bind(&actor.account_id)
+                .bind(&imp.import_id)
+                .bind(imp.batch as i64)
+                .bind(users.len() as i64)
+                .bind(actor.at)
+                .execute(&mut *tx)
+                .await?
+                .affected();
+            if n == 0 {
+                tx.rollback().await?;
+                return Ok(Ok(Created::AlreadyDone));
+            }
+        }
+
+        // Locations of this account.
+        let wanted: Vec<String> = users
+            .iter()
+            .filter_map(|u| u.location_id.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut known = HashSet::new();
+        for chunk in wanted.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id FROM locations WHERE account_id = $1 AND id IN ({})",
+                params(2, chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String,)>(&sql).bind(&actor.account_id);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            known.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
+        }
+        for (i, u) in users.iter().enumerate() {
+            if let Some(l) = &u.location_id {
+                if !known.contains(l) {
+                    refuse!(
+                        tx,
+                        Refusal::Invalid(format!("users[{i}].location_id is not a known location"))
                     );
-                    let mut q = sqlx::query_as::<$db, (String, String)>(&sql);
-                    for id in chunk {
-                        q = q.bind(id);
+                }
+            }
+        }
+
+        // Products of this account's subscription.
+        let pools = self.pools(&mut *tx, &actor.account_id).await?;
+        let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
+        for (i, u) in users.iter().enumerate() {
+            for (j, code) in u.licenses.iter().enumerate() {
+                if !by_code.contains_key(code.as_str()) {
+                    refuse!(
+                        tx,
+                        Refusal::Invalid(format!(
+                        "users[{i}].licenses[{j}] is not a product of this account's subscription"
+                    ))
+                    );
+                }
+            }
+        }
+
+        // E-mail addresses must be free (among live users).
+        let emails: Vec<&String> = users.iter().map(|u| &u.email).collect();
+        let mut taken = HashSet::new();
+        for chunk in emails.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
+                self.params(chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String,)>(&sql);
+            for e in chunk {
+                q = q.bind(*e);
+            }
+            taken.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
+        }
+        if let Some(u) = users.iter().find(|u| taken.contains(&u.email)) {
+            refuse!(
+                tx,
+                Refusal::Conflict(format!("the e-mail address {} is already in use", u.email))
+            );
+        }
+
+        // Seats for the whole batch.
+        let mut need: BTreeMap<&str, i64> = BTreeMap::new();
+        for u in users {
+            for code in &u.licenses {
+                *need.entry(code.as_str()).or_default() += 1;
+            }
+        }
+        for p in &pools {
+            let n = need.get(p.code.as_str()).copied().unwrap_or(0);
+            let free = (p.seats - p.used).max(0);
+            if n > free {
+                refuse!(
+                    tx,
+                    Refusal::Conflict(format!(
+                        "not enough seats for {}: {} missing",
+                        p.name,
+                        n - free
+                    ))
+                );
+            }
+        }
+
+        let import_key = import.map(ImportKey::key);
+        for chunk in users.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO users (id, account_id, email, display_name, name_key, role, temp_password_hash, \
+                 must_change_password, created_at, location_id, import_key) VALUES {}",
+                self.value_rows(chunk.len(), 11)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for u in chunk {
+                q = q
+                    .bind(&u.id)
+                    .bind(&actor.account_id)
+                    .bind(&u.email)
+                    .bind(&u.display_name)
+                    .bind(name_key(&u.display_name))
+                    .bind(u.role.as_str())
+                    .bind(&u.temp_password_hash)
+                    .bind(true)
+                    .bind(actor.at)
+                    .bind(&u.location_id)
+                    .bind(&import_key);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let by_code_ref = &by_code;
+        let assignments: Vec<(&String, &String)> = users
+            .iter()
+            .flat_map(|u| {
+                u.licenses
+                    .iter()
+                    .map(move |code| (&u.id, &by_code_ref[code.as_str()].product_id))
+            })
+            .collect();
+        for chunk in assignments.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
+                self.value_rows(chunk.len(), 3)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for (u, p) in chunk {
+                q = q.bind(*u).bind(*p).bind(actor.at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let events: Vec<(String, String)> = match import {
+            Some(imp) => vec![(
+                "user.import_batch".to_string(),
+                format!(
+                    "import {} batch {}: {} users",
+                    imp.import_id,
+                    imp.batch,
+                    users.len()
+                ),
+            )],
+            None => users
+                .iter()
+                .map(|u| ("user.created".to_string(), u.email.clone()))
+                .collect(),
+        };
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok(Created::Created))
+    }
+
+    async fn import_pending(
+        &self,
+        account_id: &str,
+        import: &ImportKey,
+    ) -> DbResult<Vec<PendingUser>> {
+        Ok(sqlx::query_as::<DB, PendingUser>(IMPORT_PENDING)
+            .bind(account_id)
+            .bind(import.key())
+            .fetch_all(self.pool)
+            .await?)
+    }
+
+    async fn set_temp_passwords(
+        &self,
+        actor: &Actor,
+        hashes: &[(String, String)],
+        events: &[(String, String)],
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        for (user_id, hash) in hashes {
+            sqlx::query::<DB>(SET_TEMP_PASSWORD)
+                .bind(&actor.account_id)
+                .bind(user_id)
+                .bind(hash)
+                .bind(true)
+                .execute(&mut *tx)
+                .await?;
+            self.revoke_sessions(&mut *tx, user_id, actor.at).await?;
+        }
+        self.audit(&mut *tx, actor, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let row: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_EMAIL)
+            .bind(&actor.account_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((email,)) = row else {
+            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+        };
+        if let Some(l) = &edit.location_id {
+            let found: Option<(String,)> = sqlx::query_as::<DB, _>(LOCATION_EXISTS)
+                .bind(&actor.account_id)
+                .bind(l)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                refuse!(
+                    tx,
+                    Refusal::Invalid("location_id is not a known location".to_string())
+                );
+            }
+        }
+        sqlx::query::<DB>(UPDATE_USER)
+            .bind(&actor.account_id)
+            .bind(user_id)
+            .bind(&edit.display_name)
+            .bind(name_key(&edit.display_name))
+            .bind(edit.role.as_str())
+            .bind(&edit.location_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut events = vec![("user.updated".to_string(), email.clone())];
+        if edit.demote_actor {
+            sqlx::query::<DB>(SET_ROLE)
+                .bind(&actor.account_id)
+                .bind(&actor.user_id)
+                .bind(Role::Admin.as_str())
+                .execute(&mut *tx)
+                .await?;
+            events.push(("user.owner_transferred".to_string(), email));
+        }
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let n = sqlx::query::<DB>(SOFT_DELETE)
+            .bind(&actor.account_id)
+            .bind(user_id)
+            .bind(actor.at)
+            .bind(crate::db::records::DELETED_EMAIL_SUFFIX)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        if n != 1 {
+            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+        }
+        self.revoke_sessions(&mut *tx, user_id, actor.at).await?;
+        let email = self.email_of(&mut *tx, user_id).await?.unwrap_or_default();
+        self.audit(&mut *tx, actor, &[("user.deleted".to_string(), email)])
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    async fn restore_users(
+        &self,
+        actor: &Actor,
+        user_ids: &[String],
+    ) -> Outcome<Vec<RestoredUser>> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let cutoff = actor.at - RESTORE_WINDOW_SECS;
+        let mut pools: HashMap<String, PoolRow> = self
+            .pools(&mut *tx, &actor.account_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.product_id.clone(), p))
+            .collect();
+        let mut restored = Vec::with_capacity(user_ids.len());
+        let mut events = Vec::new();
+        for id in user_ids {
+            let row: Option<DeletedRow> = sqlx::query_as::<DB, DeletedRow>(DELETED_USER)
+                .bind(&actor.account_id)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let email = match row {
+                Some(DeletedRow {
+                    email,
+                    deleted_at: Some(deleted_at),
+                }) if deleted_at > cutoff => email,
+                _ => refuse!(tx, Refusal::NotFound("deleted user not found".to_string())),
+            };
+            let clash: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_BY_EMAIL)
+                .bind(&email)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if clash.is_some() {
+                refuse!(
+                    tx,
+                    Refusal::Conflict(format!(
+                        "the e-mail address {email} is in use by another user"
+                    ))
+                );
+            }
+            sqlx::query::<DB>(RESTORE_USER)
+                .bind(&actor.account_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let held: Vec<HeldRow> = sqlx::query_as::<DB, HeldRow>(HELD_LICENSES)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut back = Vec::new();
+            let mut not_back = Vec::new();
+            for HeldRow { product_id, code } in held {
+                match pools.get_mut(&product_id) {
+                    Some(p) if p.used < p.seats => {
+                        p.used += 1;
+                        back.push(code);
                     }
-                    for (u, code) in q.fetch_all(&mut *c).await? {
-                        out.entry(u).or_default().push(code);
+                    _ => {
+                        sqlx::query::<DB>(DELETE_ASSIGNMENT)
+                            .bind(id)
+                            .bind(&product_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        events.push((
+                            "license.revoked".to_string(),
+                            format!("{email}: {code} (no free seat at restore)"),
+                        ));
+                        not_back.push(code);
                     }
                 }
-                Ok(out)
+            }
+            events.push(("user.restored".to_string(), email.clone()));
+            restored.push(RestoredUser {
+                id: id.clone(),
+                email,
+                licenses_restored: back,
+                licenses_not_restored: not_back,
+            });
+        }
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok(restored))
+    }
+
+    async fn change_licenses(
+        &self,
+        actor: &Actor,
+        user_ids: &[String],
+        assign: &[String],
+        revoke: &[String],
+    ) -> Outcome<i64> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let pools = self.pools(&mut *tx, &actor.account_id).await?;
+        let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
+        for (field, list) in [("assign", assign), ("revoke", revoke)] {
+            for (i, code) in list.iter().enumerate() {
+                if !by_code.contains_key(code.as_str()) {
+                    refuse!(
+                        tx,
+                        Refusal::Invalid(format!(
+                            "{field}[{i}] is not a product of this account's subscription"
+                        ))
+                    );
+                }
+            }
+        }
+        let mut emails: HashMap<String, String> = HashMap::new();
+        for chunk in user_ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id, email FROM users WHERE account_id = $1 AND deleted_at IS NULL AND id IN ({})",
+                params(2, chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String, String)>(&sql).bind(&actor.account_id);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            emails.extend(q.fetch_all(&mut *tx).await?);
+        }
+        if emails.len() != user_ids.len() {
+            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+        }
+        let held = self.licenses_of(&mut *tx, user_ids).await?;
+        let assign_set: HashSet<&str> = assign.iter().map(String::as_str).collect();
+        let mut removed: Vec<(&String, &str)> = Vec::new();
+        let mut added: Vec<(&String, &str)> = Vec::new();
+        for u in user_ids {
+            let h: HashSet<&str> = held
+                .get(u)
+                .map(|v| v.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            for code in revoke {
+                if h.contains(code.as_str()) && !assign_set.contains(code.as_str()) {
+                    removed.push((u, code.as_str()));
+                }
+            }
+            for code in assign {
+                if !h.contains(code.as_str()) {
+                    added.push((u, code.as_str()));
+                }
+            }
+        }
+        for (u, code) in &removed {
+            sqlx::query::<DB>(DELETE_ASSIGNMENT)
+                .bind(*u)
+                .bind(&by_code[code].product_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in added.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
+                self.value_rows(chunk.len(), 3)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for (u, code) in chunk {
+                q = q.bind(*u).bind(&by_code[code].product_id).bind(actor.at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        // Re-check the final state inside the lock.
+        let grown: HashSet<&str> = added.iter().map(|(_, c)| *c).collect();
+        for p in self.pools(&mut *tx, &actor.account_id).await? {
+            if grown.contains(p.code.as_str()) && p.used > p.seats {
+                refuse!(
+                    tx,
+                    Refusal::Conflict(format!(
+                        "not enough seats for {}: {} missing",
+                        p.name,
+                        p.used - p.seats
+                    ))
+                );
+            }
+        }
+        let mut events: Vec<(String, String)> = Vec::with_capacity(removed.len() + added.len());
+        for (u, code) in &removed {
+            events.push((
+                "license.revoked".to_string(),
+                format!("{}: {code}", emails[*u]),
+            ));
+        }
+        for (u, code) in &added {
+            events.push((
+                "license.assigned".to_string(),
+                format!("{}: {code}", emails[*u]),
+            ));
+        }
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok((removed.len() + added.len()) as i64))
+    }
+
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>(SET_PASSWORD)
+            .bind(&actor.account_id)
+            .bind(&actor.user_id)
+            .bind(password_hash)
+            .bind(false)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<DB>(REVOKE_OTHER_SESSIONS)
+            .bind(&actor.user_id)
+            .bind(actor.at)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        let email = self
+            .email_of(&mut *tx, &actor.user_id)
+            .await?
+            .unwrap_or_default();
+        self.audit(
+            &mut *tx,
+            actor,
+            &[("user.password_changed".to_string(), email)],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_page(
+        &self,
+        account_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> DbResult<Vec<AuditEntry>> {
+        let rows: Vec<AuditRow> = sqlx::query_as::<DB, AuditRow>(AUDIT_PAGE)
+            .bind(account_id)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit as i64)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor,
+                event: r.event,
+                target: r.target,
+                ip: r.ip,
+            })
+            .collect())
+    }
+
+    async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        for statement in PURGE_DEPENDENTS {
+            sqlx::query::<DB>(statement)
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let n = sqlx::query::<DB>(PURGE_USERS)
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for chunk in emails.chunks(EMAIL_CHUNK) {
+            let sql = format!(
+                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
+                self.params(chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String,)>(&sql);
+            for e in chunk {
+                q = q.bind(e);
+            }
+            out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    async fn import_holdings(
+        &self,
+        account_id: &str,
+        import_id: &str,
+    ) -> DbResult<Vec<(String, Vec<String>)>> {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as::<DB, _>(IMPORT_HOLDINGS)
+            .bind(account_id)
+            .bind({
+                // `%id%` escaped, less its wildcards: users of every batch (`id#n`).
+                let p = like_pattern(import_id);
+                format!("{}#%", &p[1..p.len() - 1])
+            })
+            .fetch_all(self.pool)
+            .await?;
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for (email, code) in rows {
+            if out.last().map(|l| &l.0) != Some(&email) {
+                out.push((email, Vec::new()));
+            }
+            if let (Some(code), Some(last)) = (code, out.last_mut()) {
+                last.1.push(code);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>> {
+        let rows: Vec<(i64,)> = sqlx::query_as::<DB, _>(IMPORT_BATCHES_DONE)
+            .bind(account_id)
+            .bind(import_id)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.0 as u32).collect())
+    }
+}
+
+/// Implements [`UserStore`] for a backend (`$ty` with a `pool: sqlx::Pool<$db>`) by forwarding to [`Sql`]
+/// with its seat lock statement `$lock` and whether it is SQLite (`$sqlite`).
+macro_rules! impl_user_store {
+    ($ty:ty, $db:ty, $lock:ident, $sqlite:literal) => {
+        impl $ty {
+            fn users_sql(&self) -> Sql<'_, $db> {
+                Sql {
+                    pool: &self.pool,
+                    sqlite: $sqlite,
+                    lock_seats: $lock,
+                }
             }
         }
 
         #[async_trait]
         impl UserStore for $ty {
             async fn locations(&self, account_id: &str) -> DbResult<Vec<Location>> {
-                let rows: Vec<LocationRow> = sqlx::query_as::<$db, LocationRow>(LOCATIONS)
-                    .bind(account_id)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows.into_iter().map(|r| Location { id: r.id, name: r.name }).collect())
+                self.users_sql().locations(account_id).await
             }
-
-            async fn list_users(&self, account_id: &str, f: &UserFilter) -> DbResult<UserListPage> {
-                let mut conn = self.pool.acquire().await?;
-                // SQLite: a search text with few candidate rows in the trigram table is answered from them
-                // (rowid lookups, then sorting them); a text most users match is answered by walking the sort
-                // index with the LIKE, which finds a page quickly. SQLite's planner cannot tell the two apart
-                // (FTS5 gives it no row estimate), so the choice is made here, by counting candidates up to a cap.
-                let mut fts = None;
-                if let Some(q) = f.q.as_deref().filter(|q| $m::SQLITE && q.chars().count() >= 3) {
-                    let phrase = fts_phrase(q);
-                    let (n,): (i64,) = sqlx::query_as::<$db, _>(FTS_CANDIDATES)
-                    .bind(&phrase)
-                    .bind(FTS_MAX_CANDIDATES + 1)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                    if n <= FTS_MAX_CANDIDATES {
-                        fts = Some(phrase);
-                    }
-                }
-                let mut args = vec![Arg::Text(account_id.to_string())];
-                // `+` keeps SQLite from driving the query by an account index when the candidates drive it.
-                let mut wh = String::from(if fts.is_some() {
-                    " WHERE +u.account_id = $1"
-                } else {
-                    " WHERE u.account_id = $1"
-                });
-                wh.push_str(match f.status {
-                    None => " AND u.deleted_at IS NULL",
-                    Some(UserStatus::Active) => " AND u.deleted_at IS NULL AND NOT u.must_change_password",
-                    Some(UserStatus::PasswordChangeRequired) => {
-                        " AND u.deleted_at IS NULL AND u.must_change_password"
-                    }
-                    Some(UserStatus::Deleted) => " AND u.deleted_at IS NOT NULL",
-                });
-                if let Some(q) = &f.q {
-                    // SQLite: the trigram table narrows the rows first (see `fts_phrase`) when few match; the LIKE
-                    // stays as the exact filter. PostgreSQL: pg_trgm indexes serve the LIKE itself.
-                    if let Some(phrase) = &fts {
-                        args.push(Arg::Text(phrase.clone()));
-                        wh.push_str(&format!(
-                            " AND u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ${})",
-                            args.len()
-                        ));
-                    }
-                    let pat = like_pattern(q);
-                    args.push(Arg::Text(pat.clone()));
-                    args.push(Arg::Text(pat));
-                    let n = args.len();
-                    wh.push_str(&format!(
-                        " AND (u.name_key LIKE ${} ESCAPE '\\' OR COALESCE(u.deleted_email, u.email) LIKE ${n} ESCAPE '\\')",
-                        n - 1
-                    ));
-                }
-                if let Some(r) = f.role {
-                    args.push(Arg::Text(r.as_str().to_string()));
-                    wh.push_str(&format!(" AND u.role = ${}", args.len()));
-                }
-                if let Some(code) = &f.license {
-                    args.push(Arg::Text(code.clone()));
-                    wh.push_str(&format!(
-                        " AND EXISTS (SELECT 1 FROM license_assignments la JOIN products p ON p.id = la.product_id \
-                         WHERE la.user_id = u.id AND p.code = ${})",
-                        args.len()
-                    ));
-                }
-                if let Some(loc) = &f.location_id {
-                    args.push(Arg::Text(loc.clone()));
-                    wh.push_str(&format!(" AND u.location_id = ${}", args.len()));
-                }
-
-                let count_sql = format!("SELECT COUNT(*){SUMMARY_FROM}{wh}");
-                let (total,): (i64,) = bind_args!(sqlx::query_as::<$db, (i64,)>(&count_sql), &args)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                let (deleted_count,): (i64,) = sqlx::query_as::<$db, _>(DELETED_COUNT)
-                .bind(account_id)
-                .fetch_one(&mut *conn)
-                .await?;
-
-                let (mut expr, is_int) = sort_expr(f.sort);
-                if f.sort == UserSort::Email && f.status == Some(UserStatus::Deleted) {
-                    expr = "COALESCE(u.deleted_email, u.email)";
-                }
-                let (dir, cmp) = if f.desc { ("DESC", "<") } else { ("ASC", ">") };
-                let mut page_args = args.clone();
-                let mut page_wh = wh;
-                if let Some((v, id)) = &f.after {
-                    page_args.push(match v {
-                        SortValue::Text(s) => Arg::Text(s.clone()),
-                        SortValue::Int(i) => Arg::Int(*i),
-                    });
-                    page_args.push(Arg::Text(id.clone()));
-                    let n = page_args.len();
-                    page_wh.push_str(&format!(" AND ({expr}, u.id) {cmp} (${}, ${n})", n - 1));
-                }
-                let keys = if is_int {
-                    format!("CAST('' AS TEXT) AS sort_text, {expr} AS sort_int")
-                } else {
-                    format!("{expr} AS sort_text, CAST(0 AS BIGINT) AS sort_int")
-                };
-                let sql = format!(
-                    "SELECT {SUMMARY_COLUMNS}, {keys}{SUMMARY_FROM}{page_wh} \
-                     ORDER BY {expr} {dir}, u.id {dir} LIMIT {}",
-                    f.limit as i64 + 1
-                );
-                let mut rows: Vec<PageRow> = bind_args!(sqlx::query_as::<$db, PageRow>(&sql), &page_args)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                let has_more = rows.len() > f.limit as usize;
-                rows.truncate(f.limit as usize);
-                let ids: Vec<String> = rows.iter().map(|r| r.summary.id.clone()).collect();
-                let mut licenses = $m::licenses_of(&mut *conn, &ids).await?;
-                let last_key = rows.last().map(|r| {
-                    let v = if is_int {
-                        SortValue::Int(r.sort_int)
-                    } else {
-                        SortValue::Text(r.sort_text.clone())
-                    };
-                    (v, r.summary.id.clone())
-                });
-                let mut users = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let l = licenses.remove(&r.summary.id).unwrap_or_default();
-                    users.push(summary_from(r.summary, l)?);
-                }
-                Ok(UserListPage {
-                    users,
-                    last_key,
-                    has_more,
-                    total,
-                    deleted_count,
-                })
+            async fn list_users(
+                &self,
+                account_id: &str,
+                filter: &UserFilter,
+            ) -> DbResult<UserListPage> {
+                self.users_sql().list_users(account_id, filter).await
             }
-
-            async fn user_summary(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserSummary>> {
-                let mut conn = self.pool.acquire().await?;
-                let row: Option<SummaryRow> = sqlx::query_as::<$db, SummaryRow>(USER_SUMMARY)
-                    .bind(account_id)
-                    .bind(user_id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                match row {
-                    None => Ok(None),
-                    Some(r) => {
-                        let mut l = $m::licenses_of(&mut *conn, std::slice::from_ref(&r.id)).await?;
-                        let licenses = l.remove(&r.id).unwrap_or_default();
-                        Ok(Some(summary_from(r, licenses)?))
-                    }
-                }
+            async fn user_summary(
+                &self,
+                account_id: &str,
+                user_id: &str,
+            ) -> DbResult<Option<UserSummary>> {
+                self.users_sql().user_summary(account_id, user_id).await
             }
-
             async fn temp_password_hash(&self, user_id: &str) -> DbResult<Option<String>> {
-                let row: Option<(Option<String>,)> =
-                    sqlx::query_as::<$db, _>(TEMP_PASSWORD_HASH)
-                        .bind(user_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok(row.and_then(|r| r.0))
+                self.users_sql().temp_password_hash(user_id).await
             }
-
             async fn create_users(
                 &self,
                 actor: &Actor,
                 users: &[NewUserRow],
                 import: Option<&ImportKey>,
             ) -> Outcome<Created> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                if let Some(imp) = import {
-                    let n = sqlx::query::<$db>(INSERT_IMPORT_BATCH)
-                    .bind(&actor.account_id)
-                    .bind(&imp.import_id)
-                    .bind(imp.batch as i64)
-                    .bind(users.len() as i64)
-                    .bind(actor.at)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if n == 0 {
-                        tx.rollback().await?;
-                        return Ok(Ok(Created::AlreadyDone));
-                    }
-                }
-
-                // Locations of this account.
-                let wanted: Vec<String> = users
-                    .iter()
-                    .filter_map(|u| u.location_id.clone())
-                    .collect::<HashSet<_>>()
-                    .into_iter()
-                    .collect();
-                let mut known = HashSet::new();
-                for chunk in wanted.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT id FROM locations WHERE account_id = $1 AND id IN ({})",
-                        params(2, chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String,)>(&sql).bind(&actor.account_id);
-                    for id in chunk {
-                        q = q.bind(id);
-                    }
-                    known.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
-                }
-                for (i, u) in users.iter().enumerate() {
-                    if let Some(l) = &u.location_id {
-                        if !known.contains(l) {
-                            refuse!(tx, Refusal::Invalid(format!("users[{i}].location_id is not a known location")));
-                        }
-                    }
-                }
-
-                // Products of this account's subscription.
-                let pools = $m::pools(&mut *tx, &actor.account_id).await?;
-                let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
-                for (i, u) in users.iter().enumerate() {
-                    for (j, code) in u.licenses.iter().enumerate() {
-                        if !by_code.contains_key(code.as_str()) {
-                            refuse!(tx, Refusal::Invalid(format!(
-                                "users[{i}].licenses[{j}] is not a product of this account's subscription"
-                            )));
-                        }
-                    }
-                }
-
-                // E-mail addresses must be free (among live users).
-                let emails: Vec<&String> = users.iter().map(|u| &u.email).collect();
-                let mut taken = HashSet::new();
-                for chunk in emails.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
-                        $m::params(chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String,)>(&sql);
-                    for e in chunk {
-                        q = q.bind(*e);
-                    }
-                    taken.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
-                }
-                if let Some(u) = users.iter().find(|u| taken.contains(&u.email)) {
-                    refuse!(tx, Refusal::Conflict(format!("the e-mail address {} is already in use", u.email)));
-                }
-
-                // Seats for the whole batch.
-                let mut need: BTreeMap<&str, i64> = BTreeMap::new();
-                for u in users {
-                    for code in &u.licenses {
-                        *need.entry(code.as_str()).or_default() += 1;
-                    }
-                }
-                for p in &pools {
-                    let n = need.get(p.code.as_str()).copied().unwrap_or(0);
-                    let free = (p.seats - p.used).max(0);
-                    if n > free {
-                        refuse!(tx, Refusal::Conflict(format!(
-                            "not enough seats for {}: {} missing",
-                            p.name,
-                            n - free
-                        )));
-                    }
-                }
-
-                let import_key = import.map(ImportKey::key);
-                for chunk in users.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO users (id, account_id, email, display_name, name_key, role, temp_password_hash, \
-                         must_change_password, created_at, location_id, import_key) VALUES {}",
-                        $m::value_rows(chunk.len(), 11)
-                    );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for u in chunk {
-                        q = q
-                            .bind(&u.id)
-                            .bind(&actor.account_id)
-                            .bind(&u.email)
-                            .bind(&u.display_name)
-                            .bind(name_key(&u.display_name))
-                            .bind(u.role.as_str())
-                            .bind(&u.temp_password_hash)
-                            .bind(true)
-                            .bind(actor.at)
-                            .bind(&u.location_id)
-                            .bind(&import_key);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                let by_code_ref = &by_code;
-                let assignments: Vec<(&String, &String)> = users
-                    .iter()
-                    .flat_map(|u| {
-                        u.licenses
-                            .iter()
-                            .map(move |code| (&u.id, &by_code_ref[code.as_str()].product_id))
-                    })
-                    .collect();
-                for chunk in assignments.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
-                        $m::value_rows(chunk.len(), 3)
-                    );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for (u, p) in chunk {
-                        q = q.bind(*u).bind(*p).bind(actor.at);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                let events: Vec<(String, String)> = match import {
-                    Some(imp) => vec![(
-                        "user.import_batch".to_string(),
-                        format!("import {} batch {}: {} users", imp.import_id, imp.batch, users.len()),
-                    )],
-                    None => users
-                        .iter()
-                        .map(|u| ("user.created".to_string(), u.email.clone()))
-                        .collect(),
-                };
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok(Created::Created))
+                self.users_sql().create_users(actor, users, import).await
             }
-
-            async fn import_pending(&self, account_id: &str, import: &ImportKey) -> DbResult<Vec<PendingUser>> {
-                Ok(sqlx::query_as::<$db, PendingUser>(IMPORT_PENDING)
-                    .bind(account_id)
-                    .bind(import.key())
-                    .fetch_all(&self.pool)
-                    .await?)
+            async fn import_pending(
+                &self,
+                account_id: &str,
+                import: &ImportKey,
+            ) -> DbResult<Vec<PendingUser>> {
+                self.users_sql().import_pending(account_id, import).await
             }
-
             async fn set_temp_passwords(
                 &self,
                 actor: &Actor,
                 hashes: &[(String, String)],
                 events: &[(String, String)],
             ) -> DbResult<()> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                for (user_id, hash) in hashes {
-                    sqlx::query::<$db>(SET_TEMP_PASSWORD)
-                    .bind(&actor.account_id)
-                    .bind(user_id)
-                    .bind(hash)
-                    .bind(true)
-                    .execute(&mut *tx)
-                    .await?;
-                    $m::revoke_sessions(&mut *tx, user_id, actor.at).await?;
-                }
-                $m::audit(&mut *tx, actor, events).await?;
-                tx.commit().await?;
-                Ok(())
+                self.users_sql()
+                    .set_temp_passwords(actor, hashes, events)
+                    .await
             }
-
-            async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let row: Option<(String,)> = sqlx::query_as::<$db, _>(LIVE_USER_EMAIL)
-                .bind(&actor.account_id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((email,)) = row else {
-                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
-                };
-                if let Some(l) = &edit.location_id {
-                    let found: Option<(String,)> = sqlx::query_as::<$db, _>(LOCATION_EXISTS)
-                    .bind(&actor.account_id)
-                    .bind(l)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if found.is_none() {
-                        refuse!(tx, Refusal::Invalid("location_id is not a known location".to_string()));
-                    }
-                }
-                sqlx::query::<$db>(UPDATE_USER)
-                .bind(&actor.account_id)
-                .bind(user_id)
-                .bind(&edit.display_name)
-                .bind(name_key(&edit.display_name))
-                .bind(edit.role.as_str())
-                .bind(&edit.location_id)
-                .execute(&mut *tx)
-                .await?;
-                let mut events = vec![("user.updated".to_string(), email.clone())];
-                if edit.demote_actor {
-                    sqlx::query::<$db>(SET_ROLE)
-                        .bind(&actor.account_id)
-                        .bind(&actor.user_id)
-                        .bind(Role::Admin.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                    events.push(("user.owner_transferred".to_string(), email));
-                }
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok(()))
+            async fn update_user(
+                &self,
+                actor: &Actor,
+                user_id: &str,
+                edit: &UserEdit,
+            ) -> Outcome<()> {
+                self.users_sql().update_user(actor, user_id, edit).await
             }
-
             async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let n = sqlx::query::<$db>(SOFT_DELETE)
-                .bind(&actor.account_id)
-                .bind(user_id)
-                .bind(actor.at)
-                .bind(crate::db::records::DELETED_EMAIL_SUFFIX)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if n != 1 {
-                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
-                }
-                $m::revoke_sessions(&mut *tx, user_id, actor.at).await?;
-                let email = $m::email_of(&mut *tx, user_id).await?.unwrap_or_default();
-                $m::audit(&mut *tx, actor, &[("user.deleted".to_string(), email)]).await?;
-                tx.commit().await?;
-                Ok(Ok(()))
+                self.users_sql().soft_delete_user(actor, user_id).await
             }
-
-            async fn restore_users(&self, actor: &Actor, user_ids: &[String]) -> Outcome<Vec<RestoredUser>> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let cutoff = actor.at - RESTORE_WINDOW_SECS;
-                let mut pools: HashMap<String, PoolRow> = $m::pools(&mut *tx, &actor.account_id)
-                    .await?
-                    .into_iter()
-                    .map(|p| (p.product_id.clone(), p))
-                    .collect();
-                let mut restored = Vec::with_capacity(user_ids.len());
-                let mut events = Vec::new();
-                for id in user_ids {
-                    let row: Option<DeletedRow> = sqlx::query_as::<$db, DeletedRow>(DELETED_USER)
-                        .bind(&actor.account_id)
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let email = match row {
-                        Some(DeletedRow { email, deleted_at: Some(deleted_at) }) if deleted_at > cutoff => email,
-                        _ => refuse!(tx, Refusal::NotFound("deleted user not found".to_string())),
-                    };
-                    let clash: Option<(String,)> = sqlx::query_as::<$db, _>(LIVE_USER_BY_EMAIL)
-                    .bind(&email)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if clash.is_some() {
-                        refuse!(tx, Refusal::Conflict(format!(
-                            "the e-mail address {email} is in use by another user"
-                        )));
-                    }
-                    sqlx::query::<$db>(RESTORE_USER)
-                        .bind(&actor.account_id)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let held: Vec<HeldRow> = sqlx::query_as::<$db, HeldRow>(HELD_LICENSES)
-                        .bind(id)
-                        .fetch_all(&mut *tx)
-                        .await?;
-                    let mut back = Vec::new();
-                    let mut not_back = Vec::new();
-                    for HeldRow { product_id, code } in held {
-                        match pools.get_mut(&product_id) {
-                            Some(p) if p.used < p.seats => {
-                                p.used += 1;
-                                back.push(code);
-                            }
-                            _ => {
-                                sqlx::query::<$db>(DELETE_ASSIGNMENT)
-                                .bind(id)
-                                .bind(&product_id)
-                                .execute(&mut *tx)
-                                .await?;
-                                events.push((
-                                    "license.revoked".to_string(),
-                                    format!("{email}: {code} (no free seat at restore)"),
-                                ));
-                                not_back.push(code);
-                            }
-                        }
-                    }
-                    events.push(("user.restored".to_string(), email.clone()));
-                    restored.push(RestoredUser {
-                        id: id.clone(),
-                        email,
-                        licenses_restored: back,
-                        licenses_not_restored: not_back,
-                    });
-                }
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok(restored))
+            async fn restore_users(
+                &self,
+                actor: &Actor,
+                user_ids: &[String],
+            ) -> Outcome<Vec<RestoredUser>> {
+                self.users_sql().restore_users(actor, user_ids).await
             }
-
             async fn change_licenses(
                 &self,
                 actor: &Actor,
@@ -1130,221 +1529,58 @@ macro_rules! impl_user_store {
                 assign: &[String],
                 revoke: &[String],
             ) -> Outcome<i64> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let pools = $m::pools(&mut *tx, &actor.account_id).await?;
-                let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
-                for (field, list) in [("assign", assign), ("revoke", revoke)] {
-                    for (i, code) in list.iter().enumerate() {
-                        if !by_code.contains_key(code.as_str()) {
-                            refuse!(tx, Refusal::Invalid(format!(
-                                "{field}[{i}] is not a product of this account's subscription"
-                            )));
-                        }
-                    }
-                }
-                let mut emails: HashMap<String, String> = HashMap::new();
-                for chunk in user_ids.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT id, email FROM users WHERE account_id = $1 AND deleted_at IS NULL AND id IN ({})",
-                        params(2, chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String, String)>(&sql).bind(&actor.account_id);
-                    for id in chunk {
-                        q = q.bind(id);
-                    }
-                    emails.extend(q.fetch_all(&mut *tx).await?);
-                }
-                if emails.len() != user_ids.len() {
-                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
-                }
-                let held = $m::licenses_of(&mut *tx, user_ids).await?;
-                let assign_set: HashSet<&str> = assign.iter().map(String::as_str).collect();
-                let mut removed: Vec<(&String, &str)> = Vec::new();
-                let mut added: Vec<(&String, &str)> = Vec::new();
-                for u in user_ids {
-                    let h: HashSet<&str> = held.get(u).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
-                    for code in revoke {
-                        if h.contains(code.as_str()) && !assign_set.contains(code.as_str()) {
-                            removed.push((u, code.as_str()));
-                        }
-                    }
-                    for code in assign {
-                        if !h.contains(code.as_str()) {
-                            added.push((u, code.as_str()));
-                        }
-                    }
-                }
-                for (u, code) in &removed {
-                    sqlx::query::<$db>(DELETE_ASSIGNMENT)
-                        .bind(*u)
-                        .bind(&by_code[code].product_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for chunk in added.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
-                        $m::value_rows(chunk.len(), 3)
-                    );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for (u, code) in chunk {
-                        q = q.bind(*u).bind(&by_code[code].product_id).bind(actor.at);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                // Re-check the final state inside the lock.
-                let grown: HashSet<&str> = added.iter().map(|(_, c)| *c).collect();
-                for p in $m::pools(&mut *tx, &actor.account_id).await? {
-                    if grown.contains(p.code.as_str()) && p.used > p.seats {
-                        refuse!(tx, Refusal::Conflict(format!(
-                            "not enough seats for {}: {} missing",
-                            p.name,
-                            p.used - p.seats
-                        )));
-                    }
-                }
-                let mut events: Vec<(String, String)> = Vec::with_capacity(removed.len() + added.len());
-                for (u, code) in &removed {
-                    events.push(("license.revoked".to_string(), format!("{}: {code}", emails[*u])));
-                }
-                for (u, code) in &added {
-                    events.push(("license.assigned".to_string(), format!("{}: {code}", emails[*u])));
-                }
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok((removed.len() + added.len()) as i64))
+                self.users_sql()
+                    .change_licenses(actor, user_ids, assign, revoke)
+                    .await
             }
-
-            async fn set_password(&self, actor: &Actor, password_hash: &str, keep_session: &str) -> DbResult<()> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query::<$db>(SET_PASSWORD)
-                .bind(&actor.account_id)
-                .bind(&actor.user_id)
-                .bind(password_hash)
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query::<$db>(REVOKE_OTHER_SESSIONS)
-                .bind(&actor.user_id)
-                .bind(actor.at)
-                .bind(keep_session)
-                .execute(&mut *tx)
-                .await?;
-                let email = $m::email_of(&mut *tx, &actor.user_id).await?.unwrap_or_default();
-                $m::audit(&mut *tx, actor, &[("user.password_changed".to_string(), email)]).await?;
-                tx.commit().await?;
-                Ok(())
+            async fn set_password(
+                &self,
+                actor: &Actor,
+                password_hash: &str,
+                keep_session: &str,
+            ) -> DbResult<()> {
+                self.users_sql()
+                    .set_password(actor, password_hash, keep_session)
+                    .await
             }
-
-            async fn audit_page(&self, account_id: &str, before: Option<i64>, limit: u32) -> DbResult<Vec<AuditEntry>> {
-                let rows: Vec<AuditRow> = sqlx::query_as::<$db, AuditRow>(AUDIT_PAGE)
-                    .bind(account_id)
-                    .bind(before.unwrap_or(i64::MAX))
-                    .bind(limit as i64)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| AuditEntry {
-                        id: r.id,
-                        at: r.at,
-                        actor: r.actor,
-                        event: r.event,
-                        target: r.target,
-                        ip: r.ip,
-                    })
-                    .collect())
+            async fn audit_page(
+                &self,
+                account_id: &str,
+                before: Option<i64>,
+                limit: u32,
+            ) -> DbResult<Vec<AuditEntry>> {
+                self.users_sql().audit_page(account_id, before, limit).await
             }
-
             async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
-                let mut tx = self.pool.begin().await?;
-                for statement in PURGE_DEPENDENTS {
-                    sqlx::query::<$db>(statement)
-                        .bind(cutoff)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let n = sqlx::query::<$db>(PURGE_USERS)
-                    .bind(cutoff)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                tx.commit().await?;
-                Ok(n)
+                self.users_sql().purge_deleted(cutoff).await
             }
-
             async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
-                let mut conn = self.pool.acquire().await?;
-                let mut out = Vec::new();
-                for chunk in emails.chunks(EMAIL_CHUNK) {
-                    let sql = format!(
-                        "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
-                        $m::params(chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String,)>(&sql);
-                    for e in chunk {
-                        q = q.bind(e);
-                    }
-                    out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
-                }
-                out.sort();
-                out.dedup();
-                Ok(out)
+                self.users_sql().existing_emails(emails).await
             }
-
             async fn import_holdings(
                 &self,
                 account_id: &str,
                 import_id: &str,
             ) -> DbResult<Vec<(String, Vec<String>)>> {
-                let rows: Vec<(String, Option<String>)> = sqlx::query_as::<$db, _>(IMPORT_HOLDINGS)
-                .bind(account_id)
-                .bind({
-                    // `%id%` escaped, less its wildcards: users of every batch (`id#n`).
-                    let p = like_pattern(import_id);
-                    format!("{}#%", &p[1..p.len() - 1])
-                })
-                .fetch_all(&self.pool)
-                .await?;
-                let mut out: Vec<(String, Vec<String>)> = Vec::new();
-                for (email, code) in rows {
-                    if out.last().map(|l| &l.0) != Some(&email) {
-                        out.push((email, Vec::new()));
-                    }
-                    if let (Some(code), Some(last)) = (code, out.last_mut()) {
-                        last.1.push(code);
-                    }
-                }
-                Ok(out)
+                self.users_sql()
+                    .import_holdings(account_id, import_id)
+                    .await
             }
-
-            async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>> {
-                let rows: Vec<(i64,)> = sqlx::query_as::<$db, _>(IMPORT_BATCHES_DONE)
-                .bind(account_id)
-                .bind(import_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(|r| r.0 as u32).collect())
+            async fn import_batches_done(
+                &self,
+                account_id: &str,
+                import_id: &str,
+            ) -> DbResult<Vec<u32>> {
+                self.users_sql()
+                    .import_batches_done(account_id, import_id)
+                    .await
             }
         }
     };
 }
 
-impl_user_store!(
-    SqliteDatabase,
-    sqlx::Sqlite,
-    sqlite_store,
-    SQLITE_LOCK_SEATS,
-    true
-);
-impl_user_store!(
-    PostgresDatabase,
-    sqlx::Postgres,
-    postgres_store,
-    POSTGRES_LOCK_SEATS,
-    false
-);
+impl_user_store!(SqliteDatabase, sqlx::Sqlite, SQLITE_LOCK_SEATS, true);
+impl_user_store!(PostgresDatabase, sqlx::Postgres, POSTGRES_LOCK_SEATS, false);
 
 #[cfg(test)]
 mod tests {
