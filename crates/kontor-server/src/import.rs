@@ -17,8 +17,10 @@ use kontor_import::{FileKind, Problem};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::users::Actor;
-use crate::{Database, ServerError};
+use crate::db::Database;
+use crate::domain::Actor;
+use crate::error::ServerError;
+use crate::service::users::commit_import_batch;
 
 /// The audit actor of imports run from the command line.
 pub const CLI_ACTOR: &str = "cli";
@@ -241,9 +243,15 @@ pub async fn import_file(
     };
     let mut passwords: Vec<CreatedUser> = Vec::new();
     for (i, users) in batches.iter().enumerate() {
-        match crate::handlers::users::commit_import_batch(db, &actor, &import_id, i as u32, users)
-            .await
-        {
+        let committed = match commit_import_batch(db, &actor, &import_id, i as u32, users).await {
+            Ok(Ok(r)) => Ok(r),
+            Ok(Err(refusal)) => Err(refusal.message().to_string()),
+            Err(e) => {
+                tracing::error!(error = %e, "internal error");
+                Err("internal error".to_string())
+            }
+        };
+        match committed {
             Ok(r) if r.already_done => {
                 report.already_done += users.len();
                 passwords.extend(r.created);
@@ -258,7 +266,7 @@ pub async fn import_file(
                     message: format!(
                         "batch {i} (rows {}…) was not committed: {}",
                         preview.valid[i * MAX_IMPORT_BATCH].row,
-                        e.message
+                        e
                     ),
                 });
                 break;

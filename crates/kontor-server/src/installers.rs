@@ -13,9 +13,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::installers::{InstallerRecord, NewInstaller};
-use crate::db::users::Refusal;
 use crate::db::Database;
-use crate::ServerError;
+use crate::domain::Refusal;
+use crate::error::ServerError;
 
 /// Installer platforms.
 pub const PLATFORMS: [&str; 3] = ["windows", "macos", "linux"];

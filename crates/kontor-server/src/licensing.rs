@@ -15,9 +15,9 @@ use kontor_api::{IssuedLicenseInfo, OfflineLicense, OfflineLicenseStatus, Produc
 use kontor_license::{ActivationRequest, Entitlement, LicensePayload, PublicKey, SigningKey};
 
 use crate::db::licenses::{NewOfflineLicense, OfflineLicenseRecord};
-use crate::db::users::{Actor, Outcome, Refusal};
 use crate::db::Database;
-use crate::ServerError;
+use crate::domain::{Actor, Outcome, Refusal};
+use crate::error::ServerError;
 
 /// The key file's name inside the data directory.
 pub const KEY_FILE_NAME: &str = "license-signing.key";
@@ -313,7 +313,7 @@ pub async fn issue(
         )));
     }
     let expires_at = term_end(&subscription.license_expires_on).ok_or_else(|| {
-        crate::db::DbError::Corrupt(format!(
+        crate::error::DbError::Corrupt(format!(
             "license_expires_on {:?} is not a date",
             subscription.license_expires_on
         ))
@@ -327,8 +327,9 @@ pub async fn issue(
     }
     let mut products = Vec::with_capacity(seats.len());
     for s in seats {
-        let seats = u32::try_from(s.seats)
-            .map_err(|_| crate::db::DbError::Corrupt(format!("seats {} out of range", s.seats)))?;
+        let seats = u32::try_from(s.seats).map_err(|_| {
+            crate::error::DbError::Corrupt(format!("seats {} out of range", s.seats))
+        })?;
         products.push(Entitlement {
             product_code: s.product_code,
             product_name: s.product_name,

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use crate::error::ServerError;
 use crate::installers::valid_file_name;
 use crate::licensing::write_atomic;
-use crate::ServerError;
 
 /// The file describing one release in its version folder.
 pub const RELEASE_FILE: &str = "release.json";

@@ -5,9 +5,10 @@ use time::{Date, Duration, Month, OffsetDateTime};
 
 use kontor_api::{validate, Account, Role};
 
-use crate::auth::{hash_password_blocking, hash_token, new_license_token};
+use crate::clock::{Clock, SystemClock};
+use crate::credentials::{hash_password_blocking, hash_token, new_license_token};
 use crate::db::{Database, InvoiceRecord, SeedData, SeedProduct, SeedSeats, SeedUser, UserRecord};
-use crate::{Clock, ServerError, SystemClock};
+use crate::error::ServerError;
 
 /// What to seed. The defaults give the demo account "Muster GmbH"; change customer number, account name and
 /// owner e-mail to add a second account to the same database.

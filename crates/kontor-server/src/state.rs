@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use crate::auth::Throttle;
 use crate::clock::Clock;
+use crate::config::Config;
 use crate::db::Database;
-use crate::Config;
+use crate::licensing::LicenseSigner;
+use crate::throttle::Throttle;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,5 +18,5 @@ pub struct AppState {
     /// Verified against when the user is unknown, so unknown and wrong answer alike and take as long.
     pub dummy_hash: Arc<String>,
     /// The license signing key (`licensing`).
-    pub signer: Arc<crate::licensing::LicenseSigner>,
+    pub signer: Arc<LicenseSigner>,
 }

@@ -7,12 +7,16 @@
 //! inserts and writes the audit events, all in one transaction: concurrent activations cannot exceed it.
 
 use async_trait::async_trait;
+use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use super::users::{Actor, Outcome, Refusal};
-use super::{DbResult, PostgresDatabase, SqliteDatabase};
+use crate::db::backend::RowsAffected;
+use crate::db::postgres::PostgresDatabase;
+use crate::db::sqlite::SqliteDatabase;
+use crate::domain::{Actor, Outcome, Refusal};
+use crate::error::DbResult;
 
 /// One issued offline license (the signed text itself is not kept: it can be issued again).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OfflineLicenseRecord {
     pub id: String,
     pub machine: Option<String>,
@@ -62,16 +66,43 @@ pub trait LicenseStore {
     async fn revoke_offline_license(&self, actor: &Actor, license_id: &str) -> Outcome<()>;
 }
 
-type LicenseRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    String,
-);
+const INSERT_AUDIT: &str = "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, \
+     target, ip, at) VALUES ($1, $2, \
+     COALESCE($3, (SELECT COALESCE(deleted_email, email) FROM users WHERE id = $2)), $4, $5, $6, $7)";
+
+const ACTIVATIONS_MAX: &str =
+    "SELECT license_activations_max FROM subscriptions WHERE account_id = $1";
+
+const OFFLINE_LICENSES: &str =
+    "SELECT id, machine, hostname, key_id, issued_at, expires_at, revoked_at, \
+     issued_by FROM offline_licenses WHERE account_id = $1 ORDER BY seq DESC";
+
+const LIVE_FOR_MACHINE: &str = "SELECT id FROM offline_licenses \
+     WHERE account_id = $1 AND machine = $2 AND revoked_at IS NULL";
+
+const LIVE_ACTIVATIONS: &str = "SELECT COUNT(*) FROM offline_licenses \
+     WHERE account_id = $1 AND machine IS NOT NULL AND revoked_at IS NULL";
+
+const REVOKE_FOR_MACHINE: &str = "UPDATE offline_licenses SET revoked_at = $3 \
+     WHERE account_id = $1 AND machine = $2 AND revoked_at IS NULL";
+
+const INSERT_LICENSE: &str =
+    "INSERT INTO offline_licenses (id, account_id, machine, hostname, key_id, \
+     issued_at, expires_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+const REVOKE_LICENSE: &str = "UPDATE offline_licenses SET revoked_at = $3 \
+     WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL";
+
+const LICENSE_EXISTS: &str = "SELECT id FROM offline_licenses WHERE account_id = $1 AND id = $2";
+
+/// Locks the account's subscription row (the backends differ): SQLite a no-op `UPDATE`, which takes the
+/// database write lock at once.
+const SQLITE_LOCK_SUBSCRIPTION: &str =
+    "UPDATE subscriptions SET license_activations_max = license_activations_max WHERE account_id = $1";
+
+/// Locks the account's subscription row: PostgreSQL `SELECT … FOR UPDATE`.
+const POSTGRES_LOCK_SUBSCRIPTION: &str =
+    "SELECT account_id FROM subscriptions WHERE account_id = $1 FOR UPDATE";
 
 macro_rules! refuse {
     ($tx:expr, $r:expr) => {{
@@ -80,201 +111,199 @@ macro_rules! refuse {
     }};
 }
 
-macro_rules! impl_license_store {
-    ($ty:ty, $db:ty, $m:ident, $lock:literal) => {
-        mod $m {
-            use super::*;
+/// The offline-license statements, for any sqlx backend `DB` that has what they need (written once for
+/// both; the subscription lock, which differs, is passed in).
+struct Sql<DB>(std::marker::PhantomData<DB>);
 
-            pub(super) type Conn = <$db as sqlx::Database>::Connection;
+impl<DB> Sql<DB>
+where
+    DB: sqlx::Database,
+    DB::QueryResult: RowsAffected,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> OfflineLicenseRecord: FromRow<'r, DB::Row>,
+{
+    /// One audit event of `actor`, with the actor's e-mail (or system name) kept with it.
+    async fn audit(
+        c: &mut DB::Connection,
+        actor: &Actor,
+        event: &str,
+        target: &str,
+    ) -> DbResult<()> {
+        let user_id = match actor.system {
+            Some(_) => None,
+            None => Some(actor.user_id.as_str()),
+        };
+        sqlx::query::<DB>(INSERT_AUDIT)
+            .bind(&actor.account_id)
+            .bind(user_id)
+            .bind(&actor.system)
+            .bind(event)
+            .bind(target)
+            .bind(&actor.ip)
+            .bind(actor.at)
+            .execute(c)
+            .await?;
+        Ok(())
+    }
 
-            /// One audit event of `actor`, with the actor's e-mail (or system name) kept with it.
-            pub(super) async fn audit(
-                c: &mut Conn,
-                actor: &Actor,
-                event: &str,
-                target: &str,
-            ) -> DbResult<()> {
-                let user_id = match actor.system {
-                    Some(_) => None,
-                    None => Some(actor.user_id.as_str()),
-                };
-                sqlx::query::<$db>(
-                    "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
-                     VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(deleted_email, email) FROM users WHERE id = $2)), \
-                     $4, $5, $6, $7)",
-                )
-                .bind(&actor.account_id)
-                .bind(user_id)
-                .bind(&actor.system)
-                .bind(event)
-                .bind(target)
-                .bind(&actor.ip)
-                .bind(actor.at)
-                .execute(&mut *c)
+    async fn activations_max(pool: &Pool<DB>, account_id: &str) -> DbResult<Option<i64>> {
+        Ok(sqlx::query_scalar::<DB, i64>(ACTIVATIONS_MAX)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?)
+    }
+
+    async fn offline_licenses(
+        pool: &Pool<DB>,
+        account_id: &str,
+    ) -> DbResult<Vec<OfflineLicenseRecord>> {
+        Ok(sqlx::query_as::<DB, OfflineLicenseRecord>(OFFLINE_LICENSES)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    /// `lock`: the backend's statement that locks the account's subscription row.
+    async fn record_offline_license(
+        pool: &Pool<DB>,
+        lock: &'static str,
+        actor: &Actor,
+        l: &NewOfflineLicense,
+    ) -> Outcome<()> {
+        let mut tx = pool.begin().await?;
+        let account_id = actor.account_id.as_str();
+        // First statement: lock the subscription row (SQLite: the write lock).
+        sqlx::query::<DB>(lock)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        let max: Option<i64> = sqlx::query_scalar::<DB, i64>(ACTIVATIONS_MAX)
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(max) = max else {
+            refuse!(tx, Refusal::NotFound("subscription not found".to_string()));
+        };
+        let mut replaced: Vec<String> = Vec::new();
+        if let Some(machine) = &l.machine {
+            replaced = sqlx::query_scalar::<DB, String>(LIVE_FOR_MACHINE)
+                .bind(account_id)
+                .bind(machine)
+                .fetch_all(&mut *tx)
                 .await?;
-                Ok(())
+            if replaced.is_empty() {
+                let used: i64 = sqlx::query_scalar::<DB, i64>(LIVE_ACTIVATIONS)
+                    .bind(account_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if used >= max {
+                    refuse!(tx, Refusal::Conflict(limit_reached(used, max)));
+                }
+            } else {
+                sqlx::query::<DB>(REVOKE_FOR_MACHINE)
+                    .bind(account_id)
+                    .bind(machine)
+                    .bind(actor.at)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
+        let issued_by = actor
+            .system
+            .clone()
+            .unwrap_or_else(|| actor.user_id.clone());
+        sqlx::query::<DB>(INSERT_LICENSE)
+            .bind(&l.id)
+            .bind(account_id)
+            .bind(&l.machine)
+            .bind(&l.hostname)
+            .bind(&l.key_id)
+            .bind(l.issued_at)
+            .bind(l.expires_at)
+            .bind(&issued_by)
+            .execute(&mut *tx)
+            .await?;
+        for old in &replaced {
+            Self::audit(&mut tx, actor, "license.revoked", old).await?;
+        }
+        let event = if l.machine.is_some() {
+            "license.activated"
+        } else {
+            "license.issued"
+        };
+        Self::audit(&mut tx, actor, event, &l.id).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
 
+    async fn revoke_offline_license(
+        pool: &Pool<DB>,
+        actor: &Actor,
+        license_id: &str,
+    ) -> Outcome<()> {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query::<DB>(REVOKE_LICENSE)
+            .bind(&actor.account_id)
+            .bind(license_id)
+            .bind(actor.at)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        if n == 0 {
+            let exists: Option<String> = sqlx::query_scalar::<DB, String>(LICENSE_EXISTS)
+                .bind(&actor.account_id)
+                .bind(license_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                refuse!(tx, Refusal::NotFound("license not found".to_string()));
+            }
+            // Already revoked: nothing to do.
+            tx.rollback().await?;
+            return Ok(Ok(()));
+        }
+        Self::audit(&mut tx, actor, "license.revoked", license_id).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+}
+
+/// Implements [`LicenseStore`] for a struct with a `pool: sqlx::Pool<$db>` field by calling [`Sql`];
+/// `$lock` is the backend's subscription lock.
+macro_rules! impl_license_store {
+    ($ty:ty, $db:ty, $lock:ident) => {
         #[async_trait]
         impl LicenseStore for $ty {
             async fn activations_max(&self, account_id: &str) -> DbResult<Option<i64>> {
-                let row: Option<(i64,)> = sqlx::query_as::<$db, _>(
-                    "SELECT license_activations_max FROM subscriptions WHERE account_id = $1",
-                )
-                .bind(account_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.map(|r| r.0))
+                Sql::<$db>::activations_max(&self.pool, account_id).await
             }
-
-            async fn offline_licenses(&self, account_id: &str) -> DbResult<Vec<OfflineLicenseRecord>> {
-                let rows: Vec<LicenseRow> = sqlx::query_as::<$db, _>(
-                    "SELECT id, machine, hostname, key_id, issued_at, expires_at, revoked_at, issued_by \
-                     FROM offline_licenses WHERE account_id = $1 ORDER BY seq DESC",
-                )
-                .bind(account_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| OfflineLicenseRecord {
-                        id: r.0,
-                        machine: r.1,
-                        hostname: r.2,
-                        key_id: r.3,
-                        issued_at: r.4,
-                        expires_at: r.5,
-                        revoked_at: r.6,
-                        issued_by: r.7,
-                    })
-                    .collect())
+            async fn offline_licenses(
+                &self,
+                account_id: &str,
+            ) -> DbResult<Vec<OfflineLicenseRecord>> {
+                Sql::<$db>::offline_licenses(&self.pool, account_id).await
             }
-
             async fn record_offline_license(
                 &self,
                 actor: &Actor,
-                l: &NewOfflineLicense,
+                license: &NewOfflineLicense,
             ) -> Outcome<()> {
-                let mut tx = self.pool.begin().await?;
-                let account_id = actor.account_id.as_str();
-                // First statement: lock the subscription row (SQLite: the write lock).
-                sqlx::query::<$db>($lock).bind(account_id).execute(&mut *tx).await?;
-                let max: Option<(i64,)> = sqlx::query_as::<$db, _>(
-                    "SELECT license_activations_max FROM subscriptions WHERE account_id = $1",
-                )
-                .bind(account_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((max,)) = max else {
-                    refuse!(tx, Refusal::NotFound("subscription not found".to_string()));
-                };
-                let mut replaced: Vec<String> = Vec::new();
-                if let Some(machine) = &l.machine {
-                    let live: Vec<(String,)> = sqlx::query_as::<$db, _>(
-                        "SELECT id FROM offline_licenses \
-                         WHERE account_id = $1 AND machine = $2 AND revoked_at IS NULL",
-                    )
-                    .bind(account_id)
-                    .bind(machine)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    replaced = live.into_iter().map(|r| r.0).collect();
-                    if replaced.is_empty() {
-                        let (used,): (i64,) = sqlx::query_as::<$db, _>(
-                            "SELECT COUNT(*) FROM offline_licenses \
-                             WHERE account_id = $1 AND machine IS NOT NULL AND revoked_at IS NULL",
-                        )
-                        .bind(account_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        if used >= max {
-                            refuse!(tx, Refusal::Conflict(limit_reached(used, max)));
-                        }
-                    } else {
-                        sqlx::query::<$db>(
-                            "UPDATE offline_licenses SET revoked_at = $3 \
-                             WHERE account_id = $1 AND machine = $2 AND revoked_at IS NULL",
-                        )
-                        .bind(account_id)
-                        .bind(machine)
-                        .bind(actor.at)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
-                let issued_by = actor.system.clone().unwrap_or_else(|| actor.user_id.clone());
-                sqlx::query::<$db>(
-                    "INSERT INTO offline_licenses (id, account_id, machine, hostname, key_id, issued_at, \
-                     expires_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(&l.id)
-                .bind(account_id)
-                .bind(&l.machine)
-                .bind(&l.hostname)
-                .bind(&l.key_id)
-                .bind(l.issued_at)
-                .bind(l.expires_at)
-                .bind(&issued_by)
-                .execute(&mut *tx)
-                .await?;
-                for old in &replaced {
-                    $m::audit(&mut *tx, actor, "license.revoked", old).await?;
-                }
-                let event = if l.machine.is_some() {
-                    "license.activated"
-                } else {
-                    "license.issued"
-                };
-                $m::audit(&mut *tx, actor, event, &l.id).await?;
-                tx.commit().await?;
-                Ok(Ok(()))
+                Sql::<$db>::record_offline_license(&self.pool, $lock, actor, license).await
             }
-
             async fn revoke_offline_license(&self, actor: &Actor, license_id: &str) -> Outcome<()> {
-                let mut tx = self.pool.begin().await?;
-                let n = sqlx::query::<$db>(
-                    "UPDATE offline_licenses SET revoked_at = $3 \
-                     WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL",
-                )
-                .bind(&actor.account_id)
-                .bind(license_id)
-                .bind(actor.at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if n == 0 {
-                    let exists: Option<(String,)> = sqlx::query_as::<$db, _>(
-                        "SELECT id FROM offline_licenses WHERE account_id = $1 AND id = $2",
-                    )
-                    .bind(&actor.account_id)
-                    .bind(license_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if exists.is_none() {
-                        refuse!(tx, Refusal::NotFound("license not found".to_string()));
-                    }
-                    // Already revoked: nothing to do.
-                    tx.rollback().await?;
-                    return Ok(Ok(()));
-                }
-                $m::audit(&mut *tx, actor, "license.revoked", license_id).await?;
-                tx.commit().await?;
-                Ok(Ok(()))
+                Sql::<$db>::revoke_offline_license(&self.pool, actor, license_id).await
             }
         }
     };
 }
 
-impl_license_store!(
-    SqliteDatabase,
-    sqlx::Sqlite,
-    sqlite_licenses,
-    "UPDATE subscriptions SET license_activations_max = license_activations_max WHERE account_id = $1"
-);
-impl_license_store!(
-    PostgresDatabase,
-    sqlx::Postgres,
-    postgres_licenses,
-    "SELECT account_id FROM subscriptions WHERE account_id = $1 FOR UPDATE"
-);
+impl_license_store!(SqliteDatabase, sqlx::Sqlite, SQLITE_LOCK_SUBSCRIPTION);
+impl_license_store!(PostgresDatabase, sqlx::Postgres, POSTGRES_LOCK_SUBSCRIPTION);

@@ -12,6 +12,12 @@
 //!
 //! Deleted users keep their `license_assignments` rows as the record of what they held; every seat count
 //! joins `users` and counts live users only. Restore re-validates those rows against free seats.
+//!
+//! Code layout: the SQL is in named constants (and `FromRow` row structs); `Sql` runs them, generic over
+//! the sqlx backend (one implementation for both), given what differs: the seat lock statement and
+//! whether the backend is SQLite (FTS5 search, anonymous `?` placeholders for statements with hundreds of
+//! values). Statements whose shape depends on the input (the users list's filters, `IN` lists and multi-row
+//! `VALUES` in chunks of [`CHUNK`]) are built by the small helpers `params`, `value_rows` and `bind_args!`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -20,37 +26,19 @@ use kontor_api::{
     AuditEvent as AuditEntry, Location, RestoredUser, Role, UserSort, UserStatus, UserSummary,
     RESTORE_WINDOW_SECS,
 };
+use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use super::{role, DbResult, PostgresDatabase, SqliteDatabase};
+pub use crate::domain::{Actor, Outcome, Refusal};
+
+use crate::db::backend::RowsAffected;
+use crate::db::postgres::PostgresDatabase;
+use crate::db::records::role;
+use crate::db::sqlite::SqliteDatabase;
+use crate::error::DbResult;
 
 /// The users list's name sort and search key (stored as `users.name_key`).
 pub fn name_key(display_name: &str) -> String {
     display_name.to_lowercase()
-}
-
-/// Why a change was refused; the handler maps it to 404/422/409/403.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    NotFound(String),
-    Invalid(String),
-    Conflict(String),
-    Forbidden(String),
-}
-
-/// A storage result whose inner `Err` is a business refusal (nothing was changed).
-pub type Outcome<T> = DbResult<Result<T, Refusal>>;
-
-/// Who changes something, from where, when: written into the audit events of the change.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub account_id: String,
-    /// The acting user; ignored when `system` is set.
-    pub user_id: String,
-    /// A non-user actor (e.g. `cli` for `kontor-server users import`): its events have no actor user and
-    /// carry this name as the actor.
-    pub system: Option<String>,
-    pub ip: Option<String>,
-    pub at: i64,
 }
 
 /// The sort value of one row, as carried in a keyset cursor.
@@ -119,7 +107,7 @@ pub enum Created {
 }
 
 /// A user of a committed import batch who has never signed in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PendingUser {
     pub id: String,
     pub email: String,
@@ -222,7 +210,7 @@ enum Arg {
     Int(i64),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct PoolRow {
     product_id: String,
     code: String,
@@ -231,43 +219,120 @@ struct PoolRow {
     used: i64,
 }
 
-type SummaryRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    bool,
-    i64,
-    Option<i64>,
-);
+/// A user row as the users list and [`UserStore::user_summary`] read it (with [`SUMMARY_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    /// The shown address: the parked one for deleted users.
+    email: String,
+    display_name: String,
+    role: String,
+    location_id: Option<String>,
+    location_name: Option<String>,
+    must_change_password: bool,
+    created_at: i64,
+    deleted_at: Option<i64>,
+}
 
+/// A users-list row: the summary and the row's sort value (`sort_text` or `sort_int`, by the sort).
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    sort_text: String,
+    sort_int: i64,
+}
+
+/// An audit-log entry as [`UserStore::audit_page`] reads it.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    /// The actor's e-mail then (or a system actor's name).
+    actor: Option<String>,
+    event: String,
+    target: String,
+    ip: Option<String>,
+}
+
+const AUDIT_PAGE: &str =
+    "SELECT a.id, a.at, COALESCE(a.actor_email, u.deleted_email, u.email) AS actor, \
+     a.event, COALESCE(a.target, '') AS target, a.ip \
+     FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
+     WHERE a.account_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
+
+/// A user as restore reads it: the address to move back and when they were deleted.
+#[derive(sqlx::FromRow)]
+struct DeletedRow {
+    email: String,
+    deleted_at: Option<i64>,
+}
+
+const DELETED_USER: &str = "SELECT COALESCE(deleted_email, email) AS email, deleted_at FROM users \
+     WHERE account_id = $1 AND id = $2";
+
+/// A license a (deleted) user holds.
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    product_id: String,
+    code: String,
+}
+
+const HELD_LICENSES: &str = "SELECT la.product_id, p.code FROM license_assignments la \
+     JOIN products p ON p.id = la.product_id WHERE la.user_id = $1 ORDER BY p.code";
+
+/// A location as [`UserStore::locations`] reads it.
+#[derive(sqlx::FromRow)]
+struct LocationRow {
+    id: String,
+    name: String,
+}
+
+const LOCATIONS: &str = "SELECT id, name FROM locations WHERE account_id = $1 ORDER BY name, id";
+
+/// Users of a committed import batch (`$2`: its key) who have never signed in.
+const IMPORT_PENDING: &str = "SELECT u.id, u.email, u.display_name FROM users u \
+     WHERE u.account_id = $1 AND u.import_key = $2 AND u.deleted_at IS NULL \
+     AND u.password_hash IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id) ORDER BY u.email";
+
+/// The columns of [`SummaryRow`] over [`SUMMARY_FROM`] (for the list's dynamic query).
 const SUMMARY_COLUMNS: &str =
-    "u.id, COALESCE(u.deleted_email, u.email), u.display_name, u.role, u.location_id, l.name, \
-     u.must_change_password, u.created_at, u.deleted_at";
+    "u.id, COALESCE(u.deleted_email, u.email) AS email, u.display_name, u.role, \
+     u.location_id, l.name AS location_name, u.must_change_password, u.created_at, u.deleted_at";
 const SUMMARY_FROM: &str = " FROM users u LEFT JOIN locations l ON l.id = u.location_id";
 
+const USER_SUMMARY: &str = "SELECT u.id, COALESCE(u.deleted_email, u.email) AS email, u.display_name, \
+     u.role, u.location_id, l.name AS location_name, u.must_change_password, u.created_at, u.deleted_at \
+     FROM users u LEFT JOIN locations l ON l.id = u.location_id WHERE u.account_id = $1 AND u.id = $2";
+
+/// The account's seat pools with the seats live users hold.
+const POOLS: &str = "SELECT p.id AS product_id, p.code, p.name, ss.seats, \
+     (SELECT COUNT(*) FROM license_assignments la JOIN users u ON u.id = la.user_id \
+      WHERE la.product_id = p.id AND u.account_id = $1 AND u.deleted_at IS NULL) AS used \
+     FROM subscription_seats ss JOIN products p ON p.id = ss.product_id \
+     WHERE ss.account_id = $1 ORDER BY p.code";
+
 fn summary_from(r: SummaryRow, licenses: Vec<String>) -> DbResult<UserSummary> {
-    let status = if r.8.is_some() {
+    let status = if r.deleted_at.is_some() {
         UserStatus::Deleted
-    } else if r.6 {
+    } else if r.must_change_password {
         UserStatus::PasswordChangeRequired
     } else {
         UserStatus::Active
     };
     Ok(UserSummary {
-        id: r.0,
-        email: r.1,
-        display_name: r.2,
-        role: role(&r.3)?,
-        location_id: r.4,
-        location_name: r.5,
+        id: r.id,
+        email: r.email,
+        display_name: r.display_name,
+        role: role(&r.role)?,
+        location_id: r.location_id,
+        location_name: r.location_name,
         licenses,
         status,
-        created_at: r.7,
-        deleted_at: r.8,
-        purge_at: r.8.map(|d| d + RESTORE_WINDOW_SECS),
+        created_at: r.created_at,
+        deleted_at: r.deleted_at,
+        purge_at: r.deleted_at.map(|d| d + RESTORE_WINDOW_SECS),
     })
 }
 
@@ -325,6 +390,101 @@ fn sort_expr(sort: UserSort) -> (&'static str, bool) {
     }
 }
 
+/// The shown address of a user (the parked one if deleted).
+const EMAIL_OF: &str = "SELECT COALESCE(deleted_email, email) FROM users WHERE id = $1";
+
+const REVOKE_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
+
+/// SQLite: how many rows of the trigram table match (`$1`: [`fts_phrase`]), counted up to `$2`.
+const FTS_CANDIDATES: &str =
+    "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)";
+
+const DELETED_COUNT: &str =
+    "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL";
+
+const TEMP_PASSWORD_HASH: &str = "SELECT temp_password_hash FROM users WHERE id = $1";
+
+/// Records an import batch; no row if it was recorded before.
+const INSERT_IMPORT_BATCH: &str =
+    "INSERT INTO import_batches (account_id, import_id, batch, user_count, created_at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, import_id, batch) DO NOTHING";
+
+const SET_TEMP_PASSWORD: &str =
+    "UPDATE users SET temp_password_hash = $3, must_change_password = $4, password_hash = NULL \
+     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+const LIVE_USER_EMAIL: &str =
+    "SELECT email FROM users WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+const LOCATION_EXISTS: &str = "SELECT id FROM locations WHERE account_id = $1 AND id = $2";
+
+const UPDATE_USER: &str =
+    "UPDATE users SET display_name = $3, name_key = $4, role = $5, location_id = $6 \
+     WHERE account_id = $1 AND id = $2";
+
+const SET_ROLE: &str = "UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2";
+
+/// Parks the e-mail in `deleted_email` (`$4`: `DELETED_EMAIL_SUFFIX`).
+const SOFT_DELETE: &str =
+    "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
+     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+const LIVE_USER_BY_EMAIL: &str = "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL";
+
+/// Moves the parked e-mail back.
+const RESTORE_USER: &str =
+    "UPDATE users SET deleted_at = NULL, email = deleted_email, deleted_email = NULL \
+     WHERE account_id = $1 AND id = $2";
+
+const DELETE_ASSIGNMENT: &str =
+    "DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2";
+
+const SET_PASSWORD: &str =
+    "UPDATE users SET password_hash = $3, temp_password_hash = NULL, must_change_password = $4 \
+     WHERE account_id = $1 AND id = $2";
+
+/// Revokes the user's sessions except the family of session `$3`.
+const REVOKE_OTHER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL \
+     AND family_id <> (SELECT family_id FROM sessions WHERE id = $3)";
+
+/// Before [`PURGE_USERS`]: the audit events of users deleted before `$1` keep their address, then their
+/// license assignments, sessions and license tokens go.
+const PURGE_DEPENDENTS: [&str; 4] = [
+    "UPDATE audit_events SET actor_email = COALESCE(actor_email, \
+     (SELECT COALESCE(deleted_email, email) FROM users WHERE users.id = audit_events.actor_user_id)), \
+     actor_user_id = NULL \
+     WHERE actor_user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+    "DELETE FROM license_assignments \
+     WHERE user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+    "DELETE FROM sessions \
+     WHERE user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+    "DELETE FROM license_tokens \
+     WHERE user_id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1)",
+];
+
+/// Hard-deletes users deleted before `$1`.
+const PURGE_USERS: &str = "DELETE FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1";
+
+/// Users of every batch of an import (`$2`: LIKE pattern `id#%`) with their product codes.
+const IMPORT_HOLDINGS: &str = "SELECT u.email, p.code FROM users u \
+     LEFT JOIN license_assignments la ON la.user_id = u.id \
+     LEFT JOIN products p ON p.id = la.product_id \
+     WHERE u.account_id = $1 AND u.import_key LIKE $2 ESCAPE '\\' AND u.deleted_at IS NULL \
+     ORDER BY u.email";
+
+const IMPORT_BATCHES_DONE: &str =
+    "SELECT batch FROM import_batches WHERE account_id = $1 AND import_id = $2 ORDER BY batch";
+
+/// Locks the account's seat rows (the backends differ; see the module doc): SQLite a no-op `UPDATE` of the
+/// same rows, which takes the database write lock at once.
+const SQLITE_LOCK_SEATS: &str = "UPDATE subscription_seats SET seats = seats WHERE account_id = $1";
+
+/// Locks the account's seat rows: PostgreSQL `SELECT … FOR UPDATE`.
+const POSTGRES_LOCK_SEATS: &str =
+    "SELECT product_id FROM subscription_seats WHERE account_id = $1 FOR UPDATE";
+
 macro_rules! bind_args {
     ($q:expr, $args:expr) => {{
         let mut q = $q;
@@ -345,703 +505,1023 @@ macro_rules! refuse {
     }};
 }
 
-macro_rules! impl_user_store {
-    ($ty:ty, $db:ty, $m:ident, $lock:literal, $sqlite:literal) => {
-        mod $m {
-            use super::*;
+/// The users statements over one backend's pool, written once for both: `sqlite` says whether it is SQLite
+/// (FTS5 search, anonymous `?` placeholders for statements with hundreds of values), `lock_seats` is its seat
+/// lock statement; the sqlx bounds are gathered in one `where` clause.
+struct Sql<'p, DB: sqlx::Database> {
+    pool: &'p Pool<DB>,
+    sqlite: bool,
+    lock_seats: &'static str,
+}
 
-            pub(super) type Conn = <$db as sqlx::Database>::Connection;
+impl<DB: sqlx::Database> Sql<'_, DB>
+where
+    DB: sqlx::Database,
+    DB::QueryResult: RowsAffected,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> (Option<String>,): FromRow<'r, DB::Row>,
+    for<'r> (String, String): FromRow<'r, DB::Row>,
+    for<'r> (String, Option<String>): FromRow<'r, DB::Row>,
+    for<'r> PoolRow: FromRow<'r, DB::Row>,
+    for<'r> SummaryRow: FromRow<'r, DB::Row>,
+    for<'r> PageRow: FromRow<'r, DB::Row>,
+    for<'r> AuditRow: FromRow<'r, DB::Row>,
+    for<'r> LocationRow: FromRow<'r, DB::Row>,
+    for<'r> PendingUser: FromRow<'r, DB::Row>,
+    for<'r> DeletedRow: FromRow<'r, DB::Row>,
+    for<'r> HeldRow: FromRow<'r, DB::Row>,
+{
+    /// `n` placeholders from `$1` for a statement that has no others: SQLite gets anonymous `?`, because
+    /// sqlx maps each named `$i` through `sqlite3_bind_parameter_name`, a linear search, which made a
+    /// 4,400-parameter INSERT quadratic (44 % of an import's time).
+    fn params(&self, n: usize) -> String {
+        if self.sqlite {
+            vec!["?"; n].join(", ")
+        } else {
+            params(1, n)
+        }
+    }
 
-            /// SQLite: searches through the FTS5 table `users_search`, anonymous placeholders.
-            pub(super) const SQLITE: bool = $sqlite;
+    /// `rows` rows of `cols` placeholders from `$1`, as [`params`].
+    fn value_rows(&self, rows: usize, cols: usize) -> String {
+        if self.sqlite {
+            let row = format!("({})", self.params(cols));
+            vec![row.as_str(); rows].join(", ")
+        } else {
+            value_rows(rows, cols, 1)
+        }
+    }
 
-            /// `n` placeholders from `$1` for a statement that has no others: SQLite gets anonymous `?`, because
-            /// sqlx maps each named `$i` through `sqlite3_bind_parameter_name`, a linear search, which made a
-            /// 4,400-parameter INSERT quadratic (44 % of an import's time).
-            pub(super) fn params(n: usize) -> String {
-                if SQLITE {
-                    vec!["?"; n].join(", ")
-                } else {
-                    super::params(1, n)
-                }
+    /// Locks the account's seat rows (see the module doc).
+    async fn lock(&self, c: &mut DB::Connection, account_id: &str) -> DbResult<()> {
+        sqlx::query::<DB>(self.lock_seats)
+            .bind(account_id)
+            .execute(&mut *c)
+            .await?;
+        Ok(())
+    }
+
+    async fn pools(&self, c: &mut DB::Connection, account_id: &str) -> DbResult<Vec<PoolRow>> {
+        Ok(sqlx::query_as::<DB, PoolRow>(POOLS)
+            .bind(account_id)
+            .fetch_all(&mut *c)
+            .await?)
+    }
+
+    async fn email_of(&self, c: &mut DB::Connection, user_id: &str) -> DbResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as::<DB, _>(EMAIL_OF)
+            .bind(user_id)
+            .fetch_optional(&mut *c)
+            .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Writes `(event, target)` rows for `actor`, multi-row.
+    async fn audit(
+        &self,
+        c: &mut DB::Connection,
+        actor: &Actor,
+        events: &[(String, String)],
+    ) -> DbResult<()> {
+        let (actor_user_id, actor_email) = match &actor.system {
+            Some(name) => (None, Some(name.clone())),
+            None => (
+                Some(actor.user_id.as_str()),
+                self.email_of(c, &actor.user_id).await?,
+            ),
+        };
+        for chunk in events.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
+                 VALUES {}",
+                self.value_rows(chunk.len(), 7)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for (event, target) in chunk {
+                q = q
+                    .bind(&actor.account_id)
+                    .bind(actor_user_id)
+                    .bind(&actor_email)
+                    .bind(event)
+                    .bind(target)
+                    .bind(&actor.ip)
+                    .bind(actor.at);
             }
+            q.execute(&mut *c).await?;
+        }
+        Ok(())
+    }
 
-            /// `rows` rows of `cols` placeholders from `$1`, as [`params`].
-            pub(super) fn value_rows(rows: usize, cols: usize) -> String {
-                if SQLITE {
-                    let row = format!("({})", params(cols));
-                    vec![row.as_str(); rows].join(", ")
-                } else {
-                    super::value_rows(rows, cols, 1)
-                }
+    async fn revoke_sessions(
+        &self,
+        c: &mut DB::Connection,
+        user_id: &str,
+        at: i64,
+    ) -> DbResult<()> {
+        sqlx::query::<DB>(REVOKE_SESSIONS)
+            .bind(user_id)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
+        Ok(())
+    }
+
+    /// Product codes per user, sorted.
+    async fn licenses_of(
+        &self,
+        c: &mut DB::Connection,
+        user_ids: &[String],
+    ) -> DbResult<HashMap<String, Vec<String>>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for chunk in user_ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT la.user_id, p.code FROM license_assignments la \
+                 JOIN products p ON p.id = la.product_id WHERE la.user_id IN ({}) ORDER BY p.code",
+                self.params(chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String, String)>(&sql);
+            for id in chunk {
+                q = q.bind(id);
             }
-
-            /// Locks the account's seat rows (see the module doc).
-            pub(super) async fn lock(c: &mut Conn, account_id: &str) -> DbResult<()> {
-                sqlx::query::<$db>($lock).bind(account_id).execute(&mut *c).await?;
-                Ok(())
+            for (u, code) in q.fetch_all(&mut *c).await? {
+                out.entry(u).or_default().push(code);
             }
+        }
+        Ok(out)
+    }
 
-            pub(super) async fn pools(c: &mut Conn, account_id: &str) -> DbResult<Vec<PoolRow>> {
-                let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as::<$db, _>(
-                    "SELECT p.id, p.code, p.name, ss.seats, \
-                     (SELECT COUNT(*) FROM license_assignments la JOIN users u ON u.id = la.user_id \
-                      WHERE la.product_id = p.id AND u.account_id = $1 AND u.deleted_at IS NULL) \
-                     FROM subscription_seats ss JOIN products p ON p.id = ss.product_id \
-                     WHERE ss.account_id = $1 ORDER BY p.code",
-                )
-                .bind(account_id)
-                .fetch_all(&mut *c)
+    async fn locations(&self, account_id: &str) -> DbResult<Vec<Location>> {
+        let rows: Vec<LocationRow> = sqlx::query_as::<DB, LocationRow>(LOCATIONS)
+            .bind(account_id)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Location {
+                id: r.id,
+                name: r.name,
+            })
+            .collect())
+    }
+
+    async fn list_users(&self, account_id: &str, f: &UserFilter) -> DbResult<UserListPage> {
+        let mut conn = self.pool.acquire().await?;
+        // SQLite: a search text with few candidate rows in the trigram table is answered from them
+        // (rowid lookups, then sorting them); a text most users match is answered by walking the sort
+        // index with the LIKE, which finds a page quickly. SQLite's planner cannot tell the two apart
+        // (FTS5 gives it no row estimate), so the choice is made here, by counting candidates up to a cap.
+        let mut fts = None;
+        if let Some(q) =
+            f.q.as_deref()
+                .filter(|q| self.sqlite && q.chars().count() >= 3)
+        {
+            let phrase = fts_phrase(q);
+            let (n,): (i64,) = sqlx::query_as::<DB, _>(FTS_CANDIDATES)
+                .bind(&phrase)
+                .bind(FTS_MAX_CANDIDATES + 1)
+                .fetch_one(&mut *conn)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| PoolRow {
-                        product_id: r.0,
-                        code: r.1,
-                        name: r.2,
-                        seats: r.3,
-                        used: r.4,
-                    })
-                    .collect())
+            if n <= FTS_MAX_CANDIDATES {
+                fts = Some(phrase);
             }
-
-            pub(super) async fn email_of(c: &mut Conn, user_id: &str) -> DbResult<Option<String>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as::<$db, _>("SELECT COALESCE(deleted_email, email) FROM users WHERE id = $1")
-                        .bind(user_id)
-                        .fetch_optional(&mut *c)
-                        .await?;
-                Ok(row.map(|r| r.0))
+        }
+        let mut args = vec![Arg::Text(account_id.to_string())];
+        // `+` keeps SQLite from driving the query by an account index when the candidates drive it.
+        let mut wh = String::from(if fts.is_some() {
+            " WHERE +u.account_id = $1"
+        } else {
+            " WHERE u.account_id = $1"
+        });
+        wh.push_str(match f.status {
+            None => " AND u.deleted_at IS NULL",
+            Some(UserStatus::Active) => " AND u.deleted_at IS NULL AND NOT u.must_change_password",
+            Some(UserStatus::PasswordChangeRequired) => {
+                " AND u.deleted_at IS NULL AND u.must_change_password"
             }
+            Some(UserStatus::Deleted) => " AND u.deleted_at IS NOT NULL",
+        });
+        if let Some(q) = &f.q {
+            // SQLite: the trigram table narrows the rows first (see `fts_phrase`) when few match; the LIKE
+            // stays as the exact filter. PostgreSQL: pg_trgm indexes serve the LIKE itself.
+            if let Some(phrase) = &fts {
+                args.push(Arg::Text(phrase.clone()));
+                wh.push_str(&format!(
+                    " AND u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ${})",
+                    args.len()
+                ));
+            }
+            let pat = like_pattern(q);
+            args.push(Arg::Text(pat.clone()));
+            args.push(Arg::Text(pat));
+            let n = args.len();
+            wh.push_str(&format!(
+                " AND (u.name_key LIKE ${} ESCAPE '\\' OR COALESCE(u.deleted_email, u.email) LIKE ${n} ESCAPE '\\')",
+                n - 1
+            ));
+        }
+        if let Some(r) = f.role {
+            args.push(Arg::Text(r.as_str().to_string()));
+            wh.push_str(&format!(" AND u.role = ${}", args.len()));
+        }
+        if let Some(code) = &f.license {
+            args.push(Arg::Text(code.clone()));
+            wh.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM license_assignments la JOIN products p ON p.id = la.product_id \
+                 WHERE la.user_id = u.id AND p.code = ${})",
+                args.len()
+            ));
+        }
+        if let Some(loc) = &f.location_id {
+            args.push(Arg::Text(loc.clone()));
+            wh.push_str(&format!(" AND u.location_id = ${}", args.len()));
+        }
 
-            /// Writes `(event, target)` rows for `actor`, multi-row.
-            pub(super) async fn audit(
-                c: &mut Conn,
-                actor: &Actor,
-                events: &[(String, String)],
-            ) -> DbResult<()> {
-                let (actor_user_id, actor_email) = match &actor.system {
-                    Some(name) => (None, Some(name.clone())),
-                    None => (Some(actor.user_id.as_str()), email_of(c, &actor.user_id).await?),
-                };
-                for chunk in events.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
-                         VALUES {}",
-                        $m::value_rows(chunk.len(), 7)
+        let count_sql = format!("SELECT COUNT(*){SUMMARY_FROM}{wh}");
+        let (total,): (i64,) = bind_args!(sqlx::query_as::<DB, (i64,)>(&count_sql), &args)
+            .fetch_one(&mut *conn)
+            .await?;
+        let (deleted_count,): (i64,) = sqlx::query_as::<DB, _>(DELETED_COUNT)
+            .bind(account_id)
+            .fetch_one(&mut *conn)
+            .await?;
+
+        let (mut expr, is_int) = sort_expr(f.sort);
+        if f.sort == UserSort::Email && f.status == Some(UserStatus::Deleted) {
+            expr = "COALESCE(u.deleted_email, u.email)";
+        }
+        let (dir, cmp) = if f.desc { ("DESC", "<") } else { ("ASC", ">") };
+        let mut page_args = args.clone();
+        let mut page_wh = wh;
+        if let Some((v, id)) = &f.after {
+            page_args.push(match v {
+                SortValue::Text(s) => Arg::Text(s.clone()),
+                SortValue::Int(i) => Arg::Int(*i),
+            });
+            page_args.push(Arg::Text(id.clone()));
+            let n = page_args.len();
+            page_wh.push_str(&format!(" AND ({expr}, u.id) {cmp} (${}, ${n})", n - 1));
+        }
+        let keys = if is_int {
+            format!("CAST('' AS TEXT) AS sort_text, {expr} AS sort_int")
+        } else {
+            format!("{expr} AS sort_text, CAST(0 AS BIGINT) AS sort_int")
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {keys}{SUMMARY_FROM}{page_wh} \
+             ORDER BY {expr} {dir}, u.id {dir} LIMIT {}",
+            f.limit as i64 + 1
+        );
+        let mut rows: Vec<PageRow> = bind_args!(sqlx::query_as::<DB, PageRow>(&sql), &page_args)
+            .fetch_all(&mut *conn)
+            .await?;
+        let has_more = rows.len() > f.limit as usize;
+        rows.truncate(f.limit as usize);
+        let ids: Vec<String> = rows.iter().map(|r| r.summary.id.clone()).collect();
+        let mut licenses = self.licenses_of(&mut *conn, &ids).await?;
+        let last_key = rows.last().map(|r| {
+            let v = if is_int {
+                SortValue::Int(r.sort_int)
+            } else {
+                SortValue::Text(r.sort_text.clone())
+            };
+            (v, r.summary.id.clone())
+        });
+        let mut users = Vec::with_capacity(rows.len());
+        for r in rows {
+            let l = licenses.remove(&r.summary.id).unwrap_or_default();
+            users.push(summary_from(r.summary, l)?);
+        }
+        Ok(UserListPage {
+            users,
+            last_key,
+            has_more,
+            total,
+            deleted_count,
+        })
+    }
+
+    async fn user_summary(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserSummary>> {
+        let mut conn = self.pool.acquire().await?;
+        let row: Option<SummaryRow> = sqlx::query_as::<DB, SummaryRow>(USER_SUMMARY)
+            .bind(account_id)
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let mut l = self
+                    .licenses_of(&mut *conn, std::slice::from_ref(&r.id))
+                    .await?;
+                let licenses = l.remove(&r.id).unwrap_or_default();
+                Ok(Some(summary_from(r, licenses)?))
+            }
+        }
+    }
+
+    async fn temp_password_hash(&self, user_id: &str) -> DbResult<Option<String>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as::<DB, _>(TEMP_PASSWORD_HASH)
+            .bind(user_id)
+            .fetch_optional(self.pool)
+            .await?;
+        Ok(row.and_then(|r| r.0))
+    }
+
+    async fn create_users(
+        &self,
+        actor: &Actor,
+        users: &[NewUserRow],
+        import: Option<&ImportKey>,
+    ) -> Outcome<Created> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        if let Some(imp) = import {
+            let n = sqlx::query::<DB>(INSERT_IMPORT_BATCH)
+                .bind(&actor.account_id)
+                .bind(&imp.import_id)
+                .bind(imp.batch as i64)
+                .bind(users.len() as i64)
+                .bind(actor.at)
+                .execute(&mut *tx)
+                .await?
+                .affected();
+            if n == 0 {
+                tx.rollback().await?;
+                return Ok(Ok(Created::AlreadyDone));
+            }
+        }
+
+        // Locations of this account.
+        let wanted: Vec<String> = users
+            .iter()
+            .filter_map(|u| u.location_id.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut known = HashSet::new();
+        for chunk in wanted.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id FROM locations WHERE account_id = $1 AND id IN ({})",
+                params(2, chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String,)>(&sql).bind(&actor.account_id);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            known.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
+        }
+        for (i, u) in users.iter().enumerate() {
+            if let Some(l) = &u.location_id {
+                if !known.contains(l) {
+                    refuse!(
+                        tx,
+                        Refusal::Invalid(format!("users[{i}].location_id is not a known location"))
                     );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for (event, target) in chunk {
-                        q = q
-                            .bind(&actor.account_id)
-                            .bind(actor_user_id)
-                            .bind(&actor_email)
-                            .bind(event)
-                            .bind(target)
-                            .bind(&actor.ip)
-                            .bind(actor.at);
-                    }
-                    q.execute(&mut *c).await?;
                 }
-                Ok(())
             }
+        }
 
-            pub(super) async fn revoke_sessions(c: &mut Conn, user_id: &str, at: i64) -> DbResult<()> {
-                sqlx::query::<$db>(
-                    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-                )
+        // Products of this account's subscription.
+        let pools = self.pools(&mut *tx, &actor.account_id).await?;
+        let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
+        for (i, u) in users.iter().enumerate() {
+            for (j, code) in u.licenses.iter().enumerate() {
+                if !by_code.contains_key(code.as_str()) {
+                    refuse!(
+                        tx,
+                        Refusal::Invalid(format!(
+                        "users[{i}].licenses[{j}] is not a product of this account's subscription"
+                    ))
+                    );
+                }
+            }
+        }
+
+        // E-mail addresses must be free (among live users).
+        let emails: Vec<&String> = users.iter().map(|u| &u.email).collect();
+        let mut taken = HashSet::new();
+        for chunk in emails.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
+                self.params(chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String,)>(&sql);
+            for e in chunk {
+                q = q.bind(*e);
+            }
+            taken.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
+        }
+        if let Some(u) = users.iter().find(|u| taken.contains(&u.email)) {
+            refuse!(
+                tx,
+                Refusal::Conflict(format!("the e-mail address {} is already in use", u.email))
+            );
+        }
+
+        // Seats for the whole batch.
+        let mut need: BTreeMap<&str, i64> = BTreeMap::new();
+        for u in users {
+            for code in &u.licenses {
+                *need.entry(code.as_str()).or_default() += 1;
+            }
+        }
+        for p in &pools {
+            let n = need.get(p.code.as_str()).copied().unwrap_or(0);
+            let free = (p.seats - p.used).max(0);
+            if n > free {
+                refuse!(
+                    tx,
+                    Refusal::Conflict(format!(
+                        "not enough seats for {}: {} missing",
+                        p.name,
+                        n - free
+                    ))
+                );
+            }
+        }
+
+        let import_key = import.map(ImportKey::key);
+        for chunk in users.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO users (id, account_id, email, display_name, name_key, role, temp_password_hash, \
+                 must_change_password, created_at, location_id, import_key) VALUES {}",
+                self.value_rows(chunk.len(), 11)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for u in chunk {
+                q = q
+                    .bind(&u.id)
+                    .bind(&actor.account_id)
+                    .bind(&u.email)
+                    .bind(&u.display_name)
+                    .bind(name_key(&u.display_name))
+                    .bind(u.role.as_str())
+                    .bind(&u.temp_password_hash)
+                    .bind(true)
+                    .bind(actor.at)
+                    .bind(&u.location_id)
+                    .bind(&import_key);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let by_code_ref = &by_code;
+        let assignments: Vec<(&String, &String)> = users
+            .iter()
+            .flat_map(|u| {
+                u.licenses
+                    .iter()
+                    .map(move |code| (&u.id, &by_code_ref[code.as_str()].product_id))
+            })
+            .collect();
+        for chunk in assignments.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
+                self.value_rows(chunk.len(), 3)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for (u, p) in chunk {
+                q = q.bind(*u).bind(*p).bind(actor.at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let events: Vec<(String, String)> = match import {
+            Some(imp) => vec![(
+                "user.import_batch".to_string(),
+                format!(
+                    "import {} batch {}: {} users",
+                    imp.import_id,
+                    imp.batch,
+                    users.len()
+                ),
+            )],
+            None => users
+                .iter()
+                .map(|u| ("user.created".to_string(), u.email.clone()))
+                .collect(),
+        };
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok(Created::Created))
+    }
+
+    async fn import_pending(
+        &self,
+        account_id: &str,
+        import: &ImportKey,
+    ) -> DbResult<Vec<PendingUser>> {
+        Ok(sqlx::query_as::<DB, PendingUser>(IMPORT_PENDING)
+            .bind(account_id)
+            .bind(import.key())
+            .fetch_all(self.pool)
+            .await?)
+    }
+
+    async fn set_temp_passwords(
+        &self,
+        actor: &Actor,
+        hashes: &[(String, String)],
+        events: &[(String, String)],
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        for (user_id, hash) in hashes {
+            sqlx::query::<DB>(SET_TEMP_PASSWORD)
+                .bind(&actor.account_id)
                 .bind(user_id)
-                .bind(at)
-                .execute(&mut *c)
+                .bind(hash)
+                .bind(true)
+                .execute(&mut *tx)
                 .await?;
-                Ok(())
-            }
+            self.revoke_sessions(&mut *tx, user_id, actor.at).await?;
+        }
+        self.audit(&mut *tx, actor, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-            /// Product codes per user, sorted.
-            pub(super) async fn licenses_of(
-                c: &mut Conn,
-                user_ids: &[String],
-            ) -> DbResult<HashMap<String, Vec<String>>> {
-                let mut out: HashMap<String, Vec<String>> = HashMap::new();
-                for chunk in user_ids.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT la.user_id, p.code FROM license_assignments la \
-                         JOIN products p ON p.id = la.product_id WHERE la.user_id IN ({}) ORDER BY p.code",
-                        $m::params(chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String, String)>(&sql);
-                    for id in chunk {
-                        q = q.bind(id);
+    async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let row: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_EMAIL)
+            .bind(&actor.account_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((email,)) = row else {
+            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+        };
+        if let Some(l) = &edit.location_id {
+            let found: Option<(String,)> = sqlx::query_as::<DB, _>(LOCATION_EXISTS)
+                .bind(&actor.account_id)
+                .bind(l)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                refuse!(
+                    tx,
+                    Refusal::Invalid("location_id is not a known location".to_string())
+                );
+            }
+        }
+        sqlx::query::<DB>(UPDATE_USER)
+            .bind(&actor.account_id)
+            .bind(user_id)
+            .bind(&edit.display_name)
+            .bind(name_key(&edit.display_name))
+            .bind(edit.role.as_str())
+            .bind(&edit.location_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut events = vec![("user.updated".to_string(), email.clone())];
+        if edit.demote_actor {
+            sqlx::query::<DB>(SET_ROLE)
+                .bind(&actor.account_id)
+                .bind(&actor.user_id)
+                .bind(Role::Admin.as_str())
+                .execute(&mut *tx)
+                .await?;
+            events.push(("user.owner_transferred".to_string(), email));
+        }
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let n = sqlx::query::<DB>(SOFT_DELETE)
+            .bind(&actor.account_id)
+            .bind(user_id)
+            .bind(actor.at)
+            .bind(crate::db::records::DELETED_EMAIL_SUFFIX)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        if n != 1 {
+            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+        }
+        self.revoke_sessions(&mut *tx, user_id, actor.at).await?;
+        let email = self.email_of(&mut *tx, user_id).await?.unwrap_or_default();
+        self.audit(&mut *tx, actor, &[("user.deleted".to_string(), email)])
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    async fn restore_users(
+        &self,
+        actor: &Actor,
+        user_ids: &[String],
+    ) -> Outcome<Vec<RestoredUser>> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let cutoff = actor.at - RESTORE_WINDOW_SECS;
+        let mut pools: HashMap<String, PoolRow> = self
+            .pools(&mut *tx, &actor.account_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.product_id.clone(), p))
+            .collect();
+        let mut restored = Vec::with_capacity(user_ids.len());
+        let mut events = Vec::new();
+        for id in user_ids {
+            let row: Option<DeletedRow> = sqlx::query_as::<DB, DeletedRow>(DELETED_USER)
+                .bind(&actor.account_id)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let email = match row {
+                Some(DeletedRow {
+                    email,
+                    deleted_at: Some(deleted_at),
+                }) if deleted_at > cutoff => email,
+                _ => refuse!(tx, Refusal::NotFound("deleted user not found".to_string())),
+            };
+            let clash: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_BY_EMAIL)
+                .bind(&email)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if clash.is_some() {
+                refuse!(
+                    tx,
+                    Refusal::Conflict(format!(
+                        "the e-mail address {email} is in use by another user"
+                    ))
+                );
+            }
+            sqlx::query::<DB>(RESTORE_USER)
+                .bind(&actor.account_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let held: Vec<HeldRow> = sqlx::query_as::<DB, HeldRow>(HELD_LICENSES)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut back = Vec::new();
+            let mut not_back = Vec::new();
+            for HeldRow { product_id, code } in held {
+                match pools.get_mut(&product_id) {
+                    Some(p) if p.used < p.seats => {
+                        p.used += 1;
+                        back.push(code);
                     }
-                    for (u, code) in q.fetch_all(&mut *c).await? {
-                        out.entry(u).or_default().push(code);
+                    _ => {
+                        sqlx::query::<DB>(DELETE_ASSIGNMENT)
+                            .bind(id)
+                            .bind(&product_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        events.push((
+                            "license.revoked".to_string(),
+                            format!("{email}: {code} (no free seat at restore)"),
+                        ));
+                        not_back.push(code);
                     }
                 }
-                Ok(out)
+            }
+            events.push(("user.restored".to_string(), email.clone()));
+            restored.push(RestoredUser {
+                id: id.clone(),
+                email,
+                licenses_restored: back,
+                licenses_not_restored: not_back,
+            });
+        }
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok(restored))
+    }
+
+    async fn change_licenses(
+        &self,
+        actor: &Actor,
+        user_ids: &[String],
+        assign: &[String],
+        revoke: &[String],
+    ) -> Outcome<i64> {
+        let mut tx = self.pool.begin().await?;
+        self.lock(&mut *tx, &actor.account_id).await?;
+        let pools = self.pools(&mut *tx, &actor.account_id).await?;
+        let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
+        for (field, list) in [("assign", assign), ("revoke", revoke)] {
+            for (i, code) in list.iter().enumerate() {
+                if !by_code.contains_key(code.as_str()) {
+                    refuse!(
+                        tx,
+                        Refusal::Invalid(format!(
+                            "{field}[{i}] is not a product of this account's subscription"
+                        ))
+                    );
+                }
+            }
+        }
+        let mut emails: HashMap<String, String> = HashMap::new();
+        for chunk in user_ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id, email FROM users WHERE account_id = $1 AND deleted_at IS NULL AND id IN ({})",
+                params(2, chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String, String)>(&sql).bind(&actor.account_id);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            emails.extend(q.fetch_all(&mut *tx).await?);
+        }
+        if emails.len() != user_ids.len() {
+            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+        }
+        let held = self.licenses_of(&mut *tx, user_ids).await?;
+        let assign_set: HashSet<&str> = assign.iter().map(String::as_str).collect();
+        let mut removed: Vec<(&String, &str)> = Vec::new();
+        let mut added: Vec<(&String, &str)> = Vec::new();
+        for u in user_ids {
+            let h: HashSet<&str> = held
+                .get(u)
+                .map(|v| v.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            for code in revoke {
+                if h.contains(code.as_str()) && !assign_set.contains(code.as_str()) {
+                    removed.push((u, code.as_str()));
+                }
+            }
+            for code in assign {
+                if !h.contains(code.as_str()) {
+                    added.push((u, code.as_str()));
+                }
+            }
+        }
+        for (u, code) in &removed {
+            sqlx::query::<DB>(DELETE_ASSIGNMENT)
+                .bind(*u)
+                .bind(&by_code[code].product_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in added.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
+                self.value_rows(chunk.len(), 3)
+            );
+            let mut q = sqlx::query::<DB>(&sql);
+            for (u, code) in chunk {
+                q = q.bind(*u).bind(&by_code[code].product_id).bind(actor.at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        // Re-check the final state inside the lock.
+        let grown: HashSet<&str> = added.iter().map(|(_, c)| *c).collect();
+        for p in self.pools(&mut *tx, &actor.account_id).await? {
+            if grown.contains(p.code.as_str()) && p.used > p.seats {
+                refuse!(
+                    tx,
+                    Refusal::Conflict(format!(
+                        "not enough seats for {}: {} missing",
+                        p.name,
+                        p.used - p.seats
+                    ))
+                );
+            }
+        }
+        let mut events: Vec<(String, String)> = Vec::with_capacity(removed.len() + added.len());
+        for (u, code) in &removed {
+            events.push((
+                "license.revoked".to_string(),
+                format!("{}: {code}", emails[*u]),
+            ));
+        }
+        for (u, code) in &added {
+            events.push((
+                "license.assigned".to_string(),
+                format!("{}: {code}", emails[*u]),
+            ));
+        }
+        self.audit(&mut *tx, actor, &events).await?;
+        tx.commit().await?;
+        Ok(Ok((removed.len() + added.len()) as i64))
+    }
+
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>(SET_PASSWORD)
+            .bind(&actor.account_id)
+            .bind(&actor.user_id)
+            .bind(password_hash)
+            .bind(false)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<DB>(REVOKE_OTHER_SESSIONS)
+            .bind(&actor.user_id)
+            .bind(actor.at)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        let email = self
+            .email_of(&mut *tx, &actor.user_id)
+            .await?
+            .unwrap_or_default();
+        self.audit(
+            &mut *tx,
+            actor,
+            &[("user.password_changed".to_string(), email)],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_page(
+        &self,
+        account_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> DbResult<Vec<AuditEntry>> {
+        let rows: Vec<AuditRow> = sqlx::query_as::<DB, AuditRow>(AUDIT_PAGE)
+            .bind(account_id)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit as i64)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor,
+                event: r.event,
+                target: r.target,
+                ip: r.ip,
+            })
+            .collect())
+    }
+
+    async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        for statement in PURGE_DEPENDENTS {
+            sqlx::query::<DB>(statement)
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let n = sqlx::query::<DB>(PURGE_USERS)
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for chunk in emails.chunks(EMAIL_CHUNK) {
+            let sql = format!(
+                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
+                self.params(chunk.len())
+            );
+            let mut q = sqlx::query_as::<DB, (String,)>(&sql);
+            for e in chunk {
+                q = q.bind(e);
+            }
+            out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    async fn import_holdings(
+        &self,
+        account_id: &str,
+        import_id: &str,
+    ) -> DbResult<Vec<(String, Vec<String>)>> {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as::<DB, _>(IMPORT_HOLDINGS)
+            .bind(account_id)
+            .bind({
+                // `%id%` escaped, less its wildcards: users of every batch (`id#n`).
+                let p = like_pattern(import_id);
+                format!("{}#%", &p[1..p.len() - 1])
+            })
+            .fetch_all(self.pool)
+            .await?;
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for (email, code) in rows {
+            if out.last().map(|l| &l.0) != Some(&email) {
+                out.push((email, Vec::new()));
+            }
+            if let (Some(code), Some(last)) = (code, out.last_mut()) {
+                last.1.push(code);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>> {
+        let rows: Vec<(i64,)> = sqlx::query_as::<DB, _>(IMPORT_BATCHES_DONE)
+            .bind(account_id)
+            .bind(import_id)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.0 as u32).collect())
+    }
+}
+
+/// Implements [`UserStore`] for a backend (`$ty` with a `pool: sqlx::Pool<$db>`) by forwarding to [`Sql`]
+/// with its seat lock statement `$lock` and whether it is SQLite (`$sqlite`).
+macro_rules! impl_user_store {
+    ($ty:ty, $db:ty, $lock:ident, $sqlite:literal) => {
+        impl $ty {
+            fn users_sql(&self) -> Sql<'_, $db> {
+                Sql {
+                    pool: &self.pool,
+                    sqlite: $sqlite,
+                    lock_seats: $lock,
+                }
             }
         }
 
         #[async_trait]
         impl UserStore for $ty {
             async fn locations(&self, account_id: &str) -> DbResult<Vec<Location>> {
-                let rows: Vec<(String, String)> = sqlx::query_as::<$db, _>(
-                    "SELECT id, name FROM locations WHERE account_id = $1 ORDER BY name, id",
-                )
-                .bind(account_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(|(id, name)| Location { id, name }).collect())
+                self.users_sql().locations(account_id).await
             }
-
-            async fn list_users(&self, account_id: &str, f: &UserFilter) -> DbResult<UserListPage> {
-                let mut conn = self.pool.acquire().await?;
-                // SQLite: a search text with few candidate rows in the trigram table is answered from them
-                // (rowid lookups, then sorting them); a text most users match is answered by walking the sort
-                // index with the LIKE, which finds a page quickly. SQLite's planner cannot tell the two apart
-                // (FTS5 gives it no row estimate), so the choice is made here, by counting candidates up to a cap.
-                let mut fts = None;
-                if let Some(q) = f.q.as_deref().filter(|q| $m::SQLITE && q.chars().count() >= 3) {
-                    let phrase = fts_phrase(q);
-                    let (n,): (i64,) = sqlx::query_as::<$db, _>(
-                        "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)",
-                    )
-                    .bind(&phrase)
-                    .bind(FTS_MAX_CANDIDATES + 1)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                    if n <= FTS_MAX_CANDIDATES {
-                        fts = Some(phrase);
-                    }
-                }
-                let mut args = vec![Arg::Text(account_id.to_string())];
-                // `+` keeps SQLite from driving the query by an account index when the candidates drive it.
-                let mut wh = String::from(if fts.is_some() {
-                    " WHERE +u.account_id = $1"
-                } else {
-                    " WHERE u.account_id = $1"
-                });
-                wh.push_str(match f.status {
-                    None => " AND u.deleted_at IS NULL",
-                    Some(UserStatus::Active) => " AND u.deleted_at IS NULL AND NOT u.must_change_password",
-                    Some(UserStatus::PasswordChangeRequired) => {
-                        " AND u.deleted_at IS NULL AND u.must_change_password"
-                    }
-                    Some(UserStatus::Deleted) => " AND u.deleted_at IS NOT NULL",
-                });
-                if let Some(q) = &f.q {
-                    // SQLite: the trigram table narrows the rows first (see `fts_phrase`) when few match; the LIKE
-                    // stays as the exact filter. PostgreSQL: pg_trgm indexes serve the LIKE itself.
-                    if let Some(phrase) = &fts {
-                        args.push(Arg::Text(phrase.clone()));
-                        wh.push_str(&format!(
-                            " AND u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ${})",
-                            args.len()
-                        ));
-                    }
-                    let pat = like_pattern(q);
-                    args.push(Arg::Text(pat.clone()));
-                    args.push(Arg::Text(pat));
-                    let n = args.len();
-                    wh.push_str(&format!(
-                        " AND (u.name_key LIKE ${} ESCAPE '\\' OR COALESCE(u.deleted_email, u.email) LIKE ${n} ESCAPE '\\')",
-                        n - 1
-                    ));
-                }
-                if let Some(r) = f.role {
-                    args.push(Arg::Text(r.as_str().to_string()));
-                    wh.push_str(&format!(" AND u.role = ${}", args.len()));
-                }
-                if let Some(code) = &f.license {
-                    args.push(Arg::Text(code.clone()));
-                    wh.push_str(&format!(
-                        " AND EXISTS (SELECT 1 FROM license_assignments la JOIN products p ON p.id = la.product_id \
-                         WHERE la.user_id = u.id AND p.code = ${})",
-                        args.len()
-                    ));
-                }
-                if let Some(loc) = &f.location_id {
-                    args.push(Arg::Text(loc.clone()));
-                    wh.push_str(&format!(" AND u.location_id = ${}", args.len()));
-                }
-
-                let count_sql = format!("SELECT COUNT(*){SUMMARY_FROM}{wh}");
-                let (total,): (i64,) = bind_args!(sqlx::query_as::<$db, (i64,)>(&count_sql), &args)
-                    .fetch_one(&mut *conn)
-                    .await?;
-                let (deleted_count,): (i64,) = sqlx::query_as::<$db, _>(
-                    "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL",
-                )
-                .bind(account_id)
-                .fetch_one(&mut *conn)
-                .await?;
-
-                let (mut expr, is_int) = sort_expr(f.sort);
-                if f.sort == UserSort::Email && f.status == Some(UserStatus::Deleted) {
-                    expr = "COALESCE(u.deleted_email, u.email)";
-                }
-                let (dir, cmp) = if f.desc { ("DESC", "<") } else { ("ASC", ">") };
-                let mut page_args = args.clone();
-                let mut page_wh = wh;
-                if let Some((v, id)) = &f.after {
-                    page_args.push(match v {
-                        SortValue::Text(s) => Arg::Text(s.clone()),
-                        SortValue::Int(i) => Arg::Int(*i),
-                    });
-                    page_args.push(Arg::Text(id.clone()));
-                    let n = page_args.len();
-                    page_wh.push_str(&format!(" AND ({expr}, u.id) {cmp} (${}, ${n})", n - 1));
-                }
-                let keys = if is_int {
-                    format!("CAST('' AS TEXT), {expr}")
-                } else {
-                    format!("{expr}, CAST(0 AS BIGINT)")
-                };
-                let sql = format!(
-                    "SELECT {SUMMARY_COLUMNS}, {keys}{SUMMARY_FROM}{page_wh} \
-                     ORDER BY {expr} {dir}, u.id {dir} LIMIT {}",
-                    f.limit as i64 + 1
-                );
-                type Row = (
-                    String,
-                    String,
-                    String,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    bool,
-                    i64,
-                    Option<i64>,
-                    String,
-                    i64,
-                );
-                let mut rows: Vec<Row> = bind_args!(sqlx::query_as::<$db, Row>(&sql), &page_args)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                let has_more = rows.len() > f.limit as usize;
-                rows.truncate(f.limit as usize);
-                let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-                let mut licenses = $m::licenses_of(&mut *conn, &ids).await?;
-                let last_key = rows.last().map(|r| {
-                    let v = if is_int {
-                        SortValue::Int(r.10)
-                    } else {
-                        SortValue::Text(r.9.clone())
-                    };
-                    (v, r.0.clone())
-                });
-                let mut users = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let l = licenses.remove(&r.0).unwrap_or_default();
-                    users.push(summary_from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8), l)?);
-                }
-                Ok(UserListPage {
-                    users,
-                    last_key,
-                    has_more,
-                    total,
-                    deleted_count,
-                })
+            async fn list_users(
+                &self,
+                account_id: &str,
+                filter: &UserFilter,
+            ) -> DbResult<UserListPage> {
+                self.users_sql().list_users(account_id, filter).await
             }
-
-            async fn user_summary(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserSummary>> {
-                let mut conn = self.pool.acquire().await?;
-                let sql = format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM} WHERE u.account_id = $1 AND u.id = $2");
-                let row: Option<SummaryRow> = sqlx::query_as::<$db, SummaryRow>(&sql)
-                    .bind(account_id)
-                    .bind(user_id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                match row {
-                    None => Ok(None),
-                    Some(r) => {
-                        let mut l = $m::licenses_of(&mut *conn, std::slice::from_ref(&r.0)).await?;
-                        let licenses = l.remove(&r.0).unwrap_or_default();
-                        Ok(Some(summary_from(r, licenses)?))
-                    }
-                }
+            async fn user_summary(
+                &self,
+                account_id: &str,
+                user_id: &str,
+            ) -> DbResult<Option<UserSummary>> {
+                self.users_sql().user_summary(account_id, user_id).await
             }
-
             async fn temp_password_hash(&self, user_id: &str) -> DbResult<Option<String>> {
-                let row: Option<(Option<String>,)> =
-                    sqlx::query_as::<$db, _>("SELECT temp_password_hash FROM users WHERE id = $1")
-                        .bind(user_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok(row.and_then(|r| r.0))
+                self.users_sql().temp_password_hash(user_id).await
             }
-
             async fn create_users(
                 &self,
                 actor: &Actor,
                 users: &[NewUserRow],
                 import: Option<&ImportKey>,
             ) -> Outcome<Created> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                if let Some(imp) = import {
-                    let n = sqlx::query::<$db>(
-                        "INSERT INTO import_batches (account_id, import_id, batch, user_count, created_at) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, import_id, batch) DO NOTHING",
-                    )
-                    .bind(&actor.account_id)
-                    .bind(&imp.import_id)
-                    .bind(imp.batch as i64)
-                    .bind(users.len() as i64)
-                    .bind(actor.at)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if n == 0 {
-                        tx.rollback().await?;
-                        return Ok(Ok(Created::AlreadyDone));
-                    }
-                }
-
-                // Locations of this account.
-                let wanted: Vec<String> = users
-                    .iter()
-                    .filter_map(|u| u.location_id.clone())
-                    .collect::<HashSet<_>>()
-                    .into_iter()
-                    .collect();
-                let mut known = HashSet::new();
-                for chunk in wanted.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT id FROM locations WHERE account_id = $1 AND id IN ({})",
-                        params(2, chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String,)>(&sql).bind(&actor.account_id);
-                    for id in chunk {
-                        q = q.bind(id);
-                    }
-                    known.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
-                }
-                for (i, u) in users.iter().enumerate() {
-                    if let Some(l) = &u.location_id {
-                        if !known.contains(l) {
-                            refuse!(tx, Refusal::Invalid(format!("users[{i}].location_id is not a known location")));
-                        }
-                    }
-                }
-
-                // Products of this account's subscription.
-                let pools = $m::pools(&mut *tx, &actor.account_id).await?;
-                let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
-                for (i, u) in users.iter().enumerate() {
-                    for (j, code) in u.licenses.iter().enumerate() {
-                        if !by_code.contains_key(code.as_str()) {
-                            refuse!(tx, Refusal::Invalid(format!(
-                                "users[{i}].licenses[{j}] is not a product of this account's subscription"
-                            )));
-                        }
-                    }
-                }
-
-                // E-mail addresses must be free (among live users).
-                let emails: Vec<&String> = users.iter().map(|u| &u.email).collect();
-                let mut taken = HashSet::new();
-                for chunk in emails.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
-                        $m::params(chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String,)>(&sql);
-                    for e in chunk {
-                        q = q.bind(*e);
-                    }
-                    taken.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
-                }
-                if let Some(u) = users.iter().find(|u| taken.contains(&u.email)) {
-                    refuse!(tx, Refusal::Conflict(format!("the e-mail address {} is already in use", u.email)));
-                }
-
-                // Seats for the whole batch.
-                let mut need: BTreeMap<&str, i64> = BTreeMap::new();
-                for u in users {
-                    for code in &u.licenses {
-                        *need.entry(code.as_str()).or_default() += 1;
-                    }
-                }
-                for p in &pools {
-                    let n = need.get(p.code.as_str()).copied().unwrap_or(0);
-                    let free = (p.seats - p.used).max(0);
-                    if n > free {
-                        refuse!(tx, Refusal::Conflict(format!(
-                            "not enough seats for {}: {} missing",
-                            p.name,
-                            n - free
-                        )));
-                    }
-                }
-
-                let import_key = import.map(ImportKey::key);
-                for chunk in users.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO users (id, account_id, email, display_name, name_key, role, temp_password_hash, \
-                         must_change_password, created_at, location_id, import_key) VALUES {}",
-                        $m::value_rows(chunk.len(), 11)
-                    );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for u in chunk {
-                        q = q
-                            .bind(&u.id)
-                            .bind(&actor.account_id)
-                            .bind(&u.email)
-                            .bind(&u.display_name)
-                            .bind(name_key(&u.display_name))
-                            .bind(u.role.as_str())
-                            .bind(&u.temp_password_hash)
-                            .bind(true)
-                            .bind(actor.at)
-                            .bind(&u.location_id)
-                            .bind(&import_key);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                let by_code_ref = &by_code;
-                let assignments: Vec<(&String, &String)> = users
-                    .iter()
-                    .flat_map(|u| {
-                        u.licenses
-                            .iter()
-                            .map(move |code| (&u.id, &by_code_ref[code.as_str()].product_id))
-                    })
-                    .collect();
-                for chunk in assignments.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
-                        $m::value_rows(chunk.len(), 3)
-                    );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for (u, p) in chunk {
-                        q = q.bind(*u).bind(*p).bind(actor.at);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                let events: Vec<(String, String)> = match import {
-                    Some(imp) => vec![(
-                        "user.import_batch".to_string(),
-                        format!("import {} batch {}: {} users", imp.import_id, imp.batch, users.len()),
-                    )],
-                    None => users
-                        .iter()
-                        .map(|u| ("user.created".to_string(), u.email.clone()))
-                        .collect(),
-                };
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok(Created::Created))
+                self.users_sql().create_users(actor, users, import).await
             }
-
-            async fn import_pending(&self, account_id: &str, import: &ImportKey) -> DbResult<Vec<PendingUser>> {
-                let rows: Vec<(String, String, String)> = sqlx::query_as::<$db, _>(
-                    "SELECT u.id, u.email, u.display_name FROM users u \
-                     WHERE u.account_id = $1 AND u.import_key = $2 AND u.deleted_at IS NULL \
-                     AND u.password_hash IS NULL \
-                     AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id) ORDER BY u.email",
-                )
-                .bind(account_id)
-                .bind(import.key())
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| PendingUser {
-                        id: r.0,
-                        email: r.1,
-                        display_name: r.2,
-                    })
-                    .collect())
+            async fn import_pending(
+                &self,
+                account_id: &str,
+                import: &ImportKey,
+            ) -> DbResult<Vec<PendingUser>> {
+                self.users_sql().import_pending(account_id, import).await
             }
-
             async fn set_temp_passwords(
                 &self,
                 actor: &Actor,
                 hashes: &[(String, String)],
                 events: &[(String, String)],
             ) -> DbResult<()> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                for (user_id, hash) in hashes {
-                    sqlx::query::<$db>(
-                        "UPDATE users SET temp_password_hash = $3, must_change_password = $4, password_hash = NULL \
-                         WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
-                    )
-                    .bind(&actor.account_id)
-                    .bind(user_id)
-                    .bind(hash)
-                    .bind(true)
-                    .execute(&mut *tx)
-                    .await?;
-                    $m::revoke_sessions(&mut *tx, user_id, actor.at).await?;
-                }
-                $m::audit(&mut *tx, actor, events).await?;
-                tx.commit().await?;
-                Ok(())
+                self.users_sql()
+                    .set_temp_passwords(actor, hashes, events)
+                    .await
             }
-
-            async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let row: Option<(String,)> = sqlx::query_as::<$db, _>(
-                    "SELECT email FROM users WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
-                )
-                .bind(&actor.account_id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((email,)) = row else {
-                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
-                };
-                if let Some(l) = &edit.location_id {
-                    let found: Option<(String,)> = sqlx::query_as::<$db, _>(
-                        "SELECT id FROM locations WHERE account_id = $1 AND id = $2",
-                    )
-                    .bind(&actor.account_id)
-                    .bind(l)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if found.is_none() {
-                        refuse!(tx, Refusal::Invalid("location_id is not a known location".to_string()));
-                    }
-                }
-                sqlx::query::<$db>(
-                    "UPDATE users SET display_name = $3, name_key = $4, role = $5, location_id = $6 \
-                     WHERE account_id = $1 AND id = $2",
-                )
-                .bind(&actor.account_id)
-                .bind(user_id)
-                .bind(&edit.display_name)
-                .bind(name_key(&edit.display_name))
-                .bind(edit.role.as_str())
-                .bind(&edit.location_id)
-                .execute(&mut *tx)
-                .await?;
-                let mut events = vec![("user.updated".to_string(), email.clone())];
-                if edit.demote_actor {
-                    sqlx::query::<$db>("UPDATE users SET role = $3 WHERE account_id = $1 AND id = $2")
-                        .bind(&actor.account_id)
-                        .bind(&actor.user_id)
-                        .bind(Role::Admin.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                    events.push(("user.owner_transferred".to_string(), email));
-                }
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok(()))
+            async fn update_user(
+                &self,
+                actor: &Actor,
+                user_id: &str,
+                edit: &UserEdit,
+            ) -> Outcome<()> {
+                self.users_sql().update_user(actor, user_id, edit).await
             }
-
             async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let n = sqlx::query::<$db>(
-                    "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
-                     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
-                )
-                .bind(&actor.account_id)
-                .bind(user_id)
-                .bind(actor.at)
-                .bind(super::DELETED_EMAIL_SUFFIX)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if n != 1 {
-                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
-                }
-                $m::revoke_sessions(&mut *tx, user_id, actor.at).await?;
-                let email = $m::email_of(&mut *tx, user_id).await?.unwrap_or_default();
-                $m::audit(&mut *tx, actor, &[("user.deleted".to_string(), email)]).await?;
-                tx.commit().await?;
-                Ok(Ok(()))
+                self.users_sql().soft_delete_user(actor, user_id).await
             }
-
-            async fn restore_users(&self, actor: &Actor, user_ids: &[String]) -> Outcome<Vec<RestoredUser>> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let cutoff = actor.at - RESTORE_WINDOW_SECS;
-                let mut pools: HashMap<String, PoolRow> = $m::pools(&mut *tx, &actor.account_id)
-                    .await?
-                    .into_iter()
-                    .map(|p| (p.product_id.clone(), p))
-                    .collect();
-                let mut restored = Vec::with_capacity(user_ids.len());
-                let mut events = Vec::new();
-                for id in user_ids {
-                    let row: Option<(String, Option<i64>)> = sqlx::query_as::<$db, _>(
-                        "SELECT COALESCE(deleted_email, email), deleted_at FROM users WHERE account_id = $1 AND id = $2",
-                    )
-                    .bind(&actor.account_id)
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let email = match row {
-                        Some((email, Some(deleted_at))) if deleted_at > cutoff => email,
-                        _ => refuse!(tx, Refusal::NotFound("deleted user not found".to_string())),
-                    };
-                    let clash: Option<(String,)> = sqlx::query_as::<$db, _>(
-                        "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL",
-                    )
-                    .bind(&email)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if clash.is_some() {
-                        refuse!(tx, Refusal::Conflict(format!(
-                            "the e-mail address {email} is in use by another user"
-                        )));
-                    }
-                    sqlx::query::<$db>(
-                        "UPDATE users SET deleted_at = NULL, email = deleted_email, deleted_email = NULL \
-                         WHERE account_id = $1 AND id = $2",
-                    )
-                        .bind(&actor.account_id)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let held: Vec<(String, String)> = sqlx::query_as::<$db, _>(
-                        "SELECT la.product_id, p.code FROM license_assignments la \
-                         JOIN products p ON p.id = la.product_id WHERE la.user_id = $1 ORDER BY p.code",
-                    )
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    let mut back = Vec::new();
-                    let mut not_back = Vec::new();
-                    for (product_id, code) in held {
-                        match pools.get_mut(&product_id) {
-                            Some(p) if p.used < p.seats => {
-                                p.used += 1;
-                                back.push(code);
-                            }
-                            _ => {
-                                sqlx::query::<$db>(
-                                    "DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2",
-                                )
-                                .bind(id)
-                                .bind(&product_id)
-                                .execute(&mut *tx)
-                                .await?;
-                                events.push((
-                                    "license.revoked".to_string(),
-                                    format!("{email}: {code} (no free seat at restore)"),
-                                ));
-                                not_back.push(code);
-                            }
-                        }
-                    }
-                    events.push(("user.restored".to_string(), email.clone()));
-                    restored.push(RestoredUser {
-                        id: id.clone(),
-                        email,
-                        licenses_restored: back,
-                        licenses_not_restored: not_back,
-                    });
-                }
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok(restored))
+            async fn restore_users(
+                &self,
+                actor: &Actor,
+                user_ids: &[String],
+            ) -> Outcome<Vec<RestoredUser>> {
+                self.users_sql().restore_users(actor, user_ids).await
             }
-
             async fn change_licenses(
                 &self,
                 actor: &Actor,
@@ -1049,251 +1529,58 @@ macro_rules! impl_user_store {
                 assign: &[String],
                 revoke: &[String],
             ) -> Outcome<i64> {
-                let mut tx = self.pool.begin().await?;
-                $m::lock(&mut *tx, &actor.account_id).await?;
-                let pools = $m::pools(&mut *tx, &actor.account_id).await?;
-                let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
-                for (field, list) in [("assign", assign), ("revoke", revoke)] {
-                    for (i, code) in list.iter().enumerate() {
-                        if !by_code.contains_key(code.as_str()) {
-                            refuse!(tx, Refusal::Invalid(format!(
-                                "{field}[{i}] is not a product of this account's subscription"
-                            )));
-                        }
-                    }
-                }
-                let mut emails: HashMap<String, String> = HashMap::new();
-                for chunk in user_ids.chunks(CHUNK) {
-                    let sql = format!(
-                        "SELECT id, email FROM users WHERE account_id = $1 AND deleted_at IS NULL AND id IN ({})",
-                        params(2, chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String, String)>(&sql).bind(&actor.account_id);
-                    for id in chunk {
-                        q = q.bind(id);
-                    }
-                    emails.extend(q.fetch_all(&mut *tx).await?);
-                }
-                if emails.len() != user_ids.len() {
-                    refuse!(tx, Refusal::NotFound("user not found".to_string()));
-                }
-                let held = $m::licenses_of(&mut *tx, user_ids).await?;
-                let assign_set: HashSet<&str> = assign.iter().map(String::as_str).collect();
-                let mut removed: Vec<(&String, &str)> = Vec::new();
-                let mut added: Vec<(&String, &str)> = Vec::new();
-                for u in user_ids {
-                    let h: HashSet<&str> = held.get(u).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
-                    for code in revoke {
-                        if h.contains(code.as_str()) && !assign_set.contains(code.as_str()) {
-                            removed.push((u, code.as_str()));
-                        }
-                    }
-                    for code in assign {
-                        if !h.contains(code.as_str()) {
-                            added.push((u, code.as_str()));
-                        }
-                    }
-                }
-                for (u, code) in &removed {
-                    sqlx::query::<$db>("DELETE FROM license_assignments WHERE user_id = $1 AND product_id = $2")
-                        .bind(*u)
-                        .bind(&by_code[code].product_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for chunk in added.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES {}",
-                        $m::value_rows(chunk.len(), 3)
-                    );
-                    let mut q = sqlx::query::<$db>(&sql);
-                    for (u, code) in chunk {
-                        q = q.bind(*u).bind(&by_code[code].product_id).bind(actor.at);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                // Re-check the final state inside the lock.
-                let grown: HashSet<&str> = added.iter().map(|(_, c)| *c).collect();
-                for p in $m::pools(&mut *tx, &actor.account_id).await? {
-                    if grown.contains(p.code.as_str()) && p.used > p.seats {
-                        refuse!(tx, Refusal::Conflict(format!(
-                            "not enough seats for {}: {} missing",
-                            p.name,
-                            p.used - p.seats
-                        )));
-                    }
-                }
-                let mut events: Vec<(String, String)> = Vec::with_capacity(removed.len() + added.len());
-                for (u, code) in &removed {
-                    events.push(("license.revoked".to_string(), format!("{}: {code}", emails[*u])));
-                }
-                for (u, code) in &added {
-                    events.push(("license.assigned".to_string(), format!("{}: {code}", emails[*u])));
-                }
-                $m::audit(&mut *tx, actor, &events).await?;
-                tx.commit().await?;
-                Ok(Ok((removed.len() + added.len()) as i64))
+                self.users_sql()
+                    .change_licenses(actor, user_ids, assign, revoke)
+                    .await
             }
-
-            async fn set_password(&self, actor: &Actor, password_hash: &str, keep_session: &str) -> DbResult<()> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query::<$db>(
-                    "UPDATE users SET password_hash = $3, temp_password_hash = NULL, must_change_password = $4 \
-                     WHERE account_id = $1 AND id = $2",
-                )
-                .bind(&actor.account_id)
-                .bind(&actor.user_id)
-                .bind(password_hash)
-                .bind(false)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query::<$db>(
-                    "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL \
-                     AND family_id <> (SELECT family_id FROM sessions WHERE id = $3)",
-                )
-                .bind(&actor.user_id)
-                .bind(actor.at)
-                .bind(keep_session)
-                .execute(&mut *tx)
-                .await?;
-                let email = $m::email_of(&mut *tx, &actor.user_id).await?.unwrap_or_default();
-                $m::audit(&mut *tx, actor, &[("user.password_changed".to_string(), email)]).await?;
-                tx.commit().await?;
-                Ok(())
+            async fn set_password(
+                &self,
+                actor: &Actor,
+                password_hash: &str,
+                keep_session: &str,
+            ) -> DbResult<()> {
+                self.users_sql()
+                    .set_password(actor, password_hash, keep_session)
+                    .await
             }
-
-            async fn audit_page(&self, account_id: &str, before: Option<i64>, limit: u32) -> DbResult<Vec<AuditEntry>> {
-                #[allow(clippy::type_complexity)]
-                let rows: Vec<(i64, i64, Option<String>, String, String, Option<String>)> =
-                    sqlx::query_as::<$db, _>(
-                        "SELECT a.id, a.at, COALESCE(a.actor_email, u.deleted_email, u.email), a.event, COALESCE(a.target, ''), a.ip \
-                         FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
-                         WHERE a.account_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3",
-                    )
-                    .bind(account_id)
-                    .bind(before.unwrap_or(i64::MAX))
-                    .bind(limit as i64)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| AuditEntry {
-                        id: r.0,
-                        at: r.1,
-                        actor: r.2,
-                        event: r.3,
-                        target: r.4,
-                        ip: r.5,
-                    })
-                    .collect())
+            async fn audit_page(
+                &self,
+                account_id: &str,
+                before: Option<i64>,
+                limit: u32,
+            ) -> DbResult<Vec<AuditEntry>> {
+                self.users_sql().audit_page(account_id, before, limit).await
             }
-
             async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
-                const GONE: &str = "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1";
-                let mut tx = self.pool.begin().await?;
-                sqlx::query::<$db>(&format!(
-                    "UPDATE audit_events SET actor_email = COALESCE(actor_email, \
-                     (SELECT COALESCE(deleted_email, email) FROM users WHERE users.id = audit_events.actor_user_id)), \
-                     actor_user_id = NULL \
-                     WHERE actor_user_id IN ({GONE})"
-                ))
-                .bind(cutoff)
-                .execute(&mut *tx)
-                .await?;
-                for table in ["license_assignments", "sessions", "license_tokens"] {
-                    sqlx::query::<$db>(&format!("DELETE FROM {table} WHERE user_id IN ({GONE})"))
-                        .bind(cutoff)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let n = sqlx::query::<$db>("DELETE FROM users WHERE deleted_at IS NOT NULL AND deleted_at < $1")
-                    .bind(cutoff)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                tx.commit().await?;
-                Ok(n)
+                self.users_sql().purge_deleted(cutoff).await
             }
-
             async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
-                let mut conn = self.pool.acquire().await?;
-                let mut out = Vec::new();
-                for chunk in emails.chunks(EMAIL_CHUNK) {
-                    let sql = format!(
-                        "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
-                        $m::params(chunk.len())
-                    );
-                    let mut q = sqlx::query_as::<$db, (String,)>(&sql);
-                    for e in chunk {
-                        q = q.bind(e);
-                    }
-                    out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
-                }
-                out.sort();
-                out.dedup();
-                Ok(out)
+                self.users_sql().existing_emails(emails).await
             }
-
             async fn import_holdings(
                 &self,
                 account_id: &str,
                 import_id: &str,
             ) -> DbResult<Vec<(String, Vec<String>)>> {
-                let rows: Vec<(String, Option<String>)> = sqlx::query_as::<$db, _>(
-                    "SELECT u.email, p.code FROM users u \
-                     LEFT JOIN license_assignments la ON la.user_id = u.id \
-                     LEFT JOIN products p ON p.id = la.product_id \
-                     WHERE u.account_id = $1 AND u.import_key LIKE $2 ESCAPE '\\' AND u.deleted_at IS NULL \
-                     ORDER BY u.email",
-                )
-                .bind(account_id)
-                .bind({
-                    // `%id%` escaped, less its wildcards: users of every batch (`id#n`).
-                    let p = like_pattern(import_id);
-                    format!("{}#%", &p[1..p.len() - 1])
-                })
-                .fetch_all(&self.pool)
-                .await?;
-                let mut out: Vec<(String, Vec<String>)> = Vec::new();
-                for (email, code) in rows {
-                    if out.last().map(|l| &l.0) != Some(&email) {
-                        out.push((email, Vec::new()));
-                    }
-                    if let (Some(code), Some(last)) = (code, out.last_mut()) {
-                        last.1.push(code);
-                    }
-                }
-                Ok(out)
+                self.users_sql()
+                    .import_holdings(account_id, import_id)
+                    .await
             }
-
-            async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>> {
-                let rows: Vec<(i64,)> = sqlx::query_as::<$db, _>(
-                    "SELECT batch FROM import_batches WHERE account_id = $1 AND import_id = $2 ORDER BY batch",
-                )
-                .bind(account_id)
-                .bind(import_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(|r| r.0 as u32).collect())
+            async fn import_batches_done(
+                &self,
+                account_id: &str,
+                import_id: &str,
+            ) -> DbResult<Vec<u32>> {
+                self.users_sql()
+                    .import_batches_done(account_id, import_id)
+                    .await
             }
         }
     };
 }
 
-impl_user_store!(
-    SqliteDatabase,
-    sqlx::Sqlite,
-    sqlite_store,
-    "UPDATE subscription_seats SET seats = seats WHERE account_id = $1",
-    true
-);
-impl_user_store!(
-    PostgresDatabase,
-    sqlx::Postgres,
-    postgres_store,
-    "SELECT product_id FROM subscription_seats WHERE account_id = $1 FOR UPDATE",
-    false
-);
+impl_user_store!(SqliteDatabase, sqlx::Sqlite, SQLITE_LOCK_SEATS, true);
+impl_user_store!(PostgresDatabase, sqlx::Postgres, POSTGRES_LOCK_SEATS, false);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use axum::Json;
 use kontor_api::{Account, DashboardSummary, ErrorBody, NextInvoice, ProductSeats};
 
 use crate::auth::AuthUser;
-use crate::error::ApiError;
+use crate::http_error::ApiError;
 use crate::state::AppState;
 
 /// The caller's account id if the path names it; otherwise 404 (never 403: existence is not revealed).

@@ -6,8 +6,8 @@ use kontor_api::{AuditPage, ErrorBody, ErrorCode};
 use serde::Deserialize;
 
 use crate::auth::{AuthUser, Permission};
-use crate::error::{ApiError, ApiQuery};
 use crate::handlers::accounts::own_account;
+use crate::http_error::{ApiError, ApiQuery};
 use crate::state::AppState;
 
 /// Paging of the audit log.

@@ -25,9 +25,9 @@ const READ_CHUNK: usize = 512 * 1024;
 
 use crate::auth::{AuthUser, Permission};
 use crate::db::AuditEvent;
-use crate::error::ApiError;
 use crate::handlers::accounts::own_account;
 use crate::handlers::id_field;
+use crate::http_error::ApiError;
 use crate::installers::{sort_catalog, store_path, to_api};
 use crate::releases;
 use crate::state::AppState;

@@ -9,9 +9,9 @@ use kontor_api::{
 };
 
 use crate::auth::{AuthUser, Permission};
-use crate::error::{ApiError, ApiJson};
 use crate::handlers::accounts::own_account;
 use crate::handlers::{actor_of, id_field, id_list};
+use crate::http_error::{ApiError, ApiJson};
 use crate::state::AppState;
 
 async fn pools(st: &AppState, account_id: &str) -> Result<Vec<LicensePool>, ApiError> {

@@ -5,8 +5,8 @@ use axum::Json;
 use kontor_api::{ErrorBody, Location};
 
 use crate::auth::{AuthUser, Permission};
-use crate::error::ApiError;
 use crate::handlers::accounts::own_account;
+use crate::http_error::ApiError;
 use crate::state::AppState;
 
 /// The account's locations by name.

@@ -1,19 +1,18 @@
 //! `GET /api/v1/me` (the signed-in user) and `POST /api/v1/me/password` (replace the own password). Both stay
-//! open while a temporary password must be changed; every other endpoint answers 403 until then.
+//! open while a temporary password must be changed; every other endpoint answers 403 until then. The rules
+//! are in `service::sessions`.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
-use kontor_api::validate;
-use kontor_api::{ChangePassword, ErrorBody, ErrorCode, Me};
+use kontor_api::{ChangePassword, ErrorBody, Me};
 
-use crate::auth::{
-    hash_password_blocking, verify_password_blocking, verify_temp_password, PendingAuthUser,
-};
-use crate::error::{ApiError, ApiJson};
-use crate::handlers::{actor_of, me_of};
+use crate::auth::PendingAuthUser;
+use crate::handlers::actor_of;
+use crate::http_error::{ApiError, ApiJson};
+use crate::service::sessions::{me_of, Sessions};
 use crate::state::AppState;
 
 /// The user the access token belongs to.
@@ -50,39 +49,21 @@ pub async fn change_password(
     PendingAuthUser(auth): PendingAuthUser,
     ApiJson(req): ApiJson<ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
-    validate::login_password("current_password", &req.current_password)?;
-    validate::new_password("new_password", &req.new_password)?;
-    if req.new_password == req.current_password {
-        return Err(ApiError::new(
-            ErrorCode::Validation,
-            "new_password must differ from the current password",
-        ));
-    }
-    let user = st
-        .db
-        .user_by_id(&auth.account_id, &auth.user_id)
-        .await?
-        .filter(|u| u.deleted_at.is_none())
-        .ok_or_else(ApiError::unauthorized)?;
-    let temp_ok = match st.db.temp_password_hash(&user.id).await? {
-        Some(h) => verify_temp_password(&h, &req.current_password),
-        None => false,
-    };
-    let ok = temp_ok
-        || match user.password_hash.clone() {
-            Some(h) => verify_password_blocking(h, req.current_password.clone()).await?,
-            None => false,
-        };
-    if !ok {
-        return Err(ApiError::new(
-            ErrorCode::Validation,
-            "current_password is not correct",
-        ));
-    }
-    let hash = hash_password_blocking(req.new_password)
-        .await
-        .map_err(ApiError::internal)?;
     let actor = actor_of(&st, &auth, peer);
-    st.db.set_password(&actor, &hash, &auth.session_id).await?;
+    Sessions {
+        db: st.db.as_ref(),
+        clock: st.clock.as_ref(),
+        config: &st.config,
+        throttle: &st.throttle,
+        dummy_hash: &st.dummy_hash,
+        ip: peer.ip().to_string(),
+    }
+    .change_password(
+        &actor,
+        &auth.session_id,
+        req.current_password,
+        req.new_password,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,11 +11,9 @@ pub mod me;
 pub mod offline_license;
 pub mod users;
 
-use kontor_api::Me;
-
 use crate::auth::AuthUser;
-use crate::db::users::Actor;
-use crate::db::UserRecord;
+use crate::domain::Actor;
+use crate::http_error::ApiError;
 use crate::state::AppState;
 
 /// Who acts, for the audit events of a change.
@@ -30,25 +28,14 @@ pub(crate) fn actor_of(st: &AppState, auth: &AuthUser, peer: std::net::SocketAdd
 }
 
 /// An id from a body list: present and at most 64 characters, else 422 naming `field`.
-pub(crate) fn id_field(field: &str, raw: &str) -> Result<String, crate::error::ApiError> {
-    let t = raw.trim();
-    if t.is_empty() || t.len() > 64 || t.chars().any(char::is_control) {
-        return Err(crate::error::ApiError::new(
-            kontor_api::ErrorCode::Validation,
-            format!("{field} is not a valid id"),
-        ));
-    }
-    Ok(t.to_string())
+pub(crate) fn id_field(field: &str, raw: &str) -> Result<String, ApiError> {
+    Ok(crate::service::id_field(field, raw)?)
 }
 
 /// Validates a list of ids (1..=`max`), removing duplicates but keeping the order.
-pub(crate) fn id_list(
-    field: &str,
-    raw: &[String],
-    max: usize,
-) -> Result<Vec<String>, crate::error::ApiError> {
+pub(crate) fn id_list(field: &str, raw: &[String], max: usize) -> Result<Vec<String>, ApiError> {
     if raw.is_empty() || raw.len() > max {
-        return Err(crate::error::ApiError::new(
+        return Err(ApiError::new(
             kontor_api::ErrorCode::Validation,
             format!("{field} must name between 1 and {max} entries"),
         ));
@@ -62,15 +49,4 @@ pub(crate) fn id_list(
         }
     }
     Ok(out)
-}
-
-pub(crate) fn me_of(u: &UserRecord) -> Me {
-    Me {
-        id: u.id.clone(),
-        account_id: u.account_id.clone(),
-        email: u.email.clone(),
-        display_name: u.display_name.clone(),
-        role: u.role,
-        must_change_password: u.must_change_password,
-    }
 }

@@ -12,9 +12,9 @@ use kontor_api::{
 };
 
 use crate::auth::{AuthUser, Permission};
-use crate::error::{ApiError, ApiJson};
 use crate::handlers::accounts::own_account;
 use crate::handlers::{actor_of, id_field};
+use crate::http_error::{ApiError, ApiJson};
 use crate::licensing;
 use crate::state::AppState;
 

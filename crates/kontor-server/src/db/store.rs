@@ -1,0 +1,643 @@
+//! The `Database` methods (users by e-mail or id, sessions, license tokens, account, subscription, seats,
+//! invoices, audit, seeding), written once as generic code over the sqlx backend ([`Sql`], the bounds
+//! gathered in one `where` clause): the SQL as named constants, rows read into `FromRow` structs. A thin
+//! `impl_database!` implements the trait for each backend by calling them.
+
+use std::collections::HashMap;
+
+use kontor_api::Account;
+use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
+
+use crate::db::backend::RowsAffected;
+use crate::db::records::{
+    role, AccessContext, AuditEvent, InvoiceRecord, LicenseTokenRecord, NewSession, SeatRecord,
+    SeedData, SessionRecord, SubscriptionRecord, UserRecord, DELETED_EMAIL_SUFFIX,
+};
+use crate::db::users::name_key;
+use crate::error::{DbError, DbResult};
+
+/// A `users` row as [`UserRecord`] reads it (the shown e-mail is the parked one for deleted users).
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    account_id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    password_hash: Option<String>,
+    must_change_password: bool,
+    created_at: i64,
+    deleted_at: Option<i64>,
+}
+
+impl UserRow {
+    fn into_record(self) -> DbResult<UserRecord> {
+        Ok(UserRecord {
+            id: self.id,
+            account_id: self.account_id,
+            email: self.email,
+            display_name: self.display_name,
+            role: role(&self.role)?,
+            password_hash: self.password_hash,
+            must_change_password: self.must_change_password,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+        })
+    }
+}
+
+/// An `accounts` row.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    customer_number: String,
+    name: String,
+    created_at: i64,
+}
+
+/// A live session joined with its user, as [`AccessContext`] reads it.
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    session_id: String,
+    user_id: String,
+    account_id: String,
+    role: String,
+    must_change_password: bool,
+}
+
+const USER_BY_EMAIL: &str =
+    "SELECT id, account_id, COALESCE(deleted_email, email) AS email, display_name, \
+     role, password_hash, must_change_password, created_at, deleted_at FROM users WHERE email = $1";
+
+const USER_BY_ID: &str =
+    "SELECT id, account_id, COALESCE(deleted_email, email) AS email, display_name, \
+     role, password_hash, must_change_password, created_at, deleted_at FROM users \
+     WHERE account_id = $1 AND id = $2";
+
+const INSERT_USER: &str =
+    "INSERT INTO users (id, account_id, email, display_name, role, password_hash, \
+     must_change_password, created_at, deleted_at, name_key, location_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// Parks the e-mail in `deleted_email` ($4: [`DELETED_EMAIL_SUFFIX`]).
+const SOFT_DELETE_USER: &str =
+    "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
+     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+const REVOKE_USER_SESSIONS: &str = "UPDATE sessions SET revoked_at = $3 \
+     WHERE account_id = $1 AND user_id = $2 AND revoked_at IS NULL";
+
+const LICENSE_TOKEN: &str =
+    "SELECT account_id, user_id, expires_at, revoked_at FROM license_tokens WHERE token_hash = $1";
+
+const INSERT_SESSION: &str =
+    "INSERT INTO sessions (id, family_id, user_id, account_id, access_hash, \
+     access_expires_at, refresh_hash, refresh_expires_at, remember, created_at, ip) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+const SESSION_FOR_ACCESS: &str =
+    "SELECT s.id AS session_id, s.user_id, s.account_id, u.role, u.must_change_password \
+     FROM sessions s JOIN users u ON u.id = s.user_id AND u.account_id = s.account_id \
+     WHERE s.access_hash = $1 AND s.revoked_at IS NULL AND s.access_expires_at > $2 \
+     AND u.deleted_at IS NULL";
+
+const SESSION_BY_REFRESH: &str = "SELECT id, family_id, user_id, account_id, access_expires_at, \
+     refresh_expires_at, remember, rotated_at, revoked_at FROM sessions WHERE refresh_hash = $1";
+
+const ROTATE_SESSION: &str = "UPDATE sessions SET rotated_at = $2, revoked_at = $2 \
+     WHERE id = $1 AND rotated_at IS NULL AND revoked_at IS NULL";
+
+const REVOKE_FAMILY: &str =
+    "UPDATE sessions SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL";
+
+const ACCOUNT: &str = "SELECT id, customer_number, name, created_at FROM accounts WHERE id = $1";
+
+const SUBSCRIPTION: &str = "SELECT p.name AS package_name, s.started_on, s.renews_on, \
+     s.license_expires_on FROM subscriptions s JOIN packages p ON p.id = s.package_id \
+     WHERE s.account_id = $1";
+
+const SEATS: &str = "SELECT p.code AS product_code, p.name AS product_name, ss.seats, \
+     ss.unit_price_cents, ss.currency, \
+     (SELECT COUNT(*) FROM license_assignments la JOIN users u ON u.id = la.user_id \
+      WHERE la.product_id = p.id AND u.account_id = $1 AND u.deleted_at IS NULL) AS used \
+     FROM subscription_seats ss JOIN products p ON p.id = ss.product_id \
+     WHERE ss.account_id = $1 ORDER BY p.code";
+
+const ACTIVE_USER_COUNT: &str =
+    "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NULL";
+
+const INVOICES: &str = "SELECT id, number, issued_on, due_on, amount_cents, currency, status \
+     FROM invoices WHERE account_id = $1 ORDER BY issued_on DESC, number DESC";
+
+const INSERT_AUDIT: &str =
+    "INSERT INTO audit_events (account_id, actor_user_id, event, target, ip, at, \
+     actor_email) VALUES ($1, $2, $3, $4, $5, $6, (SELECT email FROM users WHERE id = $2))";
+
+const AUDIT_EVENTS: &str =
+    "SELECT account_id, actor_user_id, event, target, ip, at FROM audit_events \
+     WHERE account_id = $1 ORDER BY id";
+
+const SEED_PRODUCT: &str =
+    "INSERT INTO products (id, code, name) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING";
+const SEED_PACKAGE: &str =
+    "INSERT INTO packages (id, code, name) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING";
+const PACKAGE_ID: &str = "SELECT id FROM packages WHERE code = $1";
+const PRODUCT_ID: &str = "SELECT id FROM products WHERE code = $1";
+const SEED_PACKAGE_PRODUCT: &str = "INSERT INTO package_products (package_id, product_id) \
+     VALUES ($1, $2) ON CONFLICT (package_id, product_id) DO NOTHING";
+const ACCOUNT_BY_CUSTOMER_NUMBER: &str = "SELECT id FROM accounts WHERE customer_number = $1";
+const SEED_ACCOUNT: &str =
+    "INSERT INTO accounts (id, customer_number, name, created_at) VALUES ($1, $2, $3, $4)";
+const SEED_SUBSCRIPTION: &str = "INSERT INTO subscriptions (account_id, package_id, started_on, \
+     renews_on, license_expires_on) VALUES ($1, $2, $3, $4, $5)";
+const SEED_SEATS: &str = "INSERT INTO subscription_seats (account_id, product_id, seats, \
+     unit_price_cents, currency) VALUES ($1, $2, $3, $4, $5)";
+const SEED_LOCATION: &str = "INSERT INTO locations (id, account_id, name) VALUES ($1, $2, $3)";
+const SEED_ASSIGNMENT: &str =
+    "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES ($1, $2, $3)";
+const SEED_INVOICE: &str = "INSERT INTO invoices (id, account_id, number, issued_on, due_on, \
+     amount_cents, currency, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const SEED_LICENSE_TOKEN: &str = "INSERT INTO license_tokens (token_hash, account_id, user_id, \
+     created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+
+/// Product ids by code, for the seed's references.
+fn product_id(ids: &HashMap<String, String>, code: &str) -> DbResult<String> {
+    ids.get(code)
+        .cloned()
+        .ok_or_else(|| DbError::Corrupt(format!("unknown product code {code:?}")))
+}
+
+/// The shared statements of the `Database` methods, for any sqlx backend `DB` that has what they need.
+struct Sql<DB>(std::marker::PhantomData<DB>);
+
+impl<DB> Sql<DB>
+where
+    DB: sqlx::Database,
+    DB::QueryResult: RowsAffected,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> UserRow: FromRow<'r, DB::Row>,
+    for<'r> AccessRow: FromRow<'r, DB::Row>,
+    for<'r> AccountRow: FromRow<'r, DB::Row>,
+    for<'r> LicenseTokenRecord: FromRow<'r, DB::Row>,
+    for<'r> SessionRecord: FromRow<'r, DB::Row>,
+    for<'r> SubscriptionRecord: FromRow<'r, DB::Row>,
+    for<'r> SeatRecord: FromRow<'r, DB::Row>,
+    for<'r> InvoiceRecord: FromRow<'r, DB::Row>,
+    for<'r> AuditEvent: FromRow<'r, DB::Row>,
+{
+    /// Runs [`INSERT_USER`] for a user with a location.
+    async fn insert_user_on(
+        c: &mut DB::Connection,
+        u: &UserRecord,
+        location_id: &Option<String>,
+    ) -> DbResult<()> {
+        sqlx::query::<DB>(INSERT_USER)
+            .bind(&u.id)
+            .bind(&u.account_id)
+            .bind(&u.email)
+            .bind(&u.display_name)
+            .bind(u.role.as_str())
+            .bind(&u.password_hash)
+            .bind(u.must_change_password)
+            .bind(u.created_at)
+            .bind(u.deleted_at)
+            .bind(name_key(&u.display_name))
+            .bind(location_id)
+            .execute(c)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs [`INSERT_SESSION`].
+    async fn insert_session_on(c: &mut DB::Connection, s: &NewSession) -> DbResult<()> {
+        sqlx::query::<DB>(INSERT_SESSION)
+            .bind(&s.id)
+            .bind(&s.family_id)
+            .bind(&s.user_id)
+            .bind(&s.account_id)
+            .bind(&s.access_hash)
+            .bind(s.access_expires_at)
+            .bind(&s.refresh_hash)
+            .bind(s.refresh_expires_at)
+            .bind(s.remember)
+            .bind(s.created_at)
+            .bind(&s.ip)
+            .execute(c)
+            .await?;
+        Ok(())
+    }
+
+    async fn user_by_email(pool: &Pool<DB>, email: &str) -> DbResult<Option<UserRecord>> {
+        sqlx::query_as::<DB, UserRow>(USER_BY_EMAIL)
+            .bind(email)
+            .fetch_optional(pool)
+            .await?
+            .map(UserRow::into_record)
+            .transpose()
+    }
+
+    async fn user_by_id(
+        pool: &Pool<DB>,
+        account_id: &str,
+        user_id: &str,
+    ) -> DbResult<Option<UserRecord>> {
+        sqlx::query_as::<DB, UserRow>(USER_BY_ID)
+            .bind(account_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+            .map(UserRow::into_record)
+            .transpose()
+    }
+
+    async fn insert_user(pool: &Pool<DB>, u: &UserRecord) -> DbResult<()> {
+        let mut conn = pool.acquire().await?;
+        Self::insert_user_on(&mut conn, u, &None).await?;
+        Ok(())
+    }
+
+    async fn delete_user(
+        pool: &Pool<DB>,
+        account_id: &str,
+        user_id: &str,
+        at: i64,
+    ) -> DbResult<bool> {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query::<DB>(SOFT_DELETE_USER)
+            .bind(account_id)
+            .bind(user_id)
+            .bind(at)
+            .bind(DELETED_EMAIL_SUFFIX)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        sqlx::query::<DB>(REVOKE_USER_SESSIONS)
+            .bind(account_id)
+            .bind(user_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    async fn license_token(
+        pool: &Pool<DB>,
+        token_hash: &str,
+    ) -> DbResult<Option<LicenseTokenRecord>> {
+        Ok(sqlx::query_as::<DB, LicenseTokenRecord>(LICENSE_TOKEN)
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?)
+    }
+
+    async fn insert_session(pool: &Pool<DB>, s: &NewSession) -> DbResult<()> {
+        let mut conn = pool.acquire().await?;
+        Self::insert_session_on(&mut conn, s).await?;
+        Ok(())
+    }
+
+    async fn session_for_access(
+        pool: &Pool<DB>,
+        access_hash: &str,
+        now: i64,
+    ) -> DbResult<Option<AccessContext>> {
+        let row = sqlx::query_as::<DB, AccessRow>(SESSION_FOR_ACCESS)
+            .bind(access_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+        row.map(|r| {
+            Ok(AccessContext {
+                session_id: r.session_id,
+                user_id: r.user_id,
+                account_id: r.account_id,
+                role: role(&r.role)?,
+                must_change_password: r.must_change_password,
+            })
+        })
+        .transpose()
+    }
+
+    async fn session_by_refresh(
+        pool: &Pool<DB>,
+        refresh_hash: &str,
+    ) -> DbResult<Option<SessionRecord>> {
+        Ok(sqlx::query_as::<DB, SessionRecord>(SESSION_BY_REFRESH)
+            .bind(refresh_hash)
+            .fetch_optional(pool)
+            .await?)
+    }
+
+    async fn rotate_session(pool: &Pool<DB>, old_id: &str, new: &NewSession) -> DbResult<bool> {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query::<DB>(ROTATE_SESSION)
+            .bind(old_id)
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        if n != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        Self::insert_session_on(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn revoke_family(pool: &Pool<DB>, family_id: &str, at: i64) -> DbResult<u64> {
+        Ok(sqlx::query::<DB>(REVOKE_FAMILY)
+            .bind(family_id)
+            .bind(at)
+            .execute(pool)
+            .await?
+            .affected())
+    }
+
+    async fn account(pool: &Pool<DB>, account_id: &str) -> DbResult<Option<Account>> {
+        let row = sqlx::query_as::<DB, AccountRow>(ACCOUNT)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+        Ok(row.map(|r| Account {
+            id: r.id,
+            customer_number: r.customer_number,
+            name: r.name,
+            created_at: r.created_at,
+        }))
+    }
+
+    async fn subscription(
+        pool: &Pool<DB>,
+        account_id: &str,
+    ) -> DbResult<Option<SubscriptionRecord>> {
+        Ok(sqlx::query_as::<DB, SubscriptionRecord>(SUBSCRIPTION)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?)
+    }
+
+    async fn seats(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<SeatRecord>> {
+        Ok(sqlx::query_as::<DB, SeatRecord>(SEATS)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn active_user_count(pool: &Pool<DB>, account_id: &str) -> DbResult<i64> {
+        Ok(sqlx::query_scalar::<DB, i64>(ACTIVE_USER_COUNT)
+            .bind(account_id)
+            .fetch_one(pool)
+            .await?)
+    }
+
+    async fn invoices(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<InvoiceRecord>> {
+        Ok(sqlx::query_as::<DB, InvoiceRecord>(INVOICES)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn audit(pool: &Pool<DB>, e: &AuditEvent) -> DbResult<()> {
+        sqlx::query::<DB>(INSERT_AUDIT)
+            .bind(&e.account_id)
+            .bind(&e.actor_user_id)
+            .bind(&e.event)
+            .bind(&e.target)
+            .bind(&e.ip)
+            .bind(e.at)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_events(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<AuditEvent>> {
+        Ok(sqlx::query_as::<DB, AuditEvent>(AUDIT_EVENTS)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?)
+    }
+
+    async fn seed(pool: &Pool<DB>, d: &SeedData) -> DbResult<()> {
+        let mut tx = pool.begin().await?;
+        // Writes first (SQLite: take the write lock at once instead of upgrading a read).
+        for p in &d.products {
+            sqlx::query::<DB>(SEED_PRODUCT)
+                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(&p.code)
+                .bind(&p.name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query::<DB>(SEED_PACKAGE)
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(&d.package_code)
+            .bind(&d.package_name)
+            .execute(&mut *tx)
+            .await?;
+        let package_id: String = sqlx::query_scalar::<DB, String>(PACKAGE_ID)
+            .bind(&d.package_code)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut product_ids = HashMap::new();
+        for p in &d.products {
+            let id: String = sqlx::query_scalar::<DB, String>(PRODUCT_ID)
+                .bind(&p.code)
+                .fetch_one(&mut *tx)
+                .await?;
+            product_ids.insert(p.code.clone(), id);
+        }
+        for code in &d.package_product_codes {
+            sqlx::query::<DB>(SEED_PACKAGE_PRODUCT)
+                .bind(&package_id)
+                .bind(product_id(&product_ids, code)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let exists: Option<String> = sqlx::query_scalar::<DB, String>(ACCOUNT_BY_CUSTOMER_NUMBER)
+            .bind(&d.account.customer_number)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            tx.rollback().await?;
+            return Err(DbError::Conflict(format!(
+                "an account with customer number {} already exists",
+                d.account.customer_number
+            )));
+        }
+        sqlx::query::<DB>(SEED_ACCOUNT)
+            .bind(&d.account.id)
+            .bind(&d.account.customer_number)
+            .bind(&d.account.name)
+            .bind(d.account.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<DB>(SEED_SUBSCRIPTION)
+            .bind(&d.account.id)
+            .bind(&package_id)
+            .bind(&d.started_on)
+            .bind(&d.renews_on)
+            .bind(&d.license_expires_on)
+            .execute(&mut *tx)
+            .await?;
+        for s in &d.seats {
+            sqlx::query::<DB>(SEED_SEATS)
+                .bind(&d.account.id)
+                .bind(product_id(&product_ids, &s.product_code)?)
+                .bind(s.seats)
+                .bind(s.unit_price_cents)
+                .bind(&s.currency)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for l in &d.locations {
+            sqlx::query::<DB>(SEED_LOCATION)
+                .bind(&l.id)
+                .bind(&d.account.id)
+                .bind(&l.name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for su in &d.users {
+            let u = &su.user;
+            Self::insert_user_on(&mut tx, u, &su.location_id).await?;
+            for code in &su.product_codes {
+                sqlx::query::<DB>(SEED_ASSIGNMENT)
+                    .bind(&u.id)
+                    .bind(product_id(&product_ids, code)?)
+                    .bind(u.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for i in &d.invoices {
+            sqlx::query::<DB>(SEED_INVOICE)
+                .bind(&i.id)
+                .bind(&d.account.id)
+                .bind(&i.number)
+                .bind(&i.issued_on)
+                .bind(&i.due_on)
+                .bind(i.amount_cents)
+                .bind(&i.currency)
+                .bind(&i.status)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query::<DB>(SEED_LICENSE_TOKEN)
+            .bind(&d.license_token_hash)
+            .bind(&d.account.id)
+            .bind(&d.license_token_user_id)
+            .bind(d.account.created_at)
+            .bind(d.license_token_expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Implements [`crate::db::Database`] for a struct with a `pool: sqlx::Pool<$db>` field by calling [`Sql`].
+macro_rules! impl_database {
+    ($ty:ty, $db:ty, $name:literal) => {
+        #[async_trait::async_trait]
+        impl crate::db::Database for $ty {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+            async fn user_by_email(&self, email: &str) -> DbResult<Option<UserRecord>> {
+                Sql::<$db>::user_by_email(&self.pool, email).await
+            }
+            async fn user_by_id(
+                &self,
+                account_id: &str,
+                user_id: &str,
+            ) -> DbResult<Option<UserRecord>> {
+                Sql::<$db>::user_by_id(&self.pool, account_id, user_id).await
+            }
+            async fn insert_user(&self, user: &UserRecord) -> DbResult<()> {
+                Sql::<$db>::insert_user(&self.pool, user).await
+            }
+            async fn delete_user(
+                &self,
+                account_id: &str,
+                user_id: &str,
+                at: i64,
+            ) -> DbResult<bool> {
+                Sql::<$db>::delete_user(&self.pool, account_id, user_id, at).await
+            }
+            async fn license_token(
+                &self,
+                token_hash: &str,
+            ) -> DbResult<Option<LicenseTokenRecord>> {
+                Sql::<$db>::license_token(&self.pool, token_hash).await
+            }
+            async fn insert_session(&self, session: &NewSession) -> DbResult<()> {
+                Sql::<$db>::insert_session(&self.pool, session).await
+            }
+            async fn session_for_access(
+                &self,
+                access_hash: &str,
+                now: i64,
+            ) -> DbResult<Option<AccessContext>> {
+                Sql::<$db>::session_for_access(&self.pool, access_hash, now).await
+            }
+            async fn session_by_refresh(
+                &self,
+                refresh_hash: &str,
+            ) -> DbResult<Option<SessionRecord>> {
+                Sql::<$db>::session_by_refresh(&self.pool, refresh_hash).await
+            }
+            async fn rotate_session(&self, old_id: &str, new: &NewSession) -> DbResult<bool> {
+                Sql::<$db>::rotate_session(&self.pool, old_id, new).await
+            }
+            async fn revoke_family(&self, family_id: &str, at: i64) -> DbResult<u64> {
+                Sql::<$db>::revoke_family(&self.pool, family_id, at).await
+            }
+            async fn account(&self, account_id: &str) -> DbResult<Option<Account>> {
+                Sql::<$db>::account(&self.pool, account_id).await
+            }
+            async fn subscription(&self, account_id: &str) -> DbResult<Option<SubscriptionRecord>> {
+                Sql::<$db>::subscription(&self.pool, account_id).await
+            }
+            async fn seats(&self, account_id: &str) -> DbResult<Vec<SeatRecord>> {
+                Sql::<$db>::seats(&self.pool, account_id).await
+            }
+            async fn active_user_count(&self, account_id: &str) -> DbResult<i64> {
+                Sql::<$db>::active_user_count(&self.pool, account_id).await
+            }
+            async fn invoices(&self, account_id: &str) -> DbResult<Vec<InvoiceRecord>> {
+                Sql::<$db>::invoices(&self.pool, account_id).await
+            }
+            async fn audit(&self, event: &AuditEvent) -> DbResult<()> {
+                Sql::<$db>::audit(&self.pool, event).await
+            }
+            async fn audit_events(&self, account_id: &str) -> DbResult<Vec<AuditEvent>> {
+                Sql::<$db>::audit_events(&self.pool, account_id).await
+            }
+            async fn seed(&self, data: &SeedData) -> DbResult<()> {
+                Sql::<$db>::seed(&self.pool, data).await
+            }
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+        }
+    };
+}
+
+impl_database!(crate::db::sqlite::SqliteDatabase, sqlx::Sqlite, "sqlite");
+impl_database!(
+    crate::db::postgres::PostgresDatabase,
+    sqlx::Postgres,
+    "postgres"
+);

@@ -1,0 +1,208 @@
+//! The one HTTP error type (`ApiError` → `ErrorBody` JSON), the JSON body extractor with ErrorBody rejections,
+//! and the safety net that turns any other non-JSON error answer (404, 405, …) into an ErrorBody.
+
+use axum::body::Body;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kontor_api::{ErrorBody, ErrorCode, FieldError};
+use serde::de::DeserializeOwned;
+
+use crate::domain::Refusal;
+use crate::error::DbError;
+use crate::service::sessions::SessionError;
+
+/// An error answer: `code.http_status()` with `{code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            ErrorCode::Unauthorized,
+            "not signed in, or the session has ended",
+        )
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    /// Logs the detail; the client only learns that something went wrong.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "internal error");
+        Self::new(ErrorCode::Internal, "internal error")
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        Self::new(ErrorCode::Validation, e.to_string())
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NotFound(m) => Self::new(ErrorCode::NotFound, m),
+            Refusal::Invalid(m) => Self::new(ErrorCode::Validation, m),
+            Refusal::Conflict(m) => Self::new(ErrorCode::Conflict, m),
+            Refusal::Forbidden(m) => Self::new(ErrorCode::Forbidden, m),
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::RateLimited => Self::new(
+                ErrorCode::RateLimited,
+                "too many failed sign-in attempts; try again in a few minutes",
+            ),
+            SessionError::InvalidCredentials(m) => Self::new(ErrorCode::InvalidCredentials, m),
+            SessionError::Invalid(m) => Self::new(ErrorCode::Validation, m),
+            SessionError::Unauthorized => Self::unauthorized(),
+            SessionError::Storage(e) => e.into(),
+            SessionError::Internal(detail) => Self::internal(detail),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let message = match &r {
+            JsonRejection::JsonDataError(e) => format!("request body: {}", e.body_text()),
+            JsonRejection::JsonSyntaxError(e) => {
+                format!("request body is not valid JSON: {}", e.body_text())
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                "request body must be JSON (Content-Type: application/json)".to_string()
+            }
+            other => format!("request body: {}", other.body_text()),
+        };
+        Self::new(ErrorCode::Validation, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(ErrorBody::new(self.code, self.message))).into_response()
+    }
+}
+
+/// `axum::Json` whose rejections are `ApiError`s (422 `validation`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(r.into()),
+        }
+    }
+}
+
+/// `axum::extract::Query` whose rejections are `ApiError`s (422 `validation`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(r) => Err(Self::Rejection::from(r)),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        Self::new(
+            ErrorCode::Validation,
+            format!("query string: {}", r.body_text()),
+        )
+    }
+}
+
+/// Router fallback: unknown route → 404 ErrorBody.
+pub async fn fallback() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such endpoint")
+}
+
+/// Middleware: any error answer that is not JSON (axum's own rejections: 405, path errors, body limits)
+/// keeps its status but gets an ErrorBody.
+pub async fn json_errors(resp: Response) -> Response {
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return resp;
+    }
+    let code = match status.as_u16() {
+        401 => ErrorCode::Unauthorized,
+        403 => ErrorCode::Forbidden,
+        404 | 405 => ErrorCode::NotFound,
+        409 => ErrorCode::Conflict,
+        429 => ErrorCode::RateLimited,
+        400..=499 => ErrorCode::Validation,
+        _ => ErrorCode::Internal,
+    };
+    let message = match status.as_u16() {
+        405 => "method not allowed".to_string(),
+        s if s >= 500 => "internal error".to_string(),
+        _ => status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_lowercase(),
+    };
+    let body = serde_json::to_vec(&ErrorBody::new(code, message)).unwrap_or_default();
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}

@@ -1,0 +1,115 @@
+//! The HTTP surface: every route of the portal API with its handler, the error safety net, and (in
+//! `openapi`) the OpenAPI document. The only module that imports `handlers`.
+
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::handlers;
+use crate::http_error;
+use crate::state::AppState;
+
+pub mod openapi;
+
+/// Body limit of `POST …/users/existing` (200,000 addresses of up to ~160 bytes in JSON); other routes keep
+/// axum's 2 MB default.
+const EXISTING_EMAILS_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The application's routes (also used by tests that want a router without a socket).
+pub(crate) fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/info", get(handlers::info::info))
+        .route("/auth/login", post(handlers::auth::login))
+        .route("/auth/token-login", post(handlers::auth::token_login))
+        .route("/auth/refresh", post(handlers::auth::refresh))
+        .route("/auth/logout", post(handlers::auth::logout))
+        .route("/me", get(handlers::me::me))
+        .route("/me/password", post(handlers::me::change_password))
+        .route(
+            "/accounts/{account_id}/licenses",
+            get(handlers::licenses::list),
+        )
+        .route(
+            "/accounts/{account_id}/licenses/change",
+            post(handlers::licenses::change),
+        )
+        .route(
+            "/accounts/{account_id}/locations",
+            get(handlers::locations::list),
+        )
+        .route("/accounts/{account_id}/audit", get(handlers::audit::list))
+        .route(
+            "/accounts/{account_id}/users",
+            get(handlers::users::list).post(handlers::users::create),
+        )
+        .route(
+            "/accounts/{account_id}/users/import",
+            post(handlers::users::import_batch),
+        )
+        .route(
+            "/accounts/{account_id}/users/existing",
+            post(handlers::users::existing_emails).layer(axum::extract::DefaultBodyLimit::max(
+                EXISTING_EMAILS_BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/accounts/{account_id}/users/restore",
+            post(handlers::users::restore),
+        )
+        .route(
+            "/accounts/{account_id}/users/{user_id}",
+            get(handlers::users::get_user)
+                .patch(handlers::users::update_user)
+                .delete(handlers::users::delete_user),
+        )
+        .route(
+            "/accounts/{account_id}/users/{user_id}/reset-password",
+            post(handlers::users::reset_password),
+        )
+        .route(
+            "/accounts/{account_id}/offline-license",
+            get(handlers::offline_license::status).post(handlers::offline_license::issue),
+        )
+        .route(
+            "/accounts/{account_id}/offline-license/activate",
+            post(handlers::offline_license::activate),
+        )
+        .route(
+            "/accounts/{account_id}/offline-license/{license_id}/revoke",
+            post(handlers::offline_license::revoke),
+        )
+        .route(
+            "/accounts/{account_id}/installers",
+            get(handlers::downloads::list),
+        )
+        .route(
+            "/accounts/{account_id}/installers/{installer_id}/file",
+            get(handlers::downloads::file),
+        )
+        .route(
+            "/app/update/{target}/{arch}/{current_version}",
+            get(handlers::downloads::update),
+        )
+        .route(
+            "/app/releases/{version}/{file}",
+            get(handlers::downloads::release_file),
+        )
+        .route("/accounts/{account_id}", get(handlers::accounts::account))
+        .route(
+            "/accounts/{account_id}/summary",
+            get(handlers::accounts::summary),
+        );
+    Router::new()
+        .nest(kontor_api::API_PREFIX, api)
+        .route("/api/health", get(handlers::info::health))
+        .route(
+            "/api/license/public-key",
+            get(handlers::offline_license::public_key),
+        )
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
+        .fallback(http_error::fallback)
+        .layer(axum::middleware::map_response(http_error::json_errors))
+        .with_state(state)
+}

@@ -1,0 +1,23 @@
+//! The business rules, called by the HTTP handlers and by the CLI alike: they take plain values and an
+//! [`Actor`](crate::domain::Actor), and answer an [`Outcome`](crate::domain::Outcome) (a storage error, or a
+//! [`Refusal`] the caller maps to its own answer). No HTTP here.
+//!
+//! `users`: creating users, committing import batches, who may edit, reset or delete whom (the owner rules).
+//! `sessions`: signing in (password or license token, throttled), refresh rotation with reuse detection,
+//! signing out.
+//! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
+
+use crate::domain::Refusal;
+
+pub mod sessions;
+pub mod users;
+
+/// An id or code from a request (product code, location id, user id): present, at most 64 characters, no
+/// control characters; else `Invalid` naming `field`.
+pub fn id_field(field: &str, raw: &str) -> Result<String, Refusal> {
+    let t = raw.trim();
+    if t.is_empty() || t.len() > 64 || t.chars().any(char::is_control) {
+        return Err(Refusal::Invalid(format!("{field} is not a valid id")));
+    }
+    Ok(t.to_string())
+}

@@ -1,0 +1,325 @@
+//! The session rules: signing in with e-mail and password (throttled per e-mail; unknown user and wrong
+//! password take as long and answer alike; a temporary password also signs in) or with a license token,
+//! refresh rotation with reuse detection (a rotated refresh token presented again revokes its whole family),
+//! signing out, and changing the own password (the current one, temporary or not, must be given; the new
+//! one is stored as Argon2id and the user's other sessions end). Sign-in events are audited; an audit
+//! failure is logged, never an error.
+
+use kontor_api::{validate, Me, SessionTokens};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::credentials::{
+    hash_password_blocking, hash_token, new_session_token, verify_password, verify_temp_password,
+};
+use crate::db::{AuditEvent, Database, NewSession, UserRecord};
+use crate::domain::Actor;
+use crate::error::DbError;
+use crate::throttle::Throttle;
+
+/// The answer to a wrong e-mail address or password.
+pub const BAD_PASSWORD: &str = "e-mail address or password is wrong";
+/// The answer to an unknown, revoked or expired license token.
+pub const BAD_TOKEN: &str = "the license token is not valid";
+
+/// Why a sign-in, refresh or sign-out did not happen.
+#[derive(Debug)]
+pub enum SessionError {
+    /// Too many failed sign-ins for this e-mail address within the throttle's window.
+    RateLimited,
+    /// Wrong credentials: [`BAD_PASSWORD`] or [`BAD_TOKEN`].
+    InvalidCredentials(&'static str),
+    /// A field is invalid (e.g. the current password is not correct); nothing changed.
+    Invalid(String),
+    /// No (longer a) valid session: unknown, expired, revoked or reused refresh token, or a deleted user.
+    Unauthorized,
+    Storage(DbError),
+    /// The password check could not run (its blocking task failed).
+    Internal(String),
+}
+
+impl From<DbError> for SessionError {
+    fn from(e: DbError) -> Self {
+        SessionError::Storage(e)
+    }
+}
+
+/// What the session rules work with: storage, clock, token lifetimes, the sign-in throttle, the dummy hash
+/// and where the request comes from.
+pub struct Sessions<'a> {
+    pub db: &'a dyn Database,
+    pub clock: &'a dyn Clock,
+    pub config: &'a Config,
+    pub throttle: &'a Throttle,
+    /// Verified against when the user is unknown, so unknown and wrong answer alike and take as long.
+    pub dummy_hash: &'a str,
+    /// The client's address, for the audit events and the session.
+    pub ip: String,
+}
+
+/// The signed-in user as the API shows them.
+pub fn me_of(u: &UserRecord) -> Me {
+    Me {
+        id: u.id.clone(),
+        account_id: u.account_id.clone(),
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role,
+        must_change_password: u.must_change_password,
+    }
+}
+
+/// Argon2 verification on a blocking thread.
+pub async fn verify_password_off_thread(hash: String, password: String) -> Result<bool, String> {
+    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+impl Sessions<'_> {
+    async fn audit(
+        &self,
+        account_id: &str,
+        actor: Option<&str>,
+        event: &str,
+        target: Option<&str>,
+    ) {
+        let ev = AuditEvent {
+            account_id: account_id.to_string(),
+            actor_user_id: actor.map(str::to_string),
+            event: event.to_string(),
+            target: target.map(str::to_string),
+            ip: Some(self.ip.clone()),
+            at: self.clock.now(),
+        };
+        if let Err(e) = self.db.audit(&ev).await {
+            // An audit failure must not turn a sign-in into an error, but it must be seen.
+            tracing::error!(error = %e, event, "cannot write audit event");
+        }
+    }
+
+    /// A new session for `user` (in `family`, or a new one) and its tokens in clear.
+    fn new_session(
+        &self,
+        user: &UserRecord,
+        remember: bool,
+        family_id: Option<&str>,
+    ) -> (NewSession, SessionTokens) {
+        let now = self.clock.now();
+        let access = new_session_token();
+        let refresh = new_session_token();
+        let refresh_ttl = if remember {
+            self.config.refresh_ttl_remember_secs
+        } else {
+            self.config.refresh_ttl_secs
+        };
+        let session = NewSession {
+            id: uuid::Uuid::new_v4().to_string(),
+            family_id: family_id
+                .map(str::to_string)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            user_id: user.id.clone(),
+            account_id: user.account_id.clone(),
+            access_hash: hash_token(&access),
+            access_expires_at: now + self.config.access_ttl_secs,
+            refresh_hash: hash_token(&refresh),
+            refresh_expires_at: now + refresh_ttl,
+            remember,
+            created_at: now,
+            ip: Some(self.ip.clone()),
+        };
+        let tokens = SessionTokens {
+            access_token: access,
+            access_expires_at: session.access_expires_at,
+            refresh_token: refresh,
+            refresh_expires_at: session.refresh_expires_at,
+            user: me_of(user),
+        };
+        (session, tokens)
+    }
+
+    /// Starts a session for `user` after a successful sign-in, audited as `event`.
+    async fn sign_in(
+        &self,
+        user: &UserRecord,
+        remember: bool,
+        event: &str,
+    ) -> Result<SessionTokens, SessionError> {
+        let (session, tokens) = self.new_session(user, remember, None);
+        self.db.insert_session(&session).await?;
+        self.audit(&user.account_id, Some(&user.id), event, Some(&session.id))
+            .await;
+        Ok(tokens)
+    }
+
+    /// Signs in with a (validated, lower-case) e-mail address and a password, permanent or temporary.
+    pub async fn password_login(
+        &self,
+        email: &str,
+        password: String,
+        remember: bool,
+    ) -> Result<SessionTokens, SessionError> {
+        if self.throttle.is_blocked(email, self.clock.now()) {
+            return Err(SessionError::RateLimited);
+        }
+        let user = self.db.user_by_email(email).await?;
+        let live = user.as_ref().filter(|u| u.deleted_at.is_none());
+        let eligible = live.and_then(|u| u.password_hash.clone());
+        let hash = eligible
+            .clone()
+            .unwrap_or_else(|| self.dummy_hash.to_string());
+        // A temporary password (salted SHA-256, constant-time compare) also signs in; the Argon2 check runs
+        // either way so both paths take as long.
+        let temp_ok = match live {
+            Some(u) => self
+                .db
+                .temp_password_hash(&u.id)
+                .await?
+                .is_some_and(|h| verify_temp_password(&h, &password)),
+            None => false,
+        };
+        let argon_ok = verify_password_off_thread(hash, password)
+            .await
+            .map_err(SessionError::Internal)?
+            && eligible.is_some();
+        let ok = temp_ok || argon_ok;
+        let user = match user {
+            Some(u) if ok => u,
+            other => {
+                self.throttle.record_failure(email, self.clock.now());
+                if let Some(u) = other {
+                    self.audit(&u.account_id, Some(&u.id), "sign_in_failed", Some(email))
+                        .await;
+                }
+                return Err(SessionError::InvalidCredentials(BAD_PASSWORD));
+            }
+        };
+        self.throttle.clear(email);
+        self.sign_in(&user, remember, "sign_in").await
+    }
+
+    /// Signs in with a (validated) license token from the order mail, as the user it was issued to.
+    pub async fn token_login(
+        &self,
+        token: &str,
+        remember: bool,
+    ) -> Result<SessionTokens, SessionError> {
+        let now = self.clock.now();
+        let invalid = || SessionError::InvalidCredentials(BAD_TOKEN);
+        let record = self
+            .db
+            .license_token(&hash_token(token))
+            .await?
+            .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
+            .ok_or_else(invalid)?;
+        let user = self
+            .db
+            .user_by_id(&record.account_id, &record.user_id)
+            .await?
+            .filter(|u| u.deleted_at.is_none())
+            .ok_or_else(invalid)?;
+        self.sign_in(&user, remember, "token_sign_in").await
+    }
+
+    /// Trades a refresh token for a new pair. The old one dies; presenting it again revokes the family.
+    pub async fn refresh(&self, token: &str) -> Result<SessionTokens, SessionError> {
+        let now = self.clock.now();
+        let session = self
+            .db
+            .session_by_refresh(&hash_token(token))
+            .await?
+            .ok_or(SessionError::Unauthorized)?;
+        if session.rotated_at.is_some() {
+            let n = self.db.revoke_family(&session.family_id, now).await?;
+            tracing::warn!(family = %session.family_id, revoked = n, "refresh token reuse detected");
+            self.audit(
+                &session.account_id,
+                Some(&session.user_id),
+                "refresh_reuse_detected",
+                Some(&session.family_id),
+            )
+            .await;
+            return Err(SessionError::Unauthorized);
+        }
+        if session.revoked_at.is_some() || session.refresh_expires_at <= now {
+            return Err(SessionError::Unauthorized);
+        }
+        let user = self
+            .db
+            .user_by_id(&session.account_id, &session.user_id)
+            .await?
+            .filter(|u| u.deleted_at.is_none())
+            .ok_or(SessionError::Unauthorized)?;
+        let (new, tokens) = self.new_session(&user, session.remember, Some(&session.family_id));
+        if !self.db.rotate_session(&session.id, &new).await? {
+            // Rotated or revoked concurrently: the other request won.
+            return Err(SessionError::Unauthorized);
+        }
+        Ok(tokens)
+    }
+
+    /// Revokes the session family of a refresh token (audited when something ended). Idempotent.
+    pub async fn logout(&self, token: &str) -> Result<(), SessionError> {
+        if let Some(session) = self.db.session_by_refresh(&hash_token(token)).await? {
+            let n = self
+                .db
+                .revoke_family(&session.family_id, self.clock.now())
+                .await?;
+            if n > 0 {
+                self.audit(
+                    &session.account_id,
+                    Some(&session.user_id),
+                    "sign_out",
+                    Some(&session.family_id),
+                )
+                .await;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the own password of the actor (signed in with session `session_id`, whose family stays).
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        session_id: &str,
+        current_password: String,
+        new_password: String,
+    ) -> Result<(), SessionError> {
+        let invalid = |e: validate::FieldError| SessionError::Invalid(e.to_string());
+        validate::login_password("current_password", &current_password).map_err(invalid)?;
+        validate::new_password("new_password", &new_password).map_err(invalid)?;
+        if new_password == current_password {
+            return Err(SessionError::Invalid(
+                "new_password must differ from the current password".to_string(),
+            ));
+        }
+        let user = self
+            .db
+            .user_by_id(&actor.account_id, &actor.user_id)
+            .await?
+            .filter(|u| u.deleted_at.is_none())
+            .ok_or(SessionError::Unauthorized)?;
+        let temp_ok = match self.db.temp_password_hash(&user.id).await? {
+            Some(h) => verify_temp_password(&h, &current_password),
+            None => false,
+        };
+        let ok = temp_ok
+            || match user.password_hash.clone() {
+                Some(h) => verify_password_off_thread(h, current_password.clone())
+                    .await
+                    .map_err(SessionError::Internal)?,
+                None => false,
+            };
+        if !ok {
+            return Err(SessionError::Invalid(
+                "current_password is not correct".to_string(),
+            ));
+        }
+        let hash = hash_password_blocking(new_password)
+            .await
+            .map_err(|e| SessionError::Internal(e.to_string()))?;
+        self.db.set_password(actor, &hash, session_id).await?;
+        Ok(())
+    }
+}

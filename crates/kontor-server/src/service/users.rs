@@ -1,0 +1,334 @@
+//! The users rules: validating new users and giving them temporary passwords, creating them (all or
+//! nothing), committing an import batch once (a retry reissues passwords), and the owner rules of editing,
+//! resetting and deleting users: an Admin cannot touch the Owner, only the Owner makes someone Owner
+//! (ownership moves, the Owner becomes Admin), nobody demotes or deletes themselves.
+
+use std::collections::{HashMap, HashSet};
+
+use kontor_api::{
+    validate, CreatedUser, ImportBatchResult, NewUser, Role, UpdateUser, UserSummary,
+    MAX_IMPORT_BATCH,
+};
+
+use crate::credentials::{hash_temp_password, new_temp_password};
+use crate::db::users::{Created, ImportKey, NewUserRow, UserEdit};
+use crate::db::{Database, UserRecord};
+use crate::domain::{Actor, Outcome, Refusal};
+use crate::error::DbError;
+use crate::service::id_field;
+
+const MAX_LICENSES_PER_USER: usize = 50;
+
+/// Early return of a refusal from a function answering an [`Outcome`].
+macro_rules! refuse_if_err {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return Ok(Err(r)),
+        }
+    };
+}
+
+fn invalid(message: impl Into<String>) -> Refusal {
+    Refusal::Invalid(message.into())
+}
+
+/// A uniqueness clash the pre-checks could not see (a concurrent request): still a conflict.
+fn email_conflict<T>(r: Result<Result<T, Refusal>, DbError>) -> Outcome<T> {
+    match r {
+        Err(DbError::Conflict(_)) => Ok(Err(Refusal::Conflict(
+            "an e-mail address is already in use".to_string(),
+        ))),
+        other => other,
+    }
+}
+
+/// Validates the users of a create or import request (`users[i].field …` messages) and gives each a
+/// temporary password. Answers the rows to store and the answer to send.
+pub fn prepare_new_users(
+    users: &[NewUser],
+    max: usize,
+) -> Result<(Vec<NewUserRow>, Vec<CreatedUser>), Refusal> {
+    if users.is_empty() || users.len() > max {
+        return Err(invalid(format!(
+            "users must name between 1 and {max} users"
+        )));
+    }
+    let mut rows = Vec::with_capacity(users.len());
+    let mut created = Vec::with_capacity(users.len());
+    let mut seen = HashSet::with_capacity(users.len());
+    for (i, u) in users.iter().enumerate() {
+        let email =
+            validate::email("email", &u.email).map_err(|e| invalid(format!("users[{i}].{e}")))?;
+        let display_name = validate::display_name("display_name", &u.display_name)
+            .map_err(|e| invalid(format!("users[{i}].{e}")))?;
+        if u.role == Role::Owner {
+            return Err(invalid(format!(
+                "users[{i}].role cannot be owner: an account has one owner"
+            )));
+        }
+        let location_id = match u.location_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(l) => Some(id_field(&format!("users[{i}].location_id"), l)?),
+        };
+        if u.licenses.len() > MAX_LICENSES_PER_USER {
+            return Err(invalid(format!(
+                "users[{i}].licenses names too many products"
+            )));
+        }
+        let mut licenses = Vec::with_capacity(u.licenses.len());
+        for (j, c) in u.licenses.iter().enumerate() {
+            let c = id_field(&format!("users[{i}].licenses[{j}]"), c)?;
+            if !licenses.contains(&c) {
+                licenses.push(c);
+            }
+        }
+        if !seen.insert(email.clone()) {
+            return Err(Refusal::Conflict(format!(
+                "the e-mail address {email} is given more than once"
+            )));
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let password = new_temp_password();
+        rows.push(NewUserRow {
+            id: id.clone(),
+            email: email.clone(),
+            display_name: display_name.clone(),
+            role: u.role,
+            location_id,
+            licenses,
+            temp_password_hash: hash_temp_password(&password),
+        });
+        created.push(CreatedUser {
+            id,
+            email,
+            display_name,
+            temporary_password: password,
+        });
+    }
+    Ok((rows, created))
+}
+
+/// Creates up to `max` users in one transaction (all or none), each with a temporary password returned
+/// once.
+pub async fn create_users(
+    db: &dyn Database,
+    actor: &Actor,
+    users: &[NewUser],
+    max: usize,
+) -> Outcome<Vec<CreatedUser>> {
+    let (rows, created) = refuse_if_err!(prepare_new_users(users, max));
+    refuse_if_err!(email_conflict(db.create_users(actor, &rows, None).await)?);
+    Ok(Ok(created))
+}
+
+/// The one commit path of an import batch, for the endpoint and for `kontor-server users import`: validates
+/// the users, creates them in one transaction recorded as `(import_id, batch)` of `actor.account_id`, or, if
+/// that batch was committed before, reissues temporary passwords to its users who have not signed in yet.
+pub async fn commit_import_batch(
+    db: &dyn Database,
+    actor: &Actor,
+    import_id: &str,
+    batch: u32,
+    users: &[NewUser],
+) -> Outcome<ImportBatchResult> {
+    let import_id = import_id.trim();
+    if import_id.is_empty()
+        || import_id.len() > 64
+        || !import_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Ok(Err(invalid(
+            "import_id is not valid (1 to 64 of A-Z a-z 0-9 - _)",
+        )));
+    }
+    let key = ImportKey {
+        import_id: import_id.to_string(),
+        batch,
+    };
+    let (rows, created) = refuse_if_err!(prepare_new_users(users, MAX_IMPORT_BATCH));
+    let outcome = refuse_if_err!(email_conflict(
+        db.create_users(actor, &rows, Some(&key)).await
+    )?);
+    if outcome == Created::Created {
+        return Ok(Ok(ImportBatchResult {
+            created,
+            already_done: false,
+        }));
+    }
+    // Retry of a committed batch: new temporary passwords for those who have not signed in yet, in the
+    // order of the request.
+    let order: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.email.as_str(), i))
+        .collect();
+    let mut pending = db.import_pending(&actor.account_id, &key).await?;
+    pending.sort_by_key(|p| order.get(p.email.as_str()).copied().unwrap_or(usize::MAX));
+    let mut hashes = Vec::with_capacity(pending.len());
+    let mut again = Vec::with_capacity(pending.len());
+    for p in pending {
+        let password = new_temp_password();
+        hashes.push((p.id.clone(), hash_temp_password(&password)));
+        again.push(CreatedUser {
+            id: p.id,
+            email: p.email,
+            display_name: p.display_name,
+            temporary_password: password,
+        });
+    }
+    let events = vec![(
+        "user.import_batch_retried".to_string(),
+        format!(
+            "import {} batch {}: {} temporary passwords reissued",
+            key.import_id,
+            key.batch,
+            again.len()
+        ),
+    )];
+    db.set_temp_passwords(actor, &hashes, &events).await?;
+    Ok(Ok(ImportBatchResult {
+        created: again,
+        already_done: true,
+    }))
+}
+
+/// A live user of the actor's account, else `NotFound`.
+async fn live_target(db: &dyn Database, actor: &Actor, user_id: &str) -> Outcome<UserRecord> {
+    Ok(db
+        .user_by_id(&actor.account_id, user_id)
+        .await?
+        .filter(|u| u.deleted_at.is_none())
+        .ok_or_else(|| Refusal::NotFound("user not found".to_string())))
+}
+
+/// Changes name, role or location of a live user and answers the changed user. Only the Owner can make
+/// someone Owner (ownership moves: the Owner becomes Admin) or change the Owner; the Owner cannot give up
+/// the role themselves.
+pub async fn update_user(
+    db: &dyn Database,
+    actor: &Actor,
+    actor_role: Role,
+    user_id: &str,
+    req: &UpdateUser,
+) -> Outcome<UserSummary> {
+    let display_name = refuse_if_err!(validate::display_name("display_name", &req.display_name)
+        .map_err(|e| invalid(e.to_string())));
+    let location_id = match req.location_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(l) => Some(refuse_if_err!(id_field("location_id", l))),
+    };
+    let target = refuse_if_err!(live_target(db, actor, user_id).await?);
+    let mut demote_actor = false;
+    if actor_role != Role::Owner {
+        if target.role == Role::Owner {
+            return Ok(Err(Refusal::Forbidden(
+                "only the owner can change the owner".to_string(),
+            )));
+        }
+        if req.role == Role::Owner {
+            return Ok(Err(Refusal::Forbidden(
+                "only the owner can make someone owner".to_string(),
+            )));
+        }
+    } else if target.id == actor.user_id {
+        if req.role != Role::Owner {
+            return Ok(Err(Refusal::Conflict(
+                "the owner cannot give up the owner role; make another user owner instead"
+                    .to_string(),
+            )));
+        }
+    } else if req.role == Role::Owner {
+        demote_actor = true;
+    }
+    let edit = UserEdit {
+        display_name,
+        role: req.role,
+        location_id,
+        demote_actor,
+    };
+    refuse_if_err!(db.update_user(actor, &target.id, &edit).await?);
+    Ok(db
+        .user_summary(&actor.account_id, &target.id)
+        .await?
+        .ok_or_else(|| Refusal::NotFound("user not found".to_string())))
+}
+
+/// A new temporary password for a live user (answered once); their sessions end and they must change it.
+/// Only the Owner can reset the Owner's password.
+pub async fn reset_password(
+    db: &dyn Database,
+    actor: &Actor,
+    actor_role: Role,
+    user_id: &str,
+) -> Outcome<String> {
+    let target = refuse_if_err!(live_target(db, actor, user_id).await?);
+    if target.role == Role::Owner && actor_role != Role::Owner {
+        return Ok(Err(Refusal::Forbidden(
+            "only the owner can reset the owner's password".to_string(),
+        )));
+    }
+    let password = new_temp_password();
+    db.set_temp_passwords(
+        actor,
+        &[(target.id.clone(), hash_temp_password(&password))],
+        &[("user.password_reset".to_string(), target.email.clone())],
+    )
+    .await?;
+    Ok(Ok(password))
+}
+
+/// Soft-deletes a live user (restorable for 30 days). Nobody deletes themselves; the Owner cannot be
+/// deleted.
+pub async fn delete_user(db: &dyn Database, actor: &Actor, user_id: &str) -> Outcome<()> {
+    let target = refuse_if_err!(live_target(db, actor, user_id).await?);
+    if target.id == actor.user_id {
+        return Ok(Err(Refusal::Conflict(
+            "you cannot delete yourself".to_string(),
+        )));
+    }
+    if target.role == Role::Owner {
+        return Ok(Err(Refusal::Forbidden(
+            "the owner cannot be deleted".to_string(),
+        )));
+    }
+    db.soft_delete_user(actor, &target.id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_users_are_validated_with_index_and_field() {
+        let u = |email: &str, role| NewUser {
+            email: email.into(),
+            display_name: "Anna".into(),
+            role,
+            location_id: None,
+            licenses: vec![],
+        };
+        let err =
+            prepare_new_users(&[u("a@x.de", Role::User), u("nope", Role::User)], 10).unwrap_err();
+        assert_eq!(
+            err,
+            Refusal::Invalid("users[1].email is not a valid e-mail address".to_string())
+        );
+        let err = prepare_new_users(&[u("a@x.de", Role::Owner)], 10).unwrap_err();
+        assert!(
+            matches!(&err, Refusal::Invalid(m) if m.starts_with("users[0].role")),
+            "{err:?}"
+        );
+        let err =
+            prepare_new_users(&[u("a@x.de", Role::User), u("A@x.de", Role::User)], 10).unwrap_err();
+        assert!(matches!(err, Refusal::Conflict(_)), "{err:?}");
+        assert!(prepare_new_users(&[], 10).is_err());
+        let (rows, created) = prepare_new_users(&[u(" B@X.de ", Role::Admin)], 10).unwrap();
+        assert_eq!(rows[0].email, "b@x.de");
+        assert!(crate::credentials::verify_temp_password(
+            &rows[0].temp_password_hash,
+            &created[0].temporary_password
+        ));
+    }
+}
