@@ -225,7 +225,7 @@ pub async fn import_file(
 
     // Open the passwords file before creating anyone: a bad path fails before the first commit.
     let out_path = opts.passwords_out.as_deref().unwrap_or(Path::new(""));
-    let mut out = match PasswordsFile::create(out_path) {
+    let out = match PasswordsFile::create(out_path) {
         Ok(f) => f,
         Err(e) => {
             return Err(ServerError::Usage(format!(
@@ -287,50 +287,19 @@ pub async fn import_file(
 }
 
 /// The `--passwords-out` CSV: written to a temporary file (0600) beside the target, renamed into place.
-struct PasswordsFile {
-    tmp: PathBuf,
-    target: PathBuf,
-    file: std::fs::File,
-}
+struct PasswordsFile(kontor_fs::AtomicFile);
 
 impl PasswordsFile {
     fn create(target: &Path) -> std::io::Result<Self> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target
-            .file_name()
-            .ok_or_else(|| std::io::Error::other("not a file name"))?;
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}.tmp", uuid::Uuid::new_v4().simple()));
-        let tmp = dir.join(tmp_name);
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        let file = o.open(&tmp)?;
-        Ok(Self {
-            tmp,
-            target: target.to_path_buf(),
-            file,
-        })
+        kontor_fs::Options::new()
+            .private(true)
+            .create(target)
+            .map(Self)
     }
 
-    fn finish(&mut self, users: &[CreatedUser]) -> std::io::Result<()> {
-        let result = self.write_all(users);
-        if result.is_err() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-        result
-    }
-
-    fn write_all(&mut self, users: &[CreatedUser]) -> std::io::Result<()> {
-        let mut w = std::io::BufWriter::new(&self.file);
+    /// Writes every user's temporary password and makes the file; a failure leaves no file behind.
+    fn finish(self, users: &[CreatedUser]) -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(self.0);
         writeln!(w, "email,display_name,temporary_password")?;
         for u in users {
             writeln!(
@@ -341,17 +310,7 @@ impl PasswordsFile {
                 csv_field(&u.temporary_password)
             )?;
         }
-        w.flush()?;
-        drop(w);
-        self.file.sync_all()?;
-        std::fs::rename(&self.tmp, &self.target)
-    }
-}
-
-impl Drop for PasswordsFile {
-    fn drop(&mut self) {
-        // Gone after a successful rename; removes the temporary file after any failure.
-        let _ = std::fs::remove_file(&self.tmp);
+        w.into_inner().map_err(|e| e.into_error())?.commit()
     }
 }
 

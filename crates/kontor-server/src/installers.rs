@@ -207,40 +207,27 @@ pub fn store_reader(
     installers_dir: &Path,
     mut source: impl Read,
 ) -> std::io::Result<(u64, String)> {
-    std::fs::create_dir_all(installers_dir)?;
-    let tmp = installers_dir.join(format!(".upload.{}.tmp", uuid::Uuid::new_v4().simple()));
-    let result = (|| {
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        let mut hasher = Sha256::new();
-        let mut size = 0u64;
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            let n = match source.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            hasher.update(&buf[..n]);
-            out.write_all(&buf[..n])?;
-            size += n as u64;
-        }
-        out.sync_all()?;
-        drop(out);
-        let sha = hex::encode(hasher.finalize());
-        std::fs::rename(&tmp, store_path(installers_dir, &sha))?;
-        if let Ok(d) = std::fs::File::open(installers_dir) {
-            let _ = d.sync_all();
-        }
-        Ok((size, sha))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    // The final name is the content's hash, known only at the end.
+    let mut out = kontor_fs::Options::new()
+        .create_dirs(true)
+        .create(&installers_dir.join("upload"))?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match source.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])?;
+        size += n as u64;
     }
-    result
+    let sha = kontor_fs::hex(&hasher.finalize());
+    out.commit_as(&store_path(installers_dir, &sha))?;
+    Ok((size, sha))
 }
 
 /// Validates `req`, stores the bytes of `source` and adds the catalog row. `default_name` is used when

@@ -102,7 +102,7 @@ impl LicenseSigner {
             ".{KEY_FILE_NAME}.{}.tmp",
             uuid::Uuid::new_v4().simple()
         ));
-        let written = write_new_file(
+        let written = kontor_fs::write_new(
             &tmp,
             kontor_license::format_secret_key(&key).as_bytes(),
             true,
@@ -111,7 +111,8 @@ impl LicenseSigner {
         let _ = std::fs::remove_file(&tmp);
         match written {
             Ok(()) => {
-                sync_dir(dir);
+                // Best effort, as everywhere: some file systems cannot sync a directory.
+                let _ = kontor_fs::sync_dir(dir);
                 tracing::info!(path = %path.display(), "created the license signing key");
                 Ok(Self::from_key(key, Some(path.to_path_buf())))
             }
@@ -133,51 +134,6 @@ impl LicenseSigner {
     pub fn sign(&self, payload: &LicensePayload) -> String {
         kontor_license::sign(payload, &self.key)
     }
-}
-
-/// Creates `path` (which must not exist), writes `bytes` and syncs; mode 0600 on Unix when `private`.
-pub(crate) fn write_new_file(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    if private {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    #[cfg(not(unix))]
-    let _ = private;
-    let mut f = o.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
-/// Writes `bytes` to `target` atomically: a temp file beside it, synced, then renamed over it.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "license".to_string());
-    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
-    let result = write_new_file(&tmp, bytes, false).and_then(|()| std::fs::rename(&tmp, target));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    } else {
-        sync_dir(&dir);
-    }
-    result
 }
 
 /// The default data directory: the directory of a SQLite database file; `None` for PostgreSQL and

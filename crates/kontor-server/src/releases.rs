@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ServerError;
 use crate::installers::valid_file_name;
-use crate::licensing::write_atomic;
+use kontor_fs::write_atomic;
 
 /// The file describing one release in its version folder.
 pub const RELEASE_FILE: &str = "release.json";
@@ -245,13 +245,8 @@ pub fn write_keys(out_dir: &Path, password: &str) -> Result<WrittenKeys, Release
         }
     }
     let keys = generate_keys(password)?;
-    crate::licensing::write_new_file(&private, keys.private_key.as_bytes(), true)
-        .map_err(io_err(&private))?;
-    crate::licensing::write_new_file(&public, keys.public_key.as_bytes(), false)
-        .map_err(io_err(&public))?;
-    if let Ok(d) = std::fs::File::open(out_dir) {
-        let _ = d.sync_all();
-    }
+    kontor_fs::write_new(&private, keys.private_key.as_bytes(), true).map_err(io_err(&private))?;
+    kontor_fs::write_new(&public, keys.public_key.as_bytes(), false).map_err(io_err(&public))?;
     Ok(WrittenKeys {
         private_key_file: private.display().to_string(),
         public_key_file: public.display().to_string(),
@@ -410,19 +405,13 @@ pub fn publish(p: &Publish, now: i64) -> Result<Published, ReleaseError> {
         }
     };
     let target = dir.join(&name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let copied = (|| {
         let mut src = std::fs::File::open(&p.file)?;
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        let mut out = kontor_fs::AtomicFile::create(&target)?;
         std::io::copy(&mut src, &mut out)?;
-        out.sync_all()?;
-        std::fs::rename(&tmp, &target)
+        out.commit()
     })();
     if let Err(e) = copied {
-        let _ = std::fs::remove_file(&tmp);
         return Err(ReleaseError::Io {
             path: p.file.clone(),
             source: e,

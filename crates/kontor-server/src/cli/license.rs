@@ -4,9 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use kontor_server::domain::{Actor, Refusal};
-use kontor_server::licensing::{
-    issue, parse_request, resolve_data_dir, write_atomic, LicenseSigner,
-};
+use kontor_server::licensing::{issue, parse_request, resolve_data_dir, LicenseSigner};
 use kontor_server::{open_database, Clock, ServerError, SystemClock};
 
 use super::output::print_json;
@@ -92,7 +90,7 @@ async fn license_issue(
     let issued = issue(db.as_ref(), &signer, &actor, machine.as_ref()).await;
     db.close().await;
     let license = issued?.map_err(|r| refusal(format!("account {account}"), r))?;
-    write_atomic(&out, license.text.as_bytes()).map_err(|e| {
+    kontor_fs::write_atomic(&out, license.text.as_bytes()).map_err(|e| {
         ServerError::Usage(format!(
             "the license {} was issued but {} cannot be written: {e}",
             license.info.license_id,
