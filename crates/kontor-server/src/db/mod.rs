@@ -4,10 +4,11 @@
 //! `installers` (the other storage traits), `sqlite` and `postgres` (opening each backend, its migrations).
 //! Both backends share one implementation: the SQL text is written once (named constants next to the
 //! code that runs it) with `$n` placeholders, which sqlx-sqlite maps by number too, and only portable
-//! column types; rows are read into `sqlx::FromRow` structs. `store`, `licenses` and `installers` are plain
-//! generic code over the sqlx backend (a `Sql<DB>` impl with the sqlx bounds in one `where` clause; a thin
-//! `impl_*!` per trait only forwards to it); `users` is still one `impl_user_store!` macro body shared by
-//! both. `backend` holds what sqlx has no shared trait for. Each backend owns its migrations.
+//! column types; rows are read into `sqlx::FromRow` structs. `store`, `users`, `licenses` and `installers`
+//! are plain generic code over the sqlx backend (a `Sql<DB>` impl with the sqlx bounds in one `where`
+//! clause; a thin `impl_*!` per trait only forwards to it). Where the backends differ (the seat and
+//! subscription locks, SQLite's FTS5 search and `?` placeholders) the difference is an explicit parameter.
+//! `backend` holds what sqlx has no shared trait for. Each backend owns its migrations.
 
 use std::sync::Arc;
 
