@@ -8,7 +8,6 @@
 //! (`Config::data_dir` `None`: tests and embedders) the key is random and kept in memory only, so its
 //! licenses stop verifying against the published key once the process ends.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use kontor_api::{IssuedLicenseInfo, OfflineLicense, OfflineLicenseStatus, ProductSeats};
