@@ -33,7 +33,10 @@ pub async fn login_token(state: State<'_, AppState>, req: TokenLogin) -> Command
 #[tauri::command]
 pub async fn resume_session(state: State<'_, AppState>, req: NoArgs) -> CommandResult<Option<Me>> {
     let _ = req;
-    state.portal()?.resume().await
+    crate::trace("cmd resume_session start");
+    let r = state.portal()?.resume().await;
+    crate::trace("cmd resume_session end");
+    r
 }
 
 #[tauri::command]

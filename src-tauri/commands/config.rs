@@ -10,6 +10,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub fn app_config(state: State<'_, AppState>, req: NoArgs) -> CommandResult<AppConfig> {
     let _ = req;
+    crate::trace("cmd app_config");
     let settings = state.settings();
     Ok(AppConfig {
         portal_url: state.portal_url(),
@@ -45,8 +46,11 @@ pub async fn set_portal_url(
 #[tauri::command]
 pub async fn portal_info(state: State<'_, AppState>, req: NoArgs) -> CommandResult<PortalInfo> {
     let _ = req;
+    crate::trace("cmd portal_info start");
     let portal = state.portal()?;
-    Ok(portal.client().info().await?)
+    let info = portal.client().info().await;
+    crate::trace("cmd portal_info end");
+    Ok(info?)
 }
 
 #[tauri::command]

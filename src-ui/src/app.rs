@@ -93,6 +93,7 @@ impl std::error::Error for Shown {}
 fn start(ctx: Ctx) {
     ctx.phase.set(Phase::Starting);
     spawn_local(async move {
+        crate::perf_mark("ui:app_config start");
         let cfg = match ipc::app_config().await {
             Ok(c) => c,
             Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
@@ -104,7 +105,10 @@ fn start(ctx: Ctx) {
         if !configured {
             return ctx.phase.set(Phase::Setup);
         }
-        match ipc::portal_info().await {
+        crate::perf_mark("ui:portal_info start");
+        let info = ipc::portal_info().await;
+        crate::perf_mark("ui:portal_info end");
+        match info {
             Ok(info) => ctx.info.set(Some(info)),
             Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
         }
@@ -112,7 +116,10 @@ fn start(ctx: Ctx) {
         if ctx.update.get_untracked() == crate::pages::update::UpdateUi::Idle {
             crate::pages::update::check(ctx, true);
         }
-        ctx.phase.set(match ipc::resume_session().await {
+        crate::perf_mark("ui:resume_session start");
+        let resumed = ipc::resume_session().await;
+        crate::perf_mark("ui:resume_session end");
+        ctx.phase.set(match resumed {
             Ok(Some(me)) => Phase::SignedIn(me),
             Ok(None) => Phase::SignIn { expired: false },
             Err(e) => Phase::StartupFailed(e),
