@@ -82,38 +82,8 @@ pub fn run_app<R: Runtime>(
     ])
 }
 
-/// Start-up timing for bench/measure.py `breakdown` (scratch): with `KONTOR_TRACE_STARTUP=<file>`, appends
-/// "pid epoch_ms ms_since_run event" to that file.
-pub fn trace(event: &str) {
-    use std::io::Write;
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let Some(path) = std::env::var_os("KONTOR_TRACE_STARTUP") else {
-        return;
-    };
-    let since = START.get_or_init(std::time::Instant::now).elapsed();
-    let epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64() * 1000.0)
-        .unwrap_or(0.0);
-    let line = format!(
-        "{} {:.1} {:.1} {}\n",
-        std::process::id(),
-        epoch,
-        since.as_secs_f64() * 1000.0,
-        event
-    );
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
-        let _ = f.write_all(line.as_bytes());
-    }
-}
-
 /// Starts the app. `KONTOR_DATA_DIR` moves its settings elsewhere (demo runs and tests).
 pub fn run() {
-    trace("run");
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -122,28 +92,8 @@ pub fn run() {
         .init();
     render::configure();
     let data_dir = std::env::var_os("KONTOR_DATA_DIR").map(PathBuf::from);
-    trace("builder");
-    let builder = run_app(tauri::Builder::default(), data_dir).on_page_load(|_, p| {
-        trace(match p.event() {
-            tauri::webview::PageLoadEvent::Started => "page-load-started",
-            tauri::webview::PageLoadEvent::Finished => "page-load-finished",
-        })
-    });
-    match builder.build(tauri::generate_context!()) {
-        Ok(app) => {
-            trace("built (windows created)");
-            app.run(|_, ev| match ev {
-                tauri::RunEvent::Ready => trace("ready"),
-                tauri::RunEvent::WindowEvent {
-                    event: tauri::WindowEvent::Focused(true),
-                    ..
-                } => trace("window-focused"),
-                _ => {}
-            })
-        }
-        Err(e) => {
-            eprintln!("kontor: could not start: {e}");
-            std::process::exit(1);
-        }
+    if let Err(e) = run_app(tauri::Builder::default(), data_dir).run(tauri::generate_context!()) {
+        eprintln!("kontor: could not start: {e}");
+        std::process::exit(1);
     }
 }

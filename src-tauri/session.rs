@@ -91,20 +91,11 @@ impl Portal {
         if let Some(s) = guard.as_ref() {
             return Ok(Some(s.me.clone()));
         }
-        crate::trace("resume: keyring read start");
         let Some(refresh) = self.secrets.load()? else {
-            crate::trace("resume: keyring read end (none)");
             return Ok(None);
         };
-        crate::trace("resume: keyring read end; refresh start");
-        let refreshed = self.client.refresh(&refresh).await;
-        crate::trace("resume: refresh end");
-        match refreshed {
-            Ok(tokens) => {
-                let r = self.install(&mut guard, tokens, true).map(Some);
-                crate::trace("resume: keyring write end");
-                r
-            }
+        match self.client.refresh(&refresh).await {
+            Ok(tokens) => self.install(&mut guard, tokens, true).map(Some),
             Err(ClientError::Api { status: 401, .. }) => {
                 self.secrets.delete()?;
                 Ok(None)

@@ -1,5 +1,3 @@
 // Loads the Leptos UI (wasm); `#[wasm_bindgen(start)]` mounts the app.
 import init from './kontor_ui.js';
-performance.mark('js:main');
 await init({ module_or_path: './kontor_ui_bg.wasm' });
-performance.mark('js:init done');

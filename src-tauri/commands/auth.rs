@@ -33,10 +33,7 @@ pub async fn login_token(state: State<'_, AppState>, req: TokenLogin) -> Command
 #[tauri::command]
 pub async fn resume_session(state: State<'_, AppState>, req: NoArgs) -> CommandResult<Option<Me>> {
     let _ = req;
-    crate::trace("cmd resume_session start");
-    let r = state.portal()?.resume().await;
-    crate::trace("cmd resume_session end");
-    r
+    state.portal()?.resume().await
 }
 
 #[tauri::command]

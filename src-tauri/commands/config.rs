@@ -10,7 +10,6 @@ use crate::state::AppState;
 #[tauri::command]
 pub fn app_config(state: State<'_, AppState>, req: NoArgs) -> CommandResult<AppConfig> {
     let _ = req;
-    crate::trace("cmd app_config");
     let settings = state.settings();
     Ok(AppConfig {
         portal_url: state.portal_url(),
@@ -46,11 +45,8 @@ pub async fn set_portal_url(
 #[tauri::command]
 pub async fn portal_info(state: State<'_, AppState>, req: NoArgs) -> CommandResult<PortalInfo> {
     let _ = req;
-    crate::trace("cmd portal_info start");
     let portal = state.portal()?;
-    let info = portal.client().info().await;
-    crate::trace("cmd portal_info end");
-    Ok(info?)
+    Ok(portal.client().info().await?)
 }
 
 #[tauri::command]

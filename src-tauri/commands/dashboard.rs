@@ -10,11 +10,8 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn dashboard(state: State<'_, AppState>, req: NoArgs) -> CommandResult<DashboardSummary> {
     let _ = req;
-    crate::trace("cmd dashboard start");
     let portal = state.portal()?;
-    let r = portal
+    portal
         .call(|client, access, me| async move { client.dashboard(&access, &me.account_id).await })
-        .await;
-    crate::trace("cmd dashboard end");
-    r
+        .await
 }

@@ -28,7 +28,6 @@ pub async fn update_check<R: Runtime>(
     req: NoArgs,
 ) -> CommandResult<UpdateCheck> {
     let _ = req;
-    crate::trace("cmd update_check start");
     let portal = state.portal_url().ok_or_else(|| {
         CommandError::new(ErrorCode::NotConfigured, "no portal address is configured")
     })?;
@@ -52,9 +51,12 @@ pub async fn update_check<R: Runtime>(
         Some(path) => builder.executable_path(path),
         None => builder,
     };
-    let update = builder.build().map_err(update_error)?.check().await;
-    crate::trace("cmd update_check end");
-    let update = update.map_err(update_error)?;
+    let update = builder
+        .build()
+        .map_err(update_error)?
+        .check()
+        .await
+        .map_err(update_error)?;
     let offer = update.as_ref().map(|u| UpdateOffer {
         version: u.version.clone(),
         current_version: u.current_version.clone(),

@@ -93,7 +93,6 @@ impl std::error::Error for Shown {}
 fn start(ctx: Ctx) {
     ctx.phase.set(Phase::Starting);
     spawn_local(async move {
-        crate::perf_mark("ui:app_config start");
         let cfg = match ipc::app_config().await {
             Ok(c) => c,
             Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
@@ -105,10 +104,7 @@ fn start(ctx: Ctx) {
         if !configured {
             return ctx.phase.set(Phase::Setup);
         }
-        crate::perf_mark("ui:portal_info start");
-        let info = ipc::portal_info().await;
-        crate::perf_mark("ui:portal_info end");
-        match info {
+        match ipc::portal_info().await {
             Ok(info) => ctx.info.set(Some(info)),
             Err(e) => return ctx.phase.set(Phase::StartupFailed(e)),
         }
@@ -116,10 +112,7 @@ fn start(ctx: Ctx) {
         if ctx.update.get_untracked() == crate::pages::update::UpdateUi::Idle {
             crate::pages::update::check(ctx, true);
         }
-        crate::perf_mark("ui:resume_session start");
-        let resumed = ipc::resume_session().await;
-        crate::perf_mark("ui:resume_session end");
-        ctx.phase.set(match resumed {
+        ctx.phase.set(match ipc::resume_session().await {
             Ok(Some(me)) => Phase::SignedIn(me),
             Ok(None) => Phase::SignIn { expired: false },
             Err(e) => Phase::StartupFailed(e),

@@ -11,17 +11,8 @@ pub mod pages;
 
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-extern "C" {
-    /// Scratch start-up timing: `performance.mark(name)`, read by bench/measure.py `breakdown`.
-    #[wasm_bindgen(js_namespace = performance, js_name = mark)]
-    pub fn perf_mark(name: &str);
-}
-
 #[wasm_bindgen(start)]
 pub fn start() {
-    perf_mark("ui:start");
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
-    perf_mark("ui:mounted");
 }

@@ -11,10 +11,8 @@ use crate::ipc;
 pub fn Dashboard() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let summary = LocalResource::new(move || async move {
-        crate::perf_mark("ui:dashboard start");
-        let r = ipc::dashboard().await;
-        crate::perf_mark("ui:dashboard end");
-        ctx.guard(r).map_err(|e| Shown(describe(ctx.t(), &e)))
+        ctx.guard(ipc::dashboard().await)
+            .map_err(|e| Shown(describe(ctx.t(), &e)))
     });
     let fallback = move |errors: ArcRwSignal<Errors>| {
         view! {
