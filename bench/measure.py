@@ -5,6 +5,8 @@ Subcommands (plain HTTP to the W3C WebDriver port; standard library only):
   run     --app BIN --selector CSS --runs N --out FILE.json   warm-up launch, then N measured launches
   signin  --app BIN --account demo-account.json                signs in with "stay signed in" (fills the keyring)
   report  --sizes sizes.json --results a.json b.json ...       prints the Markdown table
+  breakdown --app BIN --selector CSS --runs N --trace FILE --out FILE.json
+                                                               where the start-up time goes (see cmd_breakdown)
 
 Each `run`/`signin` starts its own tauri-driver on free ports with the environment it was given (HOME, XDG_*,
 KONTOR_* are set by scripts/bench.sh; WebKitWebDriver passes them to the app) and stops it with SIGTERM.
@@ -378,6 +380,124 @@ def cmd_signin(a):
         close_session(driver, sid, find_app_pid(driver.proc.pid, app_real))
 
 
+# ---------------------------------------------------------------- breakdown
+
+# Collected from the webview once the element is there: its clock origin, navigation and resource timing (the
+# wasm and its glue, and, where WebKit reports them, the IPC requests), paint entries and performance.mark()s.
+PERF_SCRIPT = """
+const p = performance;
+const pick = (e, keys) => Object.fromEntries(keys.map(k => [k, e[k]]));
+const nav = p.getEntriesByType('navigation')[0];
+return {
+  timeOrigin: p.timeOrigin,
+  now: p.now(),
+  nav: nav ? pick(nav, ['startTime', 'fetchStart', 'responseStart', 'responseEnd', 'domInteractive',
+                        'domContentLoadedEventStart', 'domContentLoadedEventEnd', 'loadEventEnd']) : null,
+  resources: p.getEntriesByType('resource').map(e => pick(e, ['name', 'initiatorType', 'startTime',
+                                                              'responseStart', 'responseEnd', 'transferSize',
+                                                              'encodedBodySize', 'decodedBodySize'])),
+  paint: p.getEntriesByType('paint').map(e => pick(e, ['name', 'startTime'])),
+  marks: p.getEntriesByType('mark').map(e => pick(e, ['name', 'startTime'])),
+};
+"""
+
+
+def proc_start_epoch_ms(pid):
+    """The process's exec time from /proc (clock ticks since boot, so 10 ms resolution). The boot time comes
+    from /proc/uptime read next to the wall clock: /proc/stat's btime is rounded to whole seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as f:
+        boot = time.time() - float(f.read().split()[0])
+    return (boot + ticks / os.sysconf("SC_CLK_TCK")) * 1000.0
+
+
+def one_breakdown(driver, app, app_real, selector, trace):
+    """One launch: every event as epoch ms, from the shell's trace file (KONTOR_TRACE_STARTUP, which the app
+    appends to when built with the trace instrumentation), the webview's performance entries and this script."""
+    t0 = time.time() * 1000.0
+    sid = new_session(driver, app)
+    t_session = time.time() * 1000.0
+    wait_for(driver, sid, selector)
+    t1 = time.time() * 1000.0
+    app_pid = find_app_pid(driver.proc.pid, app_real)
+    perf = wd(driver.port, "POST", f"/session/{sid}/execute/sync", {"script": PERF_SCRIPT, "args": []})
+    exec_ms = proc_start_epoch_ms(app_pid) if app_pid else None
+    close_session(driver, sid, app_pid)
+    time.sleep(0.5)
+    ev = [("bench: WebDriver new-session request sent", t0),
+          ("bench: new-session answered", t_session),
+          (f"bench: {selector} found by the 10 ms poll", t1)]
+    if exec_ms is not None:
+        ev.append(("app process exec (/proc, 10 ms resolution)", exec_ms))
+    if app_pid and os.path.exists(trace):
+        with open(trace) as f:
+            for line in f:
+                parts = line.rstrip("\n").split(" ", 3)
+                if len(parts) == 4 and parts[0] == str(app_pid):
+                    ev.append((f"shell: {parts[3]}", float(parts[1])))
+    origin = perf["timeOrigin"]
+    ev.append(("webview: navigation start (timeOrigin)", origin))
+    nav = perf.get("nav") or {}
+    for k in ("responseEnd", "domInteractive", "domContentLoadedEventEnd", "loadEventEnd"):
+        if nav.get(k):
+            ev.append((f"webview: index.html {k}", origin + nav[k]))
+    for r in perf["resources"]:
+        name = r["name"].rsplit("/", 1)[-1] or r["name"]
+        ev.append((f"webview: {name} fetch start", origin + r["startTime"]))
+        ev.append((f"webview: {name} fetched ({r.get('decodedBodySize') or 0} B)", origin + r["responseEnd"]))
+    for pnt in perf["paint"]:
+        ev.append((f"webview: {pnt['name']}", origin + pnt["startTime"]))
+    for m in perf["marks"]:
+        ev.append((f"webview: mark {m['name']}", origin + m["startTime"]))
+    run_line = next((t for n, t in ev if n == "shell: run"), None)
+    base = run_line if run_line is not None else (exec_ms if exec_ms is not None else t0)
+    ev.sort(key=lambda e: e[1])
+    return {"ms": round(t1 - t0, 1), "timeline": [(n, round(t - base, 1)) for n, t in ev], "perf": perf}
+
+
+def cmd_breakdown(a):
+    """Runs the app N times (plus a warm-up) like `run`, and prints each event's median time since the shell's
+    first trace line (`run`, the top of `kontor_app::run`), or since the process's exec without the trace. Needs the app built with the start-up trace (bench/startup-trace.patch) for the shell's
+    events; the webview's come from performance entries in any build."""
+    app = os.path.abspath(a.app)
+    app_real = os.path.realpath(app)
+    trace = os.path.abspath(a.trace)
+    os.environ["KONTOR_TRACE_STARTUP"] = trace  # WebKitWebDriver passes it on to the app
+    runs = []
+    with Driver() as driver:
+        for i in range(a.warmup + a.runs):
+            r = one_breakdown(driver, app, app_real, a.selector, trace)
+            r["warmup"] = i < a.warmup
+            runs.append(r)
+            print(f"  {a.label}: {'warm-up' if r['warmup'] else f'run {i - a.warmup + 1}/{a.runs}'}: "
+                  f"{a.selector} after {r['ms']:.0f} ms", file=sys.stderr)
+    measured = [r for r in runs if not r["warmup"]]
+    # An event's median over the runs where it occurred; repeated names (e.g. two fetches) keep their order.
+    samples = {}
+    order = {}
+    for r in measured:
+        seen = {}
+        for pos, (name, t) in enumerate(r["timeline"]):
+            k = seen.get(name, 0)
+            seen[name] = k + 1
+            key = name if k == 0 else f"{name} #{k + 1}"
+            samples.setdefault(key, []).append(t)
+            order.setdefault(key, []).append(pos)
+    rows = sorted(((statistics.median(v), k, len(v)) for k, v in samples.items()), key=lambda x: x[0])
+    with open(a.out, "w") as f:
+        json.dump({"label": a.label, "selector": a.selector, "runs": runs,
+                   "median_ms": statistics.median(r["ms"] for r in measured),
+                   "rows": rows}, f, indent=1)
+    print(f"| Event ({a.label}, median of {len(measured)} launches) | ms since the shell's `run` (else exec) | Δ ms |")
+    print("|---|---:|---:|")
+    prev = None
+    for t, k, n in rows:
+        note = "" if n == len(measured) else f" (in {n} of {len(measured)} runs)"
+        print(f"| {k}{note} | {t:.0f} | {'' if prev is None else f'{t - prev:+.0f}'} |")
+        prev = t
+
+
 # ---------------------------------------------------------------- report
 
 def mib(b):
@@ -476,8 +596,16 @@ def main():
     p = sub.add_parser("report")
     p.add_argument("--sizes", required=True)
     p.add_argument("--results", nargs="+", required=True)
+    b = sub.add_parser("breakdown")
+    b.add_argument("--app", required=True)
+    b.add_argument("--selector", required=True)
+    b.add_argument("--label", required=True)
+    b.add_argument("--runs", type=int, default=5)
+    b.add_argument("--warmup", type=int, default=1)
+    b.add_argument("--trace", required=True)
+    b.add_argument("--out", required=True)
     a = ap.parse_args()
-    {"run": cmd_run, "signin": cmd_signin, "report": cmd_report}[a.cmd](a)
+    {"run": cmd_run, "signin": cmd_signin, "report": cmd_report, "breakdown": cmd_breakdown}[a.cmd](a)
 
 
 if __name__ == "__main__":
