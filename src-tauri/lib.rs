@@ -29,19 +29,14 @@ pub fn run_app<R: Runtime>(
     builder: tauri::Builder<R>,
     data_dir: Option<PathBuf>,
 ) -> tauri::Builder<R> {
-    let builder = builder.setup(move |app| {
-        let dir = match data_dir {
-            Some(dir) => dir,
-            None => app.path().app_config_dir()?,
-        };
-        let state = AppState::new(dir, Launch::from_env());
-        // Resume the session while WebKit starts, before the UI asks (`startup`).
-        if let Ok(portal) = state.portal() {
-            state.prefetch.start(portal);
-        }
-        app.manage(state);
-        Ok(())
-    });
+    let builder = match data_dir {
+        Some(dir) => builder.manage(launch_state(dir)),
+        None => builder.setup(|app| {
+            let dir = app.path().app_config_dir()?;
+            app.manage(launch_state(dir));
+            Ok(())
+        }),
+    };
     let builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     builder.invoke_handler(tauri::generate_handler![
         commands::startup::startup,
@@ -83,6 +78,16 @@ pub fn run_app<R: Runtime>(
         commands::update::update_install,
         commands::update::app_restart,
     ])
+}
+
+/// The app's state at launch; with a portal configured, the session's resume has begun in the background
+/// (`startup`), so it runs while WebKit starts instead of after the UI asks.
+fn launch_state(data_dir: PathBuf) -> AppState {
+    let state = AppState::new(data_dir, Launch::from_env());
+    if let Ok(portal) = state.portal() {
+        state.prefetch.start(portal);
+    }
+    state
 }
 
 /// Starts the app. `KONTOR_DATA_DIR` moves its settings elsewhere (demo runs and tests).

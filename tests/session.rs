@@ -1,6 +1,7 @@
 //! The desktop shell's session logic against a real portal server with a hand-moved clock: transparent
 //! refresh after the access token expires, a clear "session expired" when the refresh token is gone, resume
-//! after a restart from the OS keyring, and sign-out. Needs a Secret Service (scripts/test.sh provides one).
+//! after a restart from the OS keyring, sign-out, and the start-up resume begun at launch. Needs a Secret
+//! Service (scripts/test.sh provides one).
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -9,6 +10,7 @@ use kontor_api::{ErrorCode, PasswordLogin};
 use kontor_app::commands::error::CommandError;
 use kontor_app::secrets::RefreshTokenStore;
 use kontor_app::session::Portal;
+use kontor_app::startup::{resume, Prefetch};
 use kontor_client::PortalClient;
 use kontor_server::seed::{seed_demo, DemoSeed, SeedOptions};
 use kontor_server::{Config, ManualClock, RunningServer};
@@ -183,4 +185,49 @@ async fn a_portal_that_cannot_be_reached_is_a_network_error_and_keeps_the_rememb
     let keyring = RefreshTokenStore::new(&service, &url);
     assert!(keyring.load().unwrap().is_some(), "kept for the retry");
     keyring.delete().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_resumes_in_the_background_with_the_dashboard_and_a_retry_asks_again() {
+    let f = Fixture::start("startup").await;
+    f.sign_in(&f.portal(), true).await;
+
+    // As at launch: a fresh connection with only the keyring, asked before the UI exists.
+    let portal = Arc::new(f.portal());
+    let prefetch = Prefetch::default();
+    prefetch.start(portal.clone());
+    let first = prefetch.take(portal.clone()).await;
+    assert!(first.info.is_ok(), "GET /info answered");
+    let me = first.session.expect("resumed").expect("remembered");
+    assert_eq!(me.email, f.seed.owner_email);
+    let summary = first
+        .dashboard
+        .expect("the dashboard comes with the session");
+    assert_eq!(
+        Some(summary),
+        dashboard(&portal).await.ok(),
+        "the same summary the dashboard command gets"
+    );
+
+    // The launch task is taken once: a retry asks the portal again, with the session now in memory.
+    let again = prefetch.take(portal.clone()).await;
+    assert_eq!(
+        again.session.expect("resumed").map(|m| m.email),
+        Some(f.seed.owner_email.clone())
+    );
+    assert!(again.dashboard.is_some());
+
+    // Nothing remembered (another keyring entry): sign in, and no dashboard is asked for.
+    let stranger = Arc::new(Portal::new(
+        f.client(),
+        RefreshTokenStore::new(&format!("{}.nobody", f.service), &f.server.base_url()),
+    ));
+    prefetch.start(stranger.clone());
+    // A task begun for one portal is never handed to another: this asks `portal` afresh.
+    let other = prefetch.take(portal.clone()).await;
+    assert!(other.session.expect("resumed").is_some());
+    let nobody = resume(stranger).await;
+    assert!(nobody.info.is_ok());
+    assert_eq!(nobody.session.expect("no error"), None);
+    assert!(nobody.dashboard.is_none());
 }
