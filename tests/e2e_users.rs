@@ -7,7 +7,9 @@ mod support;
 use fantoccini::Locator;
 use kontor_api::{PasswordLogin, UserQuery};
 use kontor_client::PortalClient;
-use support::{click, fill, sign_in_as_owner, text, wait_for, wait_xpath, AppUnderTest, Portal};
+use support::{
+    click, fill, sign_in_as_owner, text, wait_for, wait_gone, wait_xpath, AppUnderTest, Portal,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
@@ -82,6 +84,56 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         .await
         .unwrap();
     assert!(erika.user.must_change_password);
+
+    // --- reset password asks first, naming the user; Escape and Cancel leave the password as it was ---
+    let erika_row = "#user-list .grid-row[data-email='erika.beispiel@muster.example']";
+    click(&c, &format!("{erika_row} button.reset-password")).await;
+    let question = text(&c, "#confirm-reset-title").await;
+    assert!(question.contains("Erika Beispiel"), "{question:?}");
+    assert!(text(&c, "#confirm-reset-text")
+        .await
+        .contains("erika.beispiel@muster.example"));
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    wait_gone(&c, "#confirm-reset", "Escape closes the question").await;
+    click(&c, &format!("{erika_row} button.reset-password")).await;
+    click(&c, "#confirm-reset-no").await;
+    wait_gone(&c, "#confirm-reset", "Cancel closes the question").await;
+    let still = api
+        .login_password(&PasswordLogin {
+            email: "erika.beispiel@muster.example".into(),
+            password: pw.clone(),
+            remember: false,
+        })
+        .await;
+    assert!(still.is_ok(), "nothing was reset: {:?}", still.err());
+    // Confirmed: a dialog titled for the reset, the new password with a labelled copy button beside it.
+    click(&c, &format!("{erika_row} button.reset-password")).await;
+    click(&c, "#confirm-reset-yes").await;
+    wait_for(&c, "#created-dialog", "the new temporary password").await;
+    assert_eq!(text(&c, "#created-title").await, "Password reset");
+    let erika_cell = "#created-users tr[data-email='erika.beispiel@muster.example']";
+    let new_pw = text(&c, &format!("{erika_cell} .temp-password")).await;
+    assert!(new_pw.len() >= 16 && new_pw != pw, "{new_pw:?}");
+    let copy = wait_for(&c, &format!("{erika_cell} button.copy"), "copy button").await;
+    let copy_label = copy.attr("aria-label").await.unwrap().unwrap_or_default();
+    assert!(copy_label.contains("Erika Beispiel"), "{copy_label:?}");
+    assert_eq!(copy.text().await.unwrap().trim(), "Copy");
+    click(&c, "#created-close").await;
+    assert!(
+        api.login_password(&PasswordLogin {
+            email: "erika.beispiel@muster.example".into(),
+            password: pw.clone(),
+            remember: false,
+        })
+        .await
+        .is_err(),
+        "the old temporary password no longer works"
+    );
 
     // --- edit: Jonas becomes an admin ---
     click(

@@ -317,6 +317,14 @@ pub struct Texts {
     pub license_products: &'static str,
     pub license_customer: &'static str,
     pub license_bound: &'static str,
+    pub reset_confirm_title: fn(&str) -> String,
+    pub reset_confirm_body: fn(&str) -> String,
+    pub reset_done_title: &'static str,
+    pub reset_done_intro: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
+    pub copy_failed: &'static str,
+    pub copy_password_of: fn(&str) -> String,
 }
 
 impl Texts {
@@ -568,6 +576,14 @@ pub static EN: Texts = Texts {
     license_products: "Products",
     license_customer: "Customer",
     license_bound: "Bound to machine",
+    reset_confirm_title: |name| format!("Reset the password of {name}?"),
+    reset_confirm_body: |email| format!("{email} gets a new temporary password and chooses their own at the next sign-in. The current password stops working at once."),
+    reset_done_title: "Password reset",
+    reset_done_intro: "Give the user this temporary password; at the next sign-in they choose their own. It is shown only now.",
+    copy: "Copy",
+    copied: "Copied",
+    copy_failed: "Not copied",
+    copy_password_of: |name| format!("Copy the temporary password of {name}"),
 };
 
 pub static DE: Texts = Texts {
@@ -767,6 +783,14 @@ pub static DE: Texts = Texts {
     license_products: "Produkte",
     license_customer: "Kunde",
     license_bound: "Gebunden an Rechner",
+    reset_confirm_title: |name| format!("Passwort von {name} zurücksetzen?"),
+    reset_confirm_body: |email| format!("{email} erhält ein neues vorläufiges Passwort und legt bei der nächsten Anmeldung ein eigenes fest. Das bisherige Passwort gilt ab sofort nicht mehr."),
+    reset_done_title: "Passwort zurückgesetzt",
+    reset_done_intro: "Geben Sie dem Benutzer dieses vorläufige Passwort; bei der nächsten Anmeldung legt er ein eigenes fest. Es wird nur jetzt angezeigt.",
+    copy: "Kopieren",
+    copied: "Kopiert",
+    copy_failed: "Nicht kopiert",
+    copy_password_of: |name| format!("Vorläufiges Passwort von {name} kopieren"),
 };
 
 #[cfg(test)]

@@ -1,11 +1,16 @@
-//! Widgets and behaviour the pages share: the language switch, a load's fallbacks, the notice dialog and
-//! file drops. They import from `context`, `errors`, `i18n` and `ipc` only, never from a page.
+//! Widgets and behaviour the pages share: the language switch, a load's fallbacks, the notice dialog, the
+//! confirmation before a destructive action, the copy button and file drops.
+//! They import from `context`, `errors`, `i18n` and `ipc` only, never from a page.
 
+pub mod confirm;
+pub mod copy;
 pub mod dialog;
 pub mod file_drop;
 pub mod language;
 pub mod load;
 
+pub use confirm::ConfirmDialog;
+pub use copy::CopyButton;
 pub use dialog::Notice;
 pub use file_drop::on_file_drop;
 pub use language::LanguageSwitch;

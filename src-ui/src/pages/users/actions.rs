@@ -59,7 +59,8 @@ pub fn restore(ctx: Ctx, ids: Vec<String>, dialog: RwSignal<Dialog>, done: impl 
     });
 }
 
-/// Gives `user` a new temporary password, shown on the confirmation screen, then `done()`.
+/// Gives `user` a new temporary password (the page asked first), shown on the password-reset screen, then
+/// `done()`.
 pub fn reset_password(
     ctx: Ctx,
     user: UserSummary,
@@ -68,12 +69,12 @@ pub fn reset_password(
 ) {
     spawn_local(async move {
         match ctx.guard(ipc::reset_password(user.id.clone()).await) {
-            Ok(t) => dialog.set(Dialog::Created(vec![CreatedUser {
+            Ok(t) => dialog.set(Dialog::PasswordReset(CreatedUser {
                 id: user.id,
                 email: user.email,
                 display_name: user.display_name,
                 temporary_password: t.temporary_password,
-            }])),
+            })),
             Err(e) => dialog.set(Dialog::Notice(describe_refusal(ctx.t(), &e))),
         }
         done();

@@ -21,7 +21,7 @@ use self::dialogs::{
 use self::list::{Tab, UserList, ROW_H, VIEWPORT};
 use self::lookups::Lookups;
 use self::row::UserRow;
-use crate::components::{LoadFailed, Notice};
+use crate::components::{ConfirmDialog, LoadFailed, Notice};
 use crate::context::Ctx;
 use crate::errors::Shown;
 use crate::ipc;
@@ -65,7 +65,8 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     let me_id = me.id.clone();
     let delete_selected = move || actions::delete(ctx, list.selected_ids(), dialog, reload);
     let restore_selected = move |_| actions::restore(ctx, list.selected_ids(), dialog, reload);
-    let reset = move |user| actions::reset_password(ctx, user, dialog, reload);
+    // A reset asks first (`Dialog::ConfirmReset`); the confirm button runs it.
+    let reset = move |user| dialog.set(Dialog::ConfirmReset(user));
     let th = move |key: UserSort, label: fn(&crate::i18n::Texts) -> &'static str| {
         view! {
             <button class="th" on:click=move |_| list.sort_by(key)>{move || label(ctx.t())}{move || list.arrow(key)}</button>
@@ -185,7 +186,21 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 Dialog::Create => view! { <CreateDialog lookups dialog on_done=reload /> }.into_any(),
                 Dialog::Licenses => view! { <LicenseDialog lookups selected dialog on_done=reload /> }.into_any(),
                 Dialog::ConfirmDelete => view! { <ConfirmDelete dialog on_yes=delete_selected /> }.into_any(),
+                Dialog::ConfirmReset(user) => {
+                    let (name, email) = (user.display_name.clone(), user.email.clone());
+                    let user = StoredValue::new(user);
+                    view! {
+                        <ConfirmDialog id="confirm-reset" danger=true
+                            title=move || (ctx.t().reset_confirm_title)(&name)
+                            confirm=move || ctx.t().reset_password.to_string()
+                            on_confirm=move || { dialog.set(Dialog::None); actions::reset_password(ctx, user.get_value(), dialog, reload); }
+                            on_cancel=move || dialog.set(Dialog::None)>
+                            <p id="confirm-reset-text">{move || (ctx.t().reset_confirm_body)(&email)}</p>
+                        </ConfirmDialog>
+                    }.into_any()
+                }
                 Dialog::Created(users) => view! { <CreatedDialog users dialog /> }.into_any(),
+                Dialog::PasswordReset(user) => view! { <CreatedDialog users=vec![user] dialog reset=true /> }.into_any(),
                 Dialog::Edit(user) => view! { <EditDialog user lookups dialog can_make_owner=me_role == Role::Owner on_done=reload /> }.into_any(),
                 Dialog::Import { resume } => view! {
                     <ImportDialog resume

@@ -1,5 +1,6 @@
 //! The users page's dialogs: which one is open (`Dialog`), and each of them — create, edit, bulk
-//! licenses, the confirmation with temporary passwords, confirm delete, and the import.
+//! licenses, the confirmation with temporary passwords (after creating users or a password reset), confirm
+//! delete, and the import.
 
 mod confirm;
 mod create;
