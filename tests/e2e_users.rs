@@ -1,6 +1,7 @@
 //! End-to-end tests of users and licenses in the real app (tauri-driver + WebKitWebDriver under Xvfb,
 //! against a real portal on port 0): create with "add another", the confirmation screen saved as CSV,
-//! filter, delete and restore from the Deleted users tab, and a bulk assignment beyond the free seats.
+//! a password reset that asks first, filter, delete (the question names whom) and restore from the Deleted
+//! users tab, a bulk assignment beyond the free seats, and deleting everyone but the signed-in Owner.
 
 mod support;
 
@@ -173,9 +174,20 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     )
     .await;
     click(&c, "#delete-selected").await;
+    assert_eq!(text(&c, "#confirm-delete-title").await, "Delete 1 user?");
+    assert_eq!(text(&c, "#confirm-delete-names").await, "Erika Beispiel");
     click(&c, "#confirm-delete-yes").await;
-    wait_for(&c, "#notice", "delete result").await;
-    click(&c, "#notice-close").await;
+    // The reply is a notice that needs no closing: a status message, no modal.
+    wait_xpath(
+        &c,
+        "//div[@role='status']//*[@id='toast-text' and normalize-space()='1 user deleted.']",
+        "delete result as a status notice",
+    )
+    .await;
+    assert!(
+        c.find(Locator::Css(".modal")).await.is_err(),
+        "no dialog to close after deleting"
+    );
     wait_xpath(
         &c,
         "//span[@id='deleted-count' and normalize-space()='1']",
@@ -243,6 +255,42 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         pools_before,
         "nothing half-applied"
     );
+    click(&c, "#license-dialog button.secondary").await;
+    wait_gone(&c, "#license-dialog", "the license dialog closes").await;
+
+    // --- delete everyone: the question counts, names five and leaves out the signed-in Owner, saying so ---
+    let all = before.total + 2;
+    click(&c, "#delete-selected").await;
+    assert_eq!(
+        text(&c, "#confirm-delete-title").await,
+        format!("Delete {} users?", all - 1)
+    );
+    let names = c
+        .find_all(Locator::Css("#confirm-delete-names li"))
+        .await
+        .unwrap();
+    assert_eq!(names.len(), 5);
+    assert_eq!(
+        text(&c, "#confirm-delete-more").await,
+        format!("and {} more", all - 1 - 5)
+    );
+    let skipped = text(&c, "#confirm-delete-skip-me").await;
+    assert!(skipped.contains("left out"), "{skipped:?}");
+    click(&c, "#confirm-delete-yes").await;
+    wait_xpath(
+        &c,
+        &format!(
+            "//*[@id='toast-text' and normalize-space()='{} users deleted.']",
+            all - 1
+        ),
+        "every other user deleted, no failure reported",
+    )
+    .await;
+    let left = api
+        .users(&access, &account, &UserQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(left.total, 1, "only the signed-in Owner is left");
 
     c.close().await.unwrap();
     drop(app);

@@ -16,12 +16,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use self::dialogs::{
-    ConfirmDelete, CreateDialog, CreatedDialog, Dialog, EditDialog, ImportDialog, LicenseDialog,
+    ConfirmDelete, CreateDialog, CreatedDialog, DeletePlan, Dialog, EditDialog, ImportDialog,
+    LicenseDialog,
 };
 use self::list::{Tab, UserList, ROW_H, VIEWPORT};
 use self::lookups::Lookups;
 use self::row::UserRow;
-use crate::components::{ConfirmDialog, LoadFailed, Notice};
+use crate::components::{ConfirmDialog, LoadFailed, Notice, Toasts};
 use crate::context::Ctx;
 use crate::errors::Shown;
 use crate::ipc;
@@ -63,7 +64,9 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     let visible = list.visible();
     let me_role = me.role;
     let me_id = me.id.clone();
-    let delete_selected = move || actions::delete(ctx, list.selected_ids(), dialog, reload);
+    let toasts = expect_context::<Toasts>();
+    let delete_ids = move |ids| actions::delete(ctx, toasts, ids, reload);
+    let me_for_delete = me.id.clone();
     let restore_selected = move |_| actions::restore(ctx, list.selected_ids(), dialog, reload);
     // A reset asks first (`Dialog::ConfirmReset`); the confirm button runs it.
     let reset = move |user| dialog.set(Dialog::ConfirmReset(user));
@@ -185,7 +188,10 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 Dialog::None => ().into_any(),
                 Dialog::Create => view! { <CreateDialog lookups dialog on_done=reload /> }.into_any(),
                 Dialog::Licenses => view! { <LicenseDialog lookups selected dialog on_done=reload /> }.into_any(),
-                Dialog::ConfirmDelete => view! { <ConfirmDelete dialog on_yes=delete_selected /> }.into_any(),
+                Dialog::ConfirmDelete => {
+                    let plan = rows.with_untracked(|r| selected.with_untracked(|s| DeletePlan::new(s, r, &me_for_delete)));
+                    view! { <ConfirmDelete plan dialog on_yes=delete_ids /> }.into_any()
+                }
                 Dialog::ConfirmReset(user) => {
                     let (name, email) = (user.display_name.clone(), user.email.clone());
                     let user = StoredValue::new(user);

@@ -10,7 +10,7 @@ mod import;
 mod kind;
 mod licenses;
 
-pub use confirm::ConfirmDelete;
+pub use confirm::{ConfirmDelete, DeletePlan};
 pub use create::CreateDialog;
 pub use created::CreatedDialog;
 pub use edit::EditDialog;
