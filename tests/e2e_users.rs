@@ -42,8 +42,34 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         before.total.to_string()
     );
 
-    // --- create two users at once with "add another"; the first gets a license ---
+    // --- errors are kept as data: they follow a language switch and go when the field changes ---
     click(&c, "#add-user").await;
+    click(&c, "#create-submit").await;
+    assert_eq!(text(&c, "#create-error").await, "E-mail is required");
+    let set_language = |lang: &'static str| {
+        c.execute(
+            "const s = document.getElementById('language'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+            vec![lang.into()],
+        )
+    };
+    set_language("de").await.unwrap();
+    wait_xpath(
+        &c,
+        "//p[@id='create-error' and normalize-space()='E-Mail ist erforderlich']",
+        "the error in the new language",
+    )
+    .await;
+    set_language("en").await.unwrap();
+    wait_xpath(
+        &c,
+        "//p[@id='create-error' and normalize-space()='E-mail is required']",
+        "and back",
+    )
+    .await;
+    fill(&c, "#new-email", "e").await;
+    wait_gone(&c, "#create-error", "typing makes the error go").await;
+
+    // --- create two users at once with "add another"; the first gets a license ---
     fill(&c, "#new-name", "Erika Beispiel").await;
     fill(&c, "#new-email", "erika.beispiel@muster.example").await;
     click(&c, "#create-dialog input.new-license[value='docs']").await;
@@ -255,6 +281,14 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         pools_before,
         "nothing half-applied"
     );
+    // Undoing the choice makes the seat error stale: it goes.
+    select.select_by_value("keep").await.unwrap();
+    wait_gone(
+        &c,
+        "#license-error",
+        "the seat error goes when the choice is undone",
+    )
+    .await;
     click(&c, "#license-dialog button.secondary").await;
     wait_gone(&c, "#license-dialog", "the license dialog closes").await;
 

@@ -330,6 +330,8 @@ pub struct Texts {
     pub delete_restorable: &'static str,
     pub users_deleted: fn(usize) -> String,
     pub not_deleted: fn(&str) -> String,
+    pub field_problem: fn(&str, &str) -> String,
+    pub duplicate_email: fn(&str) -> String,
 }
 
 impl Texts {
@@ -594,6 +596,8 @@ pub static EN: Texts = Texts {
     delete_restorable: "Deleted users can be restored for 30 days.",
     users_deleted: |n| if n == 1 { "1 user deleted.".to_string() } else { format!("{n} users deleted.") },
     not_deleted: |reason| format!("Not deleted: {reason}"),
+    field_problem: |label, reason| format!("{label} {reason}"),
+    duplicate_email: |email| format!("{email} is already in the list."),
 };
 
 pub static DE: Texts = Texts {
@@ -806,6 +810,8 @@ pub static DE: Texts = Texts {
     delete_restorable: "Gelöschte Benutzer können 30 Tage lang wiederhergestellt werden.",
     users_deleted: |n| format!("{n} Benutzer gelöscht."),
     not_deleted: |reason| format!("Nicht gelöscht: {reason}"),
+    field_problem: |label, reason| format!("{label} {reason}"),
+    duplicate_email: |email| format!("{email} steht bereits in der Liste."),
 };
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::components::{on_file_drop, LoadFailed, Loading};
 use crate::context::Ctx;
-use crate::errors::{describe, Shown};
+use crate::errors::{Problem, Shown};
 use crate::ipc;
 
 #[component]
@@ -18,7 +18,7 @@ pub fn LicensePage() -> impl IntoView {
             .map_err(|e| Shown::new(ctx.t(), &e))
     });
     let saved = RwSignal::new(None::<SavedLicense>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
 
     let done = move |r: Result<SavedLicense, kontor_api::ErrorBody>| {
@@ -28,7 +28,7 @@ pub fn LicensePage() -> impl IntoView {
                 error.set(None);
                 saved.set(Some(s));
             }
-            Err(e) => error.set(Some(describe(ctx.t(), &e))),
+            Err(e) => error.set(Some(Problem::Failed(e))),
         }
         status.refetch();
     };
@@ -47,7 +47,7 @@ pub fn LicensePage() -> impl IntoView {
     let revoke = move |id: String| {
         spawn_local(async move {
             if let Err(e) = ctx.guard(ipc::revoke_offline_license(id).await) {
-                error.set(Some(describe(ctx.t(), &e)));
+                error.set(Some(Problem::Refused(e)));
             }
             status.refetch();
         })
@@ -64,7 +64,7 @@ pub fn LicensePage() -> impl IntoView {
                 <p>{move || ctx.t().license_drop}</p>
             </div>
             <Show when=move || error.get().is_some()>
-                <p class="error pre" role="alert" id="license-error">{move || error.get()}</p>
+                <p class="error pre" role="alert" id="license-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
             </Show>
             {move || saved.get().map(|s| {
                 let t = ctx.t();

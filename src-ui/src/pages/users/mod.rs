@@ -160,7 +160,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 </span>
             </div>
             <Show when=move || error.get().is_some()>
-                <p class="error" role="alert" id="users-error">{move || error.get()}
+                <p class="error" role="alert" id="users-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}
                     " "<button class="secondary" on:click=move |_| reload()>{move || ctx.t().retry}</button></p>
             </Show>
             <div class="grid-head" role="row">

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use super::kind::Dialog;
 use crate::components::CopyButton;
 use crate::context::Ctx;
-use crate::errors::describe_refusal;
+use crate::errors::Problem;
 use crate::ipc;
 
 /// The confirmation screen: names and temporary passwords, saved as CSV through the native dialog or printed.
@@ -21,14 +21,14 @@ pub fn CreatedDialog(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let saved = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let for_save = users.clone();
     let save = move |_| {
         let users = for_save.clone();
         spawn_local(async move {
             match ipc::save_credentials_csv(users, "kontor-users.csv".into()).await {
                 Ok(f) => saved.set(f.path),
-                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+                Err(e) => error.set(Some(Problem::Refused(e))),
             }
         });
     };
@@ -62,7 +62,7 @@ pub fn CreatedDialog(
                     <p class="notice" id="saved-path">{move || ctx.t().saved_to}" "{move || saved.get()}</p>
                 </Show>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{move || error.get()}</p>
+                    <p class="error" role="alert">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row no-print">
                     <button id="save-csv" on:click=save>{move || ctx.t().save_csv}</button>
