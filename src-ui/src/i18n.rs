@@ -332,6 +332,12 @@ pub struct Texts {
     pub not_deleted: fn(&str) -> String,
     pub field_problem: fn(&str, &str) -> String,
     pub duplicate_email: fn(&str) -> String,
+    pub license_revoke_title: fn(&str) -> String,
+    pub license_revoke_body: &'static str,
+    pub license_revoke_confirm: &'static str,
+    pub license_none: &'static str,
+    pub license_state: &'static str,
+    pub license_valid: &'static str,
 }
 
 impl Texts {
@@ -574,7 +580,7 @@ pub static EN: Texts = Texts {
     update_installing: "Downloading and checking the update…",
     update_installed: "The update is installed. Restart Kontor to use version",
     update_restart: "Restart now",
-    license_revoke: "Revoke",
+    license_revoke: "Revoke…",
     license_saved: "License saved and verified:",
     license_not_saved: "License issued and verified, but not saved (dialog cancelled).",
     license_products: "Products",
@@ -598,6 +604,12 @@ pub static EN: Texts = Texts {
     not_deleted: |reason| format!("Not deleted: {reason}"),
     field_problem: |label, reason| format!("{label} {reason}"),
     duplicate_email: |email| format!("{email} is already in the list."),
+    license_revoke_title: |id| format!("Revoke license {id}?"),
+    license_revoke_body: "The license is marked as revoked; if it is bound to a machine, its activation becomes free again. A copy already on an offline machine cannot be recalled from here: remove it there.",
+    license_revoke_confirm: "Revoke license",
+    license_none: "No licenses issued yet. Save the offline license or activate a machine to issue one.",
+    license_state: "State",
+    license_valid: "Valid",
 };
 
 pub static DE: Texts = Texts {
@@ -788,7 +800,7 @@ pub static DE: Texts = Texts {
     update_installing: "Update wird heruntergeladen und geprüft …",
     update_installed: "Das Update ist installiert. Starten Sie Kontor neu, um die Version zu verwenden:",
     update_restart: "Jetzt neu starten",
-    license_revoke: "Widerrufen",
+    license_revoke: "Widerrufen …",
     license_saved: "Lizenz gespeichert und geprüft:",
     license_not_saved: "Lizenz ausgestellt und geprüft, aber nicht gespeichert (Dialog abgebrochen).",
     license_products: "Produkte",
@@ -812,6 +824,12 @@ pub static DE: Texts = Texts {
     not_deleted: |reason| format!("Nicht gelöscht: {reason}"),
     field_problem: |label, reason| format!("{label} {reason}"),
     duplicate_email: |email| format!("{email} steht bereits in der Liste."),
+    license_revoke_title: |id| format!("Lizenz {id} widerrufen?"),
+    license_revoke_body: "Die Lizenz wird als widerrufen markiert; ist sie an einen Rechner gebunden, wird ihre Aktivierung wieder frei. Eine Kopie auf einem Offline-Rechner lässt sich von hier nicht zurückholen: Entfernen Sie sie dort.",
+    license_revoke_confirm: "Lizenz widerrufen",
+    license_none: "Noch keine Lizenzen ausgestellt. Speichern Sie die Offline-Lizenz oder aktivieren Sie einen Rechner, um eine auszustellen.",
+    license_state: "Status",
+    license_valid: "Gültig",
 };
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! The Offline license page: license status, saving the account-wide license file, activating an
-//! air-gapped machine from its request file (dropped or picked), revoking, and what a saved file contains.
+//! air-gapped machine from its request file (dropped or picked), revoking (asked first), and what a saved
+//! file contains. Each issued license shows its state as a badge (valid, revoked).
 
 use kontor_api::ipc::SavedLicense;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{on_file_drop, LoadFailed, Loading};
+use crate::components::{on_file_drop, ConfirmDialog, LoadFailed, Loading};
 use crate::context::Ctx;
 use crate::errors::{Problem, Shown};
 use crate::ipc;
@@ -44,7 +45,10 @@ pub fn LicensePage() -> impl IntoView {
     // An activation request dropped onto the window.
     on_file_drop(ctx, activate);
 
+    // The license the user asked to revoke, until they confirm or cancel.
+    let asked = RwSignal::new(None::<String>);
     let revoke = move |id: String| {
+        asked.set(None);
         spawn_local(async move {
             if let Err(e) = ctx.guard(ipc::revoke_offline_license(id).await) {
                 error.set(Some(Problem::Refused(e)));
@@ -97,8 +101,11 @@ pub fn LicensePage() -> impl IntoView {
                                 </div>
                                 <h2>{t.license_issued}</h2>
                                 <table class="credentials" id="issued-licenses">
-                                    <thead><tr><th>"ID"</th><th>{t.license_machine}</th><th>{t.license_issued_on}</th><th>{t.license_valid_until}</th><th></th></tr></thead>
+                                    <thead><tr><th>"ID"</th><th>{t.license_machine}</th><th>{t.license_issued_on}</th><th>{t.license_valid_until}</th><th>{t.license_state}</th><th></th></tr></thead>
                                     <tbody>
+                                        {st.licenses.is_empty().then(|| view! {
+                                            <tr><td colspan="6" class="muted center-text" id="licenses-none">{t.license_none}</td></tr>
+                                        })}
                                         {st.licenses.into_iter().map(|l| {
                                             let id = l.license_id.clone();
                                             let revoked = l.revoked_at.is_some();
@@ -109,10 +116,13 @@ pub fn LicensePage() -> impl IntoView {
                                                     <td>{lang.day(l.issued_at)}</td>
                                                     <td>{lang.day(l.expires_at - 1)}</td>
                                                     <td>{if revoked {
-                                                        view! { <span class="muted">{t.license_revoked}</span> }.into_any()
+                                                        view! { <span class="state-badge revoked">{t.license_revoked}</span> }
                                                     } else {
-                                                        view! { <button class="link revoke-license" on:click=move |_| revoke(id.clone())>{t.license_revoke}</button> }.into_any()
+                                                        view! { <span class="state-badge valid">{t.license_valid}</span> }
                                                     }}</td>
+                                                    <td>{(!revoked).then(|| view! {
+                                                        <button class="link revoke-license" on:click=move |_| asked.set(Some(id.clone()))>{t.license_revoke}</button>
+                                                    })}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}
@@ -123,6 +133,19 @@ pub fn LicensePage() -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Transition>
+            {move || asked.get().map(|id| {
+                let short: String = id.chars().take(12).collect();
+                let id = StoredValue::new(id);
+                view! {
+                    <ConfirmDialog id="confirm-revoke" danger=true
+                        title=move || (ctx.t().license_revoke_title)(&short)
+                        confirm=move || ctx.t().license_revoke_confirm.to_string()
+                        on_confirm=move || revoke(id.get_value())
+                        on_cancel=move || asked.set(None)>
+                        <p id="confirm-revoke-text">{move || ctx.t().license_revoke_body}</p>
+                    </ConfirmDialog>
+                }
+            })}
         </section>
     }
 }
