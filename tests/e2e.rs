@@ -132,6 +132,14 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
     let refresh_before_logout = app.remembered_refresh_token().expect("rotated token kept");
     click(&c, "#logout").await;
     wait_for(&c, "#login-form", "sign-in page after sign-out").await;
+    // Signing out by choice is no expiry: the notice must not appear, not even after the requests the
+    // signed-in pages still had on their way come back refused.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(
+        c.find(Locator::Id("session-expired")).await.is_err(),
+        "no 'session expired' after signing out by choice"
+    );
+    wait_for(&c, "#login-form", "still the sign-in page").await;
     assert_eq!(
         app.remembered_refresh_token(),
         None,

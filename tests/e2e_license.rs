@@ -1,13 +1,17 @@
 //! End-to-end test of offline licenses in the real app: save the account's license file through the save
 //! dialog (answered by the test hook) and verify it with the `kontor-license` CLI an air-gapped product
-//! would use; turn an activation request from another "machine" into a machine-bound license.
+//! would use; turn an activation request from another "machine" into a machine-bound license; revoke it
+//! (asked first) and see its state badge; the empty table says that nothing is issued yet.
 
 mod support;
 
+use fantoccini::Locator;
 use kontor_client::PortalClient;
 use std::path::PathBuf;
 use std::process::Command;
-use support::{click, sign_in_as_owner, wait_for, wait_xpath, AppUnderTest, Portal};
+use support::{
+    click, sign_in_as_owner, text, wait_for, wait_gone, wait_xpath, AppUnderTest, Portal,
+};
 
 fn license_cli() -> PathBuf {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
@@ -36,6 +40,10 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
     let c = app.launch().await;
     sign_in_as_owner(&c, &portal).await;
     click(&c, "#nav-license").await;
+
+    // --- nothing issued yet: the empty table says so ---
+    let none = text(&c, "#licenses-none").await;
+    assert!(none.starts_with("No licenses issued yet"), "{none:?}");
 
     // --- the account-wide license, saved and verified offline by the vendor's CLI ---
     click(&c, "#save-license").await;
@@ -121,6 +129,58 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
         "bound to the requesting machine only"
     );
     app.screenshot(&c, "offline-license").await;
+
+    // --- revoking asks first (Escape changes nothing); a revoked license shows a state badge ---
+    let machine_row = format!(
+        "#issued-licenses tr[data-license]:not([data-license='{}'])",
+        shown_id.trim()
+    );
+    click(&c, &format!("{machine_row} button.revoke-license")).await;
+    let question = text(&c, "#confirm-revoke-title").await;
+    assert!(question.starts_with("Revoke license "), "{question:?}");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    wait_gone(&c, "#confirm-revoke", "Escape closes the question").await;
+    assert_eq!(text(&c, "#activations").await, "1 / 5", "nothing revoked");
+    click(&c, &format!("{machine_row} button.revoke-license")).await;
+    click(&c, "#confirm-revoke-yes").await;
+    wait_xpath(
+        &c,
+        "//span[@id='activations' and normalize-space()='0 / 5']",
+        "the activation is free again",
+    )
+    .await;
+    let badge = wait_for(
+        &c,
+        &format!("{machine_row} .state-badge.revoked"),
+        "the state badge",
+    )
+    .await;
+    assert_eq!(badge.text().await.unwrap().trim(), "Revoked");
+    assert!(
+        c.find(Locator::Css(&format!(
+            "{machine_row} button.revoke-license"
+        )))
+        .await
+        .is_err(),
+        "a revoked license offers no revoke"
+    );
+    let struck = c
+        .execute(
+            "return [...document.querySelectorAll('#issued-licenses td')].some(td => getComputedStyle(td).textDecorationLine.includes('line-through'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        struck,
+        serde_json::Value::Bool(false),
+        "a state, not struck-through text"
+    );
 
     c.close().await.unwrap();
     drop(app);

@@ -1,13 +1,16 @@
 //! End-to-end tests of users and licenses in the real app (tauri-driver + WebKitWebDriver under Xvfb,
 //! against a real portal on port 0): create with "add another", the confirmation screen saved as CSV,
-//! filter, delete and restore from the Deleted users tab, and a bulk assignment beyond the free seats.
+//! a password reset that asks first, filter, delete (the question names whom) and restore from the Deleted
+//! users tab, a bulk assignment beyond the free seats, and deleting everyone but the signed-in Owner.
 
 mod support;
 
 use fantoccini::Locator;
 use kontor_api::{PasswordLogin, UserQuery};
 use kontor_client::PortalClient;
-use support::{click, fill, sign_in_as_owner, text, wait_for, wait_xpath, AppUnderTest, Portal};
+use support::{
+    click, fill, sign_in_as_owner, text, wait_for, wait_gone, wait_xpath, AppUnderTest, Portal,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
@@ -39,8 +42,34 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         before.total.to_string()
     );
 
-    // --- create two users at once with "add another"; the first gets a license ---
+    // --- errors are kept as data: they follow a language switch and go when the field changes ---
     click(&c, "#add-user").await;
+    click(&c, "#create-submit").await;
+    assert_eq!(text(&c, "#create-error").await, "E-mail is required");
+    let set_language = |lang: &'static str| {
+        c.execute(
+            "const s = document.getElementById('language'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+            vec![lang.into()],
+        )
+    };
+    set_language("de").await.unwrap();
+    wait_xpath(
+        &c,
+        "//p[@id='create-error' and normalize-space()='E-Mail ist erforderlich']",
+        "the error in the new language",
+    )
+    .await;
+    set_language("en").await.unwrap();
+    wait_xpath(
+        &c,
+        "//p[@id='create-error' and normalize-space()='E-mail is required']",
+        "and back",
+    )
+    .await;
+    fill(&c, "#new-email", "e").await;
+    wait_gone(&c, "#create-error", "typing makes the error go").await;
+
+    // --- create two users at once with "add another"; the first gets a license ---
     fill(&c, "#new-name", "Erika Beispiel").await;
     fill(&c, "#new-email", "erika.beispiel@muster.example").await;
     click(&c, "#create-dialog input.new-license[value='docs']").await;
@@ -83,6 +112,56 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         .unwrap();
     assert!(erika.user.must_change_password);
 
+    // --- reset password asks first, naming the user; Escape and Cancel leave the password as it was ---
+    let erika_row = "#user-list .grid-row[data-email='erika.beispiel@muster.example']";
+    click(&c, &format!("{erika_row} button.reset-password")).await;
+    let question = text(&c, "#confirm-reset-title").await;
+    assert!(question.contains("Erika Beispiel"), "{question:?}");
+    assert!(text(&c, "#confirm-reset-text")
+        .await
+        .contains("erika.beispiel@muster.example"));
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    wait_gone(&c, "#confirm-reset", "Escape closes the question").await;
+    click(&c, &format!("{erika_row} button.reset-password")).await;
+    click(&c, "#confirm-reset-no").await;
+    wait_gone(&c, "#confirm-reset", "Cancel closes the question").await;
+    let still = api
+        .login_password(&PasswordLogin {
+            email: "erika.beispiel@muster.example".into(),
+            password: pw.clone(),
+            remember: false,
+        })
+        .await;
+    assert!(still.is_ok(), "nothing was reset: {:?}", still.err());
+    // Confirmed: a dialog titled for the reset, the new password with a labelled copy button beside it.
+    click(&c, &format!("{erika_row} button.reset-password")).await;
+    click(&c, "#confirm-reset-yes").await;
+    wait_for(&c, "#created-dialog", "the new temporary password").await;
+    assert_eq!(text(&c, "#created-title").await, "Password reset");
+    let erika_cell = "#created-users tr[data-email='erika.beispiel@muster.example']";
+    let new_pw = text(&c, &format!("{erika_cell} .temp-password")).await;
+    assert!(new_pw.len() >= 16 && new_pw != pw, "{new_pw:?}");
+    let copy = wait_for(&c, &format!("{erika_cell} button.copy"), "copy button").await;
+    let copy_label = copy.attr("aria-label").await.unwrap().unwrap_or_default();
+    assert!(copy_label.contains("Erika Beispiel"), "{copy_label:?}");
+    assert_eq!(copy.text().await.unwrap().trim(), "Copy");
+    click(&c, "#created-close").await;
+    assert!(
+        api.login_password(&PasswordLogin {
+            email: "erika.beispiel@muster.example".into(),
+            password: pw.clone(),
+            remember: false,
+        })
+        .await
+        .is_err(),
+        "the old temporary password no longer works"
+    );
+
     // --- edit: Jonas becomes an admin ---
     click(
         &c,
@@ -121,9 +200,20 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     )
     .await;
     click(&c, "#delete-selected").await;
+    assert_eq!(text(&c, "#confirm-delete-title").await, "Delete 1 user?");
+    assert_eq!(text(&c, "#confirm-delete-names").await, "Erika Beispiel");
     click(&c, "#confirm-delete-yes").await;
-    wait_for(&c, "#notice", "delete result").await;
-    click(&c, "#notice-close").await;
+    // The reply is a notice that needs no closing: a status message, no modal.
+    wait_xpath(
+        &c,
+        "//div[@role='status']//*[@id='toast-text' and normalize-space()='1 user deleted.']",
+        "delete result as a status notice",
+    )
+    .await;
+    assert!(
+        c.find(Locator::Css(".modal")).await.is_err(),
+        "no dialog to close after deleting"
+    );
     wait_xpath(
         &c,
         "//span[@id='deleted-count' and normalize-space()='1']",
@@ -191,6 +281,50 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
         pools_before,
         "nothing half-applied"
     );
+    // Undoing the choice makes the seat error stale: it goes.
+    select.select_by_value("keep").await.unwrap();
+    wait_gone(
+        &c,
+        "#license-error",
+        "the seat error goes when the choice is undone",
+    )
+    .await;
+    click(&c, "#license-dialog button.secondary").await;
+    wait_gone(&c, "#license-dialog", "the license dialog closes").await;
+
+    // --- delete everyone: the question counts, names five and leaves out the signed-in Owner, saying so ---
+    let all = before.total + 2;
+    click(&c, "#delete-selected").await;
+    assert_eq!(
+        text(&c, "#confirm-delete-title").await,
+        format!("Delete {} users?", all - 1)
+    );
+    let names = c
+        .find_all(Locator::Css("#confirm-delete-names li"))
+        .await
+        .unwrap();
+    assert_eq!(names.len(), 5);
+    assert_eq!(
+        text(&c, "#confirm-delete-more").await,
+        format!("and {} more", all - 1 - 5)
+    );
+    let skipped = text(&c, "#confirm-delete-skip-me").await;
+    assert!(skipped.contains("left out"), "{skipped:?}");
+    click(&c, "#confirm-delete-yes").await;
+    wait_xpath(
+        &c,
+        &format!(
+            "//*[@id='toast-text' and normalize-space()='{} users deleted.']",
+            all - 1
+        ),
+        "every other user deleted, no failure reported",
+    )
+    .await;
+    let left = api
+        .users(&access, &account, &UserQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(left.total, 1, "only the signed-in Owner is left");
 
     c.close().await.unwrap();
     drop(app);

@@ -5,6 +5,7 @@ use kontor_api::ipc::{PortalStart, Startup};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::{ToastHost, Toasts};
 use crate::context::{Ctx, Page, Phase, UpdateUi};
 use crate::errors::describe;
 use crate::i18n::Lang;
@@ -54,6 +55,7 @@ fn start(ctx: Ctx) {
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
+    Toasts::provide();
     start(ctx);
     Effect::new(move |_| {
         let lang = ctx.lang.get().code();
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
         </Show>
         <UpdateBanner />
         <AboutDialog />
+        <ToastHost />
         {move || match ctx.phase.get() {
             Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
             Phase::StartupFailed(e) => {

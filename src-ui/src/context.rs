@@ -82,10 +82,22 @@ impl Ctx {
         self.lang.get().texts()
     }
 
-    /// The session is gone: back to sign-in with a notice.
+    /// The session is gone: back to sign-in with a notice. Only a signed-in user's session can expire: an
+    /// answer that arrives after the user signed out (a page's request still on its way) changes nothing,
+    /// so signing out by choice never shows "Your session has expired".
     pub fn expire(&self) {
-        self.page.set(Page::Dashboard);
+        if !matches!(self.phase.get_untracked(), Phase::SignedIn(_)) {
+            return;
+        }
         self.phase.set(Phase::SignIn { expired: true });
+        self.page.set(Page::Dashboard);
+    }
+
+    /// The user signed out: back to sign-in, without the expiry notice. The phase changes first, so no page
+    /// is mounted again (and asks the portal with the ended session) on the way out.
+    pub fn signed_out(&self) {
+        self.phase.set(Phase::SignIn { expired: false });
+        self.page.set(Page::Dashboard);
     }
 
     /// Passes a command result through, sending the user to sign-in if the session expired.

@@ -334,6 +334,15 @@ async fn wait_locator(
     }
 }
 
+/// Waits until nothing matches `css` any more; fails naming `what` after [`WAIT`].
+pub async fn wait_gone(c: &fantoccini::Client, css: &str, what: &str) {
+    let start = Instant::now();
+    while c.find(fantoccini::Locator::Css(css)).await.is_ok() {
+        assert!(start.elapsed() < WAIT, "{what}: {css} is still there");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits for `css` and clicks it.
 pub async fn click(c: &fantoccini::Client, css: &str) {
     wait_for(c, css, "clickable").await.click().await.unwrap();

@@ -1,12 +1,19 @@
-//! Widgets and behaviour the pages share: the language switch, a load's fallbacks, the notice dialog and
-//! file drops. They import from `context`, `errors`, `i18n` and `ipc` only, never from a page.
+//! Widgets and behaviour the pages share: the language switch, a load's fallbacks, the notice dialog, the
+//! confirmation before a destructive action, non-blocking notices (toasts), the copy button and file drops.
+//! They import from `context`, `errors`, `i18n` and `ipc` only, never from a page.
 
+pub mod confirm;
+pub mod copy;
 pub mod dialog;
 pub mod file_drop;
 pub mod language;
 pub mod load;
+pub mod toast;
 
+pub use confirm::ConfirmDialog;
+pub use copy::CopyButton;
 pub use dialog::Notice;
 pub use file_drop::on_file_drop;
 pub use language::LanguageSwitch;
 pub use load::{LoadFailed, Loading};
+pub use toast::{ToastHost, Toasts};

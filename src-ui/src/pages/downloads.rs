@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::components::{LoadFailed, Loading};
 use crate::context::Ctx;
-use crate::errors::{describe, Shown};
+use crate::errors::{describe, Problem, Shown};
 use crate::i18n::{Lang, Texts};
 use crate::ipc;
 
@@ -27,12 +27,12 @@ pub fn DownloadsPage() -> impl IntoView {
         map: RwSignal::new(BTreeMap::new()),
         gone: RwSignal::new(HashSet::new()),
     };
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
 
     spawn_local(async move {
         match ctx.guard(ipc::downloads().await) {
             Ok(list) => list.into_iter().for_each(|d| downloads.put(d)),
-            Err(e) => error.set(Some(describe(ctx.t(), &e))),
+            Err(e) => error.set(Some(Problem::Failed(e))),
         }
     });
     let listener = ipc::listen(DOWNLOAD_PROGRESS_EVENT, move |d: DownloadStatus| {
@@ -59,7 +59,7 @@ pub fn DownloadsPage() -> impl IntoView {
             <h1>{move || ctx.t().downloads_title}</h1>
             <p class="muted">{move || ctx.t().downloads_intro}</p>
             <Show when=move || error.get().is_some()>
-                <p class="error" role="alert" id="downloads-error">{move || error.get()}</p>
+                <p class="error" role="alert" id="downloads-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
             </Show>
             <Show when=move || !downloads.map.with(|m| m.is_empty())>
                 <h2>{move || ctx.t().downloads_active}</h2>
@@ -134,7 +134,7 @@ fn installer_row(
 fn act(
     ctx: Ctx,
     downloads: Downloads,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<Problem>>,
     fut: impl std::future::Future<Output = Result<Option<DownloadStatus>, kontor_api::ErrorBody>>
         + 'static,
 ) {
@@ -145,7 +145,7 @@ fn act(
                 downloads.put(d);
             }
             Ok(None) => error.set(None),
-            Err(e) => error.set(Some(describe(ctx.t(), &e))),
+            Err(e) => error.set(Some(Problem::Failed(e))),
         }
     });
 }
@@ -160,7 +160,11 @@ fn platform(p: &str) -> &'static str {
 }
 
 #[component]
-fn DownloadRow(id: String, downloads: Downloads, error: RwSignal<Option<String>>) -> impl IntoView {
+fn DownloadRow(
+    id: String,
+    downloads: Downloads,
+    error: RwSignal<Option<Problem>>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let pause = move |id: String| {
         act(ctx, downloads, error, async move {

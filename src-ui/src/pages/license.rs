@@ -1,13 +1,14 @@
 //! The Offline license page: license status, saving the account-wide license file, activating an
-//! air-gapped machine from its request file (dropped or picked), revoking, and what a saved file contains.
+//! air-gapped machine from its request file (dropped or picked), revoking (asked first), and what a saved
+//! file contains. Each issued license shows its state as a badge (valid, revoked).
 
 use kontor_api::ipc::SavedLicense;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{on_file_drop, LoadFailed, Loading};
+use crate::components::{on_file_drop, ConfirmDialog, LoadFailed, Loading};
 use crate::context::Ctx;
-use crate::errors::{describe, Shown};
+use crate::errors::{Problem, Shown};
 use crate::ipc;
 
 #[component]
@@ -18,7 +19,7 @@ pub fn LicensePage() -> impl IntoView {
             .map_err(|e| Shown::new(ctx.t(), &e))
     });
     let saved = RwSignal::new(None::<SavedLicense>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
 
     let done = move |r: Result<SavedLicense, kontor_api::ErrorBody>| {
@@ -28,7 +29,7 @@ pub fn LicensePage() -> impl IntoView {
                 error.set(None);
                 saved.set(Some(s));
             }
-            Err(e) => error.set(Some(describe(ctx.t(), &e))),
+            Err(e) => error.set(Some(Problem::Failed(e))),
         }
         status.refetch();
     };
@@ -44,10 +45,13 @@ pub fn LicensePage() -> impl IntoView {
     // An activation request dropped onto the window.
     on_file_drop(ctx, activate);
 
+    // The license the user asked to revoke, until they confirm or cancel.
+    let asked = RwSignal::new(None::<String>);
     let revoke = move |id: String| {
+        asked.set(None);
         spawn_local(async move {
             if let Err(e) = ctx.guard(ipc::revoke_offline_license(id).await) {
-                error.set(Some(describe(ctx.t(), &e)));
+                error.set(Some(Problem::Refused(e)));
             }
             status.refetch();
         })
@@ -64,7 +68,7 @@ pub fn LicensePage() -> impl IntoView {
                 <p>{move || ctx.t().license_drop}</p>
             </div>
             <Show when=move || error.get().is_some()>
-                <p class="error pre" role="alert" id="license-error">{move || error.get()}</p>
+                <p class="error pre" role="alert" id="license-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
             </Show>
             {move || saved.get().map(|s| {
                 let t = ctx.t();
@@ -97,8 +101,11 @@ pub fn LicensePage() -> impl IntoView {
                                 </div>
                                 <h2>{t.license_issued}</h2>
                                 <table class="credentials" id="issued-licenses">
-                                    <thead><tr><th>"ID"</th><th>{t.license_machine}</th><th>{t.license_issued_on}</th><th>{t.license_valid_until}</th><th></th></tr></thead>
+                                    <thead><tr><th>"ID"</th><th>{t.license_machine}</th><th>{t.license_issued_on}</th><th>{t.license_valid_until}</th><th>{t.license_state}</th><th></th></tr></thead>
                                     <tbody>
+                                        {st.licenses.is_empty().then(|| view! {
+                                            <tr><td colspan="6" class="muted center-text" id="licenses-none">{t.license_none}</td></tr>
+                                        })}
                                         {st.licenses.into_iter().map(|l| {
                                             let id = l.license_id.clone();
                                             let revoked = l.revoked_at.is_some();
@@ -109,10 +116,13 @@ pub fn LicensePage() -> impl IntoView {
                                                     <td>{lang.day(l.issued_at)}</td>
                                                     <td>{lang.day(l.expires_at - 1)}</td>
                                                     <td>{if revoked {
-                                                        view! { <span class="muted">{t.license_revoked}</span> }.into_any()
+                                                        view! { <span class="state-badge revoked">{t.license_revoked}</span> }
                                                     } else {
-                                                        view! { <button class="link revoke-license" on:click=move |_| revoke(id.clone())>{t.license_revoke}</button> }.into_any()
+                                                        view! { <span class="state-badge valid">{t.license_valid}</span> }
                                                     }}</td>
+                                                    <td>{(!revoked).then(|| view! {
+                                                        <button class="link revoke-license" on:click=move |_| asked.set(Some(id.clone()))>{t.license_revoke}</button>
+                                                    })}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}
@@ -123,6 +133,19 @@ pub fn LicensePage() -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Transition>
+            {move || asked.get().map(|id| {
+                let short: String = id.chars().take(12).collect();
+                let id = StoredValue::new(id);
+                view! {
+                    <ConfirmDialog id="confirm-revoke" danger=true
+                        title=move || (ctx.t().license_revoke_title)(&short)
+                        confirm=move || ctx.t().license_revoke_confirm.to_string()
+                        on_confirm=move || revoke(id.get_value())
+                        on_cancel=move || asked.set(None)>
+                        <p id="confirm-revoke-text">{move || ctx.t().license_revoke_body}</p>
+                    </ConfirmDialog>
+                }
+            })}
         </section>
     }
 }

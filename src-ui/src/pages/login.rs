@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::components::LanguageSwitch;
 use crate::context::{Ctx, Phase};
-use crate::errors::describe;
+use crate::errors::{clear_on_change, Problem};
 use crate::i18n::Texts;
 use crate::ipc;
 
@@ -16,13 +16,16 @@ enum Tab {
     Token,
 }
 
-fn field_message(t: &Texts, fe: &FieldError) -> String {
-    let label = match fe.field {
-        "email" => t.email,
-        "password" => t.password,
-        _ => t.license_token,
+fn field_problem(fe: &FieldError) -> Problem {
+    let label: fn(&Texts) -> &'static str = match fe.field {
+        "email" => |t| t.email,
+        "password" => |t| t.password,
+        _ => |t| t.license_token,
     };
-    format!("{label} {}", t.field(fe.reason))
+    Problem::Field {
+        label,
+        reason: fe.reason,
+    }
 }
 
 #[component]
@@ -33,13 +36,25 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let bad_field = RwSignal::new(None::<&'static str>);
     let busy = RwSignal::new(false);
+    // What the user changes makes an error about it stale.
+    clear_on_change(error, move || {
+        tab.track();
+        email.track();
+        password.track();
+        token.track();
+    });
+    clear_on_change(bad_field, move || {
+        tab.track();
+        email.track();
+        password.track();
+        token.track();
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let t = ctx.t();
         // The same rules the shell and the server apply, checked here first for an immediate answer.
         let checked = match tab.get_untracked() {
             Tab::Password => validate::email("email", &email.get_untracked())
@@ -53,7 +68,7 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
             Ok(w) => w,
             Err(fe) => {
                 bad_field.set(Some(fe.field));
-                return error.set(Some(field_message(t, &fe)));
+                return error.set(Some(field_problem(&fe)));
             }
         };
         bad_field.set(None);
@@ -84,7 +99,7 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
                     password.set(String::new());
                     ctx.phase.set(Phase::SignedIn(me));
                 }
-                Err(e) => error.set(Some(describe(ctx.t(), &e))),
+                Err(e) => error.set(Some(Problem::Failed(e))),
             }
         });
     };
@@ -135,7 +150,7 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
                     {move || ctx.t().remember}
                 </label>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" id="login-error">{move || error.get()}</p>
+                    <p class="error" role="alert" id="login-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <button type="submit" id="login-submit" disabled=move || busy.get()>
                     {move || if busy.get() { ctx.t().signing_in } else { ctx.t().sign_in }}

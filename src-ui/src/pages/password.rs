@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::components::LanguageSwitch;
 use crate::context::{Ctx, Phase};
-use crate::errors::describe;
+use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
 
 #[component]
@@ -15,16 +15,23 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
+    clear_on_change(error, move || {
+        current.track();
+        new.track();
+        repeat.track();
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let t = ctx.t();
         if let Err(e) = validate::new_password("new_password", &new.get_untracked()) {
-            return error.set(Some(format!("{} {}", t.new_password, t.field(e.reason))));
+            return error.set(Some(Problem::Field {
+                label: |t| t.new_password,
+                reason: e.reason,
+            }));
         }
         if new.get_untracked() != repeat.get_untracked() {
-            return error.set(Some(t.passwords_differ.to_string()));
+            return error.set(Some(Problem::Text(|t| t.passwords_differ)));
         }
         busy.set(true);
         spawn_local(async move {
@@ -38,7 +45,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             busy.set(false);
             match r {
                 Ok(me) => ctx.phase.set(Phase::SignedIn(me)),
-                Err(e) => error.set(Some(describe(ctx.t(), &e))),
+                Err(e) => error.set(Some(Problem::Failed(e))),
             }
         });
     };
@@ -54,7 +61,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 <label for="repeat-password">{move || ctx.t().repeat_password}</label>
                 <input id="repeat-password" type="password" autocomplete="new-password" bind:value=repeat />
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" id="password-error">{move || error.get()}</p>
+                    <p class="error" role="alert" id="password-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <button type="submit" id="password-submit" disabled=move || busy.get()>{move || ctx.t().save_password}</button>
             </form>

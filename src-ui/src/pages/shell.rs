@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::LanguageSwitch;
-use crate::context::{Ctx, Page, Phase};
+use crate::context::{Ctx, Page};
 use crate::ipc;
 
 #[component]
@@ -19,8 +19,7 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
             if let Err(e) = ipc::logout().await {
                 leptos::logging::warn!("sign-out: {e}");
             }
-            ctx.page.set(Page::Dashboard);
-            ctx.phase.set(Phase::SignIn { expired: false });
+            ctx.signed_out();
         });
     };
     let role = me.role;

@@ -1,32 +1,38 @@
 //! The users page's actions on the selection or one user — delete, restore, reset the password — each
-//! ending in a dialog that says what happened.
+//! saying what happened: a notice that goes away (delete) or a dialog (restore, the new password).
 
-use kontor_api::{CreatedUser, UserSummary};
+use kontor_api::{CreatedUser, ErrorBody, UserSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::dialogs::Dialog;
+use crate::components::Toasts;
 use crate::context::Ctx;
 use crate::errors::describe_refusal;
 use crate::ipc;
 
-/// Deletes the users `ids` (they can be restored for 30 days), says how many, then `done()`.
-pub fn delete(ctx: Ctx, ids: Vec<String>, dialog: RwSignal<Dialog>, done: impl Fn() + 'static) {
+/// Deletes the users `ids` (they can be restored for 30 days), says how many in a notice that goes away by
+/// itself (and which failed, and why), then `done()`.
+pub fn delete(ctx: Ctx, toasts: Toasts, ids: Vec<String>, done: impl Fn() + 'static) {
     spawn_local(async move {
         match ctx.guard(ipc::delete_users(ids).await) {
-            Ok(r) => {
-                let t = ctx.t();
-                let mut msg = format!("{} {}", t.deleted_done, r.deleted.len());
-                for f in r.failed {
-                    msg.push_str(&format!(
-                        "\n{} {}",
-                        t.failed,
-                        describe_refusal(ctx.t(), &f.error)
-                    ));
-                }
-                dialog.set(Dialog::Notice(msg));
+            Ok(r) if r.failed.is_empty() => {
+                let n = r.deleted.len();
+                toasts.success(move |t| (t.users_deleted)(n));
             }
-            Err(e) => dialog.set(Dialog::Notice(describe_refusal(ctx.t(), &e))),
+            Ok(r) => {
+                let n = r.deleted.len();
+                let failed: Vec<ErrorBody> = r.failed.into_iter().map(|f| f.error).collect();
+                toasts.trouble(move |t| {
+                    let mut msg = (t.users_deleted)(n);
+                    for e in &failed {
+                        msg.push('\n');
+                        msg.push_str(&(t.not_deleted)(&describe_refusal(t, e)));
+                    }
+                    msg
+                });
+            }
+            Err(e) => toasts.trouble(move |t| describe_refusal(t, &e)),
         }
         done();
     });
@@ -59,7 +65,8 @@ pub fn restore(ctx: Ctx, ids: Vec<String>, dialog: RwSignal<Dialog>, done: impl 
     });
 }
 
-/// Gives `user` a new temporary password, shown on the confirmation screen, then `done()`.
+/// Gives `user` a new temporary password (the page asked first), shown on the password-reset screen, then
+/// `done()`.
 pub fn reset_password(
     ctx: Ctx,
     user: UserSummary,
@@ -68,12 +75,12 @@ pub fn reset_password(
 ) {
     spawn_local(async move {
         match ctx.guard(ipc::reset_password(user.id.clone()).await) {
-            Ok(t) => dialog.set(Dialog::Created(vec![CreatedUser {
+            Ok(t) => dialog.set(Dialog::PasswordReset(CreatedUser {
                 id: user.id,
                 email: user.email,
                 display_name: user.display_name,
                 temporary_password: t.temporary_password,
-            }])),
+            })),
             Err(e) => dialog.set(Dialog::Notice(describe_refusal(ctx.t(), &e))),
         }
         done();

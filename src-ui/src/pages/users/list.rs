@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::context::Ctx;
-use crate::errors::describe_refusal;
+use crate::errors::Problem;
 use crate::ipc;
 
 /// Height of one list row in pixels; the list renders only the rows in view.
@@ -64,7 +64,7 @@ pub struct UserList {
     pub deleted_count: RwSignal<i64>,
     pub loading: RwSignal<bool>,
     /// The last load's failure, in the user's words.
-    pub error: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<Problem>>,
     /// Ids of the checked rows.
     pub selected: RwSignal<BTreeSet<String>>,
     /// The list's scroll position in pixels.
@@ -151,7 +151,7 @@ impl UserList {
                     self.selected.set(BTreeSet::new());
                     self.scroll.set(0.0);
                 }
-                Err(e) => self.error.set(Some(describe_refusal(ctx.t(), &e))),
+                Err(e) => self.error.set(Some(Problem::Refused(e))),
             }
         });
     }
@@ -185,7 +185,7 @@ impl UserList {
                     self.next.set(page.next);
                     self.rows.update(|r| r.extend(page.users));
                 }
-                Err(e) => self.error.set(Some(describe_refusal(ctx.t(), &e))),
+                Err(e) => self.error.set(Some(Problem::Refused(e))),
             }
         });
     }

@@ -16,12 +16,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use self::dialogs::{
-    ConfirmDelete, CreateDialog, CreatedDialog, Dialog, EditDialog, ImportDialog, LicenseDialog,
+    ConfirmDelete, CreateDialog, CreatedDialog, DeletePlan, Dialog, EditDialog, ImportDialog,
+    LicenseDialog,
 };
 use self::list::{Tab, UserList, ROW_H, VIEWPORT};
 use self::lookups::Lookups;
 use self::row::UserRow;
-use crate::components::{LoadFailed, Notice};
+use crate::components::{ConfirmDialog, LoadFailed, Notice, Toasts};
 use crate::context::Ctx;
 use crate::errors::Shown;
 use crate::ipc;
@@ -63,9 +64,12 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     let visible = list.visible();
     let me_role = me.role;
     let me_id = me.id.clone();
-    let delete_selected = move || actions::delete(ctx, list.selected_ids(), dialog, reload);
+    let toasts = expect_context::<Toasts>();
+    let delete_ids = move |ids| actions::delete(ctx, toasts, ids, reload);
+    let me_for_delete = me.id.clone();
     let restore_selected = move |_| actions::restore(ctx, list.selected_ids(), dialog, reload);
-    let reset = move |user| actions::reset_password(ctx, user, dialog, reload);
+    // A reset asks first (`Dialog::ConfirmReset`); the confirm button runs it.
+    let reset = move |user| dialog.set(Dialog::ConfirmReset(user));
     let th = move |key: UserSort, label: fn(&crate::i18n::Texts) -> &'static str| {
         view! {
             <button class="th" on:click=move |_| list.sort_by(key)>{move || label(ctx.t())}{move || list.arrow(key)}</button>
@@ -156,7 +160,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 </span>
             </div>
             <Show when=move || error.get().is_some()>
-                <p class="error" role="alert" id="users-error">{move || error.get()}
+                <p class="error" role="alert" id="users-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}
                     " "<button class="secondary" on:click=move |_| reload()>{move || ctx.t().retry}</button></p>
             </Show>
             <div class="grid-head" role="row">
@@ -184,8 +188,25 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 Dialog::None => ().into_any(),
                 Dialog::Create => view! { <CreateDialog lookups dialog on_done=reload /> }.into_any(),
                 Dialog::Licenses => view! { <LicenseDialog lookups selected dialog on_done=reload /> }.into_any(),
-                Dialog::ConfirmDelete => view! { <ConfirmDelete dialog on_yes=delete_selected /> }.into_any(),
+                Dialog::ConfirmDelete => {
+                    let plan = rows.with_untracked(|r| selected.with_untracked(|s| DeletePlan::new(s, r, &me_for_delete)));
+                    view! { <ConfirmDelete plan dialog on_yes=delete_ids /> }.into_any()
+                }
+                Dialog::ConfirmReset(user) => {
+                    let (name, email) = (user.display_name.clone(), user.email.clone());
+                    let user = StoredValue::new(user);
+                    view! {
+                        <ConfirmDialog id="confirm-reset" danger=true
+                            title=move || (ctx.t().reset_confirm_title)(&name)
+                            confirm=move || ctx.t().reset_password.to_string()
+                            on_confirm=move || { dialog.set(Dialog::None); actions::reset_password(ctx, user.get_value(), dialog, reload); }
+                            on_cancel=move || dialog.set(Dialog::None)>
+                            <p id="confirm-reset-text">{move || (ctx.t().reset_confirm_body)(&email)}</p>
+                        </ConfirmDialog>
+                    }.into_any()
+                }
                 Dialog::Created(users) => view! { <CreatedDialog users dialog /> }.into_any(),
+                Dialog::PasswordReset(user) => view! { <CreatedDialog users=vec![user] dialog reset=true /> }.into_any(),
                 Dialog::Edit(user) => view! { <EditDialog user lookups dialog can_make_owner=me_role == Role::Owner on_done=reload /> }.into_any(),
                 Dialog::Import { resume } => view! {
                     <ImportDialog resume

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use super::kind::Dialog;
 use crate::components::{LoadFailed, Loading};
 use crate::context::Ctx;
-use crate::errors::describe_refusal;
+use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
 use crate::pages::users::lookups::Lookups;
 
@@ -28,19 +28,33 @@ pub fn CreateDialog(
     let location = RwSignal::new(String::new());
     let licenses = RwSignal::new(BTreeSet::<String>::new());
     let pending = RwSignal::new(Vec::<NewUser>::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
+    // An error is about what the form held: any change (typing, a license choice undone) makes it stale.
+    clear_on_change(error, move || {
+        name.track();
+        email.track();
+        role.track();
+        location.track();
+        licenses.track();
+    });
 
     // The form as a NewUser, checked with the shared rules; `None` for an untouched form.
-    let current = move || -> Result<Option<NewUser>, String> {
-        let t = ctx.t();
+    let current = move || -> Result<Option<NewUser>, Problem> {
         if name.get_untracked().trim().is_empty() && email.get_untracked().trim().is_empty() {
             return Ok(None);
         }
         let display_name = kontor_api::validate::display_name("name", &name.get_untracked())
-            .map_err(|e| format!("{} {}", t.col_name, t.field(e.reason)))?;
-        let email = kontor_api::validate::email("email", &email.get_untracked())
-            .map_err(|e| format!("{} {}", t.col_email, t.field(e.reason)))?;
+            .map_err(|e| Problem::Field {
+                label: |t| t.col_name,
+                reason: e.reason,
+            })?;
+        let email = kontor_api::validate::email("email", &email.get_untracked()).map_err(|e| {
+            Problem::Field {
+                label: |t| t.col_email,
+                reason: e.reason,
+            }
+        })?;
         Ok(Some(NewUser {
             email,
             display_name,
@@ -57,7 +71,7 @@ pub fn CreateDialog(
     let add_another = move |_| match current() {
         Ok(Some(u)) => {
             if pending.get_untracked().iter().any(|p| p.email == u.email) {
-                return error.set(Some(format!("{} {}", u.email, ctx.t().err_conflict)));
+                return error.set(Some(Problem::Duplicate(u.email)));
             }
             pending.update(|p| p.push(u));
             error.set(None);
@@ -75,11 +89,10 @@ pub fn CreateDialog(
             Err(e) => return error.set(Some(e)),
         }
         if users.is_empty() {
-            return error.set(Some(format!(
-                "{} {}",
-                ctx.t().col_email,
-                ctx.t().field_required
-            )));
+            return error.set(Some(Problem::Field {
+                label: |t| t.col_email,
+                reason: kontor_api::FieldProblem::Required,
+            }));
         }
         busy.set(true);
         spawn_local(async move {
@@ -90,7 +103,7 @@ pub fn CreateDialog(
                     dialog.set(Dialog::Created(res.created));
                     on_done();
                 }
-                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+                Err(e) => error.set(Some(Problem::Refused(e))),
             }
         });
     };
@@ -142,7 +155,7 @@ pub fn CreateDialog(
                     </ErrorBoundary>
                 </Transition>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" id="create-error">{move || error.get()}</p>
+                    <p class="error" role="alert" id="create-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row">
                     <button type="submit" id="create-submit" disabled=move || busy.get()>{move || ctx.t().create_users}</button>

@@ -1,28 +1,34 @@
-//! The confirmation screen after creating or importing users: their temporary passwords, to save as CSV or
-//! print.
+//! The confirmation screen after creating or importing users, or after a password reset: the temporary
+//! passwords, each with a copy button, to save as CSV or print.
 
 use kontor_api::CreatedUser;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind::Dialog;
+use crate::components::CopyButton;
 use crate::context::Ctx;
-use crate::errors::describe_refusal;
+use crate::errors::Problem;
 use crate::ipc;
 
 /// The confirmation screen: names and temporary passwords, saved as CSV through the native dialog or printed.
+/// `reset`: the password of one existing user was reset (titled so), not users created.
 #[component]
-pub fn CreatedDialog(users: Vec<CreatedUser>, dialog: RwSignal<Dialog>) -> impl IntoView {
+pub fn CreatedDialog(
+    users: Vec<CreatedUser>,
+    dialog: RwSignal<Dialog>,
+    #[prop(optional)] reset: bool,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let saved = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let for_save = users.clone();
     let save = move |_| {
         let users = for_save.clone();
         spawn_local(async move {
             match ipc::save_credentials_csv(users, "kontor-users.csv".into()).await {
                 Ok(f) => saved.set(f.path),
-                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+                Err(e) => error.set(Some(Problem::Refused(e))),
             }
         });
     };
@@ -34,15 +40,21 @@ pub fn CreatedDialog(users: Vec<CreatedUser>, dialog: RwSignal<Dialog>) -> impl 
     view! {
         <div class="modal printable" role="dialog" id="created-dialog">
             <div class="card wide">
-                <h2>{move || ctx.t().created_title}</h2>
-                <p class="muted">{move || ctx.t().created_intro}</p>
+                <h2 id="created-title">{move || if reset { ctx.t().reset_done_title } else { ctx.t().created_title }}</h2>
+                <p class="muted">{move || if reset { ctx.t().reset_done_intro } else { ctx.t().created_intro }}</p>
                 <table class="credentials" id="created-users">
                     <thead><tr>
                         <th>{move || ctx.t().col_name}</th><th>{move || ctx.t().col_email}</th><th>{move || ctx.t().temporary_password}</th>
                     </tr></thead>
                     <tbody>
-                        {users.into_iter().map(|u| view! {
-                            <tr data-email=u.email.clone()><td>{u.display_name}</td><td>{u.email.clone()}</td><td class="mono temp-password">{u.temporary_password}</td></tr>
+                        {users.into_iter().map(|u| {
+                            let name = u.display_name.clone();
+                            view! {
+                                <tr data-email=u.email.clone()><td>{u.display_name}</td><td>{u.email.clone()}</td>
+                                    <td class="password-cell"><span class="mono temp-password">{u.temporary_password.clone()}</span>
+                                        <CopyButton text=u.temporary_password label=move || (ctx.t().copy_password_of)(&name) />
+                                    </td></tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -50,7 +62,7 @@ pub fn CreatedDialog(users: Vec<CreatedUser>, dialog: RwSignal<Dialog>) -> impl 
                     <p class="notice" id="saved-path">{move || ctx.t().saved_to}" "{move || saved.get()}</p>
                 </Show>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{move || error.get()}</p>
+                    <p class="error" role="alert">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row no-print">
                     <button id="save-csv" on:click=save>{move || ctx.t().save_csv}</button>

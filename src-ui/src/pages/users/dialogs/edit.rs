@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use super::kind::Dialog;
 use crate::context::Ctx;
-use crate::errors::describe_refusal;
+use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
 use crate::pages::users::lookups::Lookups;
 
@@ -23,8 +23,13 @@ pub fn EditDialog(
     let name = RwSignal::new(user.display_name.clone());
     let role = RwSignal::new(user.role);
     let location = RwSignal::new(user.location_id.clone().unwrap_or_default());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
+    clear_on_change(error, move || {
+        name.track();
+        role.track();
+        location.track();
+    });
     let id = user.id.clone();
     let roles: Vec<Role> = if can_make_owner {
         Role::ALL.to_vec()
@@ -33,10 +38,14 @@ pub fn EditDialog(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let t = ctx.t();
         let display_name = match kontor_api::validate::display_name("name", &name.get_untracked()) {
             Ok(n) => n,
-            Err(e) => return error.set(Some(format!("{} {}", t.col_name, t.field(e.reason)))),
+            Err(e) => {
+                return error.set(Some(Problem::Field {
+                    label: |t| t.col_name,
+                    reason: e.reason,
+                }))
+            }
         };
         let update = kontor_api::UpdateUser {
             display_name,
@@ -53,7 +62,7 @@ pub fn EditDialog(
                     dialog.set(Dialog::None);
                     on_done();
                 }
-                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+                Err(e) => error.set(Some(Problem::Refused(e))),
             }
         });
     };
@@ -80,7 +89,7 @@ pub fn EditDialog(
                     </For>
                 </select>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" id="edit-error">{move || error.get()}</p>
+                    <p class="error" role="alert" id="edit-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row">
                     <button type="submit" id="edit-submit" disabled=move || busy.get()>{move || ctx.t().apply}</button>

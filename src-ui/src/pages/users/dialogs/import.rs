@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::components::on_file_drop;
 use crate::context::Ctx;
-use crate::errors::describe;
+use crate::errors::Problem;
 use crate::ipc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,12 +29,12 @@ pub fn ImportDialog(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let step = RwSignal::new(Step::Choose);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let progress = RwSignal::new(ImportProgress { done: 0, total: 0 });
     let saved = RwSignal::new(None::<String>);
 
     let show_err = move |e: ErrorBody| {
-        error.set(Some(describe(ctx.t(), &e)));
+        error.set(Some(Problem::Failed(e)));
     };
     let preview = move |path: String| {
         if matches!(step.get_untracked(), Step::Committing | Step::Reading) {
@@ -180,7 +180,7 @@ pub fn ImportDialog(
                     }.into_any(),
                 }}
                 <Show when=move || error.get().is_some()>
-                    <p class="error pre" role="alert" id="import-error">{move || error.get()}</p>
+                    <p class="error pre" role="alert" id="import-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row">
                     <button class="secondary" id="import-close" disabled=move || step.get() == Step::Committing

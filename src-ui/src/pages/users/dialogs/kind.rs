@@ -9,8 +9,14 @@ pub enum Dialog {
     Create,
     Licenses,
     ConfirmDelete,
+    /// "Reset the password of …?" before the reset.
+    ConfirmReset(UserSummary),
     Created(Vec<CreatedUser>),
+    /// The new temporary password after a reset.
+    PasswordReset(CreatedUser),
     Notice(String),
-    Import { resume: bool },
+    Import {
+        resume: bool,
+    },
     Edit(UserSummary),
 }

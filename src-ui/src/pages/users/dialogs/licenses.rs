@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use super::kind::Dialog;
 use crate::components::{LoadFailed, Loading};
 use crate::context::Ctx;
-use crate::errors::describe_refusal;
+use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
 use crate::pages::users::lookups::Lookups;
 
@@ -24,8 +24,10 @@ pub fn LicenseDialog(
     let ctx = expect_context::<Ctx>();
     // product code → "keep" | "assign" | "revoke"
     let choice = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
+    // A seat error is about the choices: changing one (undoing it) makes it stale.
+    clear_on_change(error, move || choice.track());
     let apply = move |_| {
         let (mut assign, mut revoke) = (Vec::new(), Vec::new());
         for (code, what) in choice.get_untracked() {
@@ -57,7 +59,7 @@ pub fn LicenseDialog(
                     )));
                     on_done();
                 }
-                Err(e) => error.set(Some(describe_refusal(ctx.t(), &e))),
+                Err(e) => error.set(Some(Problem::Refused(e))),
             }
         });
     };
@@ -88,7 +90,7 @@ pub fn LicenseDialog(
                     </ErrorBoundary>
                 </Transition>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" id="license-error">{move || error.get()}</p>
+                    <p class="error" role="alert" id="license-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row">
                     <button id="license-apply" on:click=apply disabled=move || busy.get()>{move || ctx.t().apply}</button>
