@@ -78,7 +78,7 @@ impl Toasts {
     }
 }
 
-/// The live region the notices appear in (bottom of the window, above everything but modals).
+/// The live region the notices appear in (bottom centre of the window, above the page and its dialogs).
 #[component]
 pub fn ToastHost() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
