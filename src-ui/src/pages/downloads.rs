@@ -79,15 +79,17 @@ pub fn DownloadsPage() -> impl IntoView {
                                 return view! { <p class="muted" id="no-installers">{t.downloads_none}</p> }.into_any();
                             }
                             view! {
+                                <div class="table-wrap">
                                 <table class="installers" id="installers">
                                     <thead><tr>
                                         <th>{t.downloads_product}</th><th>{t.downloads_version}</th><th>{t.downloads_platform}</th>
-                                        <th>{t.downloads_size}</th><th>{t.downloads_released}</th><th></th>
+                                        <th class="nowrap">{t.downloads_size}</th><th class="nowrap">{t.downloads_released}</th><th></th>
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|i| installer_row(i, t, lang, downloads, start)).collect_view()}
                                     </tbody>
                                 </table>
+                                </div>
                             }.into_any()
                         })
                     })}
@@ -115,11 +117,11 @@ fn installer_row(
     };
     view! {
         <tr data-installer=i.id.clone()>
-            <td>{i.product_name.clone()}<div class="muted mono small">{i.file_name.clone()}</div></td>
-            <td>{i.version.clone()}</td>
-            <td>{platform(&i.platform)}" · "{i.arch.clone()}</td>
-            <td>{lang.bytes(i.size)}</td>
-            <td>{lang.date(&i.released_on)}</td>
+            <td>{i.product_name.clone()}<div class="muted mono small file-name">{breakable(&i.file_name)}</div></td>
+            <td class="nowrap">{i.version.clone()}</td>
+            <td class="nowrap">{platform(&i.platform)}" · "{i.arch.clone()}</td>
+            <td class="nowrap">{lang.bytes(i.size)}</td>
+            <td class="nowrap released">{lang.date(&i.released_on)}</td>
             <td>
                 <button class="download-start" disabled=busy on:click=move |_| start(id.clone())>{t.downloads_download}</button>
             </td>
@@ -128,6 +130,21 @@ fn installer_row(
             <tr class="notes"><td colspan="6" class="muted small">{i.notes.clone()}</td></tr>
         })}
     }
+}
+
+/// A file name that may wrap only after its separators (`-`, `_`, `.`), never inside a part.
+fn breakable(name: &str) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut rest = name;
+    while let Some(i) = rest.find(['-', '_', '.']) {
+        parts.push(rest[..=i].to_string());
+        rest = &rest[i + 1..];
+    }
+    parts.push(rest.to_string());
+    parts
+        .into_iter()
+        .map(|p| view! { {p}<wbr /> })
+        .collect_view()
 }
 
 /// Runs a download command and puts its answer (or error) on the page.
