@@ -61,7 +61,7 @@ async fn set_language(c: &Client, lang: &str) {
         .execute("return document.documentElement.lang;", vec![])
         .await
         .unwrap()
-        != Value::from(lang)
+        != lang
     {
         assert!(start.elapsed() < Duration::from_secs(10), "language {lang}");
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -134,17 +134,17 @@ fn installer_row(
 
 /// A file name that may wrap only after its separators (`-`, `_`, `.`), never inside a part.
 fn breakable(name: &str) -> impl IntoView {
-    let mut parts = Vec::new();
-    let mut rest = name;
-    while let Some(i) = rest.find(['-', '_', '.']) {
-        parts.push(rest[..=i].to_string());
-        rest = &rest[i + 1..];
-    }
-    parts.push(rest.to_string());
-    parts
+    file_name_parts(name)
         .into_iter()
         .map(|p| view! { {p}<wbr /> })
         .collect_view()
+}
+
+/// A file name cut after each separator (`-`, `_`, `.`): the places where it may wrap.
+fn file_name_parts(name: &str) -> Vec<String> {
+    name.split_inclusive(['-', '_', '.'])
+        .map(str::to_string)
+        .collect()
 }
 
 /// Runs a download command and puts its answer (or error) on the page.
@@ -308,5 +308,22 @@ impl Downloads {
         self.map.update(|m| {
             m.remove(id);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name_parts;
+
+    #[test]
+    fn file_names_wrap_only_after_separators() {
+        let parts = file_name_parts("CMDB-Pro-4.2.1-x64.msi");
+        assert_eq!(parts, ["CMDB-", "Pro-", "4.", "2.", "1-", "x64.", "msi"]);
+        assert_eq!(parts.concat(), "CMDB-Pro-4.2.1-x64.msi");
+        assert_eq!(file_name_parts("setup"), ["setup"]);
+        assert_eq!(
+            file_name_parts("cmdb-pro_4.2.1_amd64.deb").concat(),
+            "cmdb-pro_4.2.1_amd64.deb"
+        );
     }
 }
