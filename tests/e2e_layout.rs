@@ -178,7 +178,7 @@ for (const el of document.querySelectorAll('.nowrap')) {
 for (const el of document.querySelectorAll('.table-wrap')) {
   if (shown(el) && el.scrollWidth > el.clientWidth + 1) problems.push(`table wider than its place: ${el.scrollWidth} > ${el.clientWidth}`);
 }
-// File names wrap only after a separator, never inside a part.
+// File names wrap only after a `-` or `_`, never inside a part or a version number.
 for (const el of document.querySelectorAll('.file-name')) {
   const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
   const chars = [];
@@ -189,7 +189,7 @@ for (const el of document.querySelectorAll('.file-name')) {
       if (rect) chars.push([n.data[i], Math.round(rect.top)]);
     }
   for (let i = 1; i < chars.length; i++)
-    if (chars[i][1] > chars[i - 1][1] + 2 && !'-_.'.includes(chars[i - 1][0]))
+    if (chars[i][1] > chars[i - 1][1] + 2 && !'-_'.includes(chars[i - 1][0]))
       problems.push(`file name "${el.textContent}" breaks inside a part at ${i}`);
 }
 return problems;
@@ -276,6 +276,20 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
                     .unwrap();
                 (v[0].as_bool().unwrap(), v[1].as_f64().unwrap())
             };
+            // Licenses by product name, as everywhere else, not by internal code.
+            let codes = c
+                .execute(
+                    "return [...document.querySelectorAll('#user-list .cell.licenses')].map(e => e.textContent)
+                       .filter(t => t.split(', ').some(p => /^[a-z0-9_-]+$/.test(p)));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                codes,
+                serde_json::json!([]),
+                "users {at}: license codes shown"
+            );
             assert!(
                 !page_scrolls,
                 "users {at}: the page scrolls besides the list"

@@ -132,7 +132,7 @@ fn installer_row(
     }
 }
 
-/// A file name that may wrap only after its separators (`-`, `_`, `.`), never inside a part.
+/// A file name that may wrap only after a `-` or `_`, never inside a part (nor inside a version number).
 fn breakable(name: &str) -> impl IntoView {
     file_name_parts(name)
         .into_iter()
@@ -140,9 +140,9 @@ fn breakable(name: &str) -> impl IntoView {
         .collect_view()
 }
 
-/// A file name cut after each separator (`-`, `_`, `.`): the places where it may wrap.
+/// A file name cut after each `-` and `_`: the places where it may wrap.
 fn file_name_parts(name: &str) -> Vec<String> {
-    name.split_inclusive(['-', '_', '.'])
+    name.split_inclusive(['-', '_'])
         .map(str::to_string)
         .collect()
 }
@@ -318,7 +318,7 @@ mod tests {
     #[test]
     fn file_names_wrap_only_after_separators() {
         let parts = file_name_parts("CMDB-Pro-4.2.1-x64.msi");
-        assert_eq!(parts, ["CMDB-", "Pro-", "4.", "2.", "1-", "x64.", "msi"]);
+        assert_eq!(parts, ["CMDB-", "Pro-", "4.2.1-", "x64.msi"]);
         assert_eq!(parts.concat(), "CMDB-Pro-4.2.1-x64.msi");
         assert_eq!(file_name_parts("setup"), ["setup"]);
         assert_eq!(
