@@ -6,6 +6,7 @@ TOOLS_DIR="${KONTOR_TOOLS:-$HOME/.cache/kontor/tools}"
 WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen pin in src-ui/Cargo.toml
 TAURI_DRIVER_VERSION="2.1.0"
 BINARYEN_VERSION="132.0.0"       # Debian's binaryen 108 silently breaks Leptos wasm
+AXE_CORE_VERSION="4.11.0"        # the accessibility check of the e2e tests (tests/e2e_layout.rs)
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
   libxdo-dev libssl-dev libdbus-1-dev pkg-config xvfb webkit2gtk-driver gnome-keyring dbus-x11
@@ -49,5 +50,11 @@ if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{pr
   log "npm: binaryen@$BINARYEN_VERSION into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+fi
+axe_pkg="$TOOLS_DIR/node_modules/axe-core/package.json"
+if [ "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$axe_pkg" 2>/dev/null | head -n 1)" != "$AXE_CORE_VERSION" ]; then
+  log "npm: axe-core@$AXE_CORE_VERSION into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "axe-core@$AXE_CORE_VERSION"
 fi
 log "setup complete"

@@ -130,6 +130,7 @@ async fn sign_in_see_dashboard_resume_after_restart_and_sign_out() {
 
     // --- sign out: back to sign-in, keyring entry gone, session revoked on the portal ---
     let refresh_before_logout = app.remembered_refresh_token().expect("rotated token kept");
+    click(&c, "#user-menu").await;
     click(&c, "#logout").await;
     wait_for(&c, "#login-form", "sign-in page after sign-out").await;
     // Signing out by choice is no expiry: the notice must not appear, not even after the requests the

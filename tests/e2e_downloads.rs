@@ -226,6 +226,7 @@ async fn a_newer_signed_release_is_offered_and_installed() {
     // The About dialog (signed in): the version, and the installed update waiting for a restart (no
     // second check or install offered meanwhile).
     sign_in_as_owner(&c, &portal).await;
+    click(&c, "#user-menu").await;
     click(&c, "#about").await;
     assert_eq!(text(&c, "#about-version").await, env!("CARGO_PKG_VERSION"));
     wait_for(
@@ -276,6 +277,7 @@ async fn a_release_with_a_bad_signature_is_refused() {
     // A manual check from the About dialog finds the release again (the user may retry once the vendor
     // has fixed it).
     sign_in_as_owner(&c, &portal).await;
+    click(&c, "#user-menu").await;
     click(&c, "#about").await;
     click(&c, "#update-check").await;
     wait_for(&c, "#about-dialog #update-offer", "offer in About").await;

@@ -45,7 +45,9 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     // --- errors are kept as data: they follow a language switch and go when the field changes ---
     click(&c, "#add-user").await;
     click(&c, "#create-submit").await;
-    assert_eq!(text(&c, "#create-error").await, "E-mail is required");
+    // Every field's problem at its field, all at once.
+    assert_eq!(text(&c, "#new-email-error").await, "E-mail is required");
+    assert_eq!(text(&c, "#new-name-error").await, "Name is required");
     let set_language = |lang: &'static str| {
         c.execute(
             "const s = document.getElementById('language'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
@@ -55,19 +57,23 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     set_language("de").await.unwrap();
     wait_xpath(
         &c,
-        "//p[@id='create-error' and normalize-space()='E-Mail ist erforderlich']",
+        "//p[@id='new-email-error' and normalize-space()='E-Mail ist erforderlich']",
         "the error in the new language",
     )
     .await;
     set_language("en").await.unwrap();
     wait_xpath(
         &c,
-        "//p[@id='create-error' and normalize-space()='E-mail is required']",
+        "//p[@id='new-email-error' and normalize-space()='E-mail is required']",
         "and back",
     )
     .await;
     fill(&c, "#new-email", "e").await;
-    wait_gone(&c, "#create-error", "typing makes the error go").await;
+    wait_gone(&c, "#new-email-error", "typing makes the error go").await;
+    assert!(
+        c.find(Locator::Id("new-name-error")).await.is_ok(),
+        "the other field's problem stays"
+    );
 
     // --- create two users at once with "add another"; the first gets a license ---
     fill(&c, "#new-name", "Erika Beispiel").await;

@@ -338,6 +338,12 @@ pub struct Texts {
     pub license_none: &'static str,
     pub license_state: &'static str,
     pub license_valid: &'static str,
+    // --- layout13: user menu, password change while signed in, labels for the users list ---
+    pub menu_navigation: &'static str,
+    pub menu_change_password: &'static str,
+    pub password_changed: &'static str,
+    pub select_all: &'static str,
+    pub select_user: fn(&str) -> String,
 }
 
 impl Texts {
@@ -610,6 +616,12 @@ pub static EN: Texts = Texts {
     license_none: "No licenses issued yet. Save the offline license or activate a machine to issue one.",
     license_state: "State",
     license_valid: "Valid",
+    // --- layout13 ---
+    menu_navigation: "Pages",
+    menu_change_password: "Change password",
+    password_changed: "Your password was changed.",
+    select_all: "Select all",
+    select_user: |name| format!("Select {name}"),
 };
 
 pub static DE: Texts = Texts {
@@ -830,6 +842,12 @@ pub static DE: Texts = Texts {
     license_none: "Noch keine Lizenzen ausgestellt. Speichern Sie die Offline-Lizenz oder aktivieren Sie einen Rechner, um eine auszustellen.",
     license_state: "Status",
     license_valid: "Gültig",
+    // --- layout13 ---
+    menu_navigation: "Seiten",
+    menu_change_password: "Passwort ändern",
+    password_changed: "Ihr Passwort wurde geändert.",
+    select_all: "Alle auswählen",
+    select_user: |name| format!("{name} auswählen"),
 };
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! license). It says what will happen; Escape and Cancel leave everything as it was, and Cancel has the
 //! focus when it opens, so Enter never destroys by accident.
 
-use leptos::html;
 use leptos::prelude::*;
 
+use super::dialog::modal;
 use crate::context::Ctx;
 
 /// A modal question: `title` and the `children` saying what happens, a confirm button labelled `confirm`
@@ -23,27 +23,18 @@ pub fn ConfirmDialog(
     children: Children,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let cancel_ref = NodeRef::<html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(b) = cancel_ref.get() {
-            let _ = b.focus();
-        }
-    });
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            on_cancel();
-        }
-    };
+    let title_id = format!("{id}-title");
+    let (modal_ref, modal_keys) = modal(on_cancel);
     view! {
-        <div class="modal" role="dialog" aria-modal="true" aria-labelledby=format!("{id}-title") id=id on:keydown=on_key>
+        <div class="modal" role="dialog" aria-modal="true" aria-labelledby=title_id.clone() id=id
+            node_ref=modal_ref on:keydown=modal_keys>
             <div class="card narrow">
-                <h2 id=format!("{id}-title")>{title}</h2>
+                <h2 id=title_id.clone()>{title}</h2>
                 <div class="confirm-body">{children()}</div>
-                <div class="row">
+                <div class="row actions">
                     <button type="button" id=format!("{id}-yes") class:danger=danger disabled=move || disabled.get()
                         on:click=move |_| on_confirm()>{confirm}</button>
-                    <button type="button" id=format!("{id}-no") class="secondary" node_ref=cancel_ref
+                    <button type="button" id=format!("{id}-no") class="secondary" data-autofocus=""
                         on:click=move |_| on_cancel()>{move || ctx.t().cancel}</button>
                 </div>
             </div>

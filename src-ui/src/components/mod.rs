@@ -12,7 +12,7 @@ pub mod toast;
 
 pub use confirm::ConfirmDialog;
 pub use copy::CopyButton;
-pub use dialog::Notice;
+pub use dialog::{modal, Notice};
 pub use file_drop::on_file_drop;
 pub use language::LanguageSwitch;
 pub use load::{LoadFailed, Loading};

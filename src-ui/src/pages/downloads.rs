@@ -79,15 +79,17 @@ pub fn DownloadsPage() -> impl IntoView {
                                 return view! { <p class="muted" id="no-installers">{t.downloads_none}</p> }.into_any();
                             }
                             view! {
+                                <div class="table-wrap">
                                 <table class="installers" id="installers">
                                     <thead><tr>
                                         <th>{t.downloads_product}</th><th>{t.downloads_version}</th><th>{t.downloads_platform}</th>
-                                        <th>{t.downloads_size}</th><th>{t.downloads_released}</th><th></th>
+                                        <th class="nowrap">{t.downloads_size}</th><th class="nowrap">{t.downloads_released}</th><th></th>
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|i| installer_row(i, t, lang, downloads, start)).collect_view()}
                                     </tbody>
                                 </table>
+                                </div>
                             }.into_any()
                         })
                     })}
@@ -115,11 +117,11 @@ fn installer_row(
     };
     view! {
         <tr data-installer=i.id.clone()>
-            <td>{i.product_name.clone()}<div class="muted mono small">{i.file_name.clone()}</div></td>
-            <td>{i.version.clone()}</td>
-            <td>{platform(&i.platform)}" · "{i.arch.clone()}</td>
-            <td>{lang.bytes(i.size)}</td>
-            <td>{lang.date(&i.released_on)}</td>
+            <td>{i.product_name.clone()}<div class="muted mono small file-name">{breakable(&i.file_name)}</div></td>
+            <td class="nowrap">{i.version.clone()}</td>
+            <td class="nowrap">{platform(&i.platform)}" · "{i.arch.clone()}</td>
+            <td class="nowrap">{lang.bytes(i.size)}</td>
+            <td class="nowrap released">{lang.date(&i.released_on)}</td>
             <td>
                 <button class="download-start" disabled=busy on:click=move |_| start(id.clone())>{t.downloads_download}</button>
             </td>
@@ -128,6 +130,21 @@ fn installer_row(
             <tr class="notes"><td colspan="6" class="muted small">{i.notes.clone()}</td></tr>
         })}
     }
+}
+
+/// A file name that may wrap only after a `-` or `_`, never inside a part (nor inside a version number).
+fn breakable(name: &str) -> impl IntoView {
+    file_name_parts(name)
+        .into_iter()
+        .map(|p| view! { {p}<wbr /> })
+        .collect_view()
+}
+
+/// A file name cut after each `-` and `_`: the places where it may wrap.
+fn file_name_parts(name: &str) -> Vec<String> {
+    name.split_inclusive(['-', '_'])
+        .map(str::to_string)
+        .collect()
 }
 
 /// Runs a download command and puts its answer (or error) on the page.
@@ -291,5 +308,22 @@ impl Downloads {
         self.map.update(|m| {
             m.remove(id);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name_parts;
+
+    #[test]
+    fn file_names_wrap_only_after_separators() {
+        let parts = file_name_parts("CMDB-Pro-4.2.1-x64.msi");
+        assert_eq!(parts, ["CMDB-", "Pro-", "4.2.1-", "x64.msi"]);
+        assert_eq!(parts.concat(), "CMDB-Pro-4.2.1-x64.msi");
+        assert_eq!(file_name_parts("setup"), ["setup"]);
+        assert_eq!(
+            file_name_parts("cmdb-pro_4.2.1_amd64.deb").concat(),
+            "cmdb-pro_4.2.1_amd64.deb"
+        );
     }
 }

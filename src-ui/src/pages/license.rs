@@ -100,6 +100,7 @@ pub fn LicensePage() -> impl IntoView {
                                         <span class="value" id="activations">{st.activations_used}" / "{st.activations_max}</span></div>
                                 </div>
                                 <h2>{t.license_issued}</h2>
+                                <div class="table-wrap">
                                 <table class="credentials" id="issued-licenses">
                                     <thead><tr><th>"ID"</th><th>{t.license_machine}</th><th>{t.license_issued_on}</th><th>{t.license_valid_until}</th><th>{t.license_state}</th><th></th></tr></thead>
                                     <tbody>
@@ -113,21 +114,22 @@ pub fn LicensePage() -> impl IntoView {
                                                 <tr data-license=l.license_id.clone() class:revoked=revoked>
                                                     <td class="mono">{l.license_id.chars().take(12).collect::<String>()}</td>
                                                     <td>{l.hostname.clone().unwrap_or_else(|| t.license_all_machines.to_string())}</td>
-                                                    <td>{lang.day(l.issued_at)}</td>
-                                                    <td>{lang.day(l.expires_at - 1)}</td>
+                                                    <td class="nowrap">{lang.day(l.issued_at)}</td>
+                                                    <td class="nowrap">{lang.day(l.expires_at - 1)}</td>
                                                     <td>{if revoked {
                                                         view! { <span class="state-badge revoked">{t.license_revoked}</span> }
                                                     } else {
                                                         view! { <span class="state-badge valid">{t.license_valid}</span> }
                                                     }}</td>
                                                     <td>{(!revoked).then(|| view! {
-                                                        <button class="link revoke-license" on:click=move |_| asked.set(Some(id.clone()))>{t.license_revoke}</button>
+                                                        <button class="link revoke-license nowrap" on:click=move |_| asked.set(Some(id.clone()))>{t.license_revoke}</button>
                                                     })}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                                </div>
                             }
                         })
                     })}

@@ -1,19 +1,27 @@
-//! The signed-in frame: header with account, user, language and sign-out, navigation, and the page.
+//! The signed-in frame: a fixed header with the navigation on one line and the user menu (name and role,
+//! language, password change, about, sign-out), and the page below it, which scrolls on its own.
 
-use kontor_api::Me;
+use kontor_api::{validate, ChangePassword, Me};
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
-use crate::components::LanguageSwitch;
+use crate::components::{modal, LanguageSwitch, Toasts};
 use crate::context::{Ctx, Page};
+use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
 
 #[component]
 pub fn Shell(me: Me, children: Children) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let busy = RwSignal::new(false);
+    let menu_open = RwSignal::new(false);
+    let password = RwSignal::new(false);
+    let menu_ref = NodeRef::<html::Div>::new();
     let sign_out = move |_| {
         busy.set(true);
+        menu_open.set(false);
         spawn_local(async move {
             // Local sign-out always happens; a portal that cannot be told is logged by the shell.
             if let Err(e) = ipc::logout().await {
@@ -22,43 +30,155 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
             ctx.signed_out();
         });
     };
+    // The menu closes when the focus leaves it (a click elsewhere, Tab past its end) and on Escape.
+    let on_focus_out = move |ev: leptos::ev::FocusEvent| {
+        let inside = match (menu_ref.get_untracked(), ev.related_target()) {
+            (Some(menu), Some(to)) => to
+                .dyn_ref::<web_sys::Node>()
+                .is_some_and(|n| menu.contains(Some(n))),
+            _ => false,
+        };
+        if !inside {
+            menu_open.set(false);
+        }
+    };
+    let on_menu_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && menu_open.get_untracked() {
+            ev.prevent_default();
+            menu_open.set(false);
+            if let Some(b) = document().get_element_by_id("user-menu") {
+                if let Ok(b) = b.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        }
+    };
     let role = me.role;
+    let nav =
+        move |page: Page, id: &'static str, label: fn(&crate::i18n::Texts) -> &'static str| {
+            view! {
+                <a href="#" id=id class:active=move || ctx.page.get() == page
+                    aria-current=move || (ctx.page.get() == page).then_some("page")
+                    on:click=move |ev| { ev.prevent_default(); ctx.page.set(page); }>
+                    {move || label(ctx.t())}
+                </a>
+            }
+        };
     view! {
         <div class="shell">
             <header class="topbar">
                 <span class="brand">"Kontor"</span>
-                <nav>
-                    <a href="#" id="nav-dashboard" class:active=move || ctx.page.get() == Page::Dashboard
-                        on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::Dashboard); }>
-                        {move || ctx.t().nav_dashboard}
-                    </a>
+                <nav aria-label=move || ctx.t().menu_navigation>
+                    {nav(Page::Dashboard, "nav-dashboard", |t| t.nav_dashboard)}
                     <Show when=move || role.can_manage_users()>
-                        <a href="#" id="nav-users" class:active=move || ctx.page.get() == Page::Users
-                            on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::Users); }>
-                            {move || ctx.t().nav_users}
-                        </a>
-                        <a href="#" id="nav-license" class:active=move || ctx.page.get() == Page::License
-                            on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::License); }>
-                            {move || ctx.t().nav_license}
-                        </a>
-                        <a href="#" id="nav-downloads" class:active=move || ctx.page.get() == Page::Downloads
-                            on:click=move |ev| { ev.prevent_default(); ctx.page.set(Page::Downloads); }>
-                            {move || ctx.t().nav_downloads}
-                        </a>
+                        {nav(Page::Users, "nav-users", |t| t.nav_users)}
+                        {nav(Page::License, "nav-license", |t| t.nav_license)}
+                        {nav(Page::Downloads, "nav-downloads", |t| t.nav_downloads)}
                     </Show>
                 </nav>
                 <span class="spacer"></span>
-                <span class="who" id="current-user">
-                    {me.display_name.clone()}
-                    <small>" · "{move || ctx.t().role(role)}</small>
-                </span>
-                <button id="about" class="link" on:click=move |_| ctx.about.set(true)>{move || ctx.t().about}</button>
-                <LanguageSwitch />
-                <button id="logout" class="secondary" on:click=sign_out disabled=move || busy.get()>
-                    {move || ctx.t().sign_out}
-                </button>
+                <div class="user-menu" node_ref=menu_ref on:focusout=on_focus_out on:keydown=on_menu_key>
+                    <button type="button" id="user-menu" class="menu-button" aria-haspopup="true"
+                        aria-controls="user-menu-items" aria-expanded=move || menu_open.get().to_string()
+                        title=me.display_name.clone()
+                        on:click=move |_| menu_open.update(|o| *o = !*o)>
+                        <span class="who" id="current-user">
+                            <span class="who-name">{me.display_name.clone()}</span>
+                            <small class="who-role">" · "{move || ctx.t().role(role)}</small>
+                        </span>
+                        <span class="caret" aria-hidden="true">"▾"</span>
+                    </button>
+                    <div class="menu" id="user-menu-items" hidden=move || !menu_open.get()>
+                        <p class="menu-who"><b>{me.display_name.clone()}</b><br />
+                            <span class="muted small">{me.email.clone()}" · "{move || ctx.t().role(role)}</span></p>
+                        <LanguageSwitch />
+                        <button type="button" id="change-password" class="menu-item"
+                            on:click=move |_| { menu_open.set(false); password.set(true); }>
+                            {move || ctx.t().menu_change_password}
+                        </button>
+                        <button type="button" id="about" class="menu-item"
+                            on:click=move |_| { menu_open.set(false); ctx.about.set(true); }>
+                            {move || ctx.t().about}
+                        </button>
+                        <button type="button" id="logout" class="menu-item" on:click=sign_out disabled=move || busy.get()>
+                            {move || ctx.t().sign_out}
+                        </button>
+                    </div>
+                </div>
             </header>
             <main class="content">{children()}</main>
+            <Show when=move || password.get()>
+                <PasswordDialog on_close=move || password.set(false) />
+            </Show>
+        </div>
+    }
+}
+
+/// Changing the own password while signed in: current, new and repeated; success is a notice.
+#[component]
+fn PasswordDialog(on_close: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let toasts = expect_context::<Toasts>();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+    clear_on_change(error, move || {
+        current.track();
+        new.track();
+        repeat.track();
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Err(e) = validate::new_password("new_password", &new.get_untracked()) {
+            return error.set(Some(Problem::Field {
+                label: |t| t.new_password,
+                reason: e.reason,
+            }));
+        }
+        if new.get_untracked() != repeat.get_untracked() {
+            return error.set(Some(Problem::Text(|t| t.passwords_differ)));
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(
+                ipc::change_password(ChangePassword {
+                    current_password: current.get_untracked(),
+                    new_password: new.get_untracked(),
+                })
+                .await,
+            );
+            busy.set(false);
+            match r {
+                Ok(_) => {
+                    toasts.success(|t| t.password_changed.to_string());
+                    on_close();
+                }
+                Err(e) => error.set(Some(Problem::Failed(e))),
+            }
+        });
+    };
+    let (modal_ref, modal_keys) = modal(on_close);
+    view! {
+        <div class="modal" role="dialog" aria-modal="true" aria-labelledby="password-dialog-title" id="password-dialog"
+            node_ref=modal_ref on:keydown=modal_keys>
+            <form class="card narrow" on:submit=submit novalidate>
+                <h2 id="password-dialog-title">{move || ctx.t().menu_change_password}</h2>
+                <label for="own-current-password">{move || ctx.t().current_password}</label>
+                <input id="own-current-password" type="password" autocomplete="current-password" bind:value=current />
+                <label for="own-new-password">{move || ctx.t().new_password}</label>
+                <input id="own-new-password" type="password" autocomplete="new-password" bind:value=new />
+                <label for="own-repeat-password">{move || ctx.t().repeat_password}</label>
+                <input id="own-repeat-password" type="password" autocomplete="new-password" bind:value=repeat />
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" id="own-password-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
+                </Show>
+                <div class="row actions">
+                    <button type="submit" id="own-password-submit" disabled=move || busy.get()>{move || ctx.t().save_password}</button>
+                    <button type="button" class="secondary" on:click=move |_| on_close()>{move || ctx.t().cancel}</button>
+                </div>
+            </form>
         </div>
     }
 }

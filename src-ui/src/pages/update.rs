@@ -5,6 +5,7 @@ use kontor_api::ipc::{UpdateProgress, UPDATE_PROGRESS_EVENT};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::modal;
 use crate::context::{Ctx, UpdateUi};
 use crate::errors::describe;
 use crate::ipc;
@@ -147,9 +148,21 @@ pub fn AboutDialog() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     view! {
         <Show when=move || ctx.about.get()>
-            <div class="modal" role="dialog" id="about-dialog">
+            <AboutCard />
+        </Show>
+    }
+}
+
+/// The About dialog while it is open (its focus and keyboard live as long as it shows).
+#[component]
+fn AboutCard() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let (modal_ref, modal_keys) = modal(move || ctx.about.set(false));
+    view! {
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="about-title" id="about-dialog"
+                node_ref=modal_ref on:keydown=modal_keys>
                 <div class="card narrow">
-                    <h2>{move || ctx.t().about_title}</h2>
+                    <h2 id="about-title">{move || ctx.t().about_title}</h2>
                     <dl class="facts">
                         <dt>{move || ctx.t().about_version}</dt>
                         <dd id="about-version">{move || ctx.config.get().map(|c| c.app_version).unwrap_or_default()}</dd>
@@ -157,7 +170,7 @@ pub fn AboutDialog() -> impl IntoView {
                         <dd class="mono">{move || ctx.config.get().and_then(|c| c.portal_url).unwrap_or_default()}</dd>
                     </dl>
                     <UpdateState in_dialog=true />
-                    <div class="row">
+                    <div class="row actions">
                         <button id="update-check" class="secondary"
                             disabled=move || matches!(ctx.update.get(), UpdateUi::Checking | UpdateUi::Installing { .. } | UpdateUi::Installed(_))
                             on:click=move |_| check(ctx, false)>{move || ctx.t().update_check}</button>
@@ -165,6 +178,5 @@ pub fn AboutDialog() -> impl IntoView {
                     </div>
                 </div>
             </div>
-        </Show>
     }
 }

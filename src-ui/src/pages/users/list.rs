@@ -21,7 +21,7 @@ pub const ROW_H: f64 = 40.0;
 pub const OVERSCAN: usize = 8;
 /// Rows fetched per page.
 const PAGE: u32 = 200;
-/// Height of the list's viewport in pixels.
+/// Height of the list's viewport in pixels until it is measured.
 pub const VIEWPORT: f64 = 480.0;
 
 /// The users in the account, or those deleted within the last 30 days.
@@ -69,6 +69,8 @@ pub struct UserList {
     pub selected: RwSignal<BTreeSet<String>>,
     /// The list's scroll position in pixels.
     pub scroll: RwSignal<f64>,
+    /// The list's visible height in pixels (it fills the page, so it follows the window).
+    pub viewport: RwSignal<f64>,
     /// Answers to stale queries (the user typed on) are dropped.
     generation: StoredValue<u64>,
     /// Notified to load the first page again with the same filter.
@@ -97,6 +99,7 @@ impl UserList {
             error: RwSignal::new(None),
             selected: RwSignal::new(BTreeSet::new()),
             scroll: RwSignal::new(0.0),
+            viewport: RwSignal::new(VIEWPORT),
             generation: StoredValue::new(0),
             refresh: Trigger::new(),
         };
@@ -194,9 +197,18 @@ impl UserList {
     pub fn scrolled(self, el: &web_sys::HtmlElement) {
         let top = el.scroll_top() as f64;
         self.scroll.set(top);
+        self.measured(el);
         let remaining = el.scroll_height() as f64 - top - el.client_height() as f64;
         if remaining < ROW_H * 20.0 {
             self.load_more();
+        }
+    }
+
+    /// The list's element was laid out (mounted, the window resized, scrolled): take its height.
+    pub fn measured(self, el: &web_sys::HtmlElement) {
+        let h = el.client_height() as f64;
+        if h > 0.0 && h != self.viewport.get_untracked() {
+            self.viewport.set(h);
         }
     }
 
@@ -225,7 +237,7 @@ impl UserList {
     pub fn visible(self) -> Memo<Vec<(usize, UserSummary)>> {
         Memo::new(move |_| {
             self.rows.with(|all| {
-                let (start, end) = window(self.scroll.get(), VIEWPORT, all.len());
+                let (start, end) = window(self.scroll.get(), self.viewport.get(), all.len());
                 all[start..end]
                     .iter()
                     .enumerate()

@@ -19,7 +19,7 @@ use self::dialogs::{
     ConfirmDelete, CreateDialog, CreatedDialog, DeletePlan, Dialog, EditDialog, ImportDialog,
     LicenseDialog,
 };
-use self::list::{Tab, UserList, ROW_H, VIEWPORT};
+use self::list::{Tab, UserList, ROW_H};
 use self::lookups::Lookups;
 use self::row::UserRow;
 use crate::components::{ConfirmDialog, LoadFailed, Notice, Toasts};
@@ -62,6 +62,20 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     let check_pending = move || pending.refetch();
 
     let visible = list.visible();
+    // The list fills the page's height and is its only scroll container: measure it now and on resize.
+    let list_ref = NodeRef::<leptos::html::Div>::new();
+    let measure = move || {
+        if let Some(el) = list_ref.get_untracked() {
+            list.measured(&el);
+        }
+    };
+    Effect::new(move |_| {
+        if list_ref.get().is_some() {
+            measure();
+        }
+    });
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || on_resize.remove());
     let me_role = me.role;
     let me_id = me.id.clone();
     let toasts = expect_context::<Toasts>();
@@ -72,7 +86,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     let reset = move |user| dialog.set(Dialog::ConfirmReset(user));
     let th = move |key: UserSort, label: fn(&crate::i18n::Texts) -> &'static str| {
         view! {
-            <button class="th" on:click=move |_| list.sort_by(key)>{move || label(ctx.t())}{move || list.arrow(key)}</button>
+            <span role="columnheader"><button class="th" on:click=move |_| list.sort_by(key)>{move || label(ctx.t())}{move || list.arrow(key)}</button></span>
         }
     };
 
@@ -119,25 +133,26 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 </button>
             </div>
             <div class="filters">
-                <input id="user-search" type="search" placeholder=move || ctx.t().search_placeholder bind:value=q />
-                <select id="filter-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                <input id="user-search" type="search" placeholder=move || ctx.t().search_placeholder
+                    aria-label=move || ctx.t().search_placeholder bind:value=q />
+                <select id="filter-role" aria-label=move || ctx.t().col_role on:change=move |ev| role.set(event_target_value(&ev))>
                     <option value="">{move || ctx.t().all_roles}</option>
                     {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || ctx.t().role(r)}</option> }).collect_view()}
                 </select>
-                <select id="filter-license" on:change=move |ev| license.set(event_target_value(&ev))>
+                <select id="filter-license" aria-label=move || ctx.t().col_licenses on:change=move |ev| license.set(event_target_value(&ev))>
                     <option value="">{move || ctx.t().all_licenses}</option>
                     <For each=move || lookups.pools_now() key=|p| p.product_code.clone() let:p>
                         <option value=p.product_code.clone()>{p.product_name.clone()}</option>
                     </For>
                 </select>
-                <select id="filter-location" on:change=move |ev| location.set(event_target_value(&ev))>
+                <select id="filter-location" aria-label=move || ctx.t().col_location on:change=move |ev| location.set(event_target_value(&ev))>
                     <option value="">{move || ctx.t().all_locations}</option>
                     <For each=move || lookups.locations_now() key=|l| l.id.clone() let:l>
                         <option value=l.id.clone()>{l.name.clone()}</option>
                     </For>
                 </select>
                 <Show when=move || tab.get() == Tab::Live>
-                    <select id="filter-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                    <select id="filter-status" aria-label=move || ctx.t().col_status on:change=move |ev| status.set(event_target_value(&ev))>
                         <option value="">{move || ctx.t().all_statuses}</option>
                         <option value="active">{move || ctx.t().status_active}</option>
                         <option value="password_change_required">{move || ctx.t().status_password_change}</option>
@@ -163,26 +178,28 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 <p class="error" role="alert" id="users-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}
                     " "<button class="secondary" on:click=move |_| reload()>{move || ctx.t().retry}</button></p>
             </Show>
+            <div class="grid" role="table" aria-label=move || ctx.t().users_title aria-rowcount=move || total.get() + 1>
             <div class="grid-head" role="row">
-                <span><input type="checkbox" id="select-all" prop:checked=move || !rows.get().is_empty() && selected.get().len() == rows.get().len()
+                <span role="columnheader"><input type="checkbox" id="select-all" aria-label=move || ctx.t().select_all prop:checked=move || !rows.get().is_empty() && selected.get().len() == rows.get().len()
                     on:change=move |ev| list.select_all(event_target_checked(&ev)) /></span>
                 {th(UserSort::Name, |t| t.col_name)}
                 {th(UserSort::Email, |t| t.col_email)}
                 {th(UserSort::Role, |t| t.col_role)}
                 {th(UserSort::Location, |t| t.col_location)}
-                <span class="th">{move || ctx.t().col_licenses}</span>
-                <span class="th">{move || if tab.get() == Tab::Live { ctx.t().col_status } else { ctx.t().col_purge }}</span>
-                <span></span>
+                <span class="th col-licenses" role="columnheader">{move || ctx.t().col_licenses}</span>
+                <span class="th" role="columnheader">{move || if tab.get() == Tab::Live { ctx.t().col_status } else { ctx.t().col_purge }}</span>
+                <span role="columnheader"></span>
             </div>
-            <div class="grid-body" id="user-list" on:scroll=move |ev| list.scrolled(&event_target(&ev)) style=format!("height: {VIEWPORT}px")>
-                <div class="spacer" style=move || format!("height: {}px", rows.get().len() as f64 * ROW_H)>
+            <div class="grid-body" id="user-list" role="rowgroup" node_ref=list_ref on:scroll=move |ev| list.scrolled(&event_target(&ev))>
+                <div class="spacer" role="presentation" style=move || format!("height: {}px", rows.get().len() as f64 * ROW_H)>
                     <For each=move || visible.get() key=|(_, u)| u.id.clone() let:item>
-                        <UserRow initial=item visible selected dialog me_id=me_id.clone() me_role reset />
+                        <UserRow initial=item visible selected dialog lookups me_id=me_id.clone() me_role reset />
                     </For>
                 </div>
                 <Show when=move || !loading.get() && rows.get().is_empty()>
                     <p class="muted center-text" id="users-empty">{move || ctx.t().none_found}</p>
                 </Show>
+            </div>
             </div>
             {move || match dialog.get() {
                 Dialog::None => ().into_any(),

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::dialogs::Dialog;
 use super::list::ROW_H;
+use super::lookups::Lookups;
 use crate::context::Ctx;
 
 /// One row of the virtual list, kept while its user stays in view: position and data are memos over `visible`,
@@ -20,6 +21,7 @@ pub fn UserRow(
     visible: Memo<Vec<(usize, UserSummary)>>,
     selected: RwSignal<BTreeSet<String>>,
     dialog: RwSignal<Dialog>,
+    lookups: Lookups,
     me_id: String,
     me_role: Role,
     reset: impl Fn(UserSummary) + Copy + Send + Sync + 'static,
@@ -44,28 +46,35 @@ pub fn UserRow(
     view! {
         <div class="grid-row" role="row" data-email=move || user.with(|u| u.email.clone())
             style=move || format!("top: {}px", top.get() as f64 * ROW_H)>
-            <span><input type="checkbox" class="select-user"
+            <span role="cell"><input type="checkbox" class="select-user"
+                aria-label=move || (ctx.t().select_user)(&user.with(|u| u.display_name.clone()))
                 prop:checked=move || selected.with(|s| s.contains(&id_checked))
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
                     selected.update(|s| { if on { s.insert(id_change.clone()); } else { s.remove(&id_change); } });
                 } /></span>
-            <span class="cell name">
+            <span class="cell name" role="cell">
                 <Show when=editable fallback=move || user.with(|u| u.display_name.clone())>
                     <button class="link edit-user" on:click=move |_| dialog.set(Dialog::Edit(user.get_untracked()))>
                         {move || user.with(|u| u.display_name.clone())}
                     </button>
                 </Show>
             </span>
-            <span class="cell">{move || user.with(|u| u.email.clone())}</span>
-            <span class="cell">{move || ctx.t().role(user.with(|u| u.role))}</span>
-            <span class="cell">{move || user.with(|u| u.location_name.clone().unwrap_or_default())}</span>
-            <span class="cell licenses">{move || user.with(|u| u.licenses.join(", "))}</span>
-            <span class="cell">{move || user.with(|u| match u.purge_at {
+            <span class="cell email" role="cell">{move || user.with(|u| u.email.clone())}</span>
+            <span class="cell role" role="cell">{move || ctx.t().role(user.with(|u| u.role))}</span>
+            <span class="cell location" role="cell">{move || user.with(|u| u.location_name.clone().unwrap_or_default())}</span>
+            // Products by name, as everywhere else (the code until the pools are loaded).
+            <span class="cell licenses" role="cell">{move || {
+                let pools = lookups.pools_now();
+                user.with(|u| u.licenses.iter().map(|code| {
+                    pools.iter().find(|p| &p.product_code == code).map_or(code.as_str(), |p| p.product_name.as_str()).to_string()
+                }).collect::<Vec<_>>().join(", "))
+            }}</span>
+            <span class="cell status" role="cell">{move || user.with(|u| match u.purge_at {
                 Some(p) => ctx.lang.get().day(p),
                 None => ctx.t().status(u.status).to_string(),
             })}</span>
-            <span class="cell actions">
+            <span class="cell actions" role="cell">
                 <Show when=resettable>
                     <button class="link reset-password" on:click=move |_| reset(user.get_untracked())>{move || ctx.t().reset_password}</button>
                 </Show>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind::Dialog;
-use crate::components::{LoadFailed, Loading};
+use crate::components::{modal, LoadFailed, Loading};
 use crate::context::Ctx;
 use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
@@ -28,9 +28,15 @@ pub fn CreateDialog(
     let location = RwSignal::new(String::new());
     let licenses = RwSignal::new(BTreeSet::<String>::new());
     let pending = RwSignal::new(Vec::<NewUser>::new());
+    // Each field's problem shows at the field, all at once; `error` is about the whole form (the portal
+    // refused, nothing to create).
+    let name_error = RwSignal::new(None::<Problem>);
+    let email_error = RwSignal::new(None::<Problem>);
     let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
-    // An error is about what the form held: any change (typing, a license choice undone) makes it stale.
+    // An error is about what the form held: a change (typing, a license choice undone) makes it stale.
+    clear_on_change(name_error, move || name.track());
+    clear_on_change(email_error, move || email.track());
     clear_on_change(error, move || {
         name.track();
         email.track();
@@ -39,8 +45,9 @@ pub fn CreateDialog(
         licenses.track();
     });
 
-    // The form as a NewUser, checked with the shared rules; `None` for an untouched form.
-    let current = move || -> Result<Option<NewUser>, Problem> {
+    // The form as a NewUser, checked with the shared rules; `Ok(None)` for an untouched form. On `Err` the
+    // fields' problems are set.
+    let current = move || -> Result<Option<NewUser>, ()> {
         if name.get_untracked().trim().is_empty() && email.get_untracked().trim().is_empty() {
             return Ok(None);
         }
@@ -48,13 +55,18 @@ pub fn CreateDialog(
             .map_err(|e| Problem::Field {
                 label: |t| t.col_name,
                 reason: e.reason,
-            })?;
+            });
         let email = kontor_api::validate::email("email", &email.get_untracked()).map_err(|e| {
             Problem::Field {
                 label: |t| t.col_email,
                 reason: e.reason,
             }
-        })?;
+        });
+        name_error.set(display_name.as_ref().err().cloned());
+        email_error.set(email.as_ref().err().cloned());
+        let (Ok(display_name), Ok(email)) = (display_name, email) else {
+            return Err(());
+        };
         Ok(Some(NewUser {
             email,
             display_name,
@@ -71,14 +83,14 @@ pub fn CreateDialog(
     let add_another = move |_| match current() {
         Ok(Some(u)) => {
             if pending.get_untracked().iter().any(|p| p.email == u.email) {
-                return error.set(Some(Problem::Duplicate(u.email)));
+                return email_error.set(Some(Problem::Duplicate(u.email)));
             }
             pending.update(|p| p.push(u));
             error.set(None);
             clear();
         }
         Ok(None) => {}
-        Err(e) => error.set(Some(e)),
+        Err(()) => {}
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -86,10 +98,14 @@ pub fn CreateDialog(
         match current() {
             Ok(Some(u)) => users.push(u),
             Ok(None) => {}
-            Err(e) => return error.set(Some(e)),
+            Err(()) => return,
         }
         if users.is_empty() {
-            return error.set(Some(Problem::Field {
+            name_error.set(Some(Problem::Field {
+                label: |t| t.col_name,
+                reason: kontor_api::FieldProblem::Required,
+            }));
+            return email_error.set(Some(Problem::Field {
                 label: |t| t.col_email,
                 reason: kontor_api::FieldProblem::Required,
             }));
@@ -107,18 +123,30 @@ pub fn CreateDialog(
             }
         });
     };
+    let (modal_ref, modal_keys) = modal(move || dialog.set(Dialog::None));
     view! {
-        <div class="modal" role="dialog" id="create-dialog">
+        <div class="modal" role="dialog" aria-modal="true" aria-labelledby="create-title" id="create-dialog"
+            node_ref=modal_ref on:keydown=modal_keys>
             <form class="card narrow" on:submit=submit novalidate>
-                <h2>{move || ctx.t().add_user}</h2>
+                <h2 id="create-title">{move || ctx.t().add_user}</h2>
                 <Show when=move || !pending.get().is_empty()>
                     <p class="muted small" id="pending-users">{move || ctx.t().pending_users}" "
                         {move || pending.get().iter().map(|u| u.email.clone()).collect::<Vec<_>>().join(", ")}</p>
                 </Show>
                 <label for="new-name">{move || ctx.t().col_name}</label>
-                <input id="new-name" type="text" bind:value=name />
+                <input id="new-name" type="text" autocomplete="off" bind:value=name
+                    aria-invalid=move || name_error.with(Option::is_some).to_string()
+                    aria-describedby=move || name_error.with(Option::is_some).then_some("new-name-error") />
+                <Show when=move || name_error.with(Option::is_some)>
+                    <p class="error field-error" id="new-name-error">{move || name_error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
+                </Show>
                 <label for="new-email">{move || ctx.t().col_email}</label>
-                <input id="new-email" type="email" bind:value=email />
+                <input id="new-email" type="email" autocomplete="off" bind:value=email
+                    aria-invalid=move || email_error.with(Option::is_some).to_string()
+                    aria-describedby=move || email_error.with(Option::is_some).then_some("new-email-error") />
+                <Show when=move || email_error.with(Option::is_some)>
+                    <p class="error field-error" id="new-email-error">{move || email_error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
+                </Show>
                 <label for="new-role">{move || ctx.t().col_role}</label>
                 <select id="new-role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::User))>
                     {[Role::User, Role::Admin, Role::Billing].into_iter().map(|r| view! {
@@ -132,7 +160,8 @@ pub fn CreateDialog(
                         <option value=l.id.clone()>{l.name.clone()}</option>
                     </For>
                 </select>
-                <span class="label">{move || ctx.t().col_licenses}</span>
+                <span class="label" id="new-licenses-label">{move || ctx.t().col_licenses}</span>
+                <div class="choices" role="group" aria-labelledby="new-licenses-label">
                 <Transition fallback=Loading>
                     <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || lookups.pools.refetch() /> }>
                         {move || Suspend::new(async move {
@@ -154,10 +183,11 @@ pub fn CreateDialog(
                         })}
                     </ErrorBoundary>
                 </Transition>
+                </div>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert" id="create-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
-                <div class="row">
+                <div class="row actions">
                     <button type="submit" id="create-submit" disabled=move || busy.get()>{move || ctx.t().create_users}</button>
                     <button type="button" class="secondary" id="add-another" on:click=add_another>{move || ctx.t().add_another}</button>
                     <button type="button" class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind::Dialog;
-use crate::components::CopyButton;
+use crate::components::{modal, CopyButton};
 use crate::context::Ctx;
 use crate::errors::Problem;
 use crate::ipc;
@@ -37,8 +37,10 @@ pub fn CreatedDialog(
             let _ = w.print();
         }
     };
+    let (modal_ref, modal_keys) = modal(move || dialog.set(Dialog::None));
     view! {
-        <div class="modal printable" role="dialog" id="created-dialog">
+        <div class="modal printable" role="dialog" aria-modal="true" aria-labelledby="created-title" id="created-dialog"
+            node_ref=modal_ref on:keydown=modal_keys>
             <div class="card wide">
                 <h2 id="created-title">{move || if reset { ctx.t().reset_done_title } else { ctx.t().created_title }}</h2>
                 <p class="muted">{move || if reset { ctx.t().reset_done_intro } else { ctx.t().created_intro }}</p>
@@ -64,7 +66,7 @@ pub fn CreatedDialog(
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
-                <div class="row no-print">
+                <div class="row actions no-print">
                     <button id="save-csv" on:click=save>{move || ctx.t().save_csv}</button>
                     <button class="secondary" id="print" on:click=print>{move || ctx.t().print}</button>
                     <button class="secondary" id="created-close" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().close}</button>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind::Dialog;
+use crate::components::modal;
 use crate::context::Ctx;
 use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
@@ -66,10 +67,12 @@ pub fn EditDialog(
             }
         });
     };
+    let (modal_ref, modal_keys) = modal(move || dialog.set(Dialog::None));
     view! {
-        <div class="modal" role="dialog" id="edit-dialog">
+        <div class="modal" role="dialog" aria-modal="true" aria-labelledby="edit-title" id="edit-dialog"
+            node_ref=modal_ref on:keydown=modal_keys>
             <form class="card narrow" on:submit=submit novalidate>
-                <h2>{user.email.clone()}</h2>
+                <h2 id="edit-title">{user.email.clone()}</h2>
                 <label for="edit-name">{move || ctx.t().col_name}</label>
                 <input id="edit-name" type="text" bind:value=name />
                 <label for="edit-role">{move || ctx.t().col_role}</label>
@@ -91,7 +94,7 @@ pub fn EditDialog(
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert" id="edit-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
-                <div class="row">
+                <div class="row actions">
                     <button type="submit" id="edit-submit" disabled=move || busy.get()>{move || ctx.t().apply}</button>
                     <button type="button" class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>
                 </div>

@@ -6,7 +6,7 @@ use kontor_api::ErrorBody;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::on_file_drop;
+use crate::components::{modal, on_file_drop};
 use crate::context::Ctx;
 use crate::errors::Problem;
 use crate::ipc;
@@ -109,10 +109,16 @@ pub fn ImportDialog(
         }
     };
 
+    let (modal_ref, modal_keys) = modal(move || {
+        if step.get_untracked() != Step::Committing {
+            on_close()
+        }
+    });
     view! {
-        <div class="modal" role="dialog" id="import-dialog">
+        <div class="modal" role="dialog" aria-modal="true" aria-labelledby="import-title" id="import-dialog"
+            node_ref=modal_ref on:keydown=modal_keys>
             <div class="card wide">
-                <h2>{move || ctx.t().import_title}</h2>
+                <h2 id="import-title">{move || ctx.t().import_title}</h2>
                 {move || match step.get() {
                     Step::Choose => view! {
                         <div class="dropzone" id="import-dropzone">
@@ -142,7 +148,7 @@ pub fn ImportDialog(
                                     <div class="card stat"><span class="label">{t.import_problems}</span><span class="value" id="import-problem-count">{p.problems_total}</span></div>
                                 </div>
                                 <Show when=move || has_problems>
-                                    <div class="problems">
+                                    <div class="problems" tabindex="0" role="region" aria-label=t.import_problems>
                                         <table class="credentials" id="import-problems">
                                             <thead><tr><th>{t.import_row}</th><th>{t.import_column}</th><th>{t.import_reason}</th></tr></thead>
                                             <tbody>
@@ -182,7 +188,7 @@ pub fn ImportDialog(
                 <Show when=move || error.get().is_some()>
                     <p class="error pre" role="alert" id="import-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
-                <div class="row">
+                <div class="row actions">
                     <button class="secondary" id="import-close" disabled=move || step.get() == Step::Committing
                         on:click=move |_| on_close()>{move || ctx.t().close}</button>
                 </div>

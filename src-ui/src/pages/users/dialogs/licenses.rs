@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind::Dialog;
-use crate::components::{LoadFailed, Loading};
+use crate::components::{modal, LoadFailed, Loading};
 use crate::context::Ctx;
 use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
@@ -63,10 +63,12 @@ pub fn LicenseDialog(
             }
         });
     };
+    let (modal_ref, modal_keys) = modal(move || dialog.set(Dialog::None));
     view! {
-        <div class="modal" role="dialog" id="license-dialog">
+        <div class="modal" role="dialog" aria-modal="true" aria-labelledby="license-dialog-title" id="license-dialog"
+            node_ref=modal_ref on:keydown=modal_keys>
             <div class="card narrow">
-                <h2>{move || ctx.t().manage_licenses}" ("{move || selected.get().len()}" "{move || ctx.t().selected}")"</h2>
+                <h2 id="license-dialog-title">{move || ctx.t().manage_licenses}" ("{move || selected.get().len()}" "{move || ctx.t().selected}")"</h2>
                 <Transition fallback=Loading>
                     <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || lookups.pools.refetch() /> }>
                         {move || Suspend::new(async move {
@@ -92,7 +94,7 @@ pub fn LicenseDialog(
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert" id="license-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
-                <div class="row">
+                <div class="row actions">
                     <button id="license-apply" on:click=apply disabled=move || busy.get()>{move || ctx.t().apply}</button>
                     <button class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>
                 </div>
