@@ -243,7 +243,16 @@ pub async fn import_file(
     };
     let mut passwords: Vec<CreatedUser> = Vec::new();
     for (i, users) in batches.iter().enumerate() {
-        let committed = match commit_import_batch(db, &actor, &import_id, i as u32, users).await {
+        let committed = match commit_import_batch(
+            db,
+            &actor,
+            kontor_api::Role::Owner,
+            &import_id,
+            i as u32,
+            users,
+        )
+        .await
+        {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(refusal)) => Err(refusal.message().to_string()),
             Err(e) => {

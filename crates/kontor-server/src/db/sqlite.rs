@@ -16,6 +16,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 /// so a second kontor-server cannot use the same file.
 pub struct SqliteDatabase {
     pub(crate) pool: Pool<Sqlite>,
+    /// One write transaction at a time, queued fairly (see `db::users`).
+    pub(crate) write_lock: tokio::sync::Mutex<()>,
     _lock: Option<File>,
 }
 
@@ -33,7 +35,7 @@ impl SqliteDatabase {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
+                .busy_timeout(Duration::from_secs(30));
             (opts, Some(lock), 8)
         };
         let mut pool_opts = SqlitePoolOptions::new().max_connections(max);
@@ -51,7 +53,11 @@ impl SqliteDatabase {
             .run(&pool)
             .await
             .map_err(|e| ServerError::Database(format!("SQLite migration failed: {e}")))?;
-        Ok(Self { pool, _lock: lock })
+        Ok(Self {
+            pool,
+            write_lock: tokio::sync::Mutex::new(()),
+            _lock: lock,
+        })
     }
 }
 

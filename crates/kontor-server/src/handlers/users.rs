@@ -162,7 +162,8 @@ pub async fn create(
     auth.require(Permission::ManageUsers)?;
     let actor = actor_of(&st, &auth, peer);
     let created =
-        service::users::create_users(st.db.as_ref(), &actor, &req.users, MAX_BATCH).await??;
+        service::users::create_users(st.db.as_ref(), &actor, auth.role, &req.users, MAX_BATCH)
+            .await??;
     Ok(Json(CreateUsersResult { created }))
 }
 
@@ -192,6 +193,7 @@ pub async fn import_batch(
     let result = service::users::commit_import_batch(
         st.db.as_ref(),
         &actor,
+        auth.role,
         &req.import_id,
         req.batch,
         &req.users,
@@ -338,7 +340,7 @@ pub async fn delete_user(
     own_account(&auth, &account_id)?;
     auth.require(Permission::ManageUsers)?;
     let actor = actor_of(&st, &auth, peer);
-    service::users::delete_user(st.db.as_ref(), &actor, &user_id).await??;
+    service::users::delete_user(st.db.as_ref(), &actor, auth.role, &user_id).await??;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -365,7 +367,7 @@ pub async fn restore(
     auth.require(Permission::ManageUsers)?;
     let ids = id_list("user_ids", &req.user_ids, MAX_BATCH)?;
     let actor = actor_of(&st, &auth, peer);
-    let restored = st.db.restore_users(&actor, &ids).await??;
+    let restored = service::users::restore_users(st.db.as_ref(), &actor, auth.role, &ids).await??;
     Ok(Json(RestoreResult { restored }))
 }
 
