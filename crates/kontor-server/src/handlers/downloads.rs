@@ -411,7 +411,8 @@ pub async fn release_file(
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(|e| {
-            tracing::warn!(error = %e, "release folder not usable");
+            // Anyone can ask for any version: a miss is no news for the operator (no log flood).
+            tracing::debug!(error = %e, "release folder not usable");
             not_found()
         })?;
     if !release.json.platforms.values().any(|p| p.file == file) {
