@@ -526,6 +526,7 @@ async fn only_the_owner_creates_admins() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_writers_queue_and_never_fail() {
+    const PER_REQUEST: usize = 10;
     check(|env| async move {
         let tok = owner(&env).await;
         let started = std::time::Instant::now();
@@ -541,13 +542,15 @@ async fn concurrent_writers_queue_and_never_fail() {
                             &tok,
                             &env.seed.account_id,
                             &CreateUsers {
-                                users: vec![NewUser {
-                                    email: format!("writer{w}-{i}@muster.example"),
-                                    display_name: format!("Writer {w} {i}"),
-                                    role: Role::User,
-                                    location_id: None,
-                                    licenses: vec![],
-                                }],
+                                users: (0..PER_REQUEST)
+                                    .map(|k| NewUser {
+                                        email: format!("writer{w}-{i}-{k}@muster.example"),
+                                        display_name: format!("Writer {w} {i} {k}"),
+                                        role: Role::User,
+                                        location_id: None,
+                                        licenses: vec![],
+                                    })
+                                    .collect(),
                             },
                         )
                         .await;
@@ -561,7 +564,7 @@ async fn concurrent_writers_queue_and_never_fail() {
             all.extend(t.await.expect("writer"));
         }
         eprintln!(
-            "{}: 256 concurrent creates in {:?}",
+            "{}: 256 concurrent creates of {PER_REQUEST} users in {:?}",
             env.backend,
             started.elapsed()
         );
