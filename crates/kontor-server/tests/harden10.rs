@@ -631,3 +631,35 @@ async fn answers_carry_a_request_id_nosniff_and_no_store() {
     })
     .await;
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let db_path = dir.join("kontor.sqlite");
+    let db = kontor_server::open_database(&format!("sqlite:{}", db_path.display()))
+        .await
+        .expect("open");
+    kontor_server::seed::seed_demo(db.as_ref(), &common::seed_options())
+        .await
+        .expect("seed");
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(&dir), 0o700, "data directory");
+    for name in [
+        "kontor.sqlite",
+        "kontor.sqlite-wal",
+        "kontor.sqlite-shm",
+        "kontor.sqlite.lock",
+    ] {
+        assert_eq!(mode(&dir.join(name)), 0o600, "{name}");
+    }
+    db.close().await;
+}
