@@ -323,9 +323,16 @@ impl PasswordsFile {
     }
 }
 
-/// A CSV field, quoted when needed.
+/// A CSV field, quoted when needed; a spreadsheet formula (`=`, `+`, `-`, `@`, tab or CR first) is defused
+/// with a leading `'` as the app's CSV does, so a display name like `=HYPERLINK(…)` stays text.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula || s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') {
+        let s = if formula {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -353,5 +360,12 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("Müller, Jörg"), "\"Müller, Jörg\"");
         assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        for f in ["+1", "-1", "@SUM(A1)", "\tx"] {
+            assert!(csv_field(f).starts_with("\"'"), "{f}");
+        }
     }
 }

@@ -663,3 +663,57 @@ async fn the_sqlite_files_are_private() {
     }
     db.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostnames_and_names_that_hide_or_overflow_are_refused() {
+    check(|env| async move {
+        let tok = owner(&env).await;
+        let upload = |machine: &str, hostname: String| kontor_api::ActivationRequestUpload {
+            request: kontor_license::ActivationRequest {
+                format: 1,
+                fingerprint: kontor_license::fingerprint_from_machine_id(machine),
+                hostname,
+                created_at: common::T0,
+            }
+            .to_armored(),
+        };
+        for (i, host) in [
+            "h".repeat(10_000),
+            "host\u{202E}exe.txt".to_string(),
+            "ho\u{200B}st".to_string(),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (status, body) = api_error(
+                env.client
+                    .activate_machine(&tok, &env.seed.account_id, &upload(&format!("m{i}"), host))
+                    .await,
+            );
+            assert_eq!((status, body.code), (422, ErrorCode::Validation), "{i}");
+        }
+        env.client
+            .activate_machine(&tok, &env.seed.account_id, &upload("ok", "host-ok".into()))
+            .await
+            .expect("a plain hostname activates");
+        let (status, _) = api_error(
+            env.client
+                .create_users(
+                    &tok,
+                    &env.seed.account_id,
+                    &CreateUsers {
+                        users: vec![NewUser {
+                            email: "bidi@muster.example".to_string(),
+                            display_name: "Anna\u{202E}gpj.exe".to_string(),
+                            role: Role::User,
+                            location_id: None,
+                            licenses: vec![],
+                        }],
+                    },
+                )
+                .await,
+        );
+        assert_eq!(status, 422);
+    })
+    .await;
+}
