@@ -183,7 +183,7 @@ pub async fn import_file(
             })
             .collect(),
         existing_emails: db
-            .existing_emails(&candidates)
+            .existing_emails(None, &candidates)
             .await?
             .into_iter()
             .filter(|e| !own_emails.contains(e.as_str()))

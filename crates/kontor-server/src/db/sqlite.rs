@@ -68,7 +68,11 @@ impl SqliteDatabase {
 /// existing files readable by others are narrowed to 0600.
 fn private_files(db: &Path) -> Result<(), ServerError> {
     let fail = |what: &Path, e: std::io::Error| {
-        ServerError::Database(format!("cannot secure {}: {e}", what.display()))
+        ServerError::Database(format!(
+            "cannot use SQLite database {}: cannot create or protect {}: {e}",
+            db.display(),
+            what.display()
+        ))
     };
     #[cfg(unix)]
     {

@@ -185,8 +185,13 @@ pub trait UserStore {
     ) -> DbResult<Vec<AuditEntry>>;
     /// Hard-deletes users deleted before `cutoff` with their assignments, sessions and license tokens.
     async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64>;
-    /// The addresses among `emails` (normalised, lower case) that a live user of ANY account has; sorted.
-    async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>>;
+    /// The addresses among `emails` (normalised, lower case) that a live user has — of `account` only, or
+    /// of ANY account with `None` (the vendor's CLI); sorted.
+    async fn existing_emails(
+        &self,
+        account: Option<&str>,
+        emails: &[String],
+    ) -> DbResult<Vec<String>>;
     /// Live users of the account created by any batch of `import_id`: `(email, product codes)`.
     async fn import_holdings(
         &self,
@@ -1409,17 +1414,30 @@ where
         Ok(n)
     }
 
-    async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
+    async fn existing_emails(
+        &self,
+        account: Option<&str>,
+        emails: &[String],
+    ) -> DbResult<Vec<String>> {
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::new();
         for chunk in emails.chunks(EMAIL_CHUNK) {
+            // The account, if any, is the last parameter.
             let sql = format!(
-                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
-                self.params(chunk.len())
+                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({}){}",
+                self.params(chunk.len()),
+                match account {
+                    Some(_) if self.sqlite => " AND account_id = ?".to_string(),
+                    Some(_) => format!(" AND account_id = ${}", chunk.len() + 1),
+                    None => String::new(),
+                }
             );
             let mut q = sqlx::query_as::<DB, (String,)>(&sql);
             for e in chunk {
                 q = q.bind(e);
+            }
+            if let Some(a) = account {
+                q = q.bind(a);
             }
             out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
         }
@@ -1576,8 +1594,12 @@ macro_rules! impl_user_store {
             async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
                 self.users_sql().purge_deleted(cutoff).await
             }
-            async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
-                self.users_sql().existing_emails(emails).await
+            async fn existing_emails(
+                &self,
+                account: Option<&str>,
+                emails: &[String],
+            ) -> DbResult<Vec<String>> {
+                self.users_sql().existing_emails(account, emails).await
             }
             async fn import_holdings(
                 &self,

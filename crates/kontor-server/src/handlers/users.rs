@@ -202,8 +202,8 @@ pub async fn import_batch(
     Ok(Json(result))
 }
 
-/// Which of the given e-mail addresses a live user of the portal already has (any account: addresses are
-/// unique portal-wide; the answer does not say whose). For the import preview. Invalid entries are ignored.
+/// Which of the given e-mail addresses a live user of the caller's account already has (other accounts'
+/// addresses are never revealed). For the import preview. Invalid entries are ignored.
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/users/existing", tag = "users", security(("bearer" = [])),
     params(("account_id" = String, Path, description = "The caller's account id")),
     request_body = ExistingEmailsRequest,
@@ -235,7 +235,11 @@ pub async fn existing_emails(
         .filter_map(|e| validate::email("email", e).ok())
         .filter(|e| seen.insert(e.clone()))
         .collect();
-    let existing = st.db.existing_emails(&emails).await?;
+    // Only the caller's own account: which addresses other customers use is none of its business.
+    let existing = st
+        .db
+        .existing_emails(Some(&auth.account_id), &emails)
+        .await?;
     Ok(Json(ExistingEmails { existing }))
 }
 
