@@ -2,6 +2,8 @@
 //! `kontor-server serve` process under a stated memory ceiling, answer within a stated time (401, or 503 with
 //! `Retry-After` when the bounded Argon2 queue is full), and the memory goes back after the burst. Its own
 //! test binary, so no other test shares the measured process; SQLite and, when configured, PostgreSQL.
+//! Linux only: it reads `/proc/<pid>/status` and binds clients to 127.0.x.y.
+#![cfg(target_os = "linux")]
 
 use std::io::{BufRead, BufReader};
 use std::net::IpAddr;
