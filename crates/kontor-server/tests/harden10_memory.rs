@@ -2,6 +2,7 @@
 //! `kontor-server serve` process under a stated memory ceiling, answer within a stated time (401, or 503 with
 //! `Retry-After` when the bounded Argon2 queue is full), and the memory goes back after the burst. Its own
 //! test binary, so no other test shares the measured process; SQLite and, when configured, PostgreSQL.
+//! Also (defect 9): unauthenticated misses of release files leave no log line at the default level.
 //! Linux only: it reads `/proc/<pid>/status` and binds clients to 127.0.x.y.
 #![cfg(target_os = "linux")]
 
@@ -32,6 +33,10 @@ impl Drop for Served {
 }
 
 fn serve(db_url: &str, data_dir: &std::path::Path) -> Served {
+    serve_logging(db_url, data_dir, "error", Stdio::inherit())
+}
+
+fn serve_logging(db_url: &str, data_dir: &std::path::Path, log: &str, stderr: Stdio) -> Served {
     let mut child = Command::new(BIN)
         .args([
             "serve",
@@ -42,9 +47,9 @@ fn serve(db_url: &str, data_dir: &std::path::Path) -> Served {
             "--data-dir",
         ])
         .arg(data_dir)
-        .env("RUST_LOG", "error")
+        .env("RUST_LOG", log)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .expect("spawn serve");
     let stdout = child.stdout.take().expect("stdout");
@@ -166,4 +171,30 @@ async fn two_hundred_concurrent_sign_ins_stay_under_the_memory_ceiling() {
                 .expect("drop database");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_release_files_do_not_flood_the_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("kontor.sqlite").display());
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut served = serve_logging(&url, dir.path(), "info", Stdio::from(log));
+    let http = reqwest::Client::new();
+    for i in 0..30 {
+        let resp = http
+            .get(format!(
+                "{}/api/v1/app/releases/1.2.{i}/kontor.AppImage",
+                served.url
+            ))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status().as_u16(), 404);
+    }
+    let _ = served.child.kill();
+    let _ = served.child.wait();
+    let text = std::fs::read_to_string(&log_path).expect("read log");
+    let lines = text.lines().filter(|l| l.contains("release")).count();
+    assert_eq!(lines, 0, "unauthenticated misses were logged:\n{text}");
 }
