@@ -56,8 +56,13 @@ pub fn clear_on_change<T: Send + Sync + 'static>(
 /// A user-facing text for a command error: the translation of its code, plus the detail for validation.
 pub fn describe(t: &Texts, e: &ErrorBody) -> String {
     match e.code {
-        // Validation names the field; internal and unreadable answers carry the detail support needs.
-        ErrorCode::Validation | ErrorCode::Internal | ErrorCode::BadResponse => {
+        // Validation names the field; internal and unreadable answers carry the detail support needs; a
+        // rate limit or a busy portal says how many seconds to wait (harden10).
+        ErrorCode::Validation
+        | ErrorCode::Internal
+        | ErrorCode::BadResponse
+        | ErrorCode::RateLimited
+        | ErrorCode::Unavailable => {
             format!("{} ({})", t.error(e.code), e.message)
         }
         code => t.error(code).to_string(),

@@ -37,6 +37,10 @@ pub enum ErrorCode {
     Signature,
     /// Anything else; the server logs the detail.
     Internal,
+    /// The portal is busy (e.g. too many sign-ins at once); try again after `Retry-After` seconds.
+    Unavailable,
+    /// The route exists, but not with this HTTP method.
+    MethodNotAllowed,
 }
 
 impl ErrorCode {
@@ -56,6 +60,8 @@ impl ErrorCode {
             ErrorCode::Keyring | ErrorCode::NotConfigured | ErrorCode::Io | ErrorCode::Internal => {
                 500
             }
+            ErrorCode::Unavailable => 503,
+            ErrorCode::MethodNotAllowed => 405,
         }
     }
 }

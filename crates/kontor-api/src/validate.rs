@@ -119,10 +119,24 @@ pub fn display_name(field: &'static str, raw: &str) -> Result<String, FieldError
     if n.chars().count() > crate::users::MAX_NAME_LEN {
         return Err(err(FieldProblem::TooLong));
     }
-    if n.chars().any(char::is_control) {
+    if n.chars().any(|c| c.is_control() || is_invisible(c)) {
         return Err(err(FieldProblem::Invalid));
     }
     Ok(n.to_string())
+}
+
+/// Characters that change how text around them shows without being seen: bidirectional controls (a
+/// U+202E makes `exe.txt` show as `txt.exe`) and zero-width characters. Refused in names and hostnames.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Normalises a license token as pasted from a mail (surrounding space removed).
@@ -262,5 +276,25 @@ mod tests {
         assert!(Role::Admin.can_manage_users());
         assert!(!Role::Billing.can_manage_users());
         assert!(!Role::User.can_manage_users());
+    }
+
+    #[test]
+    fn names_refuse_bidi_controls_and_zero_width_characters() {
+        for bad in [
+            "Anna\u{202E}gpj.exe",
+            "An\u{200B}na",
+            "\u{FEFF}Anna",
+            "A\u{2066}b",
+        ] {
+            assert_eq!(
+                display_name("n", bad).map_err(|e| e.reason),
+                Err(FieldProblem::Invalid),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            display_name("n", "Jörg Müller-Lüdenscheidt").as_deref(),
+            Ok("Jörg Müller-Lüdenscheidt")
+        );
     }
 }

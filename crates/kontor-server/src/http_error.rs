@@ -19,6 +19,8 @@ use crate::service::sessions::SessionError;
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds the client should wait (`Retry-After`), for 429 and 503.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,7 +28,14 @@ impl ApiError {
         Self {
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, answered with `Retry-After: secs`.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs.max(1));
+        self
     }
 
     pub fn unauthorized() -> Self {
@@ -73,10 +82,16 @@ impl From<Refusal> for ApiError {
 impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
         match e {
-            SessionError::RateLimited => Self::new(
+            SessionError::RateLimited { retry_after_secs } => Self::new(
                 ErrorCode::RateLimited,
-                "too many failed sign-in attempts; try again in a few minutes",
-            ),
+                format!("too many failed attempts; try again in {retry_after_secs} seconds"),
+            )
+            .retry_after(retry_after_secs),
+            SessionError::Busy { retry_after_secs } => Self::new(
+                ErrorCode::Unavailable,
+                format!("the portal is busy; try again in {retry_after_secs} seconds"),
+            )
+            .retry_after(retry_after_secs),
             SessionError::InvalidCredentials(m) => Self::new(ErrorCode::InvalidCredentials, m),
             SessionError::Invalid(m) => Self::new(ErrorCode::Validation, m),
             SessionError::Unauthorized => Self::unauthorized(),
@@ -106,7 +121,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(ErrorBody::new(self.code, self.message))).into_response()
+        let mut resp = (status, Json(ErrorBody::new(self.code, self.message))).into_response();
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
+        resp
     }
 }
 
@@ -183,7 +203,8 @@ pub async fn json_errors(resp: Response) -> Response {
     let code = match status.as_u16() {
         401 => ErrorCode::Unauthorized,
         403 => ErrorCode::Forbidden,
-        404 | 405 => ErrorCode::NotFound,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
         409 => ErrorCode::Conflict,
         429 => ErrorCode::RateLimited,
         400..=499 => ErrorCode::Validation,

@@ -183,7 +183,7 @@ pub async fn import_file(
             })
             .collect(),
         existing_emails: db
-            .existing_emails(&candidates)
+            .existing_emails(None, &candidates)
             .await?
             .into_iter()
             .filter(|e| !own_emails.contains(e.as_str()))
@@ -243,7 +243,16 @@ pub async fn import_file(
     };
     let mut passwords: Vec<CreatedUser> = Vec::new();
     for (i, users) in batches.iter().enumerate() {
-        let committed = match commit_import_batch(db, &actor, &import_id, i as u32, users).await {
+        let committed = match commit_import_batch(
+            db,
+            &actor,
+            kontor_api::Role::Owner,
+            &import_id,
+            i as u32,
+            users,
+        )
+        .await
+        {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(refusal)) => Err(refusal.message().to_string()),
             Err(e) => {
@@ -314,9 +323,16 @@ impl PasswordsFile {
     }
 }
 
-/// A CSV field, quoted when needed.
+/// A CSV field, quoted when needed; a spreadsheet formula (`=`, `+`, `-`, `@`, tab or CR first) is defused
+/// with a leading `'` as the app's CSV does, so a display name like `=HYPERLINK(…)` stays text.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula || s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') {
+        let s = if formula {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -344,5 +360,12 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("Müller, Jörg"), "\"Müller, Jörg\"");
         assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        for f in ["+1", "-1", "@SUM(A1)", "\tx"] {
+            assert!(csv_field(f).starts_with("\"'"), "{f}");
+        }
     }
 }

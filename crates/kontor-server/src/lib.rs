@@ -155,12 +155,23 @@ async fn serve(
         addr: config.bind,
         source: e,
     })?;
-    let dummy_hash = credentials::hash_password_blocking(credentials::new_session_token()).await?;
+    let hashes = Arc::new(credentials::HashPool::per_core());
+    let dummy_hash = hashes
+        .hash(credentials::new_session_token())
+        .await
+        .map_err(|e| ServerError::Internal(format!("dummy hash: {e:?}")))?;
     let state = AppState {
         db: db.clone(),
         clock,
         config: Arc::new(config),
-        throttle: Arc::new(throttle::Throttle::new(10, 300)),
+        throttle: Arc::new(throttle::Throttle::new(throttle::Limits::default())),
+        hashes,
+        issue_limit: Arc::new(throttle::Throttle::new(throttle::Limits {
+            per_key_ip: 20,
+            per_ip: 20,
+            global: usize::MAX,
+            ..throttle::Limits::default()
+        })),
         dummy_hash: Arc::new(dummy_hash),
         signer,
     };

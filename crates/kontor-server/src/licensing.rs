@@ -191,15 +191,26 @@ pub struct MachineBinding {
 pub fn parse_request(text: &str) -> Result<MachineBinding, Refusal> {
     let req = ActivationRequest::parse(text)
         .map_err(|e| Refusal::Invalid(format!("not a valid activation request: {e}")))?;
-    let hostname: String = req
-        .hostname
+    // A hostname is shown to people (the activations list): refuse rather than cut or clean it.
+    let hostname = req.hostname.trim();
+    if hostname.chars().count() > 255 {
+        return Err(Refusal::Invalid(
+            "not a valid activation request: the hostname is longer than 255 characters"
+                .to_string(),
+        ));
+    }
+    if hostname
         .chars()
-        .filter(|c| !c.is_control())
-        .take(255)
-        .collect();
+        .any(|c| c.is_control() || kontor_api::validate::is_invisible(c))
+    {
+        return Err(Refusal::Invalid(
+            "not a valid activation request: the hostname holds control, bidi or zero-width characters"
+                .to_string(),
+        ));
+    }
     Ok(MachineBinding {
         fingerprint: req.fingerprint,
-        hostname: hostname.trim().to_string(),
+        hostname: hostname.to_string(),
     })
 }
 

@@ -1,10 +1,11 @@
-//! The state every handler shares: storage, clock, configuration, sign-in throttle, the dummy hash and the
+//! The state every handler shares: storage, clock, configuration, sign-in throttle, the password-hashing pool, the dummy hash and the
 //! license signing key.
 
 use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::credentials::HashPool;
 use crate::db::Database;
 use crate::licensing::LicenseSigner;
 use crate::throttle::Throttle;
@@ -15,6 +16,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     pub throttle: Arc<Throttle>,
+    /// Issued account-wide offline licenses per account (`POST …/offline-license`).
+    pub issue_limit: Arc<Throttle>,
+    /// Every Argon2 run of a request (bounded: one worker per core, a queue with a deadline).
+    pub hashes: Arc<HashPool>,
     /// Verified against when the user is unknown, so unknown and wrong answer alike and take as long.
     pub dummy_hash: Arc<String>,
     /// The license signing key (`licensing`).

@@ -241,11 +241,16 @@ async fn bad_input_answers_with_error_bodies() {
             }
         }
 
-        for (method, path, want) in [
-            ("GET", "/api/v1/nope", 404),
-            ("GET", "/nope", 404),
-            ("DELETE", "/api/v1/info", 405),
-            ("GET", "/api/v1/auth/login", 405),
+        for (method, path, want, code) in [
+            ("GET", "/api/v1/nope", 404, ErrorCode::NotFound),
+            ("GET", "/nope", 404, ErrorCode::NotFound),
+            ("DELETE", "/api/v1/info", 405, ErrorCode::MethodNotAllowed),
+            (
+                "GET",
+                "/api/v1/auth/login",
+                405,
+                ErrorCode::MethodNotAllowed,
+            ),
         ] {
             let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
             let resp = http
@@ -258,7 +263,7 @@ async fn bad_input_answers_with_error_bodies() {
                 .json()
                 .await
                 .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-            assert_eq!(err.code, ErrorCode::NotFound, "{method} {path}");
+            assert_eq!(err.code, code, "{method} {path}");
         }
 
         // No, a wrong or a malformed bearer token: 401 ErrorBody.

@@ -12,6 +12,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 /// A migrated PostgreSQL database.
 pub struct PostgresDatabase {
     pub(crate) pool: Pool<Postgres>,
+    /// Unused: PostgreSQL queues writers itself (row locks).
+    pub(crate) write_lock: tokio::sync::Mutex<()>,
 }
 
 impl PostgresDatabase {
@@ -26,6 +28,9 @@ impl PostgresDatabase {
             .run(&pool)
             .await
             .map_err(|e| ServerError::Database(format!("PostgreSQL migration failed: {e}")))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            write_lock: tokio::sync::Mutex::new(()),
+        })
     }
 }

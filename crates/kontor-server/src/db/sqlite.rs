@@ -1,4 +1,5 @@
-//! The SQLite backend: connection options (WAL, foreign keys, busy timeout), the file lock, and its migrations.
+//! The SQLite backend: connection options (WAL, foreign keys, busy timeout), private file modes (0700
+//! directory, 0600 files), the file lock, and its migrations.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 /// so a second kontor-server cannot use the same file.
 pub struct SqliteDatabase {
     pub(crate) pool: Pool<Sqlite>,
+    /// One write transaction at a time, queued fairly (see `db::users`).
+    pub(crate) write_lock: tokio::sync::Mutex<()>,
     _lock: Option<File>,
 }
 
@@ -28,12 +31,13 @@ impl SqliteDatabase {
             (base.foreign_keys(true), None, 1)
         } else {
             let path = base.get_filename().to_path_buf();
+            private_files(&path)?;
             let lock = take_lock(&path)?;
             let opts = base
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
+                .busy_timeout(Duration::from_secs(30));
             (opts, Some(lock), 8)
         };
         let mut pool_opts = SqlitePoolOptions::new().max_connections(max);
@@ -51,8 +55,63 @@ impl SqliteDatabase {
             .run(&pool)
             .await
             .map_err(|e| ServerError::Database(format!("SQLite migration failed: {e}")))?;
-        Ok(Self { pool, _lock: lock })
+        Ok(Self {
+            pool,
+            write_lock: tokio::sync::Mutex::new(()),
+            _lock: lock,
+        })
     }
+}
+
+/// The database holds password hashes and personal data: its directory is created 0700 if missing, and the
+/// file is created 0600 before SQLite opens it (SQLite gives `-wal` and `-shm` the database file's mode);
+/// existing files readable by others are narrowed to 0600.
+fn private_files(db: &Path) -> Result<(), ServerError> {
+    let fail = |what: &Path, e: std::io::Error| {
+        ServerError::Database(format!(
+            "cannot use SQLite database {}: cannot create or protect {}: {e}",
+            db.display(),
+            what.display()
+        ))
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .map_err(|e| fail(dir, e))?;
+            }
+        }
+        if !db.exists() {
+            OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(db)
+                .map_err(|e| fail(db, e))?;
+        }
+        for suffix in ["", "-wal", "-shm", ".lock"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if let Ok(meta) = std::fs::metadata(&p) {
+                if meta.permissions().mode() & 0o077 != 0 {
+                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+                        .map_err(|e| fail(&p, e))?;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (db, fail);
+    }
+    Ok(())
 }
 
 fn lock_path(db: &Path) -> PathBuf {
@@ -63,18 +122,17 @@ fn lock_path(db: &Path) -> PathBuf {
 
 fn take_lock(db: &Path) -> Result<File, ServerError> {
     let path = lock_path(db);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| {
-            ServerError::Database(format!(
-                "cannot use SQLite database {}: cannot create {}: {e}",
-                db.display(),
-                path.display()
-            ))
-        })?;
+    let mut open = OpenOptions::new();
+    open.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let file = open.open(&path).map_err(|e| {
+        ServerError::Database(format!(
+            "cannot use SQLite database {}: cannot create {}: {e}",
+            db.display(),
+            path.display()
+        ))
+    })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(TryLockError::WouldBlock) => Err(ServerError::DatabaseInUse(db.display().to_string())),

@@ -185,8 +185,13 @@ pub trait UserStore {
     ) -> DbResult<Vec<AuditEntry>>;
     /// Hard-deletes users deleted before `cutoff` with their assignments, sessions and license tokens.
     async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64>;
-    /// The addresses among `emails` (normalised, lower case) that a live user of ANY account has; sorted.
-    async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>>;
+    /// The addresses among `emails` (normalised, lower case) that a live user has — of `account` only, or
+    /// of ANY account with `None` (the vendor's CLI); sorted.
+    async fn existing_emails(
+        &self,
+        account: Option<&str>,
+        emails: &[String],
+    ) -> DbResult<Vec<String>>;
     /// Live users of the account created by any batch of `import_id`: `(email, product codes)`.
     async fn import_holdings(
         &self,
@@ -512,6 +517,10 @@ struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
     sqlite: bool,
     lock_seats: &'static str,
+    /// SQLite's one writer at a time: every write transaction queues here (fair, first come first served)
+    /// before it begins, instead of in SQLite's busy handler, which polls unfairly and gave up after its
+    /// timeout with `database is locked` (HTTP 500) under 16 concurrent writers. Unused on PostgreSQL.
+    write_lock: &'p tokio::sync::Mutex<()>,
 }
 
 impl<DB: sqlx::Database> Sql<'_, DB>
@@ -559,6 +568,23 @@ where
             vec![row.as_str(); rows].join(", ")
         } else {
             value_rows(rows, cols, 1)
+        }
+    }
+
+    /// A write transaction: on SQLite after taking the write lock (held until the guard drops, after the
+    /// commit) and with `BEGIN IMMEDIATE`, so the transaction holds SQLite's write lock from its start.
+    async fn begin_write(
+        &self,
+    ) -> DbResult<(
+        Option<tokio::sync::MutexGuard<'_, ()>>,
+        sqlx::Transaction<'static, DB>,
+    )> {
+        if self.sqlite {
+            let guard = self.write_lock.lock().await;
+            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            Ok((Some(guard), tx))
+        } else {
+            Ok((None, self.pool.begin().await?))
         }
     }
 
@@ -843,7 +869,7 @@ where
         users: &[NewUserRow],
         import: Option<&ImportKey>,
     ) -> Outcome<Created> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         if let Some(imp) = import {
             let n = sqlx::query::<DB>(INSERT_IMPORT_BATCH)
@@ -1032,7 +1058,7 @@ where
         hashes: &[(String, String)],
         events: &[(String, String)],
     ) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         for (user_id, hash) in hashes {
             sqlx::query::<DB>(SET_TEMP_PASSWORD)
@@ -1050,7 +1076,7 @@ where
     }
 
     async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let row: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_EMAIL)
             .bind(&actor.account_id)
@@ -1098,7 +1124,7 @@ where
     }
 
     async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let n = sqlx::query::<DB>(SOFT_DELETE)
             .bind(&actor.account_id)
@@ -1124,7 +1150,7 @@ where
         actor: &Actor,
         user_ids: &[String],
     ) -> Outcome<Vec<RestoredUser>> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let cutoff = actor.at - RESTORE_WINDOW_SECS;
         let mut pools: HashMap<String, PoolRow> = self
@@ -1211,7 +1237,7 @@ where
         assign: &[String],
         revoke: &[String],
     ) -> Outcome<i64> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let pools = self.pools(&mut *tx, &actor.account_id).await?;
         let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
@@ -1318,7 +1344,7 @@ where
         password_hash: &str,
         keep_session: &str,
     ) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         sqlx::query::<DB>(SET_PASSWORD)
             .bind(&actor.account_id)
             .bind(&actor.user_id)
@@ -1372,7 +1398,7 @@ where
     }
 
     async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let (_writer, mut tx) = self.begin_write().await?;
         for statement in PURGE_DEPENDENTS {
             sqlx::query::<DB>(statement)
                 .bind(cutoff)
@@ -1388,17 +1414,30 @@ where
         Ok(n)
     }
 
-    async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
+    async fn existing_emails(
+        &self,
+        account: Option<&str>,
+        emails: &[String],
+    ) -> DbResult<Vec<String>> {
         let mut conn = self.pool.acquire().await?;
         let mut out = Vec::new();
         for chunk in emails.chunks(EMAIL_CHUNK) {
+            // The account, if any, is the last parameter.
             let sql = format!(
-                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
-                self.params(chunk.len())
+                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({}){}",
+                self.params(chunk.len()),
+                match account {
+                    Some(_) if self.sqlite => " AND account_id = ?".to_string(),
+                    Some(_) => format!(" AND account_id = ${}", chunk.len() + 1),
+                    None => String::new(),
+                }
             );
             let mut q = sqlx::query_as::<DB, (String,)>(&sql);
             for e in chunk {
                 q = q.bind(e);
+            }
+            if let Some(a) = account {
+                q = q.bind(a);
             }
             out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
         }
@@ -1453,6 +1492,7 @@ macro_rules! impl_user_store {
                     pool: &self.pool,
                     sqlite: $sqlite,
                     lock_seats: $lock,
+                    write_lock: &self.write_lock,
                 }
             }
         }
@@ -1554,8 +1594,12 @@ macro_rules! impl_user_store {
             async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
                 self.users_sql().purge_deleted(cutoff).await
             }
-            async fn existing_emails(&self, emails: &[String]) -> DbResult<Vec<String>> {
-                self.users_sql().existing_emails(emails).await
+            async fn existing_emails(
+                &self,
+                account: Option<&str>,
+                emails: &[String],
+            ) -> DbResult<Vec<String>> {
+                self.users_sql().existing_emails(account, emails).await
             }
             async fn import_holdings(
                 &self,

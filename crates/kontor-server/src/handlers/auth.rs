@@ -39,6 +39,7 @@ fn sessions(st: &AppState, peer: SocketAddr) -> Sessions<'_> {
         clock: st.clock.as_ref(),
         config: &st.config,
         throttle: &st.throttle,
+        hashes: &st.hashes,
         dummy_hash: &st.dummy_hash,
         ip: peer.ip().to_string(),
     }

@@ -295,7 +295,22 @@ pub async fn file(
     Ok(resp)
 }
 
-/// The portal's public address for absolute URLs: the configured one, else `http://<Host>`.
+/// Whether `host` (from a Host header, with or without port) names this computer.
+fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The portal's public address for absolute URLs: the configured one, else `http://<Host>` — but only for
+/// a loopback Host (a development portal): a Host header from the internet is not trusted to build the
+/// URLs the updater downloads from.
 fn public_base(st: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
     if let Some(u) = &st.config.public_url {
         return Ok(u.trim_end_matches('/').to_string());
@@ -307,11 +322,12 @@ fn public_base(st: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
                 && h.bytes().all(|b| {
                     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
                 })
+                && is_loopback_host(h)
         })
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::Validation,
-                "a Host header is required (or configure the portal's public URL)",
+                "the portal's public URL is not configured (--public-url); only a loopback Host is trusted without it",
             )
         })?;
     Ok(format!("http://{host}"))
@@ -411,7 +427,8 @@ pub async fn release_file(
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(|e| {
-            tracing::warn!(error = %e, "release folder not usable");
+            // Anyone can ask for any version: a miss is no news for the operator (no log flood).
+            tracing::debug!(error = %e, "release folder not usable");
             not_found()
         })?;
     if !release.json.platforms.values().any(|p| p.file == file) {
@@ -479,5 +496,28 @@ mod tests {
             content_disposition("Übersicht.msi"),
             "attachment; filename=\"_bersicht.msi\"; filename*=UTF-8''%C3%9Cbersicht.msi"
         );
+    }
+
+    #[test]
+    fn only_a_loopback_host_is_trusted_without_a_public_url() {
+        for h in [
+            "localhost",
+            "LOCALHOST:8080",
+            "127.0.0.1",
+            "127.0.0.1:3000",
+            "[::1]:8080",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "evil.example",
+            "evil.example:80",
+            "10.0.0.1",
+            "localhost.evil.example",
+            "[2001:db8::1]:80",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
     }
 }

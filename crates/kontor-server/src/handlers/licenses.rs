@@ -98,10 +98,15 @@ pub async fn change(
         ));
     }
     let actor = actor_of(&st, &auth, peer);
-    let changed = st
-        .db
-        .change_licenses(&actor, &user_ids, &assign, &revoke)
-        .await??;
+    let changed = crate::service::users::change_licenses(
+        st.db.as_ref(),
+        &actor,
+        auth.role,
+        &user_ids,
+        &assign,
+        &revoke,
+    )
+    .await??;
     Ok(Json(LicenseChangeResult {
         changed,
         pools: pools(&st, &id).await?,

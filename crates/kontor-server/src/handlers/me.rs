@@ -55,6 +55,7 @@ pub async fn change_password(
         clock: st.clock.as_ref(),
         config: &st.config,
         throttle: &st.throttle,
+        hashes: &st.hashes,
         dummy_hash: &st.dummy_hash,
         ip: peer.ip().to_string(),
     }

@@ -64,16 +64,33 @@ pub async fn status(
         (status = 403, description = "The role may not manage offline licenses", body = ErrorBody),
         (status = 404, description = "Not the caller's account, or no subscription with products", body = ErrorBody),
         (status = 409, description = "The license term has ended", body = ErrorBody),
+        (status = 422, description = "The body is not the empty object `{}`", body = ErrorBody),
+        (status = 429, description = "Too many licenses issued for this account lately (`Retry-After`)", body = ErrorBody),
     ))]
 pub async fn issue(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     auth: AuthUser,
     Path(account_id): Path<String>,
-    ApiJson(_body): ApiJson<serde_json::Value>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<OfflineLicense>, ApiError> {
     own_account(&auth, &account_id)?;
     auth.require(Permission::ManageOfflineLicenses)?;
+    if !body.as_object().is_some_and(serde_json::Map::is_empty) {
+        return Err(ApiError::new(
+            kontor_api::ErrorCode::Validation,
+            "request body must be the empty object {}",
+        ));
+    }
+    // Each license is a signature: limited per account, with growing waits.
+    if let Err(wait) = st.issue_limit.begin(&auth.account_id, "", st.clock.now()) {
+        let wait = u64::try_from(wait).unwrap_or(1);
+        return Err(ApiError::new(
+            kontor_api::ErrorCode::RateLimited,
+            format!("too many licenses issued lately; try again in {wait} seconds"),
+        )
+        .retry_after(wait));
+    }
     let actor = actor_of(&st, &auth, peer);
     Ok(Json(
         licensing::issue(st.db.as_ref(), &st.signer, &actor, None).await??,

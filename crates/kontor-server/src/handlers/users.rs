@@ -162,7 +162,8 @@ pub async fn create(
     auth.require(Permission::ManageUsers)?;
     let actor = actor_of(&st, &auth, peer);
     let created =
-        service::users::create_users(st.db.as_ref(), &actor, &req.users, MAX_BATCH).await??;
+        service::users::create_users(st.db.as_ref(), &actor, auth.role, &req.users, MAX_BATCH)
+            .await??;
     Ok(Json(CreateUsersResult { created }))
 }
 
@@ -192,6 +193,7 @@ pub async fn import_batch(
     let result = service::users::commit_import_batch(
         st.db.as_ref(),
         &actor,
+        auth.role,
         &req.import_id,
         req.batch,
         &req.users,
@@ -200,8 +202,8 @@ pub async fn import_batch(
     Ok(Json(result))
 }
 
-/// Which of the given e-mail addresses a live user of the portal already has (any account: addresses are
-/// unique portal-wide; the answer does not say whose). For the import preview. Invalid entries are ignored.
+/// Which of the given e-mail addresses a live user of the caller's account already has (other accounts'
+/// addresses are never revealed). For the import preview. Invalid entries are ignored.
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/users/existing", tag = "users", security(("bearer" = [])),
     params(("account_id" = String, Path, description = "The caller's account id")),
     request_body = ExistingEmailsRequest,
@@ -233,7 +235,11 @@ pub async fn existing_emails(
         .filter_map(|e| validate::email("email", e).ok())
         .filter(|e| seen.insert(e.clone()))
         .collect();
-    let existing = st.db.existing_emails(&emails).await?;
+    // Only the caller's own account: which addresses other customers use is none of its business.
+    let existing = st
+        .db
+        .existing_emails(Some(&auth.account_id), &emails)
+        .await?;
     Ok(Json(ExistingEmails { existing }))
 }
 
@@ -338,7 +344,7 @@ pub async fn delete_user(
     own_account(&auth, &account_id)?;
     auth.require(Permission::ManageUsers)?;
     let actor = actor_of(&st, &auth, peer);
-    service::users::delete_user(st.db.as_ref(), &actor, &user_id).await??;
+    service::users::delete_user(st.db.as_ref(), &actor, auth.role, &user_id).await??;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -365,7 +371,7 @@ pub async fn restore(
     auth.require(Permission::ManageUsers)?;
     let ids = id_list("user_ids", &req.user_ids, MAX_BATCH)?;
     let actor = actor_of(&st, &auth, peer);
-    let restored = st.db.restore_users(&actor, &ids).await??;
+    let restored = service::users::restore_users(st.db.as_ref(), &actor, auth.role, &ids).await??;
     Ok(Json(RestoreResult { restored }))
 }
 

@@ -1,5 +1,6 @@
-//! The HTTP surface: every route of the portal API with its handler, the error safety net, and (in
-//! `openapi`) the OpenAPI document. The only module that imports `handlers`.
+//! The HTTP surface: every route of the portal API with its handler, the error safety net, the headers
+//! every answer gets (`headers`: request id, nosniff, no-store), and (in `openapi`) the OpenAPI document.
+//! The only module that imports `handlers`.
 
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -8,6 +9,7 @@ use crate::handlers;
 use crate::http_error;
 use crate::state::AppState;
 
+mod headers;
 pub mod openapi;
 
 /// Body limit of `POST …/users/existing` (200,000 addresses of up to ~160 bytes in JSON); other routes keep
@@ -111,5 +113,6 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .fallback(http_error::fallback)
         .layer(axum::middleware::map_response(http_error::json_errors))
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }

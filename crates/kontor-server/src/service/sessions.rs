@@ -1,5 +1,6 @@
-//! The session rules: signing in with e-mail and password (throttled per e-mail; unknown user and wrong
-//! password take as long and answer alike; a temporary password also signs in) or with a license token,
+//! The session rules: signing in with e-mail and password (throttled per (e-mail, IP), per IP and
+//! server-wide, checked and counted in one step; every Argon2 run goes through the bounded [`HashPool`];
+//! unknown user and wrong password take as long and answer alike; a temporary password also signs in) or with a license token,
 //! refresh rotation with reuse detection (a rotated refresh token presented again revokes its whole family),
 //! signing out, and changing the own password (the current one, temporary or not, must be given; the new
 //! one is stored as Argon2id and the user's other sessions end). Sign-in events are audited; an audit
@@ -10,7 +11,7 @@ use kontor_api::{validate, Me, SessionTokens};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::credentials::{
-    hash_password_blocking, hash_token, new_session_token, verify_password, verify_temp_password,
+    hash_token, new_session_token, verify_temp_password, HashError, HashPool,
 };
 use crate::db::{AuditEvent, Database, NewSession, UserRecord};
 use crate::domain::Actor;
@@ -25,8 +26,14 @@ pub const BAD_TOKEN: &str = "the license token is not valid";
 /// Why a sign-in, refresh or sign-out did not happen.
 #[derive(Debug)]
 pub enum SessionError {
-    /// Too many failed sign-ins for this e-mail address within the throttle's window.
-    RateLimited,
+    /// Too many failed guesses (this e-mail from this address, this address, or server-wide): wait.
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// Every password-hashing worker stayed busy until the queue's deadline: try again later.
+    Busy {
+        retry_after_secs: u64,
+    },
     /// Wrong credentials: [`BAD_PASSWORD`] or [`BAD_TOKEN`].
     InvalidCredentials(&'static str),
     /// A field is invalid (e.g. the current password is not correct); nothing changed.
@@ -36,6 +43,21 @@ pub enum SessionError {
     Storage(DbError),
     /// The password check could not run (its blocking task failed).
     Internal(String),
+}
+
+impl From<HashError> for SessionError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy { retry_after_secs } => SessionError::Busy { retry_after_secs },
+            HashError::Failed(m) => SessionError::Internal(m),
+        }
+    }
+}
+
+fn rate_limited(wait_secs: i64) -> SessionError {
+    SessionError::RateLimited {
+        retry_after_secs: u64::try_from(wait_secs).unwrap_or(1).max(1),
+    }
 }
 
 impl From<DbError> for SessionError {
@@ -51,6 +73,8 @@ pub struct Sessions<'a> {
     pub clock: &'a dyn Clock,
     pub config: &'a Config,
     pub throttle: &'a Throttle,
+    /// Every Argon2 run of a request.
+    pub hashes: &'a HashPool,
     /// Verified against when the user is unknown, so unknown and wrong answer alike and take as long.
     pub dummy_hash: &'a str,
     /// The client's address, for the audit events and the session.
@@ -67,13 +91,6 @@ pub fn me_of(u: &UserRecord) -> Me {
         role: u.role,
         must_change_password: u.must_change_password,
     }
-}
-
-/// Argon2 verification on a blocking thread.
-pub async fn verify_password_off_thread(hash: String, password: String) -> Result<bool, String> {
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|e| e.to_string())
 }
 
 impl Sessions<'_> {
@@ -159,17 +176,18 @@ impl Sessions<'_> {
         password: String,
         remember: bool,
     ) -> Result<SessionTokens, SessionError> {
-        if self.throttle.is_blocked(email, self.clock.now()) {
-            return Err(SessionError::RateLimited);
-        }
+        let attempt = self
+            .throttle
+            .begin(email, &self.ip, self.clock.now())
+            .map_err(rate_limited)?;
         let user = self.db.user_by_email(email).await?;
         let live = user.as_ref().filter(|u| u.deleted_at.is_none());
         let eligible = live.and_then(|u| u.password_hash.clone());
         let hash = eligible
             .clone()
             .unwrap_or_else(|| self.dummy_hash.to_string());
-        // A temporary password (salted SHA-256, constant-time compare) also signs in; the Argon2 check runs
-        // either way so both paths take as long.
+        // A temporary password (salted SHA-256, constant-time compare) also signs in; the one Argon2 check
+        // runs either way (against the dummy hash for an unknown user) so all paths take as long.
         let temp_ok = match live {
             Some(u) => self
                 .db
@@ -178,15 +196,12 @@ impl Sessions<'_> {
                 .is_some_and(|h| verify_temp_password(&h, &password)),
             None => false,
         };
-        let argon_ok = verify_password_off_thread(hash, password)
-            .await
-            .map_err(SessionError::Internal)?
-            && eligible.is_some();
+        let argon_ok = self.hashes.verify(hash, password).await? && eligible.is_some();
         let ok = temp_ok || argon_ok;
         let user = match user {
             Some(u) if ok => u,
             other => {
-                self.throttle.record_failure(email, self.clock.now());
+                // The attempt stays counted as a failure.
                 if let Some(u) = other {
                     self.audit(&u.account_id, Some(&u.id), "sign_in_failed", Some(email))
                         .await;
@@ -194,7 +209,7 @@ impl Sessions<'_> {
                 return Err(SessionError::InvalidCredentials(BAD_PASSWORD));
             }
         };
-        self.throttle.clear(email);
+        self.throttle.succeeded(&attempt);
         self.sign_in(&user, remember, "sign_in").await
     }
 
@@ -300,15 +315,18 @@ impl Sessions<'_> {
             .await?
             .filter(|u| u.deleted_at.is_none())
             .ok_or(SessionError::Unauthorized)?;
+        // Guesses of the current password are throttled like sign-ins, keyed on the user.
+        let attempt = self
+            .throttle
+            .begin(&format!("user:{}", user.id), &self.ip, self.clock.now())
+            .map_err(rate_limited)?;
         let temp_ok = match self.db.temp_password_hash(&user.id).await? {
             Some(h) => verify_temp_password(&h, &current_password),
             None => false,
         };
         let ok = temp_ok
             || match user.password_hash.clone() {
-                Some(h) => verify_password_off_thread(h, current_password.clone())
-                    .await
-                    .map_err(SessionError::Internal)?,
+                Some(h) => self.hashes.verify(h, current_password.clone()).await?,
                 None => false,
             };
         if !ok {
@@ -316,9 +334,8 @@ impl Sessions<'_> {
                 "current_password is not correct".to_string(),
             ));
         }
-        let hash = hash_password_blocking(new_password)
-            .await
-            .map_err(|e| SessionError::Internal(e.to_string()))?;
+        self.throttle.succeeded(&attempt);
+        let hash = self.hashes.hash(new_password).await?;
         self.db.set_password(actor, &hash, session_id).await?;
         Ok(())
     }

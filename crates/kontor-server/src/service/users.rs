@@ -1,7 +1,8 @@
 //! The users rules: validating new users and giving them temporary passwords, creating them (all or
 //! nothing), committing an import batch once (a retry reissues passwords), and the owner rules of editing,
-//! resetting and deleting users: an Admin cannot touch the Owner, only the Owner makes someone Owner
-//! (ownership moves, the Owner becomes Admin), nobody demotes or deletes themselves.
+//! resetting and deleting users, and the role matrix ([`may_manage`]): the Owner manages Admins and Users,
+//! an Admin manages Users only (and their own name, location and licenses); only the Owner makes someone
+//! Owner (ownership moves, the Owner becomes Admin) or Admin; nobody demotes or deletes themselves.
 
 use std::collections::{HashMap, HashSet};
 
@@ -40,6 +41,50 @@ fn email_conflict<T>(r: Result<Result<T, Refusal>, DbError>) -> Outcome<T> {
             "an e-mail address is already in use".to_string(),
         ))),
         other => other,
+    }
+}
+
+fn forbidden(message: &str) -> Refusal {
+    Refusal::Forbidden(message.to_string())
+}
+
+/// The role matrix: may an actor of `actor_role` manage (edit, reset, delete, restore, change the licenses
+/// of) `target`? The Owner manages everyone; an Admin manages Users and Billing users, and themselves only where `own` is
+/// allowed (name, location, licenses — not a password reset or a delete); a User manages nobody.
+pub fn may_manage(
+    actor: &Actor,
+    actor_role: Role,
+    target: &UserRecord,
+    own: bool,
+) -> Result<(), Refusal> {
+    let is_self = target.id == actor.user_id && actor.system.is_none();
+    match actor_role {
+        Role::Owner | Role::Admin if is_self && !own => {
+            Err(forbidden("use your own password change instead"))
+        }
+        Role::Owner => Ok(()),
+        Role::Admin if !is_privileged(target.role) => Ok(()),
+        Role::Admin if is_self && own => Ok(()),
+        Role::Admin if target.role == Role::Owner => {
+            Err(forbidden("only the owner can change the owner"))
+        }
+        Role::Admin => Err(forbidden("only the owner can manage admins")),
+        Role::Billing | Role::User => Err(forbidden("your role does not allow this")),
+    }
+}
+
+/// Owner and Admin: the roles only the Owner gives, changes or manages.
+fn is_privileged(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin)
+}
+
+/// Only the Owner creates Admins (and nobody creates an Owner: `prepare_new_users` refuses that).
+fn may_create(actor_role: Role, users: &[NewUser]) -> Result<(), Refusal> {
+    match users.iter().position(|u| u.role == Role::Admin) {
+        Some(i) if actor_role != Role::Owner => Err(Refusal::Forbidden(format!(
+            "users[{i}].role: only the owner can make someone admin"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -114,9 +159,11 @@ pub fn prepare_new_users(
 pub async fn create_users(
     db: &dyn Database,
     actor: &Actor,
+    actor_role: Role,
     users: &[NewUser],
     max: usize,
 ) -> Outcome<Vec<CreatedUser>> {
+    refuse_if_err!(may_create(actor_role, users));
     let (rows, created) = refuse_if_err!(prepare_new_users(users, max));
     refuse_if_err!(email_conflict(db.create_users(actor, &rows, None).await)?);
     Ok(Ok(created))
@@ -128,10 +175,12 @@ pub async fn create_users(
 pub async fn commit_import_batch(
     db: &dyn Database,
     actor: &Actor,
+    actor_role: Role,
     import_id: &str,
     batch: u32,
     users: &[NewUser],
 ) -> Outcome<ImportBatchResult> {
+    refuse_if_err!(may_create(actor_role, users));
     let import_id = import_id.trim();
     if import_id.is_empty()
         || import_id.len() > 64
@@ -220,6 +269,17 @@ pub async fn update_user(
         Some(l) => Some(refuse_if_err!(id_field("location_id", l))),
     };
     let target = refuse_if_err!(live_target(db, actor, user_id).await?);
+    refuse_if_err!(may_manage(actor, actor_role, &target, true));
+    if actor_role != Role::Owner
+        && req.role != target.role
+        && (is_privileged(req.role) || is_privileged(target.role))
+    {
+        return Ok(Err(forbidden(if target.id == actor.user_id {
+            "you cannot change your own role"
+        } else {
+            "only the owner can make someone admin or change an admin's role"
+        })));
+    }
     let mut demote_actor = false;
     if actor_role != Role::Owner {
         if target.role == Role::Owner {
@@ -269,6 +329,7 @@ pub async fn reset_password(
             "only the owner can reset the owner's password".to_string(),
         )));
     }
+    refuse_if_err!(may_manage(actor, actor_role, &target, false));
     let password = new_temp_password();
     db.set_temp_passwords(
         actor,
@@ -281,7 +342,12 @@ pub async fn reset_password(
 
 /// Soft-deletes a live user (restorable for 30 days). Nobody deletes themselves; the Owner cannot be
 /// deleted.
-pub async fn delete_user(db: &dyn Database, actor: &Actor, user_id: &str) -> Outcome<()> {
+pub async fn delete_user(
+    db: &dyn Database,
+    actor: &Actor,
+    actor_role: Role,
+    user_id: &str,
+) -> Outcome<()> {
     let target = refuse_if_err!(live_target(db, actor, user_id).await?);
     if target.id == actor.user_id {
         return Ok(Err(Refusal::Conflict(
@@ -293,7 +359,52 @@ pub async fn delete_user(db: &dyn Database, actor: &Actor, user_id: &str) -> Out
             "the owner cannot be deleted".to_string(),
         )));
     }
+    refuse_if_err!(may_manage(actor, actor_role, &target, false));
     db.soft_delete_user(actor, &target.id).await
+}
+
+/// Checks the role matrix for every user of a bulk change (`own`: whether the actor's own entry is allowed).
+/// Unknown ids are left to the change itself, which answers them as not found.
+async fn may_manage_all(
+    db: &dyn Database,
+    actor: &Actor,
+    actor_role: Role,
+    user_ids: &[String],
+    own: bool,
+) -> Outcome<()> {
+    if actor_role == Role::Owner {
+        return Ok(Ok(()));
+    }
+    for id in user_ids {
+        if let Some(target) = db.user_by_id(&actor.account_id, id).await? {
+            refuse_if_err!(may_manage(actor, actor_role, &target, own));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Revokes, then assigns licenses of many users at once (all or nothing), within the role matrix.
+pub async fn change_licenses(
+    db: &dyn Database,
+    actor: &Actor,
+    actor_role: Role,
+    user_ids: &[String],
+    assign: &[String],
+    revoke: &[String],
+) -> Outcome<i64> {
+    refuse_if_err!(may_manage_all(db, actor, actor_role, user_ids, true).await?);
+    db.change_licenses(actor, user_ids, assign, revoke).await
+}
+
+/// Restores deleted users (all or nothing), within the role matrix.
+pub async fn restore_users(
+    db: &dyn Database,
+    actor: &Actor,
+    actor_role: Role,
+    user_ids: &[String],
+) -> Outcome<Vec<kontor_api::RestoredUser>> {
+    refuse_if_err!(may_manage_all(db, actor, actor_role, user_ids, false).await?);
+    db.restore_users(actor, user_ids).await
 }
 
 #[cfg(test)]
