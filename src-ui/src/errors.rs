@@ -57,7 +57,7 @@ pub fn clear_on_change<T: Send + Sync + 'static>(
 pub fn describe(t: &Texts, e: &ErrorBody) -> String {
     match e.code {
         // Validation names the field; internal and unreadable answers carry the detail support needs; a
-        // rate limit or a busy portal says how many seconds to wait (harden10).
+        // rate limit or a busy portal says how many seconds to wait.
         ErrorCode::Validation
         | ErrorCode::Internal
         | ErrorCode::BadResponse

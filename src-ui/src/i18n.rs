@@ -364,7 +364,7 @@ impl Texts {
             ErrorCode::Checksum => self.err_checksum,
             ErrorCode::Signature => self.err_signature,
             ErrorCode::Internal => self.err_internal,
-            // harden10: the portal is busy; the wait is the rate-limit text's.
+            // The portal is busy; the wait is the rate-limit text's.
             ErrorCode::Unavailable => self.err_rate_limited,
             ErrorCode::MethodNotAllowed => self.err_not_found,
         }
