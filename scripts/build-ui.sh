@@ -30,4 +30,4 @@ cp src-ui/index.html src-ui/main.js src-ui/style.css "$out/"
 chmod 755 "$out"
 rm -rf dist && mv "$out" dist
 trap - EXIT
-echo "ui: dist/ ($(stat -c %s dist/kontor_ui_bg.wasm) bytes main wasm, $(ls dist/split_*.wasm 2>/dev/null | wc -l) chunks)"
+echo "ui: dist/ ($(stat -c %s dist/kontor_ui_bg.wasm) bytes main wasm; $(ls dist/split_*.wasm | wc -l) lazy parts in $(( $(ls dist/*.wasm | wc -l) - 1 )) chunks)"
