@@ -529,10 +529,14 @@ def cmd_report(a):
     size_row("Release binary, after `strip`", k["bin_stripped"], h["bin_stripped"])
     size_row("Release binary, as built (`strip = \"debuginfo\"`)", k["bin_built"], h["bin_built"])
     no_wasm = f"n/a (no wasm; its whole frontend is one {h['frontend_bytes']} B HTML file)"
-    for key, name in (("wasm_raw", "UI wasm `kontor_ui_bg.wasm`, raw"),
-                      ("wasm_gzip", "UI wasm, `gzip -9`"),
-                      ("wasm_brotli", "UI wasm, `brotli -q 11`")):
+    for key, name in (("wasm_raw", "UI wasm main module `kontor_ui_bg.wasm` (all the first screen loads), raw"),
+                      ("wasm_gzip", "UI wasm main module, `gzip -9`"),
+                      ("wasm_brotli", "UI wasm main module, `brotli -q 11`")):
         rows.append((name, f"{k[key]:,} B ({kib(k[key]):.1f} KiB)", no_wasm, "n/a"))
+    if k.get("chunks"):
+        for key, name in (("chunks_raw", f"UI wasm chunks loaded later ({k['chunks']} files), raw, summed"),
+                          ("chunks_brotli", "UI wasm chunks loaded later, `brotli -q 11` each, summed")):
+            rows.append((name, f"{k[key]:,} B ({kib(k[key]):.1f} KiB)", no_wasm, "n/a"))
     rows.append(("Frontend `dist/`, all files, raw", f"{k['frontend_bytes']:,} B ({kib(k['frontend_bytes']):.1f} KiB)",
                  f"{h['frontend_bytes']:,} B", "n/a (not meaningful)"))
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 #! Benchmarks the Kontor desktop app against a bare Tauri "hello" app built in the same run (release binary size,
-#! UI wasm size, cold start to first paint and RSS via tauri-driver under Xvfb); prints a Markdown table.
+#! UI wasm size (the first screen's main module and the lazily loaded chunks), cold start to first paint and RSS via tauri-driver under Xvfb); prints a Markdown table.
 #
 # Usage: bash scripts/bench.sh            (BENCH_RUNS=N for the number of measured launches, default 7;
 #                                          BENCH_REUSE_SNAPSHOT=1 benches the existing snapshot instead of taking
@@ -82,6 +82,9 @@ if [ "${1:-}" != "--inner" ]; then
     "wasm_raw": $(size "$wasm"),
     "wasm_gzip": $(gzip -9 -c "$wasm" | wc -c),
     "wasm_brotli": $(brotli -q 11 -c "$wasm" | wc -c),
+    "chunks": $(ls "$snap"/dist/*.wasm | grep -vc '/kontor_ui_bg\.wasm$' || true),
+    "chunks_raw": $(for c in "$snap"/dist/*.wasm; do [ "$c" = "$wasm" ] || size "$c"; done | awk '{s += $1} END {print s + 0}'),
+    "chunks_brotli": $(for c in "$snap"/dist/*.wasm; do [ "$c" = "$wasm" ] || brotli -q 11 -c "$c" | wc -c; done | awk '{s += $1} END {print s + 0}'),
     "frontend_bytes": $(dir_bytes "$snap/dist")
   },
   "hello": {

@@ -40,6 +40,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# perf7: splits the UI wasm into the first screen and lazily loaded chunks (scripts/build-ui.sh); the
+# 0.2 line matches wasm_split_helpers 0.2 in Cargo.lock (leptos #[lazy]).
+WASM_SPLIT_VERSION="0.2.4"
+if [ "$(cat "$TOOLS_DIR/wasm-split-cli.version" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ] || ! command -v wasm-split-cli >/dev/null; then
+  log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli, about 2 minutes)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
+  mkdir -p "$TOOLS_DIR" && echo "$WASM_SPLIT_VERSION" > "$TOOLS_DIR/wasm-split-cli.version"
+fi
+
 if ! tauri-driver --help >/dev/null 2>&1 || [ "$(cat "$TOOLS_DIR/tauri-driver.version" 2>/dev/null)" != "$TAURI_DRIVER_VERSION" ]; then
   log "cargo install tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --force

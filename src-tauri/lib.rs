@@ -92,12 +92,16 @@ fn launch_state(data_dir: PathBuf) -> AppState {
 
 /// Starts the app. `KONTOR_DATA_DIR` moves its settings elsewhere (demo runs and tests).
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,kontor_app=info".into()),
-        )
-        .init();
+    {
+        // `Targets`, not `EnvFilter`: the same `RUST_LOG=info,kontor_app=debug` levels per target, without
+        // the regex engine (binary size).
+        use tracing_subscriber::{filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
+        let filter = std::env::var("RUST_LOG")
+            .ok()
+            .and_then(|s| s.parse::<Targets>().ok())
+            .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+        tracing_subscriber::fmt().finish().with(filter).init();
+    }
     render::configure();
     let data_dir = std::env::var_os("KONTOR_DATA_DIR").map(PathBuf::from);
     if let Err(e) = run_app(tauri::Builder::default(), data_dir).run(tauri::generate_context!()) {

@@ -1,7 +1,15 @@
 //! The app's top level: start-up (config, language, resumed session) and which page shows. Nothing
 //! imports from here; pages take what they share from `context`, `errors` and `components`.
+//!
+//! Only the first screens (sign-in, the shell and the dashboard) are in the main wasm module. Every other
+//! page, and the update banner and About dialog, is a `#[lazy]` function: `scripts/build-ui.sh` cuts each
+//! into a chunk of its own (`wasm-split-cli`) that the webview fetches the first time the page is shown.
+
+use std::future::Future;
 
 use kontor_api::ipc::{PortalStart, Startup};
+use kontor_api::Me;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,6 +24,42 @@ use crate::pages::password::ChangePasswordPage;
 use crate::pages::shell::Shell;
 use crate::pages::update::{self, AboutDialog, UpdateBanner};
 use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage, users::UsersPage};
+
+// The pages that are not on the first screen, each split into a wasm chunk of its own (see above).
+#[lazy]
+fn setup_page() -> AnyView {
+    view! { <SetupPage /> }.into_any()
+}
+#[lazy]
+fn change_password_page() -> AnyView {
+    view! { <ChangePasswordPage /> }.into_any()
+}
+#[lazy]
+fn users_page(me: Me) -> AnyView {
+    view! { <UsersPage me /> }.into_any()
+}
+#[lazy]
+fn license_page() -> AnyView {
+    view! { <LicensePage /> }.into_any()
+}
+#[lazy]
+fn downloads_page() -> AnyView {
+    view! { <DownloadsPage /> }.into_any()
+}
+#[lazy]
+fn update_ui() -> AnyView {
+    view! { <UpdateBanner /><AboutDialog /> }.into_any()
+}
+
+/// Shows a lazily loaded view, with "Loading…" while its chunk is fetched the first time.
+fn lazy_view(ctx: Ctx, load: impl Future<Output = AnyView> + Send + 'static) -> AnyView {
+    view! {
+        <Suspense fallback=move || view! { <p class="center muted">{ctx.t().loading}</p> }>
+            {Suspend::new(load)}
+        </Suspense>
+    }
+    .into_any()
+}
 
 fn start(ctx: Ctx) {
     ctx.phase.set(Phase::Starting);
@@ -57,6 +101,14 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     Toasts::provide();
     start(ctx);
+    let update_wanted = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false)
+            || ctx.about.get()
+            || !matches!(
+                ctx.update.get(),
+                UpdateUi::Idle | UpdateUi::Checking | UpdateUi::Current
+            )
+    });
     Effect::new(move |_| {
         let lang = ctx.lang.get().code();
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
@@ -70,8 +122,8 @@ pub fn App() -> impl IntoView {
         <Show when=move || ctx.info.get().is_some_and(|i| i.demo)>
             <div id="demo-banner" class="demo-banner" role="status">{move || ctx.t().demo_banner}</div>
         </Show>
-        <UpdateBanner />
-        <AboutDialog />
+        // The update banner and the About dialog, loaded when first needed and kept from then on.
+        <Show when=move || update_wanted.get()>{move || Suspend::new(update_ui())}</Show>
         <ToastHost />
         {move || match ctx.phase.get() {
             Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
@@ -86,11 +138,9 @@ pub fn App() -> impl IntoView {
                 }
                     .into_any()
             }
-            Phase::Setup => view! { <SetupPage /> }.into_any(),
+            Phase::Setup => lazy_view(ctx, setup_page()),
             Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
-            Phase::SignedIn(me) if me.must_change_password => {
-                view! { <ChangePasswordPage /> }.into_any()
-            }
+            Phase::SignedIn(me) if me.must_change_password => lazy_view(ctx, change_password_page()),
             Phase::SignedIn(me) => {
                 let for_page = me.clone();
                 view! {
@@ -99,13 +149,13 @@ pub fn App() -> impl IntoView {
                             let me = for_page.clone();
                             move || match ctx.page.get() {
                                 Page::Users if me.role.can_manage_users() => {
-                                    view! { <UsersPage me=me.clone() /> }.into_any()
+                                    lazy_view(ctx, users_page(me.clone()))
                                 }
                                 Page::License if me.role.can_manage_users() => {
-                                    view! { <LicensePage /> }.into_any()
+                                    lazy_view(ctx, license_page())
                                 }
                                 Page::Downloads if me.role.can_manage_users() => {
-                                    view! { <DownloadsPage /> }.into_any()
+                                    lazy_view(ctx, downloads_page())
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }

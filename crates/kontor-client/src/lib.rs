@@ -54,6 +54,23 @@ impl ClientError {
     }
 }
 
+/// TLS for the portal: rustls with ring, certificates checked against the Mozilla roots (webpki-roots), TLS
+/// 1.2 and 1.3. Built here rather than by reqwest, which without a bundled provider would need a process-wide
+/// default and would read the OS trust store on every client it builds (on the start-up path).
+fn tls_config() -> Result<rustls::ClientConfig, ClientError> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| ClientError::Network(format!("TLS set-up: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(config)
+}
+
 /// A client bound to one portal base address (e.g. `https://portal.example.com`).
 #[derive(Debug, Clone)]
 pub struct PortalClient {
@@ -69,13 +86,16 @@ impl PortalClient {
         let parsed = url::Url::parse(base_url).map_err(|e| {
             ClientError::BadResponse(format!("bad portal address {base_url:?}: {e}"))
         })?;
+        let tls = tls_config()?;
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls.clone())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("kontor-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Network(e.to_string()))?;
         let files = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(Duration::from_secs(30))
             .user_agent(concat!("kontor-client/", env!("CARGO_PKG_VERSION")))
