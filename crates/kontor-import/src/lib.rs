@@ -26,7 +26,7 @@ mod decode;
 mod validate;
 mod xlsx;
 
-pub use columns::{Field, Template};
+pub use columns::{field_of, Field, Template};
 pub use validate::{validate, Context, Preview, Problem, Reason, ValidRow};
 
 /// Largest file accepted, in bytes (50 MB).

@@ -97,7 +97,7 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
                 .into_any(),
             UpdateUi::Installed(version) => view! {
                 <div id="update-installed">
-                    <p>{t.update_installed}" "<strong>{version}</strong></p>
+                    <p>{(t.update_installed_version)(&version)}</p>
                     <button id="update-restart" on:click=move |_| spawn_local(async move {
                         if let Err(e) = ipc::app_restart().await {
                             ctx.update.set(UpdateUi::Failed(e));
