@@ -81,6 +81,21 @@ pub fn describe_refusal(t: &Texts, e: &ErrorBody) -> String {
 #[derive(Debug, Clone)]
 pub struct Shown(pub String);
 
+impl Shown {
+    /// The error described in the language of `t`.
+    pub fn new(t: &Texts, e: &ErrorBody) -> Self {
+        Shown(describe(t, e))
+    }
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Shown {}
+
 #[cfg(test)]
 mod tests {
     use kontor_api::{ErrorDetail, FieldProblem, OwnerAction, Resource};
@@ -247,18 +262,3 @@ mod tests {
         assert_eq!(describe(&DE, &old), DE.err_conflict);
     }
 }
-
-impl Shown {
-    /// The error described in the language of `t`.
-    pub fn new(t: &Texts, e: &ErrorBody) -> Self {
-        Shown(describe(t, e))
-    }
-}
-
-impl std::fmt::Display for Shown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Shown {}
