@@ -89,7 +89,7 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
             }
             UpdateUi::Installing { version, received, total } => view! {
                 <div id="update-installing">
-                    <p>{t.update_installing}" "{version}</p>
+                    <p>{(t.update_installing_version)(&version)}</p>
                     <progress max=total.unwrap_or(0).max(1).to_string() value=received.to_string()></progress>
                     <p class="small muted">{lang.bytes(received)}{total.map(|n| format!(" / {}", lang.bytes(n)))}</p>
                 </div>
