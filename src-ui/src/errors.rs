@@ -55,8 +55,9 @@ pub fn clear_on_change<T: Send + Sync + 'static>(
 
 /// A user-facing text for a command error, wholly in the language of `t`: the portal's typed detail put
 /// into words (which e-mail, which product, how many seats, which row), else the translation of the code.
-/// The portal's own (English) text is shown only for a code or detail this build does not know, and for
-/// internal and unreadable answers, where it is what support needs.
+/// The portal's own (English) text is shown only for a code or detail this build does not know, for a
+/// validation error without detail (the shell's import file errors), and for internal and unreadable
+/// answers, where it is what support needs.
 pub fn describe(t: &Texts, e: &ErrorBody) -> String {
     if let Some(text) = e.detail.as_ref().and_then(|d| (t.error_detail)(t, d)) {
         return text;
@@ -64,7 +65,9 @@ pub fn describe(t: &Texts, e: &ErrorBody) -> String {
     match e.code {
         ErrorCode::Unknown => format!("{} ({})", t.error(e.code), e.message),
         _ if e.detail.is_some() => format!("{} ({})", t.error(e.code), e.message),
-        ErrorCode::Internal | ErrorCode::BadResponse => {
+        // Without a detail, validation keeps the app's own reason (e.g. why an import file cannot be read:
+        // not yet typed); internal and unreadable answers carry what support needs.
+        ErrorCode::Validation | ErrorCode::Internal | ErrorCode::BadResponse => {
             format!("{} ({})", t.error(e.code), e.message)
         }
         code => t.error(code).to_string(),
