@@ -80,9 +80,28 @@ impl From<SessionError> for CommandError {
 
 impl From<ImportError> for CommandError {
     fn from(e: ImportError) -> Self {
+        let detail = match &e {
+            ImportError::TooLarge {
+                file_name,
+                max_bytes,
+            } => Some(ErrorDetail::ImportFile {
+                file_name: file_name.clone(),
+                problem: kontor_api::ImportFileProblem::TooLarge {
+                    max_bytes: *max_bytes,
+                },
+            }),
+            ImportError::Unreadable { file_name, source } => Some(ErrorDetail::ImportFile {
+                file_name: file_name.clone(),
+                problem: source.problem(),
+            }),
+            _ => None,
+        };
         match e {
             ImportError::Session(e) => Self::from(e),
-            other => Self::new(other.code(), other.to_string()),
+            other => Self {
+                detail,
+                ..Self::new(other.code(), other.to_string())
+            },
         }
     }
 }
@@ -169,11 +188,30 @@ mod tests {
         }
         .into();
         assert_eq!(
-            e,
-            CommandError::new(
+            (e.code, e.message.as_str()),
+            (
                 ErrorCode::Validation,
                 "users.csv: the file is larger than 10 bytes"
             )
+        );
+        assert_eq!(
+            e.detail,
+            Some(ErrorDetail::ImportFile {
+                file_name: "users.csv".into(),
+                problem: kontor_api::ImportFileProblem::TooLarge { max_bytes: 10 }
+            })
+        );
+        let e: CommandError = ImportError::Unreadable {
+            file_name: "old.xls".into(),
+            source: kontor_import::ImportError::LegacyXls,
+        }
+        .into();
+        assert_eq!(
+            e.detail,
+            Some(ErrorDetail::ImportFile {
+                file_name: "old.xls".into(),
+                problem: kontor_api::ImportFileProblem::LegacyXls
+            })
         );
         let e: CommandError =
             ImportError::Session(SessionError::Portal(ClientError::Network("refused".into())))

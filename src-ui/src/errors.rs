@@ -56,8 +56,8 @@ pub fn clear_on_change<T: Send + Sync + 'static>(
 /// A user-facing text for a command error, wholly in the language of `t`: the portal's typed detail put
 /// into words (which e-mail, which product, how many seats, which row), else the translation of the code.
 /// The portal's own (English) text is shown only for a code or detail this build does not know, for a
-/// validation error without detail (the shell's import file errors), and for internal and unreadable
-/// answers, where it is what support needs.
+/// validation error without detail (an older portal), and for internal and unreadable answers, where it is
+/// what support needs.
 pub fn describe(t: &Texts, e: &ErrorBody) -> String {
     if let Some(text) = e.detail.as_ref().and_then(|d| (t.error_detail)(t, d)) {
         return text;
@@ -65,8 +65,8 @@ pub fn describe(t: &Texts, e: &ErrorBody) -> String {
     match e.code {
         ErrorCode::Unknown => format!("{} ({})", t.error(e.code), e.message),
         _ if e.detail.is_some() => format!("{} ({})", t.error(e.code), e.message),
-        // Without a detail, validation keeps the app's own reason (e.g. why an import file cannot be read:
-        // not yet typed); internal and unreadable answers carry what support needs.
+        // Without a detail (an older portal), validation keeps its reason naming the field; internal and
+        // unreadable answers carry what support needs.
         ErrorCode::Validation | ErrorCode::Internal | ErrorCode::BadResponse => {
             format!("{} ({})", t.error(e.code), e.message)
         }
@@ -152,6 +152,10 @@ mod tests {
                 action: OwnerAction::Reset,
             },
             ErrorDetail::PasswordChangeRequired,
+            ErrorDetail::ImportFile {
+                file_name: "old.xls".into(),
+                problem: kontor_api::ImportFileProblem::LegacyXls,
+            },
         ];
         for d in &all {
             match d {
@@ -173,6 +177,7 @@ mod tests {
                 | ErrorDetail::RoleNotAllowed
                 | ErrorDetail::OwnerOnly { .. }
                 | ErrorDetail::PasswordChangeRequired
+                | ErrorDetail::ImportFile { .. }
                 | ErrorDetail::Other => {}
             }
         }
@@ -218,6 +223,58 @@ mod tests {
             let body = ErrorBody::detailed(ErrorDetail::OwnerOnly { action });
             assert_ne!(describe(&EN, &body), describe(&DE, &body), "{action:?}");
         }
+    }
+
+    #[test]
+    fn every_import_file_problem_has_a_text_in_both_languages() {
+        use kontor_api::ImportFileProblem as P;
+        for problem in [
+            P::Empty,
+            P::TooLarge {
+                max_bytes: 50_000_000,
+            },
+            P::NotText,
+            P::LegacyXls,
+            P::InvalidEncoding {
+                encoding: "UTF-8".into(),
+            },
+            P::HeadersOnly,
+            P::NoKnownHeaders {
+                found: vec!["Foo".into()],
+            },
+            P::MissingColumn {
+                column: "E-Mail".into(),
+            },
+            P::DuplicateColumn {
+                column: "Name".into(),
+            },
+            P::LineTooLong { row: 3 },
+            P::FieldTooLong {
+                row: 3,
+                column: "Name".into(),
+            },
+            P::UnterminatedQuote { row: 4 },
+            P::TooManyRows { max: 100_000 },
+            P::Damaged,
+        ] {
+            let body = ErrorBody::detailed(ErrorDetail::ImportFile {
+                file_name: "users.csv".into(),
+                problem: problem.clone(),
+            });
+            let (en, de) = (describe(&EN, &body), describe(&DE, &body));
+            assert!(en.starts_with("users.csv: ") && de.starts_with("users.csv: "));
+            assert_ne!(en, de, "{problem:?}");
+        }
+        let big = ErrorBody::detailed(ErrorDetail::ImportFile {
+            file_name: "u.csv".into(),
+            problem: P::TooLarge {
+                max_bytes: 50_000_000,
+            },
+        });
+        assert_eq!(
+            describe(&DE, &big),
+            "u.csv: Die Datei ist größer als 50,0 MB."
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! per language whose `match` names every kind, so a kind without a text is a compile error too.
 
 use kontor_api::{
-    ErrorCode, ErrorDetail, FieldProblem, ImportField, ImportReason, OwnerAction, Resource, Role,
+    ErrorCode, ErrorDetail, FieldProblem, ImportField, ImportFileProblem, ImportReason,
+    OwnerAction, Resource, Role,
 };
 
 /// A text with a count: `one` for exactly 1, `other` for every other number (0, 2, …), each with `{n}`
@@ -994,6 +995,47 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         }
         .into(),
         ErrorDetail::PasswordChangeRequired => "Please choose your own password first.".into(),
+        ErrorDetail::ImportFile { file_name, problem } => {
+            let why = match problem {
+                ImportFileProblem::Empty => "the file is empty.".to_string(),
+                ImportFileProblem::TooLarge { max_bytes } => {
+                    format!("the file is larger than {}.", Lang::En.bytes(*max_bytes))
+                }
+                ImportFileProblem::NotText => {
+                    "this is neither a CSV file nor an Excel workbook (.xlsx).".to_string()
+                }
+                ImportFileProblem::LegacyXls => "this is an old Excel 97–2003 workbook (.xls). Save it as .xlsx or CSV and try again.".to_string(),
+                ImportFileProblem::InvalidEncoding { encoding } => {
+                    format!("the file claims to be {encoding} but contains other characters.")
+                }
+                ImportFileProblem::HeadersOnly => {
+                    "the file has a header row but no users below it.".to_string()
+                }
+                ImportFileProblem::NoKnownHeaders { found } => format!(
+                    "none of the column headers is known (found: {}). Use e.g. E-mail and Name, or the Microsoft 365 template.",
+                    found.join(", ")
+                ),
+                ImportFileProblem::MissingColumn { column } => {
+                    format!("the column “{column}” is missing.")
+                }
+                ImportFileProblem::DuplicateColumn { column } => {
+                    format!("the column “{column}” appears twice.")
+                }
+                ImportFileProblem::LineTooLong { row } => format!("row {row} is too long."),
+                ImportFileProblem::FieldTooLong { row, column } => {
+                    format!("row {row}, column “{column}”: the cell is too long.")
+                }
+                ImportFileProblem::UnterminatedQuote { row } => format!(
+                    "row {row}: a quotation mark (\") opens a cell that is never closed."
+                ),
+                ImportFileProblem::TooManyRows { max } => {
+                    format!("the file has more than {max} rows.")
+                }
+                ImportFileProblem::Damaged => "the file is damaged and cannot be read.".to_string(),
+                ImportFileProblem::Other => return None,
+            };
+            format!("{file_name}: {why}")
+        }
         ErrorDetail::Other => return None,
     })
 }
@@ -1072,6 +1114,49 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         .into(),
         ErrorDetail::PasswordChangeRequired => {
             "Bitte legen Sie zuerst ein eigenes Passwort fest.".into()
+        }
+        ErrorDetail::ImportFile { file_name, problem } => {
+            let why = match problem {
+                ImportFileProblem::Empty => "Die Datei ist leer.".to_string(),
+                ImportFileProblem::TooLarge { max_bytes } => {
+                    format!("Die Datei ist größer als {}.", Lang::De.bytes(*max_bytes))
+                }
+                ImportFileProblem::NotText => {
+                    "Das ist weder eine CSV-Datei noch eine Excel-Arbeitsmappe (.xlsx).".to_string()
+                }
+                ImportFileProblem::LegacyXls => "Das ist eine alte Excel-97–2003-Arbeitsmappe (.xls). Speichern Sie sie als .xlsx oder CSV und versuchen Sie es erneut.".to_string(),
+                ImportFileProblem::InvalidEncoding { encoding } => {
+                    format!("Die Datei gibt sich als {encoding} aus, enthält aber andere Zeichen.")
+                }
+                ImportFileProblem::HeadersOnly => {
+                    "Die Datei hat eine Kopfzeile, aber keine Benutzer darunter.".to_string()
+                }
+                ImportFileProblem::NoKnownHeaders { found } => format!(
+                    "Keine der Spaltenüberschriften ist bekannt (gefunden: {}). Verwenden Sie z. B. E-Mail und Name oder die Vorlage von Microsoft 365.",
+                    found.join(", ")
+                ),
+                ImportFileProblem::MissingColumn { column } => {
+                    format!("Die Spalte „{column}“ fehlt.")
+                }
+                ImportFileProblem::DuplicateColumn { column } => {
+                    format!("Die Spalte „{column}“ kommt zweimal vor.")
+                }
+                ImportFileProblem::LineTooLong { row } => format!("Zeile {row} ist zu lang."),
+                ImportFileProblem::FieldTooLong { row, column } => {
+                    format!("Zeile {row}, Spalte „{column}“: Die Zelle ist zu lang.")
+                }
+                ImportFileProblem::UnterminatedQuote { row } => format!(
+                    "Zeile {row}: Ein Anführungszeichen (\") öffnet eine Zelle, die nie geschlossen wird."
+                ),
+                ImportFileProblem::TooManyRows { max } => {
+                    format!("Die Datei hat mehr als {max} Zeilen.")
+                }
+                ImportFileProblem::Damaged => {
+                    "Die Datei ist beschädigt und kann nicht gelesen werden.".to_string()
+                }
+                ImportFileProblem::Other => return None,
+            };
+            format!("{file_name}: {why}")
         }
         ErrorDetail::Other => return None,
     })

@@ -224,7 +224,58 @@ pub enum ErrorDetail {
     OwnerOnly { action: OwnerAction },
     /// The user must change the temporary password first.
     PasswordChangeRequired,
+    /// An import file cannot be read at all (the desktop shell's check, before any row).
+    ImportFile {
+        file_name: String,
+        problem: ImportFileProblem,
+    },
     /// A kind this build does not know (a newer portal); the app shows `message`.
+    #[serde(other)]
+    Other,
+}
+
+/// Why an import file cannot be read at all, serialised as `{"code": "snake_case", …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ImportFileProblem {
+    Empty,
+    TooLarge {
+        max_bytes: u64,
+    },
+    /// Binary data, not CSV or .xlsx.
+    NotText,
+    /// An Excel 97–2003 workbook (.xls).
+    LegacyXls,
+    InvalidEncoding {
+        encoding: String,
+    },
+    HeadersOnly,
+    NoKnownHeaders {
+        found: Vec<String>,
+    },
+    MissingColumn {
+        column: String,
+    },
+    DuplicateColumn {
+        column: String,
+    },
+    LineTooLong {
+        row: u64,
+    },
+    FieldTooLong {
+        row: u64,
+        column: String,
+    },
+    UnterminatedQuote {
+        row: u64,
+    },
+    TooManyRows {
+        max: u64,
+    },
+    /// The workbook or CSV is damaged (the English message has the parser's words).
+    Damaged,
+    /// A problem this build does not know.
     #[serde(other)]
     Other,
 }
@@ -254,7 +305,8 @@ impl ErrorDetail {
             | ErrorDetail::OwnerNotCreatable { .. }
             | ErrorDetail::UnknownProduct { .. }
             | ErrorDetail::UnknownLocation { .. }
-            | ErrorDetail::InvalidActivationRequest => ErrorCode::Validation,
+            | ErrorDetail::InvalidActivationRequest
+            | ErrorDetail::ImportFile { .. } => ErrorCode::Validation,
             ErrorDetail::EmailInUse { .. }
             | ErrorDetail::EmailRepeated { .. }
             | ErrorDetail::NotEnoughSeats { .. }
@@ -331,6 +383,9 @@ impl ErrorDetail {
             }
             .to_string(),
             ErrorDetail::PasswordChangeRequired => "password change required".to_string(),
+            ErrorDetail::ImportFile { file_name, .. } => {
+                format!("{file_name}: the file cannot be imported")
+            }
             ErrorDetail::Other => "error".to_string(),
         }
     }
