@@ -221,6 +221,8 @@ pub async fn preview(portal: &Portal, path: &Path) -> ImportResult<(ImportPrevie
                 .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_string))
                 .unwrap_or_default(),
             message: p.reason.to_string(),
+            field: kontor_import::field_of(&p.column),
+            reason: Some(p.reason.clone()),
         })
         .collect();
     let shown = ImportPreview {

@@ -158,6 +158,7 @@ fn publish_release(portal: &Portal, version: &str, bytes: &[u8]) -> std::path::P
     .unwrap();
     let published = kontor_server::releases::publish(
         &kontor_server::releases::Publish {
+            notes_by_language: Default::default(),
             releases_dir: portal.releases_dir.clone(),
             version: version.to_string(),
             notes: format!("Kontor {version}: faster user import."),

@@ -46,8 +46,8 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     click(&c, "#add-user").await;
     click(&c, "#create-submit").await;
     // Every field's problem at its field, all at once.
-    assert_eq!(text(&c, "#new-email-error").await, "E-mail is required");
-    assert_eq!(text(&c, "#new-name-error").await, "Name is required");
+    assert_eq!(text(&c, "#new-email-error").await, "E-mail is required.");
+    assert_eq!(text(&c, "#new-name-error").await, "Name is required.");
     let set_language = |lang: &'static str| {
         c.execute(
             "const s = document.getElementById('language'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
@@ -57,14 +57,14 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     set_language("de").await.unwrap();
     wait_xpath(
         &c,
-        "//p[@id='new-email-error' and normalize-space()='E-Mail ist erforderlich']",
+        "//p[@id='new-email-error' and normalize-space()='Bitte füllen Sie „E-Mail“ aus.']",
         "the error in the new language",
     )
     .await;
     set_language("en").await.unwrap();
     wait_xpath(
         &c,
-        "//p[@id='new-email-error' and normalize-space()='E-mail is required']",
+        "//p[@id='new-email-error' and normalize-space()='E-mail is required.']",
         "and back",
     )
     .await;
@@ -106,6 +106,22 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     );
     assert!(csv.contains("jonas.test@muster.example"));
     click(&c, "#created-close").await;
+
+    // --- the portal's refusal in a German user's words: the e-mail it names, no English inside ---
+    set_language("de").await.unwrap();
+    click(&c, "#add-user").await;
+    fill(&c, "#new-name", "Emma Zwei").await;
+    fill(&c, "#new-email", "emma.koch@muster.example").await;
+    click(&c, "#create-submit").await;
+    wait_xpath(
+        &c,
+        "//p[@id='create-error' and normalize-space()='Die E-Mail-Adresse emma.koch@muster.example wird bereits verwendet.']",
+        "the e-mail conflict wholly in German",
+    )
+    .await;
+    click(&c, "#create-dialog button.secondary:not(#add-another)").await;
+    wait_gone(&c, "#create-dialog", "the create dialog closes").await;
+    set_language("en").await.unwrap();
 
     // The new user can sign in with the temporary password (and must change it).
     let erika = api
@@ -276,12 +292,26 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     )
     .await;
     select.select_by_value("assign").await.unwrap();
+    set_language("de").await.unwrap();
     click(&c, "#license-apply").await;
     let err = text(&c, "#license-error").await;
     assert!(
-        err.contains("missing"),
-        "the error says how many seats are missing: {err:?}"
+        err.starts_with("Nicht genügend freie Lizenzen für „Analytics Add-on“: Es fehl"),
+        "the seat error is wholly German and names the product: {err:?}"
     );
+    assert!(
+        !err.contains("missing")
+            && !err.contains("seats")
+            && err.chars().any(|c| c.is_ascii_digit()),
+        "no English inside, and it says how many are missing: {err:?}"
+    );
+    set_language("en").await.unwrap();
+    wait_xpath(
+        &c,
+        "//p[@id='license-error' and starts-with(normalize-space(), 'Not enough free licenses for “Analytics Add-on”')]",
+        "the seat error follows the language switch",
+    )
+    .await;
     assert_eq!(
         api.licenses(&access, &account).await.unwrap(),
         pools_before,
@@ -392,6 +422,35 @@ async fn import_a_dropped_file_shows_its_problems_commits_and_lists_the_users() 
         ]
     );
     app.screenshot(&c, "import-preview").await;
+    // In German the reasons and the column are German too (row and column stay shown).
+    c.execute(
+        "const s = document.getElementById('language'); s.value = 'de'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_xpath(
+        &c,
+        "//table[@id='import-problems']//tr[@data-row='5']/td[3][normalize-space()='Dieselbe E-Mail-Adresse steht bereits in Zeile 2.']",
+        "the import problem in German",
+    )
+    .await;
+    assert_eq!(
+        text(&c, "#import-problems tr[data-row='3'] td:nth-child(2)").await,
+        "E-Mail"
+    );
+    c.execute(
+        "const s = document.getElementById('language'); s.value = 'en'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_xpath(
+        &c,
+        "//table[@id='import-problems']//tr[@data-row='3']/td[3][normalize-space()='Not a valid e-mail address.']",
+        "and in English",
+    )
+    .await;
 
     click(&c, "#import-commit").await;
     wait_for(&c, "#created-dialog", "the confirmation screen").await;

@@ -5,7 +5,9 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use kontor_api::{NewUser, PasswordLogin, Role, UserQuery, MAX_IMPORT_BATCH};
+use kontor_api::{
+    ImportField, ImportReason, NewUser, PasswordLogin, Role, UserQuery, MAX_IMPORT_BATCH,
+};
 use kontor_app::commands::error::CommandError;
 use kontor_app::import::{self, ImportPlan, PlanStore};
 use kontor_app::secrets::RefreshTokenStore;
@@ -92,6 +94,25 @@ async fn preview_names_row_column_and_reason_against_the_portal() {
         ]
     );
     assert!(shown.problems.iter().all(|p| !p.message.is_empty()));
+    // The typed form the UI translates: the field each column holds and the reason with its parameters.
+    let typed: Vec<(Option<ImportField>, Option<ImportReason>)> = shown
+        .problems
+        .iter()
+        .map(|p| (p.field, p.reason.clone()))
+        .collect();
+    assert_eq!(
+        typed[0],
+        (Some(ImportField::Email), Some(ImportReason::InvalidEmail))
+    );
+    assert_eq!(
+        typed[2],
+        (
+            Some(ImportField::Email),
+            Some(ImportReason::DuplicateInFile { first_row: 2 })
+        )
+    );
+    assert_eq!(typed[3].0, Some(ImportField::Role));
+    assert_eq!(typed[4].0, Some(ImportField::Licenses));
 
     // A binary file is a clear error, not a panic and not a preview.
     let png = dir.path().join("picture.csv");

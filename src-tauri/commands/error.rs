@@ -1,9 +1,9 @@
-//! The one error type every Tauri command returns; it crosses IPC as `{code, message}`.
+//! The one error type every Tauri command returns; it crosses IPC as `{code, message, detail?}`.
 //!
 //! The modules under the commands speak their own errors (`SessionError`, the import's `ImportError`,
 //! `SecretError`, `ClientError`, I/O); they become a `CommandError` here, once, at the boundary.
 
-use kontor_api::{ErrorBody, ErrorCode};
+use kontor_api::{ErrorBody, ErrorCode, ErrorDetail};
 use kontor_client::ClientError;
 use serde::Serialize;
 
@@ -11,12 +11,15 @@ use crate::import::ImportError;
 use crate::session::SessionError;
 use crate::state::ConnectError;
 
-/// What a command reports to the UI. The UI shows `code` in the user's language and `message` as detail.
+/// What a command reports to the UI. The UI puts `detail` (the portal's typed parameters) or else `code`
+/// into the user's language; `message` is the English text, shown only for a code the UI does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{code:?}: {message}")]
 pub struct CommandError {
     pub code: ErrorCode,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<ErrorDetail>,
 }
 
 impl CommandError {
@@ -24,6 +27,7 @@ impl CommandError {
         Self {
             code,
             message: message.into(),
+            detail: None,
         }
     }
 }
@@ -41,13 +45,21 @@ impl From<ClientError> for CommandError {
 
 impl From<ErrorBody> for CommandError {
     fn from(b: ErrorBody) -> Self {
-        Self::new(b.code, b.message)
+        Self {
+            code: b.code,
+            message: b.message,
+            detail: b.detail,
+        }
     }
 }
 
 impl From<kontor_api::FieldError> for CommandError {
     fn from(e: kontor_api::FieldError) -> Self {
-        Self::new(ErrorCode::Validation, e.to_string())
+        Self {
+            code: ErrorCode::Validation,
+            message: e.to_string(),
+            detail: Some(e.detail(None)),
+        }
     }
 }
 
@@ -68,9 +80,28 @@ impl From<SessionError> for CommandError {
 
 impl From<ImportError> for CommandError {
     fn from(e: ImportError) -> Self {
+        let detail = match &e {
+            ImportError::TooLarge {
+                file_name,
+                max_bytes,
+            } => Some(ErrorDetail::ImportFile {
+                file_name: file_name.clone(),
+                problem: kontor_api::ImportFileProblem::TooLarge {
+                    max_bytes: *max_bytes,
+                },
+            }),
+            ImportError::Unreadable { file_name, source } => Some(ErrorDetail::ImportFile {
+                file_name: file_name.clone(),
+                problem: source.problem(),
+            }),
+            _ => None,
+        };
         match e {
             ImportError::Session(e) => Self::from(e),
-            other => Self::new(other.code(), other.to_string()),
+            other => Self {
+                detail,
+                ..Self::new(other.code(), other.to_string())
+            },
         }
     }
 }
@@ -101,6 +132,26 @@ mod tests {
             serde_json::to_value(&e).unwrap(),
             serde_json::json!({"code": "network", "message": "portal not reachable"})
         );
+    }
+
+    #[test]
+    fn the_portals_detail_crosses_ipc() {
+        let detail = ErrorDetail::EmailInUse {
+            email: Some("a@b.example".into()),
+        };
+        let e: CommandError = ClientError::Api {
+            status: 409,
+            body: ErrorBody::detailed(detail.clone()),
+        }
+        .into();
+        assert_eq!(e.detail.as_ref(), Some(&detail));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json["detail"],
+            serde_json::json!({"kind": "email_in_use", "email": "a@b.example"})
+        );
+        let back: ErrorBody = serde_json::from_value(json).unwrap();
+        assert_eq!(back.detail, Some(detail));
     }
 
     #[test]
@@ -137,11 +188,30 @@ mod tests {
         }
         .into();
         assert_eq!(
-            e,
-            CommandError::new(
+            (e.code, e.message.as_str()),
+            (
                 ErrorCode::Validation,
                 "users.csv: the file is larger than 10 bytes"
             )
+        );
+        assert_eq!(
+            e.detail,
+            Some(ErrorDetail::ImportFile {
+                file_name: "users.csv".into(),
+                problem: kontor_api::ImportFileProblem::TooLarge { max_bytes: 10 }
+            })
+        );
+        let e: CommandError = ImportError::Unreadable {
+            file_name: "old.xls".into(),
+            source: kontor_import::ImportError::LegacyXls,
+        }
+        .into();
+        assert_eq!(
+            e.detail,
+            Some(ErrorDetail::ImportFile {
+                file_name: "old.xls".into(),
+                problem: kontor_api::ImportFileProblem::LegacyXls
+            })
         );
         let e: CommandError =
             ImportError::Session(SessionError::Portal(ClientError::Network("refused".into())))

@@ -26,7 +26,7 @@ pub async fn startup(state: State<'_, AppState>, req: NoArgs) -> CommandResult<S
     let resumed = state.prefetch.take(portal).await;
     let failed = |info, e: CommandError| PortalStart::Failed {
         info,
-        error: ErrorBody::new(e.code, e.message),
+        error: ErrorBody::new(e.code, e.message).with_detail(e.detail),
     };
     let portal = match (resumed.info, resumed.session) {
         (Err(e), _) => failed(None, e.into()),

@@ -2,7 +2,8 @@
 //! signature of the vendor's updater key (tauri-plugin-updater, minisign), and restart into it.
 //!
 //! The update endpoint is the configured portal's `/api/v1/app/update/{target}/{arch}/{current_version}`,
-//! set at run time because the portal address is chosen at run time. The public key is
+//! set at run time because the portal address is chosen at run time, with `?lang=de|en` so the release notes
+//! come in the user's language. The public key is
 //! `plugins.updater.pubkey` in tauri.conf.json (see README, "Releases and installers").
 //!
 //! Test hook (debug builds only): `KONTOR_TEST_UPDATE_EXE` names the file an update is installed over,
@@ -31,8 +32,10 @@ pub async fn update_check<R: Runtime>(
     let portal = state.portal_url().ok_or_else(|| {
         CommandError::new(ErrorCode::NotConfigured, "no portal address is configured")
     })?;
+    // The release notes come in the user's language (the portal falls back to English).
+    let lang = if state.german() { "de" } else { "en" };
     let endpoint = format!(
-        "{}{API_PREFIX}/app/update/{{{{target}}}}/{{{{arch}}}}/{{{{current_version}}}}",
+        "{}{API_PREFIX}/app/update/{{{{target}}}}/{{{{arch}}}}/{{{{current_version}}}}?lang={lang}",
         portal.trim_end_matches('/')
     );
     let endpoint = url::Url::parse(&endpoint)

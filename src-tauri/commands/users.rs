@@ -130,7 +130,7 @@ pub async fn delete_users(
                 }
                 result.failed.push(UserFailure {
                     user_id: id,
-                    error: kontor_api::ErrorBody::new(e.code, e.message),
+                    error: kontor_api::ErrorBody::new(e.code, e.message).with_detail(e.detail),
                 });
             }
         }

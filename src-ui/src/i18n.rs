@@ -1,6 +1,36 @@
 //! German and English texts. Every text is a field of [`Texts`], so a language cannot miss one.
+//!
+//! Texts with parameters are functions (`fn(&str) -> String`), so each language orders its own words;
+//! texts with a count are a [`Plural`] (English and German both have a singular and a plural form);
+//! the portal's typed error details and the import's problem reasons are put into words by one function
+//! per language whose `match` names every kind, so a kind without a text is a compile error too.
 
-use kontor_api::{ErrorCode, FieldProblem, Role};
+use kontor_api::{
+    ErrorCode, ErrorDetail, FieldProblem, ImportField, ImportFileProblem, ImportReason,
+    OwnerAction, Resource, Role,
+};
+
+/// A text with a count: `one` for exactly 1, `other` for every other number (0, 2, …), each with `{n}`
+/// where the number goes. English and German both need just these two forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plural {
+    pub one: &'static str,
+    pub other: &'static str,
+}
+
+impl Plural {
+    /// The form for `n`, with `n` in place of `{n}`.
+    pub fn of(&self, n: u64) -> String {
+        let (before, after) = self.parts(n);
+        format!("{before}{n}{after}")
+    }
+
+    /// The form for `n` split around `{n}`, for a view that shows the number in its own element.
+    pub fn parts(&self, n: u64) -> (&'static str, &'static str) {
+        let form = if n == 1 { self.one } else { self.other };
+        form.split_once("{n}").unwrap_or((form, ""))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -163,6 +193,7 @@ pub struct Texts {
     pub err_not_found: &'static str,
     pub err_conflict: &'static str,
     pub err_rate_limited: &'static str,
+    pub err_unavailable: &'static str,
     pub err_network: &'static str,
     pub err_bad_response: &'static str,
     pub err_keyring: &'static str,
@@ -171,14 +202,6 @@ pub struct Texts {
     pub err_internal: &'static str,
     pub err_checksum: &'static str,
     pub err_signature: &'static str,
-    pub field_required: &'static str,
-    pub field_too_long: &'static str,
-    pub field_invalid_email: &'static str,
-    pub field_invalid_token: &'static str,
-    pub field_invalid_url: &'static str,
-    pub field_insecure_url: &'static str,
-    pub field_invalid: &'static str,
-    pub field_too_short: &'static str,
     pub role_owner: &'static str,
     pub role_admin: &'static str,
     pub role_billing: &'static str,
@@ -217,19 +240,12 @@ pub struct Texts {
     pub delete_selected: &'static str,
     pub restore_selected: &'static str,
     pub reset_password: &'static str,
-    pub selected: &'static str,
-    pub users_found: &'static str,
     pub none_found: &'static str,
     pub created_title: &'static str,
     pub created_intro: &'static str,
     pub temporary_password: &'static str,
     pub save_csv: &'static str,
     pub print: &'static str,
-    pub saved_to: &'static str,
-    pub restored_title: &'static str,
-    pub not_restored: &'static str,
-    pub licenses_changed: &'static str,
-    pub free: &'static str,
     pub location_none: &'static str,
     pub change_password_title: &'static str,
     pub change_password_intro: &'static str,
@@ -251,11 +267,8 @@ pub struct Texts {
     pub import_row: &'static str,
     pub import_column: &'static str,
     pub import_reason: &'static str,
-    pub import_more: &'static str,
-    pub import_commit: &'static str,
     pub import_running: &'static str,
     pub import_cancelled: &'static str,
-    pub import_pending: &'static str,
     pub import_resume: &'static str,
     pub import_discard: &'static str,
     pub import_nothing: &'static str,
@@ -291,7 +304,6 @@ pub struct Texts {
     pub downloads_retrying: &'static str,
     pub downloads_failed: &'static str,
     pub downloads_done: &'static str,
-    pub downloads_left: &'static str,
     pub downloads_saved_to: &'static str,
     pub downloads_active: &'static str,
     pub about: &'static str,
@@ -305,11 +317,8 @@ pub struct Texts {
     pub update_available: &'static str,
     pub update_install: &'static str,
     pub update_later: &'static str,
-    pub update_installing: &'static str,
-    pub update_installed: &'static str,
     pub update_restart: &'static str,
     pub license_revoke: &'static str,
-    pub license_saved: &'static str,
     pub license_not_saved: &'static str,
     pub license_products: &'static str,
     pub license_customer: &'static str,
@@ -322,15 +331,16 @@ pub struct Texts {
     pub copied: &'static str,
     pub copy_failed: &'static str,
     pub copy_password_of: fn(&str) -> String,
-    pub delete_confirm_title: fn(usize) -> String,
-    pub and_more: fn(usize) -> String,
+    pub delete_confirm_title: Plural,
+    pub and_more: Plural,
     pub delete_skip_me: &'static str,
     pub delete_skip_owner: fn(&str) -> String,
     pub delete_nothing: &'static str,
     pub delete_restorable: &'static str,
-    pub users_deleted: fn(usize) -> String,
+    pub users_deleted: Plural,
     pub not_deleted: fn(&str) -> String,
-    pub field_problem: fn(&str, &str) -> String,
+    /// A field's problem as a sentence: the field's label and what is wrong.
+    pub field_problem: fn(&str, FieldProblem) -> String,
     pub duplicate_email: fn(&str) -> String,
     pub license_revoke_title: fn(&str) -> String,
     pub license_revoke_body: &'static str,
@@ -344,6 +354,30 @@ pub struct Texts {
     pub password_changed: &'static str,
     pub select_all: &'static str,
     pub select_user: fn(&str) -> String,
+    // --- i18n13: texts with parameters and plural forms, the portal's error details, import problems ---
+    pub err_unknown: &'static str,
+    pub users_count: Plural,
+    pub selected_count: Plural,
+    pub seats_free: Plural,
+    pub manage_licenses_for: Plural,
+    pub licenses_changed_count: Plural,
+    pub restored_count: Plural,
+    pub not_restored_for: fn(&str, &str) -> String,
+    pub import_more_count: Plural,
+    pub import_commit_count: Plural,
+    pub import_pending_file: fn(&str, u64, u64) -> String,
+    pub saved_to_path: fn(&str) -> String,
+    pub license_saved_to: fn(&str) -> String,
+    pub update_installed_version: fn(&str) -> String,
+    pub update_installing_version: fn(&str) -> String,
+    pub downloads_time_left: fn(&str) -> String,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub user_name: &'static str,
+    /// The portal's typed error detail in words; `None` for a kind this build does not know.
+    pub error_detail: fn(&Texts, &ErrorDetail) -> Option<String>,
+    /// An import problem's reason in words; `None` for a reason this build does not know.
+    pub import_problem: fn(&ImportReason) -> Option<String>,
 }
 
 impl Texts {
@@ -364,22 +398,9 @@ impl Texts {
             ErrorCode::Checksum => self.err_checksum,
             ErrorCode::Signature => self.err_signature,
             ErrorCode::Internal => self.err_internal,
-            // The portal is busy; the wait is the rate-limit text's.
-            ErrorCode::Unavailable => self.err_rate_limited,
+            ErrorCode::Unavailable => self.err_unavailable,
             ErrorCode::MethodNotAllowed => self.err_not_found,
-        }
-    }
-
-    pub fn field(&self, p: FieldProblem) -> &'static str {
-        match p {
-            FieldProblem::Required => self.field_required,
-            FieldProblem::TooLong => self.field_too_long,
-            FieldProblem::InvalidEmail => self.field_invalid_email,
-            FieldProblem::InvalidToken => self.field_invalid_token,
-            FieldProblem::InvalidUrl => self.field_invalid_url,
-            FieldProblem::InsecureUrl => self.field_insecure_url,
-            FieldProblem::Invalid => self.field_invalid,
-            FieldProblem::TooShort => self.field_too_short,
+            ErrorCode::Unknown => self.err_unknown,
         }
     }
 
@@ -416,7 +437,7 @@ pub static EN: Texts = Texts {
     email: "E-mail",
     password: "Password",
     license_token: "License token",
-    license_token_hint: "You find the license token in your order confirmation mail.",
+    license_token_hint: "The license token is in your order confirmation e-mail.",
     remember: "Stay signed in on this computer",
     sign_in: "Sign in",
     signing_in: "Signing in…",
@@ -431,35 +452,28 @@ pub static EN: Texts = Texts {
     next_invoice: "Next invoice",
     no_invoice: "No invoice due",
     license_expires: "License valid until",
-    chart_title: "Licenses per application",
+    chart_title: "Licenses per product",
     chart_used: "in use",
     chart_free: "free",
     language: "Language",
     portal: "Portal",
     startup_failed: "Kontor could not reach your portal.",
-    err_validation: "Please check your input.",
-    err_invalid_credentials: "E-mail or password is wrong.",
+    err_validation: "Please check your entries.",
+    err_invalid_credentials: "The e-mail address or password is wrong.",
     err_unauthorized: "Your session has expired. Please sign in again.",
     err_forbidden: "Your role does not allow this.",
     err_not_found: "Not found.",
     err_conflict: "This conflicts with existing data.",
     err_rate_limited: "Too many attempts. Please wait a few minutes.",
+    err_unavailable: "The portal is busy. Please try again in a moment.",
     err_network: "The portal cannot be reached. Check your internet connection.",
-    err_bad_response: "The portal gave an answer Kontor does not understand.",
+    err_bad_response: "The portal sent an answer Kontor does not understand.",
     err_keyring: "The system keyring is not available.",
     err_not_configured: "No portal address is configured.",
     err_io: "A local file could not be read or written.",
     err_internal: "Something went wrong on the portal. Please try again later.",
     err_checksum: "The downloaded file does not match its published checksum and was removed.",
     err_signature: "The update is not signed by the vendor and was not installed.",
-    field_required: "is required",
-    field_too_long: "is too long",
-    field_invalid_email: "is not a valid e-mail address",
-    field_invalid_token: "is not a valid license token",
-    field_invalid_url: "is not a valid web address",
-    field_insecure_url: "must start with https://",
-    field_invalid: "is not valid",
-    field_too_short: "is too short (at least 12 characters)",
     role_owner: "Owner",
     role_admin: "Admin",
     role_billing: "Billing",
@@ -480,14 +494,14 @@ pub static EN: Texts = Texts {
     col_licenses: "Licenses",
     col_status: "Status",
     col_deleted: "Deleted on",
-    col_purge: "Removed for good on",
+    col_purge: "Permanently removed on",
     status_active: "Active",
-    status_password_change: "Must set password",
+    status_password_change: "Must choose a password",
     status_deleted: "Deleted",
     add_user: "Add user",
     add_another: "Add another",
     create_users: "Create",
-    pending_users: "Also to be created:",
+    pending_users: "Also being created:",
     cancel: "Cancel",
     close: "Close",
     manage_licenses: "Manage licenses",
@@ -498,31 +512,24 @@ pub static EN: Texts = Texts {
     delete_selected: "Delete",
     restore_selected: "Restore",
     reset_password: "Reset password",
-    selected: "selected",
-    users_found: "users",
     none_found: "No users match the filter.",
     created_title: "Users created",
-    created_intro: "Give each user their temporary password; they choose their own at the first sign-in. The passwords are shown only now.",
+    created_intro: "Give each user their temporary password; they choose their own at their first sign-in. The passwords are shown only now.",
     temporary_password: "Temporary password",
     save_csv: "Save as CSV…",
     print: "Print",
-    saved_to: "Saved to",
-    restored_title: "Users restored",
-    not_restored: "Licenses not given back (no free seats):",
-    licenses_changed: "Licenses changed:",
-    free: "free",
     location_none: "No location",
     change_password_title: "Choose your password",
     change_password_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters).",
     current_password: "Current (temporary) password",
     new_password: "New password",
     repeat_password: "Repeat the new password",
-    passwords_differ: "The two new passwords differ.",
+    passwords_differ: "The two new passwords do not match.",
     save_password: "Save password",
     import: "Import…",
     import_title: "Import users",
     import_drop: "Drop an Excel (.xlsx) or CSV file onto this window, or choose one.",
-    import_formats: "Kontor's template and the Microsoft 365 bulk-add template are read as they are.",
+    import_formats: "The Kontor template and the Microsoft 365 bulk-add template are recognised as they are.",
     import_choose: "Choose file…",
     import_template: "Download template",
     import_reading: "Reading the file…",
@@ -532,11 +539,8 @@ pub static EN: Texts = Texts {
     import_row: "Row",
     import_column: "Column",
     import_reason: "Reason",
-    import_more: "more problems not shown",
-    import_commit: "Import valid users",
     import_running: "Importing…",
-    import_cancelled: "Import stopped. Users already imported stay; you can resume the rest.",
-    import_pending: "An import was interrupted:",
+    import_cancelled: "Import stopped. Users already imported are kept; you can resume the rest.",
     import_resume: "Resume",
     import_discard: "Discard",
     import_nothing: "No valid rows to import.",
@@ -572,7 +576,6 @@ pub static EN: Texts = Texts {
     downloads_retrying: "Connection lost, trying again…",
     downloads_failed: "Failed",
     downloads_done: "Saved and verified",
-    downloads_left: "left",
     downloads_saved_to: "Saved to",
     downloads_active: "Your downloads",
     about: "About",
@@ -586,11 +589,8 @@ pub static EN: Texts = Texts {
     update_available: "A new version of Kontor is available:",
     update_install: "Install update",
     update_later: "Later",
-    update_installing: "Downloading and checking the update…",
-    update_installed: "The update is installed. Restart Kontor to use version",
     update_restart: "Restart now",
     license_revoke: "Revoke…",
-    license_saved: "License saved and verified:",
     license_not_saved: "License issued and verified, but not saved (dialog cancelled).",
     license_products: "Products",
     license_customer: "Customer",
@@ -603,15 +603,28 @@ pub static EN: Texts = Texts {
     copied: "Copied",
     copy_failed: "Not copied",
     copy_password_of: |name| format!("Copy the temporary password of {name}"),
-    delete_confirm_title: |n| if n == 1 { "Delete 1 user?".to_string() } else { format!("Delete {n} users?") },
-    and_more: |n| format!("and {n} more"),
+    delete_confirm_title: Plural { one: "Delete {n} user?", other: "Delete {n} users?" },
+    and_more: Plural { one: "and {n} more", other: "and {n} more" },
     delete_skip_me: "You are left out: nobody can delete themselves.",
     delete_skip_owner: |name| format!("{name} is left out: the Owner cannot be deleted."),
     delete_nothing: "None of the selected users can be deleted.",
     delete_restorable: "Deleted users can be restored for 30 days.",
-    users_deleted: |n| if n == 1 { "1 user deleted.".to_string() } else { format!("{n} users deleted.") },
+    users_deleted: Plural { one: "{n} user deleted.", other: "{n} users deleted." },
     not_deleted: |reason| format!("Not deleted: {reason}"),
-    field_problem: |label, reason| format!("{label} {reason}"),
+    field_problem: |label, p| match p {
+        FieldProblem::Required => format!("{label} is required."),
+        FieldProblem::TooLong => format!("{label} is too long."),
+        FieldProblem::InvalidEmail => format!("{label}: please enter a valid e-mail address."),
+        FieldProblem::InvalidToken => format!("{label}: please enter a valid license token."),
+        FieldProblem::InvalidUrl => format!("{label}: please enter a valid web address."),
+        FieldProblem::InsecureUrl => format!("{label} must start with https://."),
+        FieldProblem::Invalid => format!("{label} is not valid."),
+        FieldProblem::TooShort => format!("{label} must have at least 12 characters."),
+        FieldProblem::InvalidId => format!("{label} is not a valid ID."),
+        FieldProblem::OutOfRange => format!("{label} is out of the allowed range."),
+        FieldProblem::Unchanged => format!("{label} must differ from the current password."),
+        FieldProblem::Incorrect => format!("{label} is not correct."),
+    },
     duplicate_email: |email| format!("{email} is already in the list."),
     license_revoke_title: |id| format!("Revoke license {id}?"),
     license_revoke_body: "The license is marked as revoked; if it is bound to a machine, its activation becomes free again. A copy already on an offline machine cannot be recalled from here: remove it there.",
@@ -625,6 +638,28 @@ pub static EN: Texts = Texts {
     password_changed: "Your password was changed.",
     select_all: "Select all",
     select_user: |name| format!("Select {name}"),
+    // --- i18n13 ---
+    err_unknown: "The portal reported an error.",
+    users_count: Plural { one: "{n} user", other: "{n} users" },
+    selected_count: Plural { one: "{n} selected", other: "{n} selected" },
+    seats_free: Plural { one: "{n} free", other: "{n} free" },
+    manage_licenses_for: Plural { one: "Manage licenses of {n} user", other: "Manage licenses of {n} users" },
+    licenses_changed_count: Plural { one: "{n} license changed.", other: "{n} licenses changed." },
+    restored_count: Plural { one: "{n} user restored.", other: "{n} users restored." },
+    not_restored_for: |email, products| format!("{email}: licenses not given back (no free seats): {products}"),
+    import_more_count: Plural { one: "{n} more problem is not shown.", other: "{n} more problems are not shown." },
+    import_commit_count: Plural { one: "Import {n} valid user", other: "Import {n} valid users" },
+    import_pending_file: |file, done, total| format!("An import of {file} was interrupted ({done} of {total} users imported)."),
+    saved_to_path: |path| format!("Saved to {path}"),
+    license_saved_to: |path| format!("License saved to {path} and verified."),
+    update_installed_version: |v| format!("The update is installed. Restart Kontor to use version {v}."),
+    update_installing_version: |v| format!("Downloading and checking version {v}…"),
+    downloads_time_left: |d| format!("{d} left"),
+    first_name: "First name",
+    last_name: "Last name",
+    user_name: "User name",
+    error_detail: en_detail,
+    import_problem: en_import_reason,
 };
 
 pub static DE: Texts = Texts {
@@ -657,35 +692,28 @@ pub static DE: Texts = Texts {
     next_invoice: "Nächste Rechnung",
     no_invoice: "Keine Rechnung fällig",
     license_expires: "Lizenz gültig bis",
-    chart_title: "Lizenzen je Anwendung",
+    chart_title: "Lizenzen je Produkt",
     chart_used: "genutzt",
     chart_free: "frei",
     language: "Sprache",
     portal: "Portal",
     startup_failed: "Kontor kann Ihr Portal nicht erreichen.",
-    err_validation: "Bitte prüfen Sie Ihre Eingabe.",
-    err_invalid_credentials: "E-Mail oder Passwort ist falsch.",
+    err_validation: "Bitte prüfen Sie Ihre Eingaben.",
+    err_invalid_credentials: "E-Mail-Adresse oder Passwort ist falsch.",
     err_unauthorized: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     err_forbidden: "Ihre Rolle erlaubt das nicht.",
     err_not_found: "Nicht gefunden.",
     err_conflict: "Das widerspricht vorhandenen Daten.",
     err_rate_limited: "Zu viele Versuche. Bitte warten Sie einige Minuten.",
+    err_unavailable: "Das Portal ist ausgelastet. Bitte versuchen Sie es gleich noch einmal.",
     err_network: "Das Portal ist nicht erreichbar. Prüfen Sie Ihre Internetverbindung.",
-    err_bad_response: "Das Portal hat unverständlich geantwortet.",
+    err_bad_response: "Das Portal hat eine Antwort gesendet, die Kontor nicht versteht.",
     err_keyring: "Der Schlüsselbund des Systems ist nicht verfügbar.",
     err_not_configured: "Es ist keine Portal-Adresse eingerichtet.",
     err_io: "Eine lokale Datei konnte nicht gelesen oder geschrieben werden.",
     err_internal: "Im Portal ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.",
     err_checksum: "Die heruntergeladene Datei stimmt nicht mit ihrer veröffentlichten Prüfsumme überein und wurde gelöscht.",
     err_signature: "Das Update ist nicht vom Hersteller signiert und wurde nicht installiert.",
-    field_required: "ist erforderlich",
-    field_too_long: "ist zu lang",
-    field_invalid_email: "ist keine gültige E-Mail-Adresse",
-    field_invalid_token: "ist kein gültiges Lizenz-Token",
-    field_invalid_url: "ist keine gültige Web-Adresse",
-    field_insecure_url: "muss mit https:// beginnen",
-    field_invalid: "ist ungültig",
-    field_too_short: "ist zu kurz (mindestens 12 Zeichen)",
     role_owner: "Inhaber",
     role_admin: "Administrator",
     role_billing: "Buchhaltung",
@@ -708,12 +736,12 @@ pub static DE: Texts = Texts {
     col_deleted: "Gelöscht am",
     col_purge: "Endgültig entfernt am",
     status_active: "Aktiv",
-    status_password_change: "Muss Passwort festlegen",
+    status_password_change: "Muss ein Passwort festlegen",
     status_deleted: "Gelöscht",
     add_user: "Benutzer anlegen",
     add_another: "Weiteren hinzufügen",
     create_users: "Anlegen",
-    pending_users: "Ebenfalls anzulegen:",
+    pending_users: "Außerdem werden angelegt:",
     cancel: "Abbrechen",
     close: "Schließen",
     manage_licenses: "Lizenzen verwalten",
@@ -724,19 +752,12 @@ pub static DE: Texts = Texts {
     delete_selected: "Löschen",
     restore_selected: "Wiederherstellen",
     reset_password: "Passwort zurücksetzen",
-    selected: "ausgewählt",
-    users_found: "Benutzer",
-    none_found: "Keine Benutzer passen zum Filter.",
+    none_found: "Kein Benutzer passt zum Filter.",
     created_title: "Benutzer angelegt",
-    created_intro: "Geben Sie jedem Benutzer sein vorläufiges Passwort; bei der ersten Anmeldung wählt er ein eigenes. Die Passwörter werden nur jetzt angezeigt.",
+    created_intro: "Teilen Sie jedem Benutzer sein vorläufiges Passwort mit; bei der ersten Anmeldung legt er ein eigenes fest. Die Passwörter werden nur jetzt angezeigt.",
     temporary_password: "Vorläufiges Passwort",
     save_csv: "Als CSV speichern …",
     print: "Drucken",
-    saved_to: "Gespeichert unter",
-    restored_title: "Benutzer wiederhergestellt",
-    not_restored: "Nicht zurückgegebene Lizenzen (keine freien Plätze):",
-    licenses_changed: "Geänderte Lizenzen:",
-    free: "frei",
     location_none: "Kein Standort",
     change_password_title: "Eigenes Passwort festlegen",
     change_password_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen).",
@@ -748,7 +769,7 @@ pub static DE: Texts = Texts {
     import: "Importieren …",
     import_title: "Benutzer importieren",
     import_drop: "Ziehen Sie eine Excel- (.xlsx) oder CSV-Datei auf dieses Fenster oder wählen Sie eine aus.",
-    import_formats: "Kontors Vorlage und die Massenimport-Vorlage von Microsoft 365 werden unverändert gelesen.",
+    import_formats: "Die Kontor-Vorlage und die Vorlage für den Massenimport von Microsoft 365 werden direkt erkannt.",
     import_choose: "Datei wählen …",
     import_template: "Vorlage herunterladen",
     import_reading: "Datei wird gelesen …",
@@ -758,11 +779,8 @@ pub static DE: Texts = Texts {
     import_row: "Zeile",
     import_column: "Spalte",
     import_reason: "Grund",
-    import_more: "weitere Probleme nicht angezeigt",
-    import_commit: "Gültige Benutzer importieren",
     import_running: "Import läuft …",
     import_cancelled: "Import angehalten. Bereits importierte Benutzer bleiben; den Rest können Sie fortsetzen.",
-    import_pending: "Ein Import wurde unterbrochen:",
     import_resume: "Fortsetzen",
     import_discard: "Verwerfen",
     import_nothing: "Keine gültigen Zeilen zum Importieren.",
@@ -798,7 +816,6 @@ pub static DE: Texts = Texts {
     downloads_retrying: "Verbindung unterbrochen, neuer Versuch …",
     downloads_failed: "Fehlgeschlagen",
     downloads_done: "Gespeichert und geprüft",
-    downloads_left: "verbleibend",
     downloads_saved_to: "Gespeichert unter",
     downloads_active: "Ihre Downloads",
     about: "Über",
@@ -812,11 +829,8 @@ pub static DE: Texts = Texts {
     update_available: "Eine neue Version von Kontor ist verfügbar:",
     update_install: "Update installieren",
     update_later: "Später",
-    update_installing: "Update wird heruntergeladen und geprüft …",
-    update_installed: "Das Update ist installiert. Starten Sie Kontor neu, um die Version zu verwenden:",
     update_restart: "Jetzt neu starten",
     license_revoke: "Widerrufen …",
-    license_saved: "Lizenz gespeichert und geprüft:",
     license_not_saved: "Lizenz ausgestellt und geprüft, aber nicht gespeichert (Dialog abgebrochen).",
     license_products: "Produkte",
     license_customer: "Kunde",
@@ -824,20 +838,33 @@ pub static DE: Texts = Texts {
     reset_confirm_title: |name| format!("Passwort von {name} zurücksetzen?"),
     reset_confirm_body: |email| format!("{email} erhält ein neues vorläufiges Passwort und legt bei der nächsten Anmeldung ein eigenes fest. Das bisherige Passwort gilt ab sofort nicht mehr."),
     reset_done_title: "Passwort zurückgesetzt",
-    reset_done_intro: "Geben Sie dem Benutzer dieses vorläufige Passwort; bei der nächsten Anmeldung legt er ein eigenes fest. Es wird nur jetzt angezeigt.",
+    reset_done_intro: "Teilen Sie dem Benutzer dieses vorläufige Passwort mit; bei der nächsten Anmeldung legt er ein eigenes fest. Es wird nur jetzt angezeigt.",
     copy: "Kopieren",
     copied: "Kopiert",
     copy_failed: "Nicht kopiert",
     copy_password_of: |name| format!("Vorläufiges Passwort von {name} kopieren"),
-    delete_confirm_title: |n| format!("{n} Benutzer löschen?"),
-    and_more: |n| if n == 1 { "und 1 weiterer".to_string() } else { format!("und {n} weitere") },
+    delete_confirm_title: Plural { one: "{n} Benutzer löschen?", other: "{n} Benutzer löschen?" },
+    and_more: Plural { one: "und {n} weiterer", other: "und {n} weitere" },
     delete_skip_me: "Sie selbst werden ausgelassen: Niemand kann sich selbst löschen.",
     delete_skip_owner: |name| format!("{name} wird ausgelassen: Der Inhaber kann nicht gelöscht werden."),
     delete_nothing: "Keiner der ausgewählten Benutzer kann gelöscht werden.",
     delete_restorable: "Gelöschte Benutzer können 30 Tage lang wiederhergestellt werden.",
-    users_deleted: |n| format!("{n} Benutzer gelöscht."),
+    users_deleted: Plural { one: "{n} Benutzer gelöscht.", other: "{n} Benutzer gelöscht." },
     not_deleted: |reason| format!("Nicht gelöscht: {reason}"),
-    field_problem: |label, reason| format!("{label} {reason}"),
+    field_problem: |label, p| match p {
+        FieldProblem::Required => format!("Bitte füllen Sie „{label}“ aus."),
+        FieldProblem::TooLong => format!("„{label}“ ist zu lang."),
+        FieldProblem::InvalidEmail => format!("Bitte geben Sie bei „{label}“ eine gültige E-Mail-Adresse ein."),
+        FieldProblem::InvalidToken => format!("Bitte geben Sie bei „{label}“ ein gültiges Lizenz-Token ein."),
+        FieldProblem::InvalidUrl => format!("Bitte geben Sie bei „{label}“ eine gültige Web-Adresse ein."),
+        FieldProblem::InsecureUrl => format!("„{label}“ muss mit https:// beginnen."),
+        FieldProblem::Invalid => format!("„{label}“ ist ungültig."),
+        FieldProblem::TooShort => format!("„{label}“ muss mindestens 12 Zeichen lang sein."),
+        FieldProblem::InvalidId => format!("„{label}“ ist keine gültige Kennung."),
+        FieldProblem::OutOfRange => format!("„{label}“ liegt außerhalb des erlaubten Bereichs."),
+        FieldProblem::Unchanged => format!("„{label}“ muss sich vom aktuellen Passwort unterscheiden."),
+        FieldProblem::Incorrect => format!("„{label}“ ist nicht korrekt."),
+    },
     duplicate_email: |email| format!("{email} steht bereits in der Liste."),
     license_revoke_title: |id| format!("Lizenz {id} widerrufen?"),
     license_revoke_body: "Die Lizenz wird als widerrufen markiert; ist sie an einen Rechner gebunden, wird ihre Aktivierung wieder frei. Eine Kopie auf einem Offline-Rechner lässt sich von hier nicht zurückholen: Entfernen Sie sie dort.",
@@ -851,11 +878,506 @@ pub static DE: Texts = Texts {
     password_changed: "Ihr Passwort wurde geändert.",
     select_all: "Alle auswählen",
     select_user: |name| format!("{name} auswählen"),
+    // --- i18n13 ---
+    err_unknown: "Das Portal hat einen Fehler gemeldet.",
+    users_count: Plural { one: "{n} Benutzer", other: "{n} Benutzer" },
+    selected_count: Plural { one: "{n} ausgewählt", other: "{n} ausgewählt" },
+    seats_free: Plural { one: "{n} frei", other: "{n} frei" },
+    manage_licenses_for: Plural { one: "Lizenzen von {n} Benutzer verwalten", other: "Lizenzen von {n} Benutzern verwalten" },
+    licenses_changed_count: Plural { one: "{n} Lizenz geändert.", other: "{n} Lizenzen geändert." },
+    restored_count: Plural { one: "{n} Benutzer wiederhergestellt.", other: "{n} Benutzer wiederhergestellt." },
+    not_restored_for: |email, products| format!("{email}: Lizenzen nicht zurückgegeben (keine freien Lizenzen): {products}"),
+    import_more_count: Plural { one: "{n} weiteres Problem wird nicht angezeigt.", other: "{n} weitere Probleme werden nicht angezeigt." },
+    import_commit_count: Plural { one: "{n} gültigen Benutzer importieren", other: "{n} gültige Benutzer importieren" },
+    import_pending_file: |file, done, total| format!("Ein Import von {file} wurde unterbrochen ({done} von {total} Benutzern importiert)."),
+    saved_to_path: |path| format!("Gespeichert unter {path}"),
+    license_saved_to: |path| format!("Lizenz unter {path} gespeichert und geprüft."),
+    update_installed_version: |v| format!("Das Update ist installiert. Starten Sie Kontor neu, um Version {v} zu verwenden."),
+    update_installing_version: |v| format!("Version {v} wird heruntergeladen und geprüft …"),
+    downloads_time_left: |d| format!("noch {d}"),
+    first_name: "Vorname",
+    last_name: "Nachname",
+    user_name: "Benutzername",
+    error_detail: de_detail,
+    import_problem: de_import_reason,
 };
+
+impl Texts {
+    /// The label of a request field the portal names in an error (`email`, `display_name`, …); a field the
+    /// app has no label for is shown by its name.
+    pub fn field_label<'a>(&self, field: &'a str) -> &'a str {
+        match field {
+            "email" | "emails" => self.email,
+            "display_name" => self.col_name,
+            "password" => self.password,
+            "current_password" => self.current_password,
+            "new_password" => self.new_password,
+            "license_token" => self.license_token,
+            "location_id" => self.col_location,
+            "licenses" | "assign" | "revoke" => self.col_licenses,
+            "role" => self.col_role,
+            "users" | "user_ids" => self.users,
+            "url" | "portal_url" => self.setup_url,
+            other => other,
+        }
+    }
+
+    /// The label of an import file's column.
+    pub fn import_field(&self, f: ImportField) -> &'static str {
+        match f {
+            ImportField::Email => self.email,
+            ImportField::UserName => self.user_name,
+            ImportField::DisplayName => self.col_name,
+            ImportField::FirstName => self.first_name,
+            ImportField::LastName => self.last_name,
+            ImportField::Role => self.col_role,
+            ImportField::Licenses => self.col_licenses,
+            ImportField::Location => self.col_location,
+        }
+    }
+}
+
+fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
+    let row = |r: &Option<u32>| r.map(|r| format!("User {}: ", r + 1)).unwrap_or_default();
+    Some(match d {
+        ErrorDetail::Field {
+            field,
+            row: r,
+            problem,
+        } => {
+            format!(
+                "{}{}",
+                row(r),
+                (t.field_problem)(t.field_label(field), *problem)
+            )
+        }
+        ErrorDetail::Count { field, min, max } => {
+            format!(
+                "{}: choose between {min} and {max} entries.",
+                t.field_label(field)
+            )
+        }
+        ErrorDetail::NothingToChange => "Choose at least one license to assign or revoke.".into(),
+        ErrorDetail::OwnerNotCreatable { row: r } => format!(
+            "{}A new user cannot be Owner: an account has exactly one Owner.",
+            row(r)
+        ),
+        ErrorDetail::UnknownProduct { product, row: r } => {
+            format!("{}“{product}” is not a product of your package.", row(r))
+        }
+        ErrorDetail::UnknownLocation { row: r } => {
+            format!("{}The chosen location does not exist (any more).", row(r))
+        }
+        ErrorDetail::InvalidActivationRequest => {
+            "This file is not a valid activation request.".into()
+        }
+        ErrorDetail::EmailInUse { email: Some(e) } => {
+            format!("The e-mail address {e} is already in use.")
+        }
+        ErrorDetail::EmailInUse { email: None } => {
+            "One of the e-mail addresses is already in use.".into()
+        }
+        ErrorDetail::EmailRepeated { email } => {
+            format!("The e-mail address {email} appears more than once.")
+        }
+        ErrorDetail::NotEnoughSeats { product, missing } => Plural {
+            one: "Not enough free licenses for “{p}”: {n} more is needed.",
+            other: "Not enough free licenses for “{p}”: {n} more are needed.",
+        }
+        .of(u64::from(*missing))
+        .replace("{p}", product),
+        ErrorDetail::CannotDeleteSelf => "You cannot delete yourself.".into(),
+        ErrorDetail::OwnerKeepsRole => {
+            "The Owner cannot give up the role. Make another user Owner instead.".into()
+        }
+        ErrorDetail::ActivationLimit { used, max } => {
+            format!("All machine activations are in use ({used} of {max}). Revoke one first.")
+        }
+        ErrorDetail::LicenseTermEnded { date } => {
+            format!("The license term ended on {}.", Lang::En.date(date))
+        }
+        ErrorDetail::NotFound { what } => match what {
+            Resource::User => "This user no longer exists.",
+            Resource::DeletedUser => "This deleted user can no longer be restored.",
+            Resource::Account => "The customer account was not found.",
+            Resource::Subscription => "Your account has no subscription.",
+            Resource::Products => "Your package contains no products.",
+            Resource::License => "This license was not found.",
+            Resource::Installer => "This installer is no longer available.",
+            Resource::ReleaseFile => "This update file is not available.",
+            Resource::Endpoint => "The portal does not offer this function.",
+            Resource::Other => t.err_not_found,
+        }
+        .into(),
+        ErrorDetail::RoleNotAllowed => t.err_forbidden.into(),
+        ErrorDetail::OwnerOnly { action } => match action {
+            OwnerAction::Change => "Only the Owner can change the Owner.",
+            OwnerAction::Make => "Only the Owner can make someone Owner.",
+            OwnerAction::Reset => "Only the Owner can reset the Owner's password.",
+            OwnerAction::Delete => "The Owner cannot be deleted.",
+        }
+        .into(),
+        ErrorDetail::PasswordChangeRequired => "Please choose your own password first.".into(),
+        ErrorDetail::ImportFile { file_name, problem } => {
+            let why = match problem {
+                ImportFileProblem::Empty => "the file is empty.".to_string(),
+                ImportFileProblem::TooLarge { max_bytes } => {
+                    format!("the file is larger than {}.", Lang::En.bytes(*max_bytes))
+                }
+                ImportFileProblem::NotText => {
+                    "this is neither a CSV file nor an Excel workbook (.xlsx).".to_string()
+                }
+                ImportFileProblem::LegacyXls => "this is an old Excel 97–2003 workbook (.xls). Save it as .xlsx or CSV and try again.".to_string(),
+                ImportFileProblem::InvalidEncoding { encoding } => {
+                    format!("the file claims to be {encoding} but contains other characters.")
+                }
+                ImportFileProblem::HeadersOnly => {
+                    "the file has a header row but no users below it.".to_string()
+                }
+                ImportFileProblem::NoKnownHeaders { found } => format!(
+                    "none of the column headers is known (found: {}). Use e.g. E-mail and Name, or the Microsoft 365 template.",
+                    found.join(", ")
+                ),
+                ImportFileProblem::MissingColumn { column } => {
+                    format!("the column “{column}” is missing.")
+                }
+                ImportFileProblem::DuplicateColumn { column } => {
+                    format!("the column “{column}” appears twice.")
+                }
+                ImportFileProblem::LineTooLong { row } => format!("row {row} is too long."),
+                ImportFileProblem::FieldTooLong { row, column } => {
+                    format!("row {row}, column “{column}”: the cell is too long.")
+                }
+                ImportFileProblem::UnterminatedQuote { row } => format!(
+                    "row {row}: a quotation mark (\") opens a cell that is never closed."
+                ),
+                ImportFileProblem::TooManyRows { max } => {
+                    format!("the file has more than {max} rows.")
+                }
+                ImportFileProblem::Damaged => "the file is damaged and cannot be read.".to_string(),
+                ImportFileProblem::Other => return None,
+            };
+            format!("{file_name}: {why}")
+        }
+        ErrorDetail::Wait { seconds } => {
+            format!("Please try again in {}.", Lang::En.duration(*seconds))
+        }
+        ErrorDetail::Other => return None,
+    })
+}
+
+fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
+    let row = |r: &Option<u32>| {
+        r.map(|r| format!("Benutzer {}: ", r + 1))
+            .unwrap_or_default()
+    };
+    Some(match d {
+        ErrorDetail::Field { field, row: r, problem } => {
+            format!("{}{}", row(r), (t.field_problem)(t.field_label(field), *problem))
+        }
+        ErrorDetail::Count { field, min, max } => {
+            format!("„{}“: Wählen Sie {min} bis {max} Einträge.", t.field_label(field))
+        }
+        ErrorDetail::NothingToChange => {
+            "Wählen Sie mindestens eine Lizenz zum Zuweisen oder Entziehen.".into()
+        }
+        ErrorDetail::OwnerNotCreatable { row: r } => format!(
+            "{}Ein neuer Benutzer kann nicht Inhaber sein: Ein Konto hat genau einen Inhaber.",
+            row(r)
+        ),
+        ErrorDetail::UnknownProduct { product, row: r } => {
+            format!("{}„{product}“ ist kein Produkt Ihres Pakets.", row(r))
+        }
+        ErrorDetail::UnknownLocation { row: r } => {
+            format!("{}Den gewählten Standort gibt es nicht (mehr).", row(r))
+        }
+        ErrorDetail::InvalidActivationRequest => {
+            "Diese Datei ist keine gültige Aktivierungsanfrage.".into()
+        }
+        ErrorDetail::EmailInUse { email: Some(e) } => {
+            format!("Die E-Mail-Adresse {e} wird bereits verwendet.")
+        }
+        ErrorDetail::EmailInUse { email: None } => {
+            "Eine der E-Mail-Adressen wird bereits verwendet.".into()
+        }
+        ErrorDetail::EmailRepeated { email } => {
+            format!("Die E-Mail-Adresse {email} kommt mehrfach vor.")
+        }
+        ErrorDetail::NotEnoughSeats { product, missing } => Plural {
+            one: "Nicht genügend freie Lizenzen für „{p}“: Es fehlt {n}.",
+            other: "Nicht genügend freie Lizenzen für „{p}“: Es fehlen {n}.",
+        }
+        .of(u64::from(*missing))
+        .replace("{p}", product),
+        ErrorDetail::CannotDeleteSelf => "Sie können sich nicht selbst löschen.".into(),
+        ErrorDetail::OwnerKeepsRole => "Der Inhaber kann seine Rolle nicht abgeben. Machen Sie stattdessen einen anderen Benutzer zum Inhaber.".into(),
+        ErrorDetail::ActivationLimit { used, max } => format!(
+            "Alle Rechner-Aktivierungen sind belegt ({used} von {max}). Widerrufen Sie zuerst eine."
+        ),
+        ErrorDetail::LicenseTermEnded { date } => {
+            format!("Die Lizenzlaufzeit ist am {} abgelaufen.", Lang::De.date(date))
+        }
+        ErrorDetail::NotFound { what } => match what {
+            Resource::User => "Diesen Benutzer gibt es nicht mehr.",
+            Resource::DeletedUser => "Dieser gelöschte Benutzer kann nicht mehr wiederhergestellt werden.",
+            Resource::Account => "Das Kundenkonto wurde nicht gefunden.",
+            Resource::Subscription => "Ihr Konto hat kein Abonnement.",
+            Resource::Products => "Ihr Paket enthält keine Produkte.",
+            Resource::License => "Diese Lizenz wurde nicht gefunden.",
+            Resource::Installer => "Dieses Installationsprogramm ist nicht mehr verfügbar.",
+            Resource::ReleaseFile => "Diese Update-Datei ist nicht verfügbar.",
+            Resource::Endpoint => "Diese Funktion bietet das Portal nicht an.",
+            Resource::Other => t.err_not_found,
+        }
+        .into(),
+        ErrorDetail::RoleNotAllowed => t.err_forbidden.into(),
+        ErrorDetail::OwnerOnly { action } => match action {
+            OwnerAction::Change => "Nur der Inhaber kann den Inhaber ändern.",
+            OwnerAction::Make => "Nur der Inhaber kann jemanden zum Inhaber machen.",
+            OwnerAction::Reset => "Nur der Inhaber kann das Passwort des Inhabers zurücksetzen.",
+            OwnerAction::Delete => "Der Inhaber kann nicht gelöscht werden.",
+        }
+        .into(),
+        ErrorDetail::PasswordChangeRequired => {
+            "Bitte legen Sie zuerst ein eigenes Passwort fest.".into()
+        }
+        ErrorDetail::ImportFile { file_name, problem } => {
+            let why = match problem {
+                ImportFileProblem::Empty => "Die Datei ist leer.".to_string(),
+                ImportFileProblem::TooLarge { max_bytes } => {
+                    format!("Die Datei ist größer als {}.", Lang::De.bytes(*max_bytes))
+                }
+                ImportFileProblem::NotText => {
+                    "Das ist weder eine CSV-Datei noch eine Excel-Arbeitsmappe (.xlsx).".to_string()
+                }
+                ImportFileProblem::LegacyXls => "Das ist eine alte Excel-97–2003-Arbeitsmappe (.xls). Speichern Sie sie als .xlsx oder CSV und versuchen Sie es erneut.".to_string(),
+                ImportFileProblem::InvalidEncoding { encoding } => {
+                    format!("Die Datei gibt sich als {encoding} aus, enthält aber andere Zeichen.")
+                }
+                ImportFileProblem::HeadersOnly => {
+                    "Die Datei hat eine Kopfzeile, aber keine Benutzer darunter.".to_string()
+                }
+                ImportFileProblem::NoKnownHeaders { found } => format!(
+                    "Keine der Spaltenüberschriften ist bekannt (gefunden: {}). Verwenden Sie z. B. E-Mail und Name oder die Vorlage von Microsoft 365.",
+                    found.join(", ")
+                ),
+                ImportFileProblem::MissingColumn { column } => {
+                    format!("Die Spalte „{column}“ fehlt.")
+                }
+                ImportFileProblem::DuplicateColumn { column } => {
+                    format!("Die Spalte „{column}“ kommt zweimal vor.")
+                }
+                ImportFileProblem::LineTooLong { row } => format!("Zeile {row} ist zu lang."),
+                ImportFileProblem::FieldTooLong { row, column } => {
+                    format!("Zeile {row}, Spalte „{column}“: Die Zelle ist zu lang.")
+                }
+                ImportFileProblem::UnterminatedQuote { row } => format!(
+                    "Zeile {row}: Ein Anführungszeichen (\") öffnet eine Zelle, die nie geschlossen wird."
+                ),
+                ImportFileProblem::TooManyRows { max } => {
+                    format!("Die Datei hat mehr als {max} Zeilen.")
+                }
+                ImportFileProblem::Damaged => {
+                    "Die Datei ist beschädigt und kann nicht gelesen werden.".to_string()
+                }
+                ImportFileProblem::Other => return None,
+            };
+            format!("{file_name}: {why}")
+        }
+        ErrorDetail::Wait { seconds } => {
+            format!("Bitte versuchen Sie es in {} erneut.", Lang::De.duration(*seconds))
+        }
+        ErrorDetail::Other => return None,
+    })
+}
+
+fn en_import_reason(r: &ImportReason) -> Option<String> {
+    Some(match r {
+        ImportReason::Required => "Required, but empty.".into(),
+        ImportReason::InvalidEmail => "Not a valid e-mail address.".into(),
+        ImportReason::TooLong => "Too long.".into(),
+        ImportReason::InvalidCharacters => "Contains characters that are not allowed.".into(),
+        ImportReason::DuplicateInFile { first_row } => {
+            format!("The same e-mail address is already on row {first_row}.")
+        }
+        ImportReason::AlreadyExists => "A user with this e-mail address already exists.".into(),
+        ImportReason::UnknownRole(r) => {
+            format!("Unknown role “{r}” (possible: User, Admin, Billing).")
+        }
+        ImportReason::OwnerNotAllowed => "The Owner cannot be created by an import.".into(),
+        ImportReason::UnknownLicense(l) => format!("Unknown product “{l}”."),
+        ImportReason::UnknownLocation(l) => format!("Unknown location “{l}”."),
+        ImportReason::NotEnoughSeats { product, missing } => Plural {
+            one: "Not enough free licenses for “{p}”: this file needs {n} more.",
+            other: "Not enough free licenses for “{p}”: this file needs {n} more.",
+        }
+        .of(missing.unsigned_abs())
+        .replace("{p}", product),
+        ImportReason::MissingColumn(c) => format!("The column “{c}” is missing."),
+        ImportReason::DuplicateColumn(c) => format!("The column “{c}” appears twice."),
+        ImportReason::NoKnownHeaders => "None of the column headers is known.".into(),
+        ImportReason::Other => return None,
+    })
+}
+
+fn de_import_reason(r: &ImportReason) -> Option<String> {
+    Some(match r {
+        ImportReason::Required => "Pflichtfeld, aber leer.".into(),
+        ImportReason::InvalidEmail => "Keine gültige E-Mail-Adresse.".into(),
+        ImportReason::TooLong => "Zu lang.".into(),
+        ImportReason::InvalidCharacters => "Enthält unzulässige Zeichen.".into(),
+        ImportReason::DuplicateInFile { first_row } => {
+            format!("Dieselbe E-Mail-Adresse steht bereits in Zeile {first_row}.")
+        }
+        ImportReason::AlreadyExists => {
+            "Ein Benutzer mit dieser E-Mail-Adresse existiert bereits.".into()
+        }
+        ImportReason::UnknownRole(r) => {
+            format!("Unbekannte Rolle „{r}“ (möglich: Benutzer, Administrator, Buchhaltung).")
+        }
+        ImportReason::OwnerNotAllowed => {
+            "Der Inhaber kann nicht per Import angelegt werden.".into()
+        }
+        ImportReason::UnknownLicense(l) => format!("Unbekanntes Produkt „{l}“."),
+        ImportReason::UnknownLocation(l) => format!("Unbekannter Standort „{l}“."),
+        ImportReason::NotEnoughSeats { product, missing } => Plural {
+            one: "Nicht genügend freie Lizenzen für „{p}“: Für diese Datei fehlt {n}.",
+            other: "Nicht genügend freie Lizenzen für „{p}“: Für diese Datei fehlen {n}.",
+        }
+        .of(missing.unsigned_abs())
+        .replace("{p}", product),
+        ImportReason::MissingColumn(c) => format!("Die Spalte „{c}“ fehlt."),
+        ImportReason::DuplicateColumn(c) => format!("Die Spalte „{c}“ kommt zweimal vor."),
+        ImportReason::NoKnownHeaders => "Keine der Spaltenüberschriften ist bekannt.".into(),
+        ImportReason::Other => return None,
+    })
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_forms_for_zero_one_two_in_both_languages() {
+        let cases = [
+            (&EN.users_count, ["0 users", "1 user", "2 users"]),
+            (&DE.users_count, ["0 Benutzer", "1 Benutzer", "2 Benutzer"]),
+            (
+                &EN.licenses_changed_count,
+                [
+                    "0 licenses changed.",
+                    "1 license changed.",
+                    "2 licenses changed.",
+                ],
+            ),
+            (
+                &DE.licenses_changed_count,
+                [
+                    "0 Lizenzen geändert.",
+                    "1 Lizenz geändert.",
+                    "2 Lizenzen geändert.",
+                ],
+            ),
+            (
+                &EN.delete_confirm_title,
+                ["Delete 0 users?", "Delete 1 user?", "Delete 2 users?"],
+            ),
+            (
+                &DE.import_more_count,
+                [
+                    "0 weitere Probleme werden nicht angezeigt.",
+                    "1 weiteres Problem wird nicht angezeigt.",
+                    "2 weitere Probleme werden nicht angezeigt.",
+                ],
+            ),
+            (
+                &DE.manage_licenses_for,
+                [
+                    "Lizenzen von 0 Benutzern verwalten",
+                    "Lizenzen von 1 Benutzer verwalten",
+                    "Lizenzen von 2 Benutzern verwalten",
+                ],
+            ),
+        ];
+        for (plural, want) in cases {
+            for (n, w) in want.iter().enumerate() {
+                assert_eq!(plural.of(n as u64), *w);
+            }
+        }
+        assert_eq!(EN.users_count.parts(1), ("", " user"));
+        assert_eq!(DE.and_more.of(1), "und 1 weiterer");
+        assert_eq!(DE.and_more.of(3), "und 3 weitere");
+    }
+
+    #[test]
+    fn every_plural_names_its_number_in_both_forms() {
+        for t in [&EN, &DE] {
+            for p in [
+                t.users_count,
+                t.selected_count,
+                t.seats_free,
+                t.manage_licenses_for,
+                t.licenses_changed_count,
+                t.restored_count,
+                t.import_more_count,
+                t.import_commit_count,
+                t.delete_confirm_title,
+                t.and_more,
+                t.users_deleted,
+            ] {
+                assert!(p.one.contains("{n}") && p.other.contains("{n}"), "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn import_problems_and_columns_are_translated() {
+        let reasons = [
+            ImportReason::Required,
+            ImportReason::InvalidEmail,
+            ImportReason::TooLong,
+            ImportReason::InvalidCharacters,
+            ImportReason::DuplicateInFile { first_row: 3 },
+            ImportReason::AlreadyExists,
+            ImportReason::UnknownRole("root".into()),
+            ImportReason::OwnerNotAllowed,
+            ImportReason::UnknownLicense("FOO".into()),
+            ImportReason::UnknownLocation("Hamburg".into()),
+            ImportReason::NotEnoughSeats {
+                product: "CMDB".into(),
+                missing: 2,
+            },
+            ImportReason::MissingColumn("E-Mail".into()),
+            ImportReason::DuplicateColumn("Role".into()),
+            ImportReason::NoKnownHeaders,
+        ];
+        for r in &reasons {
+            let (en, de) = ((EN.import_problem)(r), (DE.import_problem)(r));
+            assert!(en.is_some() && de.is_some(), "{r:?}");
+            assert_ne!(en, de, "{r:?}");
+            assert_ne!(de.as_deref(), Some(r.to_string().as_str()), "{r:?}");
+        }
+        assert_eq!(
+            (DE.import_problem)(&ImportReason::DuplicateInFile { first_row: 4 }).as_deref(),
+            Some("Dieselbe E-Mail-Adresse steht bereits in Zeile 4.")
+        );
+        assert_eq!((DE.import_problem)(&ImportReason::Other), None);
+        assert_eq!(DE.import_field(ImportField::Licenses), "Lizenzen");
+        assert_eq!(DE.import_field(ImportField::UserName), "Benutzername");
+        assert_eq!(EN.import_field(ImportField::Role), "Role");
+    }
+
+    #[test]
+    fn field_problems_read_as_sentences() {
+        assert_eq!(
+            (DE.field_problem)(DE.email, FieldProblem::InvalidEmail),
+            "Bitte geben Sie bei „E-Mail“ eine gültige E-Mail-Adresse ein."
+        );
+        assert_eq!(
+            (EN.field_problem)(EN.email, FieldProblem::Required),
+            "E-mail is required."
+        );
+    }
 
     #[test]
     fn language_from_choice_then_os() {

@@ -216,12 +216,104 @@ pub struct ImportFile {
 }
 
 /// One problem of one row: where (row as the spreadsheet shows it, column header) and why.
+/// `field` and `reason` are the typed form the app puts into words; `code` and `message` (English) stay for
+/// older callers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportProblem {
     pub row: u64,
     pub column: String,
     pub code: String,
     pub message: String,
+    /// Which field the column holds, if its header is a known one.
+    #[serde(default)]
+    pub field: Option<ImportField>,
+    #[serde(default)]
+    pub reason: Option<ImportReason>,
+}
+
+/// A field Kontor reads from an import file (recognised by its header, German or English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportField {
+    Email,
+    /// The Microsoft 365 template's `User Name` (the sign-in address).
+    UserName,
+    DisplayName,
+    FirstName,
+    LastName,
+    Role,
+    Licenses,
+    Location,
+}
+
+/// Why a row (or the file) cannot be imported. Serialised as `{"code": "snake_case", "detail": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
+pub enum ImportReason {
+    /// The cell is empty but the field is required (e-mail, name).
+    Required,
+    InvalidEmail,
+    /// Longer than the field allows (e-mail 254 bytes, name 200 characters).
+    TooLong,
+    /// Contains characters the field does not accept (control characters).
+    InvalidCharacters,
+    /// The same e-mail address is on an earlier row.
+    DuplicateInFile {
+        first_row: usize,
+    },
+    /// A user with this e-mail address exists in the account already.
+    AlreadyExists,
+    UnknownRole(String),
+    /// Owners are not created by import.
+    OwnerNotAllowed,
+    UnknownLicense(String),
+    UnknownLocation(String),
+    /// The product has fewer free seats than the file's valid rows ask for; `missing` is the shortfall for
+    /// the whole file. Seats go to rows first come, first served, so the later rows get this problem.
+    NotEnoughSeats {
+        product: String,
+        missing: i64,
+    },
+    /// File level: a required column is missing (only for a table built by hand; `kontor_import::read_table`
+    /// refuses such files).
+    MissingColumn(String),
+    /// File level: two columns mean the same field (only for a hand-built table).
+    DuplicateColumn(String),
+    /// File level: no header is known.
+    NoKnownHeaders,
+    /// A reason this build does not know (a newer shell); the app shows the English `message`.
+    #[serde(other)]
+    Other,
+}
+
+impl std::fmt::Display for ImportReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportReason::Required => write!(f, "is required"),
+            ImportReason::InvalidEmail => write!(f, "is not a valid e-mail address"),
+            ImportReason::TooLong => write!(f, "is too long"),
+            ImportReason::InvalidCharacters => write!(f, "contains characters that are not allowed"),
+            ImportReason::DuplicateInFile { first_row } => {
+                write!(f, "this e-mail address is already on row {first_row}")
+            }
+            ImportReason::AlreadyExists => write!(f, "a user with this e-mail address already exists"),
+            ImportReason::UnknownRole(r) => write!(
+                f,
+                "unknown role \"{r}\" (use user, admin or billing — Benutzer, Administrator, Buchhaltung)"
+            ),
+            ImportReason::OwnerNotAllowed => write!(f, "an owner cannot be created by import"),
+            ImportReason::UnknownLicense(l) => write!(f, "unknown product \"{l}\""),
+            ImportReason::UnknownLocation(l) => write!(f, "unknown location \"{l}\""),
+            ImportReason::NotEnoughSeats { product, missing } => write!(
+                f,
+                "not enough free seats for {product} ({missing} more needed for this file)"
+            ),
+            ImportReason::MissingColumn(c) => write!(f, "the column \"{c}\" is missing"),
+            ImportReason::DuplicateColumn(c) => write!(f, "the column \"{c}\" appears twice"),
+            ImportReason::NoKnownHeaders => write!(f, "none of the column headers is known"),
+            ImportReason::Other => write!(f, "cannot be imported"),
+        }
+    }
 }
 
 /// What an import file holds, before anything is written.

@@ -13,6 +13,7 @@ pub mod license;
 pub mod users;
 pub mod validate;
 
+pub use ipc::{ImportField, ImportReason};
 pub use validate::{FieldError, FieldProblem};
 
 pub use account::*;

@@ -10,6 +10,7 @@ pub struct FieldError {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldProblem {
     Required,
@@ -22,6 +23,14 @@ pub enum FieldProblem {
     Invalid,
     /// A new password shorter than [`MIN_NEW_PASSWORD_LEN`].
     TooShort,
+    /// Not a valid id or code (empty, longer than 64 characters, control characters).
+    InvalidId,
+    /// A number outside its range (e.g. a page size).
+    OutOfRange,
+    /// A new password equal to the current one.
+    Unchanged,
+    /// A password that does not match (the current password when changing it).
+    Incorrect,
 }
 
 impl FieldProblem {
@@ -35,6 +44,21 @@ impl FieldProblem {
             FieldProblem::InsecureUrl => "must use https (http only for this computer)",
             FieldProblem::Invalid => "is not valid",
             FieldProblem::TooShort => "is too short (at least 12 characters)",
+            FieldProblem::InvalidId => "is not a valid id",
+            FieldProblem::OutOfRange => "is out of range",
+            FieldProblem::Unchanged => "must differ from the current password",
+            FieldProblem::Incorrect => "is not correct",
+        }
+    }
+}
+
+impl FieldError {
+    /// The error's typed detail; `row` is the position in a list request (`users[row]`).
+    pub fn detail(&self, row: Option<u32>) -> crate::ErrorDetail {
+        crate::ErrorDetail::Field {
+            field: self.field.to_string(),
+            row,
+            problem: self.reason,
         }
     }
 }

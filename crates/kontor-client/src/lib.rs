@@ -515,12 +515,28 @@ impl PortalClient {
         arch: &str,
         current_version: &str,
     ) -> Result<Option<UpdateManifest>, ClientError> {
-        let url = self.url(&format!(
+        self.update_manifest_in(target, arch, current_version, None)
+            .await
+    }
+
+    /// Like [`Self::update_manifest`], with the release notes in `lang` (`de`, `en`; English when the
+    /// release has none in that language), as the app asks with `?lang=`.
+    pub async fn update_manifest_in(
+        &self,
+        target: &str,
+        arch: &str,
+        current_version: &str,
+        lang: Option<&str>,
+    ) -> Result<Option<UpdateManifest>, ClientError> {
+        let mut url = self.url(&format!(
             "/app/update/{}/{}/{}",
             seg(target),
             seg(arch),
             seg(current_version)
         ));
+        if let Some(lang) = lang {
+            url.push_str(&format!("?lang={}", seg(lang)));
+        }
         let resp = check(self.http.get(url).send().await.map_err(network)?).await?;
         if resp.status() == reqwest::StatusCode::NO_CONTENT {
             return Ok(None);

@@ -16,19 +16,7 @@ pub enum Template {
     Microsoft365,
 }
 
-/// A field Kontor reads from an import file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    Email,
-    /// The Microsoft 365 template's `User Name` (the sign-in address).
-    UserName,
-    DisplayName,
-    FirstName,
-    LastName,
-    Role,
-    Licenses,
-    Location,
-}
+pub use kontor_api::ImportField as Field;
 
 /// Header synonyms, compared after [`normalize`] (lower case, letters and digits only), so
 /// `E-Mail`, `e-mail`, `E Mail` and `EMAIL` are the same header.
@@ -74,7 +62,8 @@ pub(crate) fn normalize(s: &str) -> String {
         .collect()
 }
 
-pub(crate) fn field_of(header: &str) -> Option<Field> {
+/// The field a column header names (`E-Mail`, `Rolle`, `User Name`, …), if it is a known one.
+pub fn field_of(header: &str) -> Option<Field> {
     let n = normalize(header);
     SYNONYMS
         .iter()

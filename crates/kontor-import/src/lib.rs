@@ -26,7 +26,7 @@ mod decode;
 mod validate;
 mod xlsx;
 
-pub use columns::{Field, Template};
+pub use columns::{field_of, Field, Template};
 pub use validate::{validate, Context, Preview, Problem, Reason, ValidRow};
 
 /// Largest file accepted, in bytes (50 MB).
@@ -164,6 +164,37 @@ pub enum ImportError {
 }
 
 impl ImportError {
+    /// The typed form the app puts into words.
+    pub fn problem(&self) -> kontor_api::ImportFileProblem {
+        use kontor_api::ImportFileProblem as P;
+        let n = |v: usize| v as u64;
+        match self {
+            ImportError::Empty => P::Empty,
+            ImportError::TooLarge { max_bytes } => P::TooLarge {
+                max_bytes: n(*max_bytes),
+            },
+            ImportError::NotText => P::NotText,
+            ImportError::LegacyXls => P::LegacyXls,
+            ImportError::InvalidEncoding(e) => P::InvalidEncoding {
+                encoding: e.to_string(),
+            },
+            ImportError::HeadersOnly => P::HeadersOnly,
+            ImportError::NoKnownHeaders { found } => P::NoKnownHeaders {
+                found: found.clone(),
+            },
+            ImportError::MissingColumn(c) => P::MissingColumn { column: c.clone() },
+            ImportError::DuplicateColumn(c) => P::DuplicateColumn { column: c.clone() },
+            ImportError::LineTooLong { row } => P::LineTooLong { row: n(*row) },
+            ImportError::FieldTooLong { row, column } => P::FieldTooLong {
+                row: n(*row),
+                column: column.clone(),
+            },
+            ImportError::UnterminatedQuote { row } => P::UnterminatedQuote { row: n(*row) },
+            ImportError::TooManyRows { max } => P::TooManyRows { max: n(*max) },
+            ImportError::Xlsx(_) | ImportError::Csv(_) => P::Damaged,
+        }
+    }
+
     /// A stable snake_case code for the UI to translate (the `code` of the app's `{code, message}` errors).
     pub fn code(&self) -> &'static str {
         match self {

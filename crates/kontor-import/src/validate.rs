@@ -4,6 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use kontor_api::validate::{display_name, email};
 use kontor_api::{FieldProblem, NewUser, Role};
+
+pub use kontor_api::ImportReason as Reason;
 use serde::ser::SerializeStruct;
 use serde::Serialize;
 
@@ -83,72 +85,6 @@ impl std::fmt::Display for Problem {
                 "Row {}, column \"{}\": {}",
                 self.row, self.column, self.reason
             )
-        }
-    }
-}
-
-/// Why a row (or the file) cannot be imported. Serialised as `{"code": "snake_case", "detail": …}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
-pub enum Reason {
-    /// The cell is empty but the field is required (e-mail, name).
-    Required,
-    InvalidEmail,
-    /// Longer than the field allows (e-mail 254 bytes, name 200 characters).
-    TooLong,
-    /// Contains characters the field does not accept (control characters).
-    InvalidCharacters,
-    /// The same e-mail address is on an earlier row.
-    DuplicateInFile {
-        first_row: usize,
-    },
-    /// A user with this e-mail address exists in the account already.
-    AlreadyExists,
-    UnknownRole(String),
-    /// Owners are not created by import.
-    OwnerNotAllowed,
-    UnknownLicense(String),
-    UnknownLocation(String),
-    /// The product has fewer free seats than the file's valid rows ask for; `missing` is the shortfall for
-    /// the whole file. Seats go to rows first come, first served, so the later rows get this problem.
-    NotEnoughSeats {
-        product: String,
-        missing: i64,
-    },
-    /// File level: a required column is missing (only for a [`Table`] built by hand; [`crate::read_table`]
-    /// refuses such files).
-    MissingColumn(String),
-    /// File level: two columns mean the same field (only for a hand-built [`Table`]).
-    DuplicateColumn(String),
-    /// File level: no header is known.
-    NoKnownHeaders,
-}
-
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Reason::Required => write!(f, "is required"),
-            Reason::InvalidEmail => write!(f, "is not a valid e-mail address"),
-            Reason::TooLong => write!(f, "is too long"),
-            Reason::InvalidCharacters => write!(f, "contains characters that are not allowed"),
-            Reason::DuplicateInFile { first_row } => {
-                write!(f, "this e-mail address is already on row {first_row}")
-            }
-            Reason::AlreadyExists => write!(f, "a user with this e-mail address already exists"),
-            Reason::UnknownRole(r) => write!(
-                f,
-                "unknown role \"{r}\" (use user, admin or billing — Benutzer, Administrator, Buchhaltung)"
-            ),
-            Reason::OwnerNotAllowed => write!(f, "an owner cannot be created by import"),
-            Reason::UnknownLicense(l) => write!(f, "unknown product \"{l}\""),
-            Reason::UnknownLocation(l) => write!(f, "unknown location \"{l}\""),
-            Reason::NotEnoughSeats { product, missing } => write!(
-                f,
-                "not enough free seats for {product} ({missing} more needed for this file)"
-            ),
-            Reason::MissingColumn(c) => write!(f, "the column \"{c}\" is missing"),
-            Reason::DuplicateColumn(c) => write!(f, "the column \"{c}\" appears twice"),
-            Reason::NoKnownHeaders => write!(f, "none of the column headers is known"),
         }
     }
 }

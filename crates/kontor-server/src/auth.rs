@@ -48,10 +48,7 @@ impl AuthUser {
         if ok {
             Ok(())
         } else {
-            Err(ApiError::new(
-                kontor_api::ErrorCode::Forbidden,
-                "your role does not allow this",
-            ))
+            Err(ApiError::detailed(kontor_api::ErrorDetail::RoleNotAllowed))
         }
     }
 }
@@ -81,9 +78,8 @@ impl FromRequestParts<AppState> for AuthUser {
     ) -> Result<Self, Self::Rejection> {
         let (user, must_change) = authenticate(parts, state).await?;
         if must_change {
-            return Err(ApiError::new(
-                kontor_api::ErrorCode::Forbidden,
-                "password change required",
+            return Err(ApiError::detailed(
+                kontor_api::ErrorDetail::PasswordChangeRequired,
             ));
         }
         Ok(user)

@@ -7,20 +7,22 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kontor_api::{ErrorBody, ErrorCode, FieldError};
+use kontor_api::{ErrorBody, ErrorCode, ErrorDetail, FieldError, Resource};
 use serde::de::DeserializeOwned;
 
 use crate::domain::Refusal;
 use crate::error::DbError;
 use crate::service::sessions::SessionError;
 
-/// An error answer: `code.http_status()` with `{code, message}`.
+/// An error answer: `code.http_status()` with `{code, message, detail?}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     /// Seconds the client should wait (`Retry-After`), for 429 and 503.
     pub retry_after: Option<u64>,
+    /// The typed parameters the app puts into words.
+    pub detail: Option<ErrorDetail>,
 }
 
 impl ApiError {
@@ -29,13 +31,69 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            detail: None,
         }
     }
 
-    /// The same error, answered with `Retry-After: secs`.
+    /// The same error, answered with `Retry-After: secs`; without a more precise detail, the wait is
+    /// the detail, so the app can say in its language how long to wait.
     pub fn retry_after(mut self, secs: u64) -> Self {
-        self.retry_after = Some(secs.max(1));
+        let secs = secs.max(1);
+        self.retry_after = Some(secs);
+        self.detail
+            .get_or_insert(ErrorDetail::Wait { seconds: secs });
         self
+    }
+
+    /// An error with typed parameters; code and English message follow from the detail.
+    pub fn detailed(detail: ErrorDetail) -> Self {
+        Self {
+            code: detail.code(),
+            message: detail.english(),
+            retry_after: None,
+            detail: Some(detail),
+        }
+    }
+
+    /// A 422 whose English message says more than the detail (ranges, formats): the message stays.
+    pub fn invalid_field(
+        field: &str,
+        problem: kontor_api::FieldProblem,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: ErrorCode::Validation,
+            message: message.into(),
+            retry_after: None,
+            detail: Some(ErrorDetail::Field {
+                field: field.to_string(),
+                row: None,
+                problem,
+            }),
+        }
+    }
+
+    /// A 422 for a list of the request with too few or too many entries.
+    pub fn count(field: &str, min: usize, max: usize, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::Validation,
+            message: message.into(),
+            retry_after: None,
+            detail: Some(ErrorDetail::Count {
+                field: field.to_string(),
+                min: crate::domain::row_u32(min),
+                max: crate::domain::row_u32(max),
+            }),
+        }
+    }
+
+    /// A field of the request broke a rule (422 with a `field` detail).
+    pub fn field(field: &str, problem: kontor_api::FieldProblem) -> Self {
+        Self::detailed(ErrorDetail::Field {
+            field: field.to_string(),
+            row: None,
+            problem,
+        })
     }
 
     pub fn unauthorized() -> Self {
@@ -45,8 +103,8 @@ impl ApiError {
         )
     }
 
-    pub fn not_found(what: &str) -> Self {
-        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    pub fn not_found(what: Resource) -> Self {
+        Self::detailed(ErrorDetail::NotFound { what })
     }
 
     /// Logs the detail; the client only learns that something went wrong.
@@ -58,7 +116,7 @@ impl ApiError {
 
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
-        Self::new(ErrorCode::Validation, e.to_string())
+        Self::field(e.field, e.reason)
     }
 }
 
@@ -70,11 +128,18 @@ impl From<DbError> for ApiError {
 
 impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
+        let code = r.code();
         match r {
-            Refusal::NotFound(m) => Self::new(ErrorCode::NotFound, m),
-            Refusal::Invalid(m) => Self::new(ErrorCode::Validation, m),
-            Refusal::Conflict(m) => Self::new(ErrorCode::Conflict, m),
-            Refusal::Forbidden(m) => Self::new(ErrorCode::Forbidden, m),
+            Refusal::Detailed(detail, message) => Self {
+                code,
+                message,
+                retry_after: None,
+                detail: Some(detail),
+            },
+            Refusal::NotFound(m)
+            | Refusal::Invalid(m)
+            | Refusal::Conflict(m)
+            | Refusal::Forbidden(m) => Self::new(code, m),
         }
     }
 }
@@ -93,7 +158,7 @@ impl From<SessionError> for ApiError {
             )
             .retry_after(retry_after_secs),
             SessionError::InvalidCredentials(m) => Self::new(ErrorCode::InvalidCredentials, m),
-            SessionError::Invalid(m) => Self::new(ErrorCode::Validation, m),
+            SessionError::Invalid(e) => e.into(),
             SessionError::Unauthorized => Self::unauthorized(),
             SessionError::Storage(e) => e.into(),
             SessionError::Internal(detail) => Self::internal(detail),
@@ -102,6 +167,7 @@ impl From<SessionError> for ApiError {
 }
 
 impl From<JsonRejection> for ApiError {
+    // Malformed requests are a client bug, not something a user fixes: code and English detail only.
     fn from(r: JsonRejection) -> Self {
         let message = match &r {
             JsonRejection::JsonDataError(e) => format!("request body: {}", e.body_text()),
@@ -121,7 +187,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut resp = (status, Json(ErrorBody::new(self.code, self.message))).into_response();
+        let body = ErrorBody::new(self.code, self.message).with_detail(self.detail);
+        let mut resp = (status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
@@ -182,7 +249,7 @@ impl From<QueryRejection> for ApiError {
 
 /// Router fallback: unknown route → 404 ErrorBody.
 pub async fn fallback() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such endpoint")
+    ApiError::not_found(Resource::Endpoint)
 }
 
 /// Middleware: any error answer that is not JSON (axum's own rejections: 405, path errors, body limits)

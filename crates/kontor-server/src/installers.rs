@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 
 use crate::db::installers::{InstallerRecord, NewInstaller};
 use crate::db::Database;
-use crate::domain::Refusal;
 use crate::error::ServerError;
 
 /// Installer platforms.
@@ -270,10 +269,13 @@ pub async fn add_installer(
         created_at: now,
     };
     // A refused row leaves its file in the store: it may be another installer's bytes too.
-    let rec = db.insert_installer(&new).await?.map_err(|r| match r {
-        Refusal::Conflict(m) => ServerError::Conflict(m),
-        Refusal::NotFound(m) | Refusal::Invalid(m) | Refusal::Forbidden(m) => ServerError::Usage(m),
-    })?;
+    let rec = db
+        .insert_installer(&new)
+        .await?
+        .map_err(|r| match r.code() {
+            kontor_api::ErrorCode::Conflict => ServerError::Conflict(r.message().to_string()),
+            _ => ServerError::Usage(r.message().to_string()),
+        })?;
     Ok(AddedInstaller {
         id: rec.id,
         product: rec.product_code,

@@ -10,7 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use kontor_api::{IssuedLicenseInfo, OfflineLicense, OfflineLicenseStatus, ProductSeats};
+use kontor_api::{
+    ErrorDetail, IssuedLicenseInfo, OfflineLicense, OfflineLicenseStatus, ProductSeats, Resource,
+};
 use kontor_license::{ActivationRequest, Entitlement, LicensePayload, PublicKey, SigningKey};
 
 use crate::db::licenses::{NewOfflineLicense, OfflineLicenseRecord};
@@ -189,23 +191,26 @@ pub struct MachineBinding {
 
 /// Parses an uploaded activation request; `Invalid` with the reason.
 pub fn parse_request(text: &str) -> Result<MachineBinding, Refusal> {
-    let req = ActivationRequest::parse(text)
-        .map_err(|e| Refusal::Invalid(format!("not a valid activation request: {e}")))?;
+    let invalid = |why: String| {
+        Refusal::Detailed(
+            ErrorDetail::InvalidActivationRequest,
+            format!("not a valid activation request: {why}"),
+        )
+    };
+    let req = ActivationRequest::parse(text).map_err(|e| invalid(e.to_string()))?;
     // A hostname is shown to people (the activations list): refuse rather than cut or clean it.
     let hostname = req.hostname.trim();
     if hostname.chars().count() > 255 {
-        return Err(Refusal::Invalid(
-            "not a valid activation request: the hostname is longer than 255 characters"
-                .to_string(),
+        return Err(invalid(
+            "the hostname is longer than 255 characters".to_string(),
         ));
     }
     if hostname
         .chars()
         .any(|c| c.is_control() || kontor_api::validate::is_invisible(c))
     {
-        return Err(Refusal::Invalid(
-            "not a valid activation request: the hostname holds control, bidi or zero-width characters"
-                .to_string(),
+        return Err(invalid(
+            "the hostname holds control, bidi or zero-width characters".to_string(),
         ));
     }
     Ok(MachineBinding {
@@ -228,7 +233,7 @@ fn info_of(r: OfflineLicenseRecord) -> IssuedLicenseInfo {
 /// The account's offline-license state; `NotFound` without a subscription.
 pub async fn status(db: &dyn Database, account_id: &str) -> Outcome<OfflineLicenseStatus> {
     let Some(subscription) = db.subscription(account_id).await? else {
-        return Ok(Err(Refusal::NotFound("subscription not found".to_string())));
+        return Ok(Err(Refusal::not_found(Resource::Subscription)));
     };
     let activations_max = db.activations_max(account_id).await?.unwrap_or(0);
     let licenses = db.offline_licenses(account_id).await?;
@@ -267,16 +272,14 @@ pub async fn issue(
 ) -> Outcome<OfflineLicense> {
     let account_id = actor.account_id.as_str();
     let Some(account) = db.account(account_id).await? else {
-        return Ok(Err(Refusal::NotFound("account not found".to_string())));
+        return Ok(Err(Refusal::not_found(Resource::Account)));
     };
     let Some(subscription) = db.subscription(account_id).await? else {
-        return Ok(Err(Refusal::NotFound("subscription not found".to_string())));
+        return Ok(Err(Refusal::not_found(Resource::Subscription)));
     };
     let seats = db.seats(account_id).await?;
     if seats.is_empty() {
-        return Ok(Err(Refusal::NotFound(
-            "the subscription has no products".to_string(),
-        )));
+        return Ok(Err(Refusal::not_found(Resource::Products)));
     }
     let expires_at = term_end(&subscription.license_expires_on).ok_or_else(|| {
         crate::error::DbError::Corrupt(format!(
@@ -286,10 +289,9 @@ pub async fn issue(
     })?;
     let now = actor.at;
     if now >= expires_at {
-        return Ok(Err(Refusal::Conflict(format!(
-            "the license term ended on {}",
-            subscription.license_expires_on
-        ))));
+        return Ok(Err(Refusal::because(ErrorDetail::LicenseTermEnded {
+            date: subscription.license_expires_on.clone(),
+        })));
     }
     let mut products = Vec::with_capacity(seats.len());
     for s in seats {

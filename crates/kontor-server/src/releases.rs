@@ -28,8 +28,12 @@ pub const ARCHES: [&str; 4] = ["x86_64", "aarch64", "i686", "armv7"];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleaseJson {
     pub version: String,
+    /// The release notes in English, the fallback for every language.
     #[serde(default)]
     pub notes: String,
+    /// The release notes in other languages, by ISO 639-1 code (`"de"`); a language not listed gets `notes`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes_by_language: BTreeMap<String, String>,
     /// RFC 3339.
     pub pub_date: String,
     /// `"{target}-{arch}"` → the bundle in this folder (its signature is `<file>.sig`).
@@ -39,6 +43,20 @@ pub struct ReleaseJson {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleasePlatform {
     pub file: String,
+}
+
+impl ReleaseJson {
+    /// The notes for a language (`de`, `de-AT`, `de-DE,de;q=0.9,en;q=0.8`: the first tag counts), else English.
+    pub fn notes_for(&self, language: Option<&str>) -> &str {
+        let primary = language
+            .and_then(|l| l.split([',', ';']).next())
+            .and_then(|tag| tag.trim().split(['-', '_']).next())
+            .map(str::to_ascii_lowercase);
+        primary
+            .and_then(|p| self.notes_by_language.get(&p))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&self.notes)
+    }
 }
 
 /// A readable release folder.
@@ -327,6 +345,8 @@ pub struct Publish {
     pub releases_dir: PathBuf,
     pub version: String,
     pub notes: String,
+    /// Notes in other languages by ISO 639-1 code (`--notes-de FILE`); replaces those of the release.
+    pub notes_by_language: BTreeMap<String, String>,
     /// `{target}-{arch}`.
     pub platform: String,
     pub file: PathBuf,
@@ -400,6 +420,7 @@ pub fn publish(p: &Publish, now: i64) -> Result<Published, ReleaseError> {
         ReleaseJson {
             version: p.version.clone(),
             notes: String::new(),
+            notes_by_language: BTreeMap::new(),
             pub_date: String::new(),
             platforms: BTreeMap::new(),
         }
@@ -419,6 +440,9 @@ pub fn publish(p: &Publish, now: i64) -> Result<Published, ReleaseError> {
     }
     sign_file(&sk, &target, Some(&p.version), now)?;
     json.notes = p.notes.clone();
+    if !p.notes_by_language.is_empty() {
+        json.notes_by_language = p.notes_by_language.clone();
+    }
     json.pub_date = p.pub_date.clone().unwrap_or_else(|| rfc3339(now));
     json.platforms
         .insert(p.platform.clone(), ReleasePlatform { file: name.clone() });

@@ -390,6 +390,10 @@ fn publish(env: &Env, version: &str, platform: &str, file_name: &str, data: &[u8
             releases_dir: env.releases_dir.clone(),
             version: version.to_string(),
             notes: format!("Kontor {version}"),
+            notes_by_language: [("de".to_string(), format!("Kontor {version} auf Deutsch"))]
+                .into_iter()
+                .filter(|_| version == "0.3.0")
+                .collect(),
             platform: platform.to_string(),
             file,
             key: keys().private_key.clone(),
@@ -440,6 +444,21 @@ async fn the_update_manifest_offers_the_newest_signed_release() {
         let m = c.update_manifest("linux", "x86_64", "0.1.0").await.expect("manifest").expect("an update");
         assert_eq!(m.version, "0.3.0");
         assert_eq!(m.notes, "Kontor 0.3.0");
+        // Release notes per language: the app asks with ?lang=, others may send Accept-Language;
+        // a language without notes of its own (or a release without German notes) gets English.
+        let de = c.update_manifest_in("linux", "x86_64", "0.1.0", Some("de")).await.expect("de").expect("update");
+        assert_eq!((de.version.as_str(), de.notes.as_str()), ("0.3.0", "Kontor 0.3.0 auf Deutsch"));
+        let fr = c.update_manifest_in("linux", "x86_64", "0.1.0", Some("fr")).await.expect("fr").expect("update");
+        assert_eq!(fr.notes, "Kontor 0.3.0");
+        let by_header: kontor_api::UpdateManifest = reqwest::Client::new()
+            .get(format!("{}/api/v1/app/update/linux/x86_64/0.1.0", env.base_url))
+            .header("Accept-Language", "de-AT,de;q=0.9,en;q=0.8")
+            .send().await.expect("get").json().await.expect("manifest");
+        assert_eq!(by_header.notes, "Kontor 0.3.0 auf Deutsch");
+        let only_en = c.update_manifest_in("darwin", "aarch64", "0.1.0", Some("de")).await.expect("de").expect("update");
+        assert_eq!((only_en.version.as_str(), only_en.notes.as_str()), ("0.5.0", "Kontor 0.5.0"));
+        let older = c.update_manifest_in("linux", "x86_64", "0.1.0", Some("en")).await.expect("en").expect("update");
+        assert_eq!(older.notes, "Kontor 0.3.0");
         assert_eq!(m.pub_date, "2026-11-20T10:00:00Z");
         let sig_file = std::fs::read_to_string(env.releases_dir.join("0.3.0/Kontor_0.3.0_amd64.AppImage.sig"))
             .expect("sig");

@@ -218,6 +218,8 @@ fn release_keygen_sign_and_publish_verify_like_the_updater() {
 
     let releases = dir.path().join("releases");
     let rel_arg = releases.display().to_string();
+    let notes_de = dir.path().join("notes-de.txt");
+    std::fs::write(&notes_de, "Seite „Downloads“\n").expect("write notes");
     let published = ok_json(&run(&[
         "release",
         "publish",
@@ -227,6 +229,8 @@ fn release_keygen_sign_and_publish_verify_like_the_updater() {
         "0.2.0",
         "--notes",
         "Downloads page",
+        "--notes-de",
+        &notes_de.display().to_string(),
         "--platform",
         "linux-x86_64",
         "--file",
@@ -247,6 +251,7 @@ fn release_keygen_sign_and_publish_verify_like_the_updater() {
         serde_json::from_str(&read(&folder.join("release.json"))).expect("release.json");
     assert_eq!(json["version"], "0.2.0");
     assert_eq!(json["notes"], "Downloads page");
+    assert_eq!(json["notes_by_language"]["de"], "Seite „Downloads“");
     assert_eq!(
         json["platforms"]["linux-x86_64"]["file"],
         "Kontor_0.2.0_amd64.AppImage"

@@ -116,6 +116,11 @@ async fn someone_elses_failures_do_not_lock_out_the_real_user() {
             .expect("error body");
         assert_eq!(body.code, ErrorCode::RateLimited);
         assert!(body.message.contains("120 seconds"), "{}", body.message);
+        // … and carries the wait as a typed detail, which the app words in the user's language.
+        assert_eq!(
+            body.detail,
+            Some(kontor_api::ErrorDetail::Wait { seconds: 120 })
+        );
     })
     .await;
 }

@@ -230,7 +230,10 @@ fn DownloadRow(
                 if d.state == DownloadState::Running && d.bytes_per_sec > 0 {
                     text.push_str(&format!(" · {}/s", lang.bytes(d.bytes_per_sec)));
                     if let Some(eta) = d.eta_secs {
-                        text.push_str(&format!(" · {} {}", lang.duration(eta), t.downloads_left));
+                        text.push_str(&format!(
+                            " · {}",
+                            (t.downloads_time_left)(&lang.duration(eta))
+                        ));
                     }
                 }
                 text

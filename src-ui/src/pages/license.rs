@@ -75,7 +75,7 @@ pub fn LicensePage() -> impl IntoView {
                 let lang = ctx.lang.get();
                 view! {
                     <div class="card" id="license-saved">
-                        <p class="notice">{match &s.path { Some(p) => format!("{} {p}", t.license_saved), None => t.license_not_saved.to_string() }}</p>
+                        <p class="notice">{match &s.path { Some(p) => (t.license_saved_to)(p), None => t.license_not_saved.to_string() }}</p>
                         <dl class="facts">
                             <dt>"ID"</dt><dd id="saved-license-id">{s.license.license_id.clone()}</dd>
                             <dt>{t.license_customer}</dt><dd>{s.license.customer_name.clone()}</dd>

@@ -90,7 +90,7 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
             }
             UpdateUi::Installing { version, received, total } => view! {
                 <div id="update-installing">
-                    <p>{t.update_installing}" "{version}</p>
+                    <p>{(t.update_installing_version)(&version)}</p>
                     <progress max=total.unwrap_or(0).max(1).to_string() value=received.to_string()></progress>
                     <p class="small muted">{lang.bytes(received)}{total.map(|n| format!(" / {}", lang.bytes(n)))}</p>
                 </div>
@@ -98,7 +98,7 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
                 .into_any(),
             UpdateUi::Installed(version) => view! {
                 <div id="update-installed">
-                    <p>{t.update_installed}" "<strong>{version}</strong></p>
+                    <p>{(t.update_installed_version)(&version)}</p>
                     <button id="update-restart" on:click=move |_| spawn_local(async move {
                         if let Err(e) = ipc::app_restart().await {
                             ctx.update.set(UpdateUi::Failed(e));

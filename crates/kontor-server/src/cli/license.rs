@@ -101,9 +101,9 @@ async fn license_issue(
 }
 
 fn refusal(what: String, r: Refusal) -> ServerError {
-    match r {
-        Refusal::NotFound(m) => ServerError::Usage(format!("{what}: {m}")),
-        Refusal::Conflict(m) => ServerError::Conflict(format!("{what}: {m}")),
-        Refusal::Invalid(m) | Refusal::Forbidden(m) => ServerError::Usage(format!("{what}: {m}")),
+    let m = r.message();
+    match r.code() {
+        kontor_api::ErrorCode::Conflict => ServerError::Conflict(format!("{what}: {m}")),
+        _ => ServerError::Usage(format!("{what}: {m}")),
     }
 }

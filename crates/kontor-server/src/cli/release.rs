@@ -38,8 +38,12 @@ pub enum ReleaseCommand {
         /// Semantic version, e.g. 0.2.0.
         #[arg(long)]
         version: String,
+        /// The release notes in English (shown to every language without its own notes).
         #[arg(long, default_value = "")]
         notes: String,
+        /// A UTF-8 text file with the release notes in German, shown to apps set to German.
+        #[arg(long, value_name = "FILE")]
+        notes_de: Option<PathBuf>,
         /// TARGET-ARCH as the updater asks for it: linux-x86_64, windows-x86_64, darwin-aarch64, …
         #[arg(long)]
         platform: String,
@@ -82,16 +86,25 @@ pub fn run(command: ReleaseCommand) -> Result<(), ServerError> {
             releases_dir,
             version,
             notes,
+            notes_de,
             platform,
             file,
             key,
             password,
             pub_date,
         } => {
+            let mut notes_by_language = std::collections::BTreeMap::new();
+            if let Some(path) = notes_de {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    ServerError::Usage(format!("--notes-de: cannot read {}: {e}", path.display()))
+                })?;
+                notes_by_language.insert("de".to_string(), text.trim().to_string());
+            }
             let p = releases::Publish {
                 releases_dir,
                 version,
                 notes,
+                notes_by_language,
                 platform,
                 file,
                 key: read_key(&key)?,

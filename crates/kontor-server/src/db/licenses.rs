@@ -7,6 +7,7 @@
 //! inserts and writes the audit events, all in one transaction: concurrent activations cannot exceed it.
 
 use async_trait::async_trait;
+use kontor_api::{ErrorDetail, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::backend::RowsAffected;
@@ -42,8 +43,12 @@ pub struct NewOfflineLicense {
 }
 
 /// The refusal message when an account's activations are used up.
-pub fn limit_reached(used: i64, max: i64) -> String {
-    format!("activation limit reached ({used} of {max} machines); revoke one first")
+pub fn limit_reached(used: i64, max: i64) -> Refusal {
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    Refusal::because(ErrorDetail::ActivationLimit {
+        used: n(used),
+        max: n(max),
+    })
 }
 
 #[async_trait]
@@ -190,7 +195,7 @@ where
             .fetch_optional(&mut *tx)
             .await?;
         let Some(max) = max else {
-            refuse!(tx, Refusal::NotFound("subscription not found".to_string()));
+            refuse!(tx, Refusal::not_found(Resource::Subscription));
         };
         let mut replaced: Vec<String> = Vec::new();
         if let Some(machine) = &l.machine {
@@ -205,7 +210,7 @@ where
                     .fetch_one(&mut *tx)
                     .await?;
                 if used >= max {
-                    refuse!(tx, Refusal::Conflict(limit_reached(used, max)));
+                    refuse!(tx, limit_reached(used, max));
                 }
             } else {
                 sqlx::query::<DB>(REVOKE_FOR_MACHINE)
@@ -264,7 +269,7 @@ where
                 .fetch_optional(&mut *tx)
                 .await?;
             if exists.is_none() {
-                refuse!(tx, Refusal::NotFound("license not found".to_string()));
+                refuse!(tx, Refusal::not_found(Resource::License));
             }
             // Already revoked: nothing to do.
             tx.rollback().await?;

@@ -23,8 +23,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_trait::async_trait;
 use kontor_api::{
-    AuditEvent as AuditEntry, Location, RestoredUser, Role, UserSort, UserStatus, UserSummary,
-    RESTORE_WINDOW_SECS,
+    AuditEvent as AuditEntry, ErrorDetail, Location, Resource, RestoredUser, Role, UserSort,
+    UserStatus, UserSummary, RESTORE_WINDOW_SECS,
 };
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
@@ -34,6 +34,7 @@ use crate::db::backend::RowsAffected;
 use crate::db::postgres::PostgresDatabase;
 use crate::db::records::role;
 use crate::db::sqlite::SqliteDatabase;
+use crate::domain::row_u32;
 use crate::error::DbResult;
 
 /// The users list's name sort and search key (stored as `users.name_key`).
@@ -911,7 +912,9 @@ where
                 if !known.contains(l) {
                     refuse!(
                         tx,
-                        Refusal::Invalid(format!("users[{i}].location_id is not a known location"))
+                        Refusal::because(ErrorDetail::UnknownLocation {
+                            row: Some(row_u32(i))
+                        })
                     );
                 }
             }
@@ -925,9 +928,15 @@ where
                 if !by_code.contains_key(code.as_str()) {
                     refuse!(
                         tx,
-                        Refusal::Invalid(format!(
+                        Refusal::Detailed(
+                            ErrorDetail::UnknownProduct {
+                                product: code.clone(),
+                                row: Some(row_u32(i))
+                            },
+                            format!(
                         "users[{i}].licenses[{j}] is not a product of this account's subscription"
-                    ))
+                    )
+                        )
                     );
                 }
             }
@@ -950,7 +959,9 @@ where
         if let Some(u) = users.iter().find(|u| taken.contains(&u.email)) {
             refuse!(
                 tx,
-                Refusal::Conflict(format!("the e-mail address {} is already in use", u.email))
+                Refusal::because(ErrorDetail::EmailInUse {
+                    email: Some(u.email.clone())
+                })
             );
         }
 
@@ -967,11 +978,10 @@ where
             if n > free {
                 refuse!(
                     tx,
-                    Refusal::Conflict(format!(
-                        "not enough seats for {}: {} missing",
-                        p.name,
-                        n - free
-                    ))
+                    Refusal::because(ErrorDetail::NotEnoughSeats {
+                        product: p.name.clone(),
+                        missing: u32::try_from(n - free).unwrap_or(u32::MAX),
+                    })
                 );
             }
         }
@@ -1084,7 +1094,7 @@ where
             .fetch_optional(&mut *tx)
             .await?;
         let Some((email,)) = row else {
-            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+            refuse!(tx, Refusal::not_found(Resource::User));
         };
         if let Some(l) = &edit.location_id {
             let found: Option<(String,)> = sqlx::query_as::<DB, _>(LOCATION_EXISTS)
@@ -1095,7 +1105,7 @@ where
             if found.is_none() {
                 refuse!(
                     tx,
-                    Refusal::Invalid("location_id is not a known location".to_string())
+                    Refusal::because(ErrorDetail::UnknownLocation { row: None })
                 );
             }
         }
@@ -1135,7 +1145,7 @@ where
             .await?
             .affected();
         if n != 1 {
-            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+            refuse!(tx, Refusal::not_found(Resource::User));
         }
         self.revoke_sessions(&mut *tx, user_id, actor.at).await?;
         let email = self.email_of(&mut *tx, user_id).await?.unwrap_or_default();
@@ -1172,7 +1182,7 @@ where
                     email,
                     deleted_at: Some(deleted_at),
                 }) if deleted_at > cutoff => email,
-                _ => refuse!(tx, Refusal::NotFound("deleted user not found".to_string())),
+                _ => refuse!(tx, Refusal::not_found(Resource::DeletedUser)),
             };
             let clash: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_BY_EMAIL)
                 .bind(&email)
@@ -1181,9 +1191,12 @@ where
             if clash.is_some() {
                 refuse!(
                     tx,
-                    Refusal::Conflict(format!(
-                        "the e-mail address {email} is in use by another user"
-                    ))
+                    Refusal::Detailed(
+                        ErrorDetail::EmailInUse {
+                            email: Some(email.clone())
+                        },
+                        format!("the e-mail address {email} is in use by another user")
+                    )
                 );
             }
             sqlx::query::<DB>(RESTORE_USER)
@@ -1246,9 +1259,13 @@ where
                 if !by_code.contains_key(code.as_str()) {
                     refuse!(
                         tx,
-                        Refusal::Invalid(format!(
-                            "{field}[{i}] is not a product of this account's subscription"
-                        ))
+                        Refusal::Detailed(
+                            ErrorDetail::UnknownProduct {
+                                product: code.clone(),
+                                row: None
+                            },
+                            format!("{field}[{i}] is not a product of this account's subscription")
+                        )
                     );
                 }
             }
@@ -1266,7 +1283,7 @@ where
             emails.extend(q.fetch_all(&mut *tx).await?);
         }
         if emails.len() != user_ids.len() {
-            refuse!(tx, Refusal::NotFound("user not found".to_string()));
+            refuse!(tx, Refusal::not_found(Resource::User));
         }
         let held = self.licenses_of(&mut *tx, user_ids).await?;
         let assign_set: HashSet<&str> = assign.iter().map(String::as_str).collect();
@@ -1312,11 +1329,10 @@ where
             if grown.contains(p.code.as_str()) && p.used > p.seats {
                 refuse!(
                     tx,
-                    Refusal::Conflict(format!(
-                        "not enough seats for {}: {} missing",
-                        p.name,
-                        p.used - p.seats
-                    ))
+                    Refusal::because(ErrorDetail::NotEnoughSeats {
+                        product: p.name.clone(),
+                        missing: u32::try_from(p.used - p.seats).unwrap_or(u32::MAX),
+                    })
                 );
             }
         }

@@ -13,7 +13,7 @@ pub(crate) fn own_account(auth: &AuthUser, account_id: &str) -> Result<String, A
     if account_id == auth.account_id {
         Ok(auth.account_id.clone())
     } else {
-        Err(ApiError::not_found("account"))
+        Err(ApiError::not_found(kontor_api::Resource::Account))
     }
 }
 
@@ -35,7 +35,7 @@ pub async fn account(
         .db
         .account(&id)
         .await?
-        .ok_or_else(|| ApiError::not_found("account"))?;
+        .ok_or_else(|| ApiError::not_found(kontor_api::Resource::Account))?;
     Ok(Json(account))
 }
 
@@ -57,7 +57,7 @@ pub async fn summary(
         .db
         .account(&id)
         .await?
-        .ok_or_else(|| ApiError::not_found("account"))?;
+        .ok_or_else(|| ApiError::not_found(kontor_api::Resource::Account))?;
     let subscription = st.db.subscription(&id).await?;
     let seats = st.db.seats(&id).await?;
     let user_count = st.db.active_user_count(&id).await?;

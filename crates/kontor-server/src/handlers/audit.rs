@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use kontor_api::{AuditPage, ErrorBody, ErrorCode};
+use kontor_api::{AuditPage, ErrorBody};
 use serde::Deserialize;
 
 use crate::auth::{AuthUser, Permission};
@@ -39,14 +39,16 @@ pub async fn list(
     auth.require(Permission::ReadAudit)?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::new(
-            ErrorCode::Validation,
+        return Err(ApiError::invalid_field(
+            "limit",
+            kontor_api::FieldProblem::OutOfRange,
             "limit must be between 1 and 200",
         ));
     }
     if q.before.is_some_and(|b| b < 1) {
-        return Err(ApiError::new(
-            ErrorCode::Validation,
+        return Err(ApiError::invalid_field(
+            "before",
+            kontor_api::FieldProblem::OutOfRange,
             "before must be positive",
         ));
     }

@@ -27,7 +27,7 @@ use crate::auth::{AuthUser, Permission};
 use crate::db::AuditEvent;
 use crate::handlers::accounts::own_account;
 use crate::handlers::id_field;
-use crate::http_error::ApiError;
+use crate::http_error::{ApiError, ApiQuery};
 use crate::installers::{sort_catalog, store_path, to_api};
 use crate::releases;
 use crate::state::AppState;
@@ -270,10 +270,10 @@ pub async fn file(
 ) -> Result<Response, ApiError> {
     let id = own_account(&auth, &account_id)?;
     auth.require(Permission::DownloadInstallers)?;
-    let installer_id =
-        id_field("installer_id", &installer_id).map_err(|_| ApiError::not_found("installer"))?;
+    let installer_id = id_field("installer_id", &installer_id)
+        .map_err(|_| ApiError::not_found(kontor_api::Resource::Installer))?;
     let Some(rec) = st.db.account_installer(&id, &installer_id).await? else {
-        return Err(ApiError::not_found("installer"));
+        return Err(ApiError::not_found(kontor_api::Resource::Installer));
     };
     let size = u64::try_from(rec.size).map_err(|e| ApiError::internal(e.to_string()))?;
     let etag = format!("\"{}\"", rec.sha256);
@@ -325,12 +325,20 @@ fn public_base(st: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
                 && is_loopback_host(h)
         })
         .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Validation,
+            ApiError::invalid_field(
+                "host",
+                kontor_api::FieldProblem::Invalid,
                 "the portal's public URL is not configured (--public-url); only a loopback Host is trusted without it",
             )
         })?;
     Ok(format!("http://{host}"))
+}
+
+/// The update manifest's query: the language the release notes are wanted in.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UpdateLanguage {
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// The update manifest for tauri-plugin-updater: the newest release in the releases folder that is newer
@@ -340,6 +348,7 @@ fn public_base(st: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
         ("target" = String, Path, description = "`linux`, `windows` or `darwin`"),
         ("arch" = String, Path, description = "`x86_64`, `aarch64`, …"),
         ("current_version" = String, Path, description = "The running app's semantic version"),
+        ("lang" = Option<String>, Query, description = "The app's language (`de`, `en`): the notes in it, else English; without it `Accept-Language` counts"),
     ),
     responses(
         (status = 200, description = "A newer release", body = UpdateManifest),
@@ -349,11 +358,13 @@ fn public_base(st: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
 pub async fn update(
     State(st): State<AppState>,
     Path((target, arch, current)): Path<(String, String, String)>,
+    ApiQuery(lang): ApiQuery<UpdateLanguage>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let current = semver::Version::parse(current.trim_start_matches('v')).map_err(|_| {
-        ApiError::new(
-            ErrorCode::Validation,
+        ApiError::invalid_field(
+            "current_version",
+            kontor_api::FieldProblem::Invalid,
             format!("current_version {current:?} is not a semantic version"),
         )
     })?;
@@ -368,6 +379,12 @@ pub async fn update(
     let Some((release, file, signature)) = found else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
+    // The app names its language as `?lang=de`; other clients may send Accept-Language. English otherwise.
+    let language = lang
+        .lang
+        .as_deref()
+        .or_else(|| header_str(&headers, header::ACCEPT_LANGUAGE));
+    let notes = release.json.notes_for(language).to_string();
     let base = public_base(&st, &headers)?;
     let url = format!(
         "{base}{}/app/releases/{}/{}",
@@ -377,7 +394,7 @@ pub async fn update(
     );
     Ok(Json(UpdateManifest {
         version: release.json.version,
-        notes: release.json.notes,
+        notes,
         pub_date: release.json.pub_date,
         url,
         signature,
@@ -415,7 +432,7 @@ pub async fn release_file(
     Path((version, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let not_found = || ApiError::not_found("release file");
+    let not_found = || ApiError::not_found(kontor_api::Resource::ReleaseFile);
     let Some(root) = st.config.releases_dir.clone() else {
         return Err(not_found());
     };

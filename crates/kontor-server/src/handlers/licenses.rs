@@ -4,9 +4,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
 use axum::Json;
-use kontor_api::{
-    ErrorBody, ErrorCode, LicenseChange, LicenseChangeResult, LicensePool, MAX_BATCH,
-};
+use kontor_api::{ErrorBody, LicenseChange, LicenseChangeResult, LicensePool, MAX_BATCH};
 
 use crate::auth::{AuthUser, Permission};
 use crate::handlers::accounts::own_account;
@@ -32,8 +30,10 @@ async fn pools(st: &AppState, account_id: &str) -> Result<Vec<LicensePool>, ApiE
 /// Product codes of an assign or revoke list: at most 50, duplicates removed.
 fn codes(field: &str, raw: &[String]) -> Result<Vec<String>, ApiError> {
     if raw.len() > 50 {
-        return Err(ApiError::new(
-            ErrorCode::Validation,
+        return Err(ApiError::count(
+            field,
+            0,
+            50,
             format!("{field} names too many products"),
         ));
     }
@@ -92,10 +92,7 @@ pub async fn change(
     let assign = codes("assign", &req.assign)?;
     let revoke = codes("revoke", &req.revoke)?;
     if assign.is_empty() && revoke.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::Validation,
-            "assign or revoke must name a product",
-        ));
+        return Err(ApiError::detailed(kontor_api::ErrorDetail::NothingToChange));
     }
     let actor = actor_of(&st, &auth, peer);
     let changed = crate::service::users::change_licenses(

@@ -35,8 +35,10 @@ pub(crate) fn id_field(field: &str, raw: &str) -> Result<String, ApiError> {
 /// Validates a list of ids (1..=`max`), removing duplicates but keeping the order.
 pub(crate) fn id_list(field: &str, raw: &[String], max: usize) -> Result<Vec<String>, ApiError> {
     if raw.is_empty() || raw.len() > max {
-        return Err(ApiError::new(
-            kontor_api::ErrorCode::Validation,
+        return Err(ApiError::count(
+            field,
+            1,
+            max,
             format!("{field} must name between 1 and {max} entries"),
         ));
     }

@@ -12,7 +12,7 @@ use axum::Json;
 use base64::Engine;
 use kontor_api::validate;
 use kontor_api::{
-    CreateUsers, CreateUsersResult, ErrorBody, ErrorCode, ExistingEmails, ExistingEmailsRequest,
+    CreateUsers, CreateUsersResult, ErrorBody, ExistingEmails, ExistingEmailsRequest, FieldProblem,
     ImportBatch, ImportBatchResult, RestoreResult, RestoreUsers, TemporaryPassword, UpdateUser,
     UserPage, UserQuery, UserSort, UserSummary, MAX_BATCH, MAX_EXISTING_EMAILS,
 };
@@ -26,8 +26,8 @@ use crate::http_error::{ApiError, ApiJson, ApiQuery};
 use crate::service;
 use crate::state::AppState;
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::Validation, message)
+fn invalid(field: &str, problem: FieldProblem, message: impl Into<String>) -> ApiError {
+    ApiError::invalid_field(field, problem, message)
 }
 
 fn sort_name(sort: UserSort) -> &'static str {
@@ -51,7 +51,13 @@ fn encode_cursor(sort: UserSort, desc: bool, key: &(SortValue, String)) -> Strin
 }
 
 fn decode_cursor(raw: &str, sort: UserSort, desc: bool) -> Result<(SortValue, String), ApiError> {
-    let bad = || invalid("after is not a cursor of this list (sort and order must stay the same)");
+    let bad = || {
+        invalid(
+            "after",
+            FieldProblem::Invalid,
+            "after is not a cursor of this list (sort and order must stay the same)",
+        )
+    };
     if raw.len() > 1024 {
         return Err(bad());
     }
@@ -75,10 +81,10 @@ fn filter_of(q: &UserQuery) -> Result<UserFilter, ApiError> {
     let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(t) = text {
         if t.chars().count() > 200 {
-            return Err(invalid("q is too long"));
+            return Err(invalid("q", FieldProblem::TooLong, "q is too long"));
         }
         if t.chars().any(char::is_control) {
-            return Err(invalid("q is not valid"));
+            return Err(invalid("q", FieldProblem::Invalid, "q is not valid"));
         }
     }
     let opt_code = |field: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
@@ -89,7 +95,11 @@ fn filter_of(q: &UserQuery) -> Result<UserFilter, ApiError> {
     };
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(invalid("limit must be between 1 and 500"));
+        return Err(invalid(
+            "limit",
+            FieldProblem::OutOfRange,
+            "limit must be between 1 and 500",
+        ));
     }
     Ok(UserFilter {
         q: text.map(str::to_lowercase),
@@ -224,9 +234,12 @@ pub async fn existing_emails(
     own_account(&auth, &account_id)?;
     auth.require(Permission::ManageUsers)?;
     if req.emails.is_empty() || req.emails.len() > MAX_EXISTING_EMAILS {
-        return Err(invalid(format!(
-            "emails must name between 1 and {MAX_EXISTING_EMAILS} addresses"
-        )));
+        return Err(ApiError::count(
+            "emails",
+            1,
+            MAX_EXISTING_EMAILS,
+            format!("emails must name between 1 and {MAX_EXISTING_EMAILS} addresses"),
+        ));
     }
     let mut seen = HashSet::with_capacity(req.emails.len());
     let emails: Vec<String> = req
@@ -264,7 +277,7 @@ pub async fn get_user(
         .db
         .user_summary(&account, &user_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
+        .ok_or_else(|| ApiError::not_found(kontor_api::Resource::User))?;
     Ok(Json(user))
 }
 

@@ -7,6 +7,8 @@
 //! signing out.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
+use kontor_api::{ErrorDetail, FieldProblem};
+
 use crate::domain::Refusal;
 
 pub mod sessions;
@@ -15,9 +17,27 @@ pub mod users;
 /// An id or code from a request (product code, location id, user id): present, at most 64 characters, no
 /// control characters; else `Invalid` naming `field`.
 pub fn id_field(field: &str, raw: &str) -> Result<String, Refusal> {
+    id_field_at(field, None, raw)
+}
+
+/// Like [`id_field`] for the field of entry `row` of a list request: the message names `users[row].field`
+/// (`field` may carry its own index, `licenses[2]`), the detail names the field and the row.
+pub fn id_field_at(field: &str, row: Option<usize>, raw: &str) -> Result<String, Refusal> {
     let t = raw.trim();
     if t.is_empty() || t.len() > 64 || t.chars().any(char::is_control) {
-        return Err(Refusal::Invalid(format!("{field} is not a valid id")));
+        let name = field.split('[').next().unwrap_or(field).to_string();
+        let detail = ErrorDetail::Field {
+            field: name,
+            row: row.map(row_u32),
+            problem: FieldProblem::InvalidId,
+        };
+        let prefix = row.map(|r| format!("users[{r}].")).unwrap_or_default();
+        return Err(Refusal::Detailed(
+            detail,
+            format!("{prefix}{field} is not a valid id"),
+        ));
     }
     Ok(t.to_string())
 }
+
+pub use crate::domain::row_u32;

@@ -37,7 +37,7 @@ pub enum SessionError {
     /// Wrong credentials: [`BAD_PASSWORD`] or [`BAD_TOKEN`].
     InvalidCredentials(&'static str),
     /// A field is invalid (e.g. the current password is not correct); nothing changed.
-    Invalid(String),
+    Invalid(kontor_api::FieldError),
     /// No (longer a) valid session: unknown, expired, revoked or reused refresh token, or a deleted user.
     Unauthorized,
     Storage(DbError),
@@ -301,13 +301,14 @@ impl Sessions<'_> {
         current_password: String,
         new_password: String,
     ) -> Result<(), SessionError> {
-        let invalid = |e: validate::FieldError| SessionError::Invalid(e.to_string());
-        validate::login_password("current_password", &current_password).map_err(invalid)?;
-        validate::new_password("new_password", &new_password).map_err(invalid)?;
+        validate::login_password("current_password", &current_password)
+            .map_err(SessionError::Invalid)?;
+        validate::new_password("new_password", &new_password).map_err(SessionError::Invalid)?;
         if new_password == current_password {
-            return Err(SessionError::Invalid(
-                "new_password must differ from the current password".to_string(),
-            ));
+            return Err(SessionError::Invalid(validate::FieldError {
+                field: "new_password",
+                reason: validate::FieldProblem::Unchanged,
+            }));
         }
         let user = self
             .db
@@ -330,9 +331,10 @@ impl Sessions<'_> {
                 None => false,
             };
         if !ok {
-            return Err(SessionError::Invalid(
-                "current_password is not correct".to_string(),
-            ));
+            return Err(SessionError::Invalid(validate::FieldError {
+                field: "current_password",
+                reason: validate::FieldProblem::Incorrect,
+            }));
         }
         self.throttle.succeeded(&attempt);
         let hash = self.hashes.hash(new_password).await?;

@@ -7,8 +7,8 @@
 use std::collections::{HashMap, HashSet};
 
 use kontor_api::{
-    validate, CreatedUser, ImportBatchResult, NewUser, Role, UpdateUser, UserSummary,
-    MAX_IMPORT_BATCH,
+    validate, CreatedUser, ErrorDetail, ImportBatchResult, NewUser, OwnerAction, Resource, Role,
+    UpdateUser, UserSummary, MAX_IMPORT_BATCH,
 };
 
 use crate::credentials::{hash_temp_password, new_temp_password};
@@ -16,7 +16,7 @@ use crate::db::users::{Created, ImportKey, NewUserRow, UserEdit};
 use crate::db::{Database, UserRecord};
 use crate::domain::{Actor, Outcome, Refusal};
 use crate::error::DbError;
-use crate::service::id_field;
+use crate::service::{id_field, id_field_at, row_u32};
 
 const MAX_LICENSES_PER_USER: usize = 50;
 
@@ -30,16 +30,23 @@ macro_rules! refuse_if_err {
     };
 }
 
-fn invalid(message: impl Into<String>) -> Refusal {
-    Refusal::Invalid(message.into())
+/// A field of entry `i` of a users list broke a rule: `users[i].field …`.
+fn invalid_at(i: usize, e: validate::FieldError) -> Refusal {
+    Refusal::Detailed(e.detail(Some(row_u32(i))), format!("users[{i}].{e}"))
+}
+
+fn user_not_found() -> Refusal {
+    Refusal::because(ErrorDetail::NotFound {
+        what: Resource::User,
+    })
 }
 
 /// A uniqueness clash the pre-checks could not see (a concurrent request): still a conflict.
 fn email_conflict<T>(r: Result<Result<T, Refusal>, DbError>) -> Outcome<T> {
     match r {
-        Err(DbError::Conflict(_)) => Ok(Err(Refusal::Conflict(
-            "an e-mail address is already in use".to_string(),
-        ))),
+        Err(DbError::Conflict(_)) => Ok(Err(Refusal::because(ErrorDetail::EmailInUse {
+            email: None,
+        }))),
         other => other,
     }
 }
@@ -95,43 +102,52 @@ pub fn prepare_new_users(
     max: usize,
 ) -> Result<(Vec<NewUserRow>, Vec<CreatedUser>), Refusal> {
     if users.is_empty() || users.len() > max {
-        return Err(invalid(format!(
-            "users must name between 1 and {max} users"
-        )));
+        let detail = ErrorDetail::Count {
+            field: "users".to_string(),
+            min: 1,
+            max: row_u32(max),
+        };
+        return Err(Refusal::Detailed(
+            detail,
+            format!("users must name between 1 and {max} users"),
+        ));
     }
     let mut rows = Vec::with_capacity(users.len());
     let mut created = Vec::with_capacity(users.len());
     let mut seen = HashSet::with_capacity(users.len());
     for (i, u) in users.iter().enumerate() {
-        let email =
-            validate::email("email", &u.email).map_err(|e| invalid(format!("users[{i}].{e}")))?;
+        let email = validate::email("email", &u.email).map_err(|e| invalid_at(i, e))?;
         let display_name = validate::display_name("display_name", &u.display_name)
-            .map_err(|e| invalid(format!("users[{i}].{e}")))?;
+            .map_err(|e| invalid_at(i, e))?;
         if u.role == Role::Owner {
-            return Err(invalid(format!(
-                "users[{i}].role cannot be owner: an account has one owner"
-            )));
+            return Err(Refusal::because(ErrorDetail::OwnerNotCreatable {
+                row: Some(row_u32(i)),
+            }));
         }
         let location_id = match u.location_id.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(l) => Some(id_field(&format!("users[{i}].location_id"), l)?),
+            Some(l) => Some(id_field_at("location_id", Some(i), l)?),
         };
         if u.licenses.len() > MAX_LICENSES_PER_USER {
-            return Err(invalid(format!(
-                "users[{i}].licenses names too many products"
-            )));
+            let detail = ErrorDetail::Count {
+                field: "licenses".to_string(),
+                min: 0,
+                max: row_u32(MAX_LICENSES_PER_USER),
+            };
+            return Err(Refusal::Detailed(
+                detail,
+                format!("users[{i}].licenses names too many products"),
+            ));
         }
         let mut licenses = Vec::with_capacity(u.licenses.len());
         for (j, c) in u.licenses.iter().enumerate() {
-            let c = id_field(&format!("users[{i}].licenses[{j}]"), c)?;
+            let c = id_field_at(&format!("licenses[{j}]"), Some(i), c)?;
             if !licenses.contains(&c) {
                 licenses.push(c);
             }
         }
         if !seen.insert(email.clone()) {
-            return Err(Refusal::Conflict(format!(
-                "the e-mail address {email} is given more than once"
-            )));
+            return Err(Refusal::because(ErrorDetail::EmailRepeated { email }));
         }
         let id = uuid::Uuid::new_v4().to_string();
         let password = new_temp_password();
@@ -188,8 +204,13 @@ pub async fn commit_import_batch(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Ok(Err(invalid(
-            "import_id is not valid (1 to 64 of A-Z a-z 0-9 - _)",
+        return Ok(Err(Refusal::Detailed(
+            ErrorDetail::Field {
+                field: "import_id".to_string(),
+                row: None,
+                problem: kontor_api::FieldProblem::InvalidId,
+            },
+            "import_id is not valid (1 to 64 of A-Z a-z 0-9 - _)".to_string(),
         )));
     }
     let key = ImportKey {
@@ -249,7 +270,7 @@ async fn live_target(db: &dyn Database, actor: &Actor, user_id: &str) -> Outcome
         .user_by_id(&actor.account_id, user_id)
         .await?
         .filter(|u| u.deleted_at.is_none())
-        .ok_or_else(|| Refusal::NotFound("user not found".to_string())))
+        .ok_or_else(user_not_found))
 }
 
 /// Changes name, role or location of a live user and answers the changed user. Only the Owner can make
@@ -263,7 +284,7 @@ pub async fn update_user(
     req: &UpdateUser,
 ) -> Outcome<UserSummary> {
     let display_name = refuse_if_err!(validate::display_name("display_name", &req.display_name)
-        .map_err(|e| invalid(e.to_string())));
+        .map_err(|e| Refusal::because(e.detail(None))));
     let location_id = match req.location_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(l) => Some(refuse_if_err!(id_field("location_id", l))),
@@ -283,21 +304,18 @@ pub async fn update_user(
     let mut demote_actor = false;
     if actor_role != Role::Owner {
         if target.role == Role::Owner {
-            return Ok(Err(Refusal::Forbidden(
-                "only the owner can change the owner".to_string(),
-            )));
+            return Ok(Err(Refusal::because(ErrorDetail::OwnerOnly {
+                action: OwnerAction::Change,
+            })));
         }
         if req.role == Role::Owner {
-            return Ok(Err(Refusal::Forbidden(
-                "only the owner can make someone owner".to_string(),
-            )));
+            return Ok(Err(Refusal::because(ErrorDetail::OwnerOnly {
+                action: OwnerAction::Make,
+            })));
         }
     } else if target.id == actor.user_id {
         if req.role != Role::Owner {
-            return Ok(Err(Refusal::Conflict(
-                "the owner cannot give up the owner role; make another user owner instead"
-                    .to_string(),
-            )));
+            return Ok(Err(Refusal::because(ErrorDetail::OwnerKeepsRole)));
         }
     } else if req.role == Role::Owner {
         demote_actor = true;
@@ -312,7 +330,7 @@ pub async fn update_user(
     Ok(db
         .user_summary(&actor.account_id, &target.id)
         .await?
-        .ok_or_else(|| Refusal::NotFound("user not found".to_string())))
+        .ok_or_else(user_not_found))
 }
 
 /// A new temporary password for a live user (answered once); their sessions end and they must change it.
@@ -325,9 +343,9 @@ pub async fn reset_password(
 ) -> Outcome<String> {
     let target = refuse_if_err!(live_target(db, actor, user_id).await?);
     if target.role == Role::Owner && actor_role != Role::Owner {
-        return Ok(Err(Refusal::Forbidden(
-            "only the owner can reset the owner's password".to_string(),
-        )));
+        return Ok(Err(Refusal::because(ErrorDetail::OwnerOnly {
+            action: OwnerAction::Reset,
+        })));
     }
     refuse_if_err!(may_manage(actor, actor_role, &target, false));
     let password = new_temp_password();
@@ -350,14 +368,12 @@ pub async fn delete_user(
 ) -> Outcome<()> {
     let target = refuse_if_err!(live_target(db, actor, user_id).await?);
     if target.id == actor.user_id {
-        return Ok(Err(Refusal::Conflict(
-            "you cannot delete yourself".to_string(),
-        )));
+        return Ok(Err(Refusal::because(ErrorDetail::CannotDeleteSelf)));
     }
     if target.role == Role::Owner {
-        return Ok(Err(Refusal::Forbidden(
-            "the owner cannot be deleted".to_string(),
-        )));
+        return Ok(Err(Refusal::because(ErrorDetail::OwnerOnly {
+            action: OwnerAction::Delete,
+        })));
     }
     refuse_if_err!(may_manage(actor, actor_role, &target, false));
     db.soft_delete_user(actor, &target.id).await
@@ -424,16 +440,30 @@ mod tests {
             prepare_new_users(&[u("a@x.de", Role::User), u("nope", Role::User)], 10).unwrap_err();
         assert_eq!(
             err,
-            Refusal::Invalid("users[1].email is not a valid e-mail address".to_string())
+            Refusal::Detailed(
+                ErrorDetail::Field {
+                    field: "email".into(),
+                    row: Some(1),
+                    problem: kontor_api::FieldProblem::InvalidEmail
+                },
+                "users[1].email is not a valid e-mail address".to_string()
+            )
         );
         let err = prepare_new_users(&[u("a@x.de", Role::Owner)], 10).unwrap_err();
-        assert!(
-            matches!(&err, Refusal::Invalid(m) if m.starts_with("users[0].role")),
-            "{err:?}"
+        assert_eq!(
+            err.detail(),
+            Some(&ErrorDetail::OwnerNotCreatable { row: Some(0) })
         );
+        assert!(err.message().starts_with("users[0].role"), "{err:?}");
         let err =
             prepare_new_users(&[u("a@x.de", Role::User), u("A@x.de", Role::User)], 10).unwrap_err();
-        assert!(matches!(err, Refusal::Conflict(_)), "{err:?}");
+        assert_eq!(
+            err.detail(),
+            Some(&ErrorDetail::EmailRepeated {
+                email: "a@x.de".into()
+            })
+        );
+        assert_eq!(err.code(), kontor_api::ErrorCode::Conflict);
         assert!(prepare_new_users(&[], 10).is_err());
         let (rows, created) = prepare_new_users(&[u(" B@X.de ", Role::Admin)], 10).unwrap();
         assert_eq!(rows[0].email, "b@x.de");

@@ -18,13 +18,13 @@ pub fn delete(ctx: Ctx, toasts: Toasts, ids: Vec<String>, done: impl Fn() + 'sta
         match ctx.guard(ipc::delete_users(ids).await) {
             Ok(r) if r.failed.is_empty() => {
                 let n = r.deleted.len();
-                toasts.success(move |t| (t.users_deleted)(n));
+                toasts.success(move |t| t.users_deleted.of(n as u64));
             }
             Ok(r) => {
                 let n = r.deleted.len();
                 let failed: Vec<ErrorBody> = r.failed.into_iter().map(|f| f.error).collect();
                 toasts.trouble(move |t| {
-                    let mut msg = (t.users_deleted)(n);
+                    let mut msg = t.users_deleted.of(n as u64);
                     for e in &failed {
                         msg.push('\n');
                         msg.push_str(&(t.not_deleted)(&describe_refusal(t, e)));
@@ -44,17 +44,16 @@ pub fn restore(ctx: Ctx, ids: Vec<String>, dialog: RwSignal<Dialog>, done: impl 
         match ctx.guard(ipc::restore_users(ids).await) {
             Ok(r) => {
                 let t = ctx.t();
-                let mut msg = format!("{}: {}", t.restored_title, r.restored.len());
+                let mut msg = t.restored_count.of(r.restored.len() as u64);
                 for u in r
                     .restored
                     .iter()
                     .filter(|u| !u.licenses_not_restored.is_empty())
                 {
-                    msg.push_str(&format!(
-                        "\n{} {} {}",
-                        u.email,
-                        t.not_restored,
-                        u.licenses_not_restored.join(", ")
+                    msg.push('\n');
+                    msg.push_str(&(t.not_restored_for)(
+                        &u.email,
+                        &u.licenses_not_restored.join(", "),
                     ));
                 }
                 dialog.set(Dialog::Notice(msg));

@@ -101,8 +101,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
             </div>
             <Show when=move || pending_now().is_some()>
                 <p class="notice" id="import-pending">
-                    {move || ctx.t().import_pending}" "
-                    {move || pending_now().map(|p| format!("{} ({} / {})", p.file_name, p.done, p.total)).unwrap_or_default()}" "
+                    {move || pending_now().map(|p| (ctx.t().import_pending_file)(&p.file_name, p.done, p.total)).unwrap_or_default()}" "
                     <button id="import-resume-pending" on:click=move |_| dialog.set(Dialog::Import { resume: true })>{move || ctx.t().import_resume}</button>" "
                     <button class="secondary" on:click=move |_| spawn_local(async move { let _ = ipc::import_discard().await; pending.set(Some(None)); })>{move || ctx.t().import_discard}</button>
                 </p>
@@ -117,7 +116,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                                 <span class="pool" data-product=p.product_code.clone()>
                                     <b>{p.product_name.clone()}</b>" "
                                     <span class="pool-used">{p.seats_used}</span>" / "{p.seats_total}
-                                    " · "{p.seats_total - p.seats_used}" "{move || ctx.t().free}
+                                    " · "{move || ctx.t().seats_free.of(p.seats_total.saturating_sub(p.seats_used) as u64)}
                                 </span>
                             }).collect_view())
                         })}
@@ -161,8 +160,10 @@ pub fn UsersPage(me: Me) -> impl IntoView {
             </div>
             <div class="row between toolbar">
                 <span class="muted" id="user-total">
-                    <span id="user-total-count">{move || total.get()}</span>" "{move || ctx.t().users_found}
-                    {move || { let n = selected.get().len(); (n > 0).then(|| format!(" · {n} {}", ctx.t().selected)) }}
+                    {move || ctx.t().users_count.parts(total.get() as u64).0}
+                    <span id="user-total-count">{move || total.get()}</span>
+                    {move || ctx.t().users_count.parts(total.get() as u64).1}
+                    {move || { let n = selected.get().len(); (n > 0).then(|| format!(" · {}", ctx.t().selected_count.of(n as u64))) }}
                 </span>
                 <span class="row">
                     <Show when=move || tab.get() == Tab::Live && !selected.get().is_empty()>

@@ -76,7 +76,7 @@ pub fn ConfirmDelete(
     let me = plan.me;
     view! {
         <ConfirmDialog id="confirm-delete" danger=true disabled=n == 0
-            title=move || if n == 0 { ctx.t().delete_nothing.to_string() } else { (ctx.t().delete_confirm_title)(n) }
+            title=move || if n == 0 { ctx.t().delete_nothing.to_string() } else { ctx.t().delete_confirm_title.of(n as u64) }
             confirm=move || ctx.t().delete_selected.to_string()
             on_confirm=move || { dialog.set(Dialog::None); on_yes(ids.get_value()); }
             on_cancel=move || dialog.set(Dialog::None)>
@@ -86,7 +86,7 @@ pub fn ConfirmDelete(
                 </ul>
             </Show>
             <Show when=move || more != 0>
-                <p id="confirm-delete-more">{move || (ctx.t().and_more)(more)}</p>
+                <p id="confirm-delete-more">{move || ctx.t().and_more.of(more as u64)}</p>
             </Show>
             <Show when=move || me>
                 <p class="muted" id="confirm-delete-skip-me">{move || ctx.t().delete_skip_me}</p>

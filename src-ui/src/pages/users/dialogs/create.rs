@@ -176,7 +176,7 @@ pub fn CreateDialog(
                                                 let on = event_target_checked(&ev);
                                                 licenses.update(|l| { if on { l.insert(code2.clone()); } else { l.remove(&code2); } });
                                             } />
-                                        {p.product_name.clone()}" ("{p.seats_total - p.seats_used}" "{move || ctx.t().free}")"
+                                        {p.product_name.clone()}" ("{move || ctx.t().seats_free.of(p.seats_total.saturating_sub(p.seats_used) as u64)}")"
                                     </label>
                                 }
                             }).collect_view())

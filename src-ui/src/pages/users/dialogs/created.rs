@@ -61,7 +61,7 @@ pub fn CreatedDialog(
                     </tbody>
                 </table>
                 <Show when=move || saved.get().is_some()>
-                    <p class="notice" id="saved-path">{move || ctx.t().saved_to}" "{move || saved.get()}</p>
+                    <p class="notice" id="saved-path">{move || saved.get().map(|p| (ctx.t().saved_to_path)(&p))}</p>
                 </Show>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>

@@ -1,7 +1,9 @@
 //! The import dialog: drop or pick a CSV/XLSX file, see every problem with row and column, commit the valid
 //! rows in batches with a progress bar and cancel, and end on the confirmation screen.
 
-use kontor_api::ipc::{ImportOutcome, ImportPreview, ImportProgress, IMPORT_PROGRESS_EVENT};
+use kontor_api::ipc::{
+    ImportOutcome, ImportPreview, ImportProblem, ImportProgress, IMPORT_PROGRESS_EVENT,
+};
 use kontor_api::ErrorBody;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,7 +11,32 @@ use leptos::task::spawn_local;
 use crate::components::{modal, on_file_drop};
 use crate::context::Ctx;
 use crate::errors::Problem;
+use crate::i18n::Texts;
 use crate::ipc;
+
+/// A problem's column in the user's language: the field's label, with the file's own header beside it
+/// when that says something else (`E-Mail (Mail)`); an unknown header as it is in the file.
+fn column_label(t: &Texts, p: &ImportProblem) -> String {
+    match p.field {
+        Some(f) => {
+            let label = t.import_field(f);
+            if p.column.trim().eq_ignore_ascii_case(label) {
+                label.to_string()
+            } else {
+                format!("{label} ({})", p.column.trim())
+            }
+        }
+        None => p.column.clone(),
+    }
+}
+
+/// A problem's reason in the user's language; the English text only for a reason this build does not know.
+fn problem_text(t: &Texts, p: &ImportProblem) -> String {
+    p.reason
+        .as_ref()
+        .and_then(|r| (t.import_problem)(r))
+        .unwrap_or_else(|| p.message.clone())
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Step {
@@ -129,7 +156,7 @@ pub fn ImportDialog(
                                 <button class="secondary" id="import-template" on:click=template>{ctx.t().import_template}</button>
                             </div>
                             <Show when=move || saved.get().is_some()>
-                                <p class="notice small" id="template-saved">{ctx.t().saved_to}" "{move || saved.get()}</p>
+                                <p class="notice small" id="template-saved">{move || saved.get().map(|p| (ctx.t().saved_to_path)(&p))}</p>
                             </Show>
                         </div>
                     }.into_any(),
@@ -153,18 +180,18 @@ pub fn ImportDialog(
                                             <thead><tr><th>{t.import_row}</th><th>{t.import_column}</th><th>{t.import_reason}</th></tr></thead>
                                             <tbody>
                                                 {p.problems.iter().map(|pr| view! {
-                                                    <tr data-row=pr.row data-code=pr.code.clone()><td>{pr.row}</td><td>{pr.column.clone()}</td><td>{pr.message.clone()}</td></tr>
+                                                    <tr data-row=pr.row data-code=pr.code.clone()><td>{pr.row}</td><td>{column_label(t, pr)}</td><td>{problem_text(t, pr)}</td></tr>
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
                                     </div>
                                 </Show>
                                 <Show when=move || { more > 0 }>
-                                    <p class="muted small">{more}" "{t.import_more}</p>
+                                    <p class="muted small">{t.import_more_count.of(more)}</p>
                                 </Show>
                                 <div class="row">
                                     <Show when=move || can_commit fallback=move || view! { <p class="muted">{t.import_nothing}</p> }>
-                                        <button id="import-commit" on:click=move |_| commit()>{t.import_commit}" ("{p.valid}")"</button>
+                                        <button id="import-commit" on:click=move |_| commit()>{t.import_commit_count.of(p.valid)}</button>
                                     </Show>
                                     <button class="secondary" on:click=move |_| step.set(Step::Choose)>{t.import_choose}</button>
                                 </div>

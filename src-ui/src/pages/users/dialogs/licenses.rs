@@ -52,11 +52,9 @@ pub fn LicenseDialog(
             match r {
                 Ok(res) => {
                     lookups.pools.set(Some(Ok(res.pools)));
-                    dialog.set(Dialog::Notice(format!(
-                        "{} {}",
-                        ctx.t().licenses_changed,
-                        res.changed
-                    )));
+                    dialog.set(Dialog::Notice(
+                        ctx.t().licenses_changed_count.of(res.changed as u64),
+                    ));
                     on_done();
                 }
                 Err(e) => error.set(Some(Problem::Refused(e))),
@@ -68,7 +66,7 @@ pub fn LicenseDialog(
         <div class="modal" role="dialog" aria-modal="true" aria-labelledby="license-dialog-title" id="license-dialog"
             node_ref=modal_ref on:keydown=modal_keys>
             <div class="card narrow">
-                <h2 id="license-dialog-title">{move || ctx.t().manage_licenses}" ("{move || selected.get().len()}" "{move || ctx.t().selected}")"</h2>
+                <h2 id="license-dialog-title">{move || ctx.t().manage_licenses_for.of(selected.get().len() as u64)}</h2>
                 <Transition fallback=Loading>
                     <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || lookups.pools.refetch() /> }>
                         {move || Suspend::new(async move {
@@ -77,7 +75,7 @@ pub fn LicenseDialog(
                                 let shown = code.clone();
                                 view! {
                                     <label class="license-choice">
-                                        <span>{p.product_name.clone()}" ("{p.seats_total - p.seats_used}" "{move || ctx.t().free}")"</span>
+                                        <span>{p.product_name.clone()}" ("{move || ctx.t().seats_free.of(p.seats_total.saturating_sub(p.seats_used) as u64)}")"</span>
                                         <select class="license-action" data-product=code.clone()
                                             prop:value=move || choice.with(|c| c.get(&shown).cloned().unwrap_or_else(|| "keep".into()))
                                             on:change=move |ev| { let v = event_target_value(&ev); choice.update(|c| { c.insert(code.clone(), v); }); }>
