@@ -338,6 +338,23 @@ pub struct Texts {
     pub license_none: &'static str,
     pub license_state: &'static str,
     pub license_valid: &'static str,
+    // --- small13: result notices, show in folder, first login, offline license, import problems, seats ---
+    pub users_restored: fn(usize) -> String,
+    pub licenses_not_given_back: fn(&str, &str) -> String,
+    pub licenses_changed_n: fn(i64) -> String,
+    pub show_in_folder: &'static str,
+    pub license_choose_request: &'static str,
+    pub license_help: &'static str,
+    pub license_save_help: &'static str,
+    pub no_free_seats: &'static str,
+    pub no_free_seats_reason: fn(&str) -> String,
+    pub import_done_title: fn(usize) -> String,
+    pub import_skipped: fn(u64) -> String,
+    pub import_save_problems: &'static str,
+    pub import_problems_file: &'static str,
+    pub import_show_passwords: &'static str,
+    pub back_to_sign_in: &'static str,
+    pub first_login_intro: &'static str,
 }
 
 impl Texts {
@@ -610,6 +627,23 @@ pub static EN: Texts = Texts {
     license_none: "No licenses issued yet. Save the offline license or activate a machine to issue one.",
     license_state: "State",
     license_valid: "Valid",
+    // --- small13 ---
+    users_restored: |n| if n == 1 { "1 user restored.".to_string() } else { format!("{n} users restored.") },
+    licenses_not_given_back: |email, licenses| format!("{email}: licenses not given back (no free seats): {licenses}"),
+    licenses_changed_n: |n| if n == 1 { "1 license assignment changed.".to_string() } else { format!("{n} license assignments changed.") },
+    show_in_folder: "Show in folder",
+    license_choose_request: "Choose file…",
+    license_save_help: "For installations without internet access: save the license file and copy it to the air-gapped system. For a license bound to one machine, drop its activation request here or choose the file.",
+    license_help: "The activation request comes from the kontor-license program on the air-gapped machine: run \u{201c}kontor-license request\u{201d} there. Your vendor supplies kontor-license with the product; it is also built from Kontor's source (crates/kontor-license).",
+    no_free_seats: "no free seats",
+    no_free_seats_reason: |product| format!("{product}: all seats are taken. Free one, or add seats to the package first."),
+    import_done_title: |n| if n == 1 { "1 user imported".to_string() } else { format!("{n} users imported") },
+    import_skipped: |n| if n == 1 { "1 row was skipped. It is listed below; save the list to fix the rows and import them again.".to_string() } else { format!("{n} rows were skipped. They are listed below; save the list to fix the rows and import them again.") },
+    import_save_problems: "Save skipped rows as CSV",
+    import_problems_file: "kontor-import-skipped-rows.csv",
+    import_show_passwords: "Continue to the passwords",
+    back_to_sign_in: "Back to sign-in",
+    first_login_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters); the temporary one you just entered is used to confirm it.",
 };
 
 pub static DE: Texts = Texts {
@@ -830,6 +864,23 @@ pub static DE: Texts = Texts {
     license_none: "Noch keine Lizenzen ausgestellt. Speichern Sie die Offline-Lizenz oder aktivieren Sie einen Rechner, um eine auszustellen.",
     license_state: "Status",
     license_valid: "Gültig",
+    // --- small13 ---
+    users_restored: |n| if n == 1 { "1 Benutzer wiederhergestellt.".to_string() } else { format!("{n} Benutzer wiederhergestellt.") },
+    licenses_not_given_back: |email, licenses| format!("{email}: Lizenzen nicht zurückgegeben (keine freien Plätze): {licenses}"),
+    licenses_changed_n: |n| if n == 1 { "1 Lizenzzuweisung geändert.".to_string() } else { format!("{n} Lizenzzuweisungen geändert.") },
+    show_in_folder: "Im Ordner zeigen",
+    license_choose_request: "Datei auswählen…",
+    license_save_help: "Für Installationen ohne Internetzugang: Speichern Sie die Lizenzdatei und kopieren Sie sie auf das abgeschottete System. Für eine an einen Rechner gebundene Lizenz ziehen Sie dessen Aktivierungsanfrage hierher oder wählen die Datei aus.",
+    license_help: "Die Aktivierungsanfrage erzeugt das Programm kontor-license auf dem abgeschotteten Rechner: Führen Sie dort \u{201e}kontor-license request\u{201c} aus. Ihr Hersteller liefert kontor-license mit dem Produkt; es lässt sich auch aus Kontors Quellcode bauen (crates/kontor-license).",
+    no_free_seats: "keine freien Plätze",
+    no_free_seats_reason: |product| format!("{product}: Alle Plätze sind vergeben. Geben Sie zuerst einen frei oder erweitern Sie das Paket."),
+    import_done_title: |n| if n == 1 { "1 Benutzer importiert".to_string() } else { format!("{n} Benutzer importiert") },
+    import_skipped: |n| if n == 1 { "1 Zeile wurde übersprungen. Sie steht unten; speichern Sie die Liste, um die Zeile zu korrigieren und erneut zu importieren.".to_string() } else { format!("{n} Zeilen wurden übersprungen. Sie stehen unten; speichern Sie die Liste, um die Zeilen zu korrigieren und erneut zu importieren.") },
+    import_save_problems: "Übersprungene Zeilen als CSV speichern",
+    import_problems_file: "kontor-import-uebersprungene-zeilen.csv",
+    import_show_passwords: "Weiter zu den Passwörtern",
+    back_to_sign_in: "Zurück zur Anmeldung",
+    first_login_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen); das eben eingegebene vorläufige Passwort bestätigt die Änderung.",
 };
 
 #[cfg(test)]
