@@ -513,7 +513,7 @@ fn templates_show_licenses_and_location_with_the_accounts_values() {
         let p = validate(&t, &c);
         assert_eq!(p.problems, [], "{csv}");
         assert_eq!(p.valid.len(), 2);
-        assert_eq!(p.valid[0].user.licenses, [code.clone()]);
+        assert_eq!(p.valid[0].user.licenses, vec![code.clone()]);
         assert_eq!(p.valid[1].user.licenses.len(), 2, "{csv}");
         assert!(
             p.valid.iter().all(|v| v.user.location_id.is_some()),
