@@ -27,7 +27,7 @@ fi
 demo_version="0.1.1-demo"
 if [ ! -f "$data/releases/$demo_version/release.json" ]; then
   bundle="$(mktemp -d)/Kontor_${demo_version}_amd64.AppImage"
-  cp "$(command -v true)" "$bundle"
+  cp "$(type -P true)" "$bundle"
   ./target/debug/kontor-server release publish --releases-dir "$data/releases" --version "$demo_version" \
     --notes "DEMO release: shows how an update is offered and installed. It is not a real update; installing it writes only a stand-in file in the demo's data folder." \
     --platform linux-x86_64 --file "$bundle" --key demo/updater/kontor-updater.key >/dev/null
