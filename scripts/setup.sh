@@ -40,7 +40,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# perf7: splits the UI wasm into the first screen and lazily loaded chunks (scripts/build-ui.sh); the
+# wasm-split-cli splits the UI wasm into the first screen and lazily loaded chunks (scripts/build-ui.sh); the
 # 0.2 line matches wasm_split_helpers 0.2 in Cargo.lock (leptos #[lazy]).
 WASM_SPLIT_VERSION="0.2.4"
 if [ "$(cat "$TOOLS_DIR/wasm-split-cli.version" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ] || ! command -v wasm-split-cli >/dev/null; then

@@ -1,6 +1,8 @@
 //! The app's installer downloads: one task per installer running `kontor_client::download`, pause, resume,
 //! cancel, automatic retries after a dropped connection, rate and time left, and a `downloads.json` so an
-//! unfinished download is still there (paused) after the app restarts.
+//! unfinished download is still there after the app restarts: one that was running when the app ended
+//! continues by itself once the user is signed in again ([`Downloads::resume_interrupted`]); one the user
+//! paused stays paused.
 //!
 //! Knows nothing of Tauri: progress goes to an `emit` callback, so the shell tests drive it directly.
 
@@ -66,6 +68,21 @@ struct Saved {
     dest: PathBuf,
     state: DownloadState,
     error: Option<ErrorBody>,
+    /// It was running when the app ended (not paused by the user): it continues after the restart.
+    #[serde(default)]
+    interrupted: bool,
+    /// Set for an earlier completed download kept when its installer is downloaded again: its key in the
+    /// list (the current download of an installer is keyed by the installer id).
+    #[serde(default)]
+    key: Option<String>,
+}
+
+impl Saved {
+    fn key(&self) -> String {
+        self.key
+            .clone()
+            .unwrap_or_else(|| self.installer.id.clone())
+    }
 }
 
 struct Entry {
@@ -113,6 +130,7 @@ impl Entry {
             eta_secs: self.eta_secs,
             error: self.saved.error.clone(),
             revision: self.revision,
+            key: self.saved.key(),
         }
     }
 
@@ -157,9 +175,10 @@ impl Downloads {
             .map(|mut s| {
                 if matches!(s.state, DownloadState::Running | DownloadState::Retrying) {
                     s.state = DownloadState::Paused;
+                    s.interrupted = true;
                 }
                 let e = Entry::new(s);
-                (e.saved.installer.id.clone(), e)
+                (e.saved.key(), e)
             })
             .collect();
         Self {
@@ -191,7 +210,8 @@ impl Downloads {
         g.get(installer_id).map(Entry::status)
     }
 
-    /// Starts downloading `installer` to `dest` (replacing any earlier download of it) and returns at once.
+    /// Starts downloading `installer` to `dest` and returns at once. An unfinished earlier download of it is
+    /// replaced; a completed one stays in the list (under its own key).
     pub fn start(
         self: &Arc<Self>,
         installer: Installer,
@@ -200,14 +220,22 @@ impl Downloads {
         emit: Emit,
     ) -> DownloadStatus {
         let id = installer.id.clone();
+        let mut kept = None;
         {
             let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(running) = g.get(&id).filter(|e| e.stop.is_some()) {
                 // One download per installer: a second start shows the running one.
                 return running.status();
             }
-            if let Some(old) = g.remove(&id) {
-                if old.saved.dest != dest && old.saved.state != DownloadState::Done {
+            if let Some(mut old) = g.remove(&id) {
+                if old.saved.state == DownloadState::Done {
+                    // The earlier completed download stays in the list, under a key of its own.
+                    let key = format!("{id}@{}", self.next_revision());
+                    old.saved.key = Some(key.clone());
+                    old.revision = self.next_revision();
+                    kept = Some(old.status());
+                    g.insert(key, old);
+                } else if old.saved.dest != dest {
                     let _ = std::fs::remove_file(old.target().partial_path());
                 }
             }
@@ -216,8 +244,13 @@ impl Downloads {
                 dest,
                 state: DownloadState::Paused,
                 error: None,
+                interrupted: false,
+                key: None,
             });
             g.insert(id.clone(), e);
+        }
+        if let Some(k) = kept {
+            emit(&k);
         }
         self.resume(&id, open, emit)
             .unwrap_or_else(|| self.status(&id).expect("just inserted"))
@@ -251,6 +284,7 @@ impl Downloads {
             e.revision = self.next_revision();
             e.saved.state = DownloadState::Running;
             e.saved.error = None;
+            e.saved.interrupted = false;
             let mut target = e.target();
             target.max_bytes_per_sec = self.limit;
             (target, rx, e.status())
@@ -265,11 +299,32 @@ impl Downloads {
         Some(status)
     }
 
+    /// Continues every download that was running when the app ended (not those the user paused); answers
+    /// how many. Called once the user is signed in again, since the bytes come through the session.
+    pub fn resume_interrupted(self: &Arc<Self>, open: Opener, emit: Emit) -> usize {
+        let ids: Vec<String> = {
+            let g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            g.iter()
+                .filter(|(_, e)| {
+                    e.saved.interrupted
+                        && e.stop.is_none()
+                        && e.saved.state == DownloadState::Paused
+                })
+                .map(|(id, _)| id.clone())
+                .collect()
+        };
+        for id in &ids {
+            self.resume(id, open.clone(), emit.clone());
+        }
+        ids.len()
+    }
+
     /// Pauses a running download; the partial file stays.
     pub fn pause(&self, installer_id: &str) -> Option<DownloadStatus> {
         let mut g = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let e = g.get_mut(installer_id)?;
         e.resume_pending = false;
+        e.saved.interrupted = false;
         if let Some(stop) = &e.stop {
             let _ = stop.send(true);
         }
@@ -558,6 +613,8 @@ mod tests {
             dest,
             state: DownloadState::Running,
             error: None,
+            interrupted: false,
+            key: None,
         }];
         std::fs::write(
             dir.path().join("downloads.json"),
@@ -570,5 +627,32 @@ mod tests {
         assert_eq!(list[0].state, DownloadState::Paused);
         assert_eq!(list[0].received, 40);
         assert_eq!(list[0].total, 100);
+        let g = d.entries.lock().unwrap();
+        assert!(g["i1"].saved.interrupted, "it continues once signed in");
+    }
+
+    #[test]
+    fn a_download_the_user_paused_is_not_interrupted() {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = serde_json::json!([{
+            "installer": {"id": "i2", "product": "cmdb", "product_name": "CMDB", "version": "1.0.0",
+                "platform": "linux", "arch": "x86_64", "file_name": "cmdb.deb", "size": 100,
+                "sha256": "00".repeat(32), "notes": "", "released_on": "2026-11-01"},
+            "dest": dir.path().join("cmdb.deb"),
+            "state": "paused",
+            "error": null
+        }]);
+        std::fs::write(
+            dir.path().join("downloads.json"),
+            serde_json::to_vec(&saved).unwrap(),
+        )
+        .unwrap();
+        let d = Downloads::load(dir.path());
+        assert_eq!(d.list().len(), 1, "a file from before the flag still loads");
+        let g = d.entries.lock().unwrap();
+        assert!(
+            !g["i2"].saved.interrupted,
+            "paused by the user: stays paused"
+        );
     }
 }

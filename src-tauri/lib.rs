@@ -77,6 +77,10 @@ pub fn run_app<R: Runtime>(
         commands::update::update_check,
         commands::update::update_install,
         commands::update::app_restart,
+        commands::files::show_in_folder,
+        commands::license::activate_machine_pick,
+        commands::import::save_import_problems,
+        commands::auth::temporary_password_kept,
     ])
 }
 

@@ -1,4 +1,5 @@
-//! Non-secret app settings (portal address, language), persisted as JSON in the app's config directory.
+//! Non-secret app settings (portal address, language, the folder last saved to), persisted as JSON in the
+//! app's config directory.
 //!
 //! Invariant: nothing secret is ever stored here; tokens live in the OS keyring (see `secrets`).
 
@@ -14,6 +15,9 @@ pub struct Settings {
     /// `de` or `en`; `None` follows the OS locale.
     #[serde(default)]
     pub language: Option<String>,
+    /// The folder the user last saved a file to: the next save dialog starts there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_folder: Option<std::path::PathBuf>,
 }
 
 /// Loads and saves [`Settings`] at one path.
@@ -62,6 +66,7 @@ mod tests {
         let s = Settings {
             portal_url: Some("https://portal.example.com".into()),
             language: Some("de".into()),
+            last_folder: Some("/home/anna/Dokumente".into()),
         };
         store.save(&s).unwrap();
         assert_eq!(store.load(), s);

@@ -67,6 +67,13 @@ pub struct AppState {
     pub prefetch: crate::startup::Prefetch,
     settings: SettingsStore,
     portal: RwLock<Option<Arc<Portal>>>,
+    /// Files the user saved through a dialog in this run: the only ones "show in folder" reveals (besides
+    /// finished downloads).
+    revealable: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// The temporary password the user just signed in with, until they chose their own: kept in this
+    /// process's memory only (never sent to the webview, never written), so the first-login screen need not
+    /// ask for it again.
+    pub temporary_password: std::sync::Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -83,7 +90,27 @@ impl AppState {
             prefetch: Default::default(),
             settings,
             portal: RwLock::new(None),
+            revealable: Default::default(),
+            temporary_password: Default::default(),
         }
+    }
+
+    /// `path` was saved by the user and may be shown in the file manager.
+    pub fn allow_reveal(&self, path: &std::path::Path) {
+        if let Ok(mut g) = self.revealable.lock() {
+            g.insert(path.to_path_buf());
+        }
+    }
+
+    /// Whether "show in folder" may reveal `path`: a file saved through a dialog in this run, or a finished
+    /// download's file.
+    pub fn may_reveal(&self, path: &std::path::Path) -> bool {
+        let saved = self.revealable.lock().is_ok_and(|g| g.contains(path));
+        saved
+            || self.downloads.list().iter().any(|d| {
+                d.state == kontor_api::ipc::DownloadState::Done
+                    && std::path::Path::new(&d.dest) == path
+            })
     }
 
     /// The user's language is German (chosen, or from the OS locale when not chosen).

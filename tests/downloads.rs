@@ -471,3 +471,46 @@ async fn resume_right_after_pause_goes_on_and_finishes() {
     assert_eq!(sha256(&dest), installer.sha256);
     f.server.shutdown().await;
 }
+
+/// downloading an installer again keeps the record of the earlier completed download (its own
+/// key, its file), beside the new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloading_again_keeps_the_earlier_completed_download() {
+    use kontor_api::ipc::DownloadState;
+    let f = start().await;
+    let installer = f.installer("Documents-AddOn-2.8.0-arm64.dmg").await;
+    let (m, first) = Managed::running(&f, &installer).await;
+    m.wait(&installer.id, "finished", |s| {
+        s.state == DownloadState::Done
+    })
+    .await;
+    let second = first.with_file_name("again.dmg");
+    m.downloads.start(
+        installer.clone(),
+        second.clone(),
+        m.open.clone(),
+        m.emit.clone(),
+    );
+    m.wait(&installer.id, "finished again", |s| {
+        s.state == DownloadState::Done
+    })
+    .await;
+    let list = m.downloads.list();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let earlier = list
+        .iter()
+        .find(|d| d.key != installer.id)
+        .expect("the earlier download is still listed");
+    assert_eq!(earlier.state, DownloadState::Done);
+    assert_eq!(earlier.dest, first.display().to_string());
+    let current = m.downloads.status(&installer.id).expect("the new one");
+    assert_eq!(current.dest, second.display().to_string());
+    assert_eq!(current.key, installer.id);
+    assert_eq!(sha256(&first), installer.sha256);
+    assert_eq!(sha256(&second), installer.sha256);
+    // The earlier record can be removed by its key; the file stays.
+    m.downloads.cancel(&earlier.key);
+    assert_eq!(m.downloads.list().len(), 1);
+    assert!(first.exists());
+    f.server.shutdown().await;
+}

@@ -284,3 +284,94 @@ async fn first_start_asks_for_the_portal_in_the_os_language_and_remembers_choice
     drop(app);
     portal.stop().await;
 }
+
+/// the first-login screen does not ask for the temporary password again (the shell kept it in its
+/// memory from the sign-in; it is in no file) and has a way back to sign-in; a plain User's dashboard shows
+/// no amounts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn first_login_keeps_the_temporary_password_and_a_plain_user_sees_no_amounts() {
+    let portal = Portal::start().await;
+    let api = PortalClient::new(&portal.url).unwrap();
+    let owner = api
+        .login_password(&PasswordLogin {
+            email: portal.seed.owner_email.clone(),
+            password: portal.seed.owner_password.clone(),
+            remember: false,
+        })
+        .await
+        .unwrap();
+    let created = api
+        .create_users(
+            &owner.access_token,
+            &portal.seed.account_id,
+            &kontor_api::CreateUsers {
+                users: vec![kontor_api::NewUser {
+                    email: "uwe.user@muster.example".into(),
+                    display_name: "Uwe User".into(),
+                    role: kontor_api::Role::User,
+                    location_id: None,
+                    licenses: vec![],
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let temp = created.created[0].temporary_password.clone();
+
+    let app = AppUnderTest::new(&portal.url);
+    let c = app.launch().await;
+    let sign_in = |c: fantoccini::Client, temp: String| async move {
+        fill(&c, "#login-email", "uwe.user@muster.example").await;
+        fill(&c, "#login-password", &temp).await;
+        click(&c, "#login-submit").await;
+        wait_for(&c, "#password-form", "the first-login screen").await;
+        c
+    };
+    let c = sign_in(c, temp.clone()).await;
+    wait_xpath(
+        &c,
+        "//p[@id='password-intro' and contains(., 'the temporary one you just entered')]",
+        "the intro says the temporary password is not needed again",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        c.find(Locator::Css("#current-password")).await.is_err(),
+        "the temporary password is not asked for again"
+    );
+
+    // The way back: sign-in again, with nothing remembered.
+    click(&c, "#password-back").await;
+    wait_for(&c, "#login-email", "back on the sign-in page").await;
+    assert!(
+        c.find(Locator::Css("#session-expired")).await.is_err(),
+        "going back is no expired session"
+    );
+
+    let c = sign_in(c, temp.clone()).await;
+    fill(&c, "#new-password", "Uwe-own-Passw0rd!").await;
+    fill(&c, "#repeat-password", "Uwe-own-Passw0rd!").await;
+    click(&c, "#password-submit").await;
+    wait_for(&c, "#seats-used", "the dashboard after the change").await;
+    api.login_password(&PasswordLogin {
+        email: "uwe.user@muster.example".into(),
+        password: "Uwe-own-Passw0rd!".into(),
+        remember: false,
+    })
+    .await
+    .expect("the own password works");
+    // A plain User: no amounts on the dashboard (the portal sends none; the card is not there).
+    assert!(c.find(Locator::Css("#next-invoice")).await.is_err());
+    assert!(c.find(Locator::Css("#next-invoice-amount")).await.is_err());
+    let html = c.source().await.unwrap();
+    assert!(
+        !html.contains('€'),
+        "no amount of money on a User's dashboard"
+    );
+    app.assert_no_file_contains(&temp);
+
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}

@@ -61,11 +61,15 @@ async fn download_shows_progress_pauses_survives_a_restart_and_verifies() {
         .expect("demo installer")
         .clone();
 
+    let dialog_log = tempfile::NamedTempFile::new().unwrap();
     let app = AppUnderTest::with_env(
         &portal.url,
         true,
         "en_US.UTF-8",
-        &[("KONTOR_TEST_DOWNLOAD_LIMIT", OsStr::new(LIMIT))],
+        &[
+            ("KONTOR_TEST_DOWNLOAD_LIMIT", OsStr::new(LIMIT)),
+            ("KONTOR_TEST_DIALOG_LOG", dialog_log.path().as_os_str()),
+        ],
     );
     let c = app.launch().await;
     sign_in_as_owner(&c, &portal).await;
@@ -142,6 +146,33 @@ async fn download_shows_progress_pauses_survives_a_restart_and_verifies() {
     assert_eq!(std::fs::metadata(&dest).unwrap().len(), installer.size);
     assert_eq!(sha256(&dest), installer.sha256);
     app.screenshot(&c, "downloads-done").await;
+
+    // "Show in folder" reveals the finished file (recorded by the test hook).
+    click(&c, &format!("[data-download='{id}'] .download-show")).await;
+    let reveal = format!("reveal\t{}", dest.display());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(dialog_log.path())
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l == reveal)
+    {
+        assert!(Instant::now() < deadline, "not revealed: {reveal:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Downloading it again keeps the record of the completed download beside the new one.
+    click(&c, &format!("tr[data-installer='{id}'] .download-start")).await;
+    wait_for(
+        &c,
+        &format!("[data-download^='{id}@'][data-state='done']"),
+        "the earlier completed download is still listed",
+    )
+    .await;
+    wait_for(
+        &c,
+        &format!("[data-download='{id}']"),
+        "beside the new download",
+    )
+    .await;
     c.close().await.unwrap();
     drop(app);
     portal.stop().await;

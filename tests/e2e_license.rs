@@ -186,3 +186,105 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
     drop(app);
     portal.stop().await;
 }
+
+/// the activation request chosen with "Choose file…" (the open dialog answered by the test hook),
+/// "Show in folder" for the saved license (the reveal recorded by the test hook instead of opening a file
+/// manager), save dialogs that start in home's folders — never the working directory — and then in the folder
+/// last saved to, and help text without raw backticks that says where kontor-license comes from.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn choose_the_request_file_show_in_folder_and_the_last_folder() {
+    let portal = Portal::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let request = dir.path().join("activation-request.txt");
+    let status = Command::new(license_cli())
+        .args(["request", "--out", &request.display().to_string()])
+        .env("KONTOR_MACHINE_ID", "e2e-air-gapped-machine-2")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let log = dir.path().join("dialogs.log");
+    let app = AppUnderTest::with_env(
+        &portal.url,
+        true,
+        "en_US.UTF-8",
+        &[
+            ("KONTOR_TEST_OPEN_FILE", request.as_os_str()),
+            ("KONTOR_TEST_DIALOG_LOG", log.as_os_str()),
+        ],
+    );
+    let home = app.saved_dir().parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(home.join("Documents")).unwrap();
+    let c = app.launch().await;
+    sign_in_as_owner(&c, &portal).await;
+    click(&c, "#nav-license").await;
+
+    let help = text(&c, "#license-help").await;
+    assert!(help.contains("kontor-license request"), "{help:?}");
+    assert!(
+        help.contains("vendor"),
+        "says where it comes from: {help:?}"
+    );
+    let page = text(&c, "#offline-license").await;
+    assert!(!page.contains('`'), "no raw backticks: {page:?}");
+
+    click(&c, "#save-license").await;
+    wait_for(&c, "#saved-license-id", "the saved license").await;
+    click(&c, "#license-show-in-folder").await;
+    let saved_file = app.saved_dir().join("kontor-offline-license.txt");
+    let reveal = format!("reveal\t{}", saved_file.display());
+    let mut lines = Vec::new();
+    for _ in 0..100 {
+        lines = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if lines.contains(&reveal) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        lines.contains(&reveal),
+        "the file is shown in its folder: {lines:?}"
+    );
+    // The first save dialog started in Documents (no Downloads folder here), not the working directory.
+    assert_eq!(
+        lines[0],
+        format!(
+            "save\t{}\tkontor-offline-license.txt",
+            home.join("Documents").display()
+        )
+    );
+
+    // "Choose file…" instead of dropping: the machine is activated, its license saved.
+    click(&c, "#choose-request").await;
+    wait_xpath(
+        &c,
+        "//span[@id='activations' and normalize-space()='1 / 5']",
+        "the chosen request activated a machine",
+    )
+    .await;
+    let lines: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let second = lines
+        .iter()
+        .filter(|l| l.starts_with("save\t"))
+        .nth(1)
+        .expect("a second save dialog");
+    assert!(
+        second.starts_with(&format!(
+            "save\t{}\tkontor-license-",
+            app.saved_dir().display()
+        )),
+        "the next save dialog starts in the folder last saved to: {second:?}"
+    );
+
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}

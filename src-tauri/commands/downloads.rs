@@ -25,10 +25,30 @@ pub async fn installers(state: State<'_, AppState>, req: NoArgs) -> CommandResul
         .map_err(Into::into)
 }
 
+/// The app's downloads. Asked by the signed-in Downloads page, so downloads the app was running when it
+/// ended continue now (if the start-up had no session to continue them with).
 #[tauri::command]
-pub fn downloads(state: State<'_, AppState>, req: NoArgs) -> CommandResult<Vec<DownloadStatus>> {
+pub fn downloads<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    req: NoArgs,
+) -> CommandResult<Vec<DownloadStatus>> {
     let _ = req;
+    resume_interrupted(&app, &state);
     Ok(state.downloads.list())
+}
+
+/// Continues the downloads that were running when the app ended, through the signed-in session. Call only
+/// with a session: without one they would fail instead of waiting.
+pub fn resume_interrupted<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
+    if let Ok(portal) = state.portal() {
+        let n = state
+            .downloads
+            .resume_interrupted(opener(portal), emitter(app.clone()));
+        if n > 0 {
+            tracing::info!("{n} interrupted download(s) continue");
+        }
+    }
 }
 
 /// Asks where to save the installer (native dialog), then starts the download and returns at once.
@@ -56,7 +76,8 @@ pub async fn download_start<R: Runtime>(
     } else {
         vec![ext.as_str()]
     };
-    let Some(dest) = crate::dialogs::save_path(&installer.file_name, "Installer", &exts).await
+    let Some(dest) =
+        crate::dialogs::save_path(&state, &installer.file_name, "Installer", &exts).await
     else {
         return Ok(DownloadStarted { download: None });
     };

@@ -39,16 +39,33 @@ pub async fn save_offline_license(
     let license = portal
         .call(|c, a, me| async move { c.issue_offline_license(&a, &me.account_id).await })
         .await?;
-    save_verified(&portal, license, "kontor-offline-license.txt", None).await
+    save_verified(&state, &portal, license, "kontor-offline-license.txt", None).await
 }
 
-/// Reads an activation request file (dropped or picked), gets the machine-bound license and saves it.
+/// Reads an activation request file (dropped onto the window), gets the machine-bound license and saves it.
 #[tauri::command]
 pub async fn activate_machine(
     state: State<'_, AppState>,
     req: ImportFile,
 ) -> CommandResult<SavedLicense> {
-    let path = PathBuf::from(&req.path);
+    activate_path(&state, PathBuf::from(&req.path)).await
+}
+
+/// Asks for the activation request file with the native open dialog, then activates as
+/// [`activate_machine`] does; `None` if the user cancelled.
+#[tauri::command]
+pub async fn activate_machine_pick(
+    state: State<'_, AppState>,
+    req: NoArgs,
+) -> CommandResult<Option<SavedLicense>> {
+    let _ = req;
+    match crate::dialogs::open_path("Activation request", &["txt", "req"]).await {
+        Some(path) => activate_path(&state, path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn activate_path(state: &AppState, path: PathBuf) -> CommandResult<SavedLicense> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -92,7 +109,7 @@ pub async fn activate_machine(
     } else {
         format!("kontor-license-{host}.txt")
     };
-    save_verified(&portal, license, &file, Some(&request.fingerprint)).await
+    save_verified(state, &portal, license, &file, Some(&request.fingerprint)).await
 }
 
 #[tauri::command]
@@ -113,6 +130,7 @@ pub async fn revoke_offline_license(
 /// Verifies `license` with the portal's public key (as the air-gapped product will), asks where to save it
 /// and writes it atomically. A license that does not verify is never written.
 async fn save_verified(
+    state: &AppState,
     portal: &Portal,
     license: OfflineLicense,
     suggested: &str,
@@ -120,7 +138,8 @@ async fn save_verified(
 ) -> CommandResult<SavedLicense> {
     let key = portal.client().license_public_key().await?;
     let verified = verify(&license.text, &key.public_key, machine)?;
-    let Some(path) = crate::dialogs::save_path(suggested, "Kontor license", &["txt", "lic"]).await
+    let Some(path) =
+        crate::dialogs::save_path(state, suggested, "Kontor license", &["txt", "lic"]).await
     else {
         return Ok(SavedLicense {
             path: None,

@@ -6,6 +6,7 @@ pub mod config;
 pub mod dashboard;
 pub mod downloads;
 pub mod error;
+pub mod files;
 pub mod import;
 pub mod license;
 pub mod startup;

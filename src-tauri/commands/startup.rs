@@ -2,7 +2,7 @@
 
 use kontor_api::ipc::{NoArgs, PortalStart, Startup};
 use kontor_api::ErrorBody;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::commands::config::app_config;
 use crate::commands::error::{CommandError, CommandResult};
@@ -10,7 +10,11 @@ use crate::state::{AppState, ConnectError};
 
 /// Everything the first screen needs. The portal's part was usually asked at launch (`startup.rs`).
 #[tauri::command]
-pub async fn startup(state: State<'_, AppState>, req: NoArgs) -> CommandResult<Startup> {
+pub async fn startup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    req: NoArgs,
+) -> CommandResult<Startup> {
     let _ = req;
     let config = app_config(&state);
     let portal = match state.portal() {
@@ -32,11 +36,15 @@ pub async fn startup(state: State<'_, AppState>, req: NoArgs) -> CommandResult<S
         (Err(e), _) => failed(None, e.into()),
         (Ok(info), Err(e)) => failed(Some(info), e.into()),
         (Ok(info), Ok(None)) => PortalStart::SignIn { info },
-        (Ok(info), Ok(Some(me))) => PortalStart::SignedIn {
-            info,
-            me,
-            dashboard: resumed.dashboard.map(Box::new),
-        },
+        (Ok(info), Ok(Some(me))) => {
+            // Signed in again: downloads interrupted by the last exit go on.
+            crate::commands::downloads::resume_interrupted(&app, &state);
+            PortalStart::SignedIn {
+                info,
+                me,
+                dashboard: resumed.dashboard.map(Box::new),
+            }
+        }
     };
     Ok(Startup { config, portal })
 }

@@ -176,7 +176,8 @@ pub async fn save_credentials_csv(
 ) -> CommandResult<SavedFile> {
     let german = state.german();
     let csv = credentials_csv(&req.users, if german { ';' } else { ',' });
-    let Some(path) = crate::dialogs::save_path(&req.file_name, "CSV", &["csv"]).await else {
+    let Some(path) = crate::dialogs::save_path(&state, &req.file_name, "CSV", &["csv"]).await
+    else {
         return Ok(SavedFile { path: None });
     };
     kontor_fs::Options::new()

@@ -274,7 +274,6 @@ pub struct Texts {
     pub import_nothing: &'static str,
     pub nav_license: &'static str,
     pub license_title: &'static str,
-    pub license_intro: &'static str,
     pub license_save: &'static str,
     pub license_activate: &'static str,
     pub license_drop: &'static str,
@@ -348,13 +347,13 @@ pub struct Texts {
     pub license_none: &'static str,
     pub license_state: &'static str,
     pub license_valid: &'static str,
-    // --- layout13: user menu, password change while signed in, labels for the users list ---
+    // --- User menu, password change while signed in, labels for the users list ---
     pub menu_navigation: &'static str,
     pub menu_change_password: &'static str,
     pub password_changed: &'static str,
     pub select_all: &'static str,
     pub select_user: fn(&str) -> String,
-    // --- i18n13: texts with parameters and plural forms, the portal's error details, import problems ---
+    // --- Texts with parameters and plural forms, the portal's error details, import problems ---
     pub err_unknown: &'static str,
     pub users_count: Plural,
     pub selected_count: Plural,
@@ -378,6 +377,20 @@ pub struct Texts {
     pub error_detail: fn(&Texts, &ErrorDetail) -> Option<String>,
     /// An import problem's reason in words; `None` for a reason this build does not know.
     pub import_problem: fn(&ImportReason) -> Option<String>,
+    // --- Result notices, show in folder, first login, offline license, import problems, seats ---
+    pub show_in_folder: &'static str,
+    pub license_choose_request: &'static str,
+    pub license_help: &'static str,
+    pub license_save_help: &'static str,
+    pub no_free_seats: &'static str,
+    pub no_free_seats_reason: fn(&str) -> String,
+    pub import_done_title: Plural,
+    pub import_skipped: Plural,
+    pub import_save_problems: &'static str,
+    pub import_problems_file: &'static str,
+    pub import_show_passwords: &'static str,
+    pub back_to_sign_in: &'static str,
+    pub first_login_intro: &'static str,
 }
 
 impl Texts {
@@ -546,7 +559,6 @@ pub static EN: Texts = Texts {
     import_nothing: "No valid rows to import.",
     nav_license: "Offline license",
     license_title: "Offline license",
-    license_intro: "For installations without internet access: save the license file and copy it to the air-gapped system. For a license bound to one machine, run `kontor-license request` there and drop the request file here.",
     license_save: "Save offline license…",
     license_activate: "Choose activation request…",
     license_drop: "Drop an activation request file onto this window.",
@@ -632,13 +644,11 @@ pub static EN: Texts = Texts {
     license_none: "No licenses issued yet. Save the offline license or activate a machine to issue one.",
     license_state: "State",
     license_valid: "Valid",
-    // --- layout13 ---
     menu_navigation: "Pages",
     menu_change_password: "Change password",
     password_changed: "Your password was changed.",
     select_all: "Select all",
     select_user: |name| format!("Select {name}"),
-    // --- i18n13 ---
     err_unknown: "The portal reported an error.",
     users_count: Plural { one: "{n} user", other: "{n} users" },
     selected_count: Plural { one: "{n} selected", other: "{n} selected" },
@@ -660,6 +670,22 @@ pub static EN: Texts = Texts {
     user_name: "User name",
     error_detail: en_detail,
     import_problem: en_import_reason,
+    show_in_folder: "Show in folder",
+    license_choose_request: "Choose file…",
+    license_save_help: "For installations without internet access: save the license file and copy it to the air-gapped system. For a license bound to one machine, drop its activation request here or choose the file.",
+    license_help: "The activation request comes from the kontor-license program on the air-gapped machine: run \u{201c}kontor-license request\u{201d} there. Your vendor supplies kontor-license with the product; it is also built from Kontor's source (crates/kontor-license).",
+    no_free_seats: "no free seats",
+    no_free_seats_reason: |product| format!("{product}: all seats are taken. Free one, or add seats to the package first."),
+    import_done_title: Plural { one: "{n} user imported", other: "{n} users imported" },
+    import_skipped: Plural {
+        one: "{n} row was skipped. It is listed below; save the list to fix the row and import it again.",
+        other: "{n} rows were skipped. They are listed below; save the list to fix the rows and import them again.",
+    },
+    import_save_problems: "Save skipped rows as CSV",
+    import_problems_file: "kontor-import-skipped-rows.csv",
+    import_show_passwords: "Continue to the passwords",
+    back_to_sign_in: "Back to sign-in",
+    first_login_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters); the temporary one you just entered is used to confirm it.",
 };
 
 pub static DE: Texts = Texts {
@@ -786,7 +812,6 @@ pub static DE: Texts = Texts {
     import_nothing: "Keine gültigen Zeilen zum Importieren.",
     nav_license: "Offline-Lizenz",
     license_title: "Offline-Lizenz",
-    license_intro: "Für Installationen ohne Internetzugang: Speichern Sie die Lizenzdatei und kopieren Sie sie auf das abgeschottete System. Für eine an einen Rechner gebundene Lizenz führen Sie dort `kontor-license request` aus und ziehen die Anfragedatei hierher.",
     license_save: "Offline-Lizenz speichern …",
     license_activate: "Aktivierungsanfrage wählen …",
     license_drop: "Ziehen Sie eine Aktivierungsanfrage auf dieses Fenster.",
@@ -872,13 +897,11 @@ pub static DE: Texts = Texts {
     license_none: "Noch keine Lizenzen ausgestellt. Speichern Sie die Offline-Lizenz oder aktivieren Sie einen Rechner, um eine auszustellen.",
     license_state: "Status",
     license_valid: "Gültig",
-    // --- layout13 ---
     menu_navigation: "Seiten",
     menu_change_password: "Passwort ändern",
     password_changed: "Ihr Passwort wurde geändert.",
     select_all: "Alle auswählen",
     select_user: |name| format!("{name} auswählen"),
-    // --- i18n13 ---
     err_unknown: "Das Portal hat einen Fehler gemeldet.",
     users_count: Plural { one: "{n} Benutzer", other: "{n} Benutzer" },
     selected_count: Plural { one: "{n} ausgewählt", other: "{n} ausgewählt" },
@@ -900,6 +923,22 @@ pub static DE: Texts = Texts {
     user_name: "Benutzername",
     error_detail: de_detail,
     import_problem: de_import_reason,
+    show_in_folder: "Im Ordner zeigen",
+    license_choose_request: "Datei auswählen…",
+    license_save_help: "Für Installationen ohne Internetzugang: Speichern Sie die Lizenzdatei und kopieren Sie sie auf das abgeschottete System. Für eine an einen Rechner gebundene Lizenz ziehen Sie dessen Aktivierungsanfrage hierher oder wählen die Datei aus.",
+    license_help: "Die Aktivierungsanfrage erzeugt das Programm kontor-license auf dem abgeschotteten Rechner: Führen Sie dort \u{201e}kontor-license request\u{201c} aus. Ihr Hersteller liefert kontor-license mit dem Produkt; es lässt sich auch aus Kontors Quellcode bauen (crates/kontor-license).",
+    no_free_seats: "keine freien Plätze",
+    no_free_seats_reason: |product| format!("{product}: Alle Plätze sind vergeben. Geben Sie zuerst einen frei oder erweitern Sie das Paket."),
+    import_done_title: Plural { one: "{n} Benutzer importiert", other: "{n} Benutzer importiert" },
+    import_skipped: Plural {
+        one: "{n} Zeile wurde übersprungen. Sie steht unten; speichern Sie die Liste, um die Zeile zu korrigieren und erneut zu importieren.",
+        other: "{n} Zeilen wurden übersprungen. Sie stehen unten; speichern Sie die Liste, um die Zeilen zu korrigieren und erneut zu importieren.",
+    },
+    import_save_problems: "Übersprungene Zeilen als CSV speichern",
+    import_problems_file: "kontor-import-uebersprungene-zeilen.csv",
+    import_show_passwords: "Weiter zu den Passwörtern",
+    back_to_sign_in: "Zurück zur Anmeldung",
+    first_login_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen); das eben eingegebene vorläufige Passwort bestätigt die Änderung.",
 };
 
 impl Texts {

@@ -282,3 +282,34 @@ pub async fn update_install() -> IpcResult<UpdateInstalled> {
 pub async fn app_restart() -> IpcResult<()> {
     invoke(cmd::APP_RESTART, &NoArgs {}).await
 }
+
+/// Shows a file the app saved (through a save dialog, or a finished download) in the file manager.
+pub async fn show_in_folder(path: String) -> IpcResult<()> {
+    invoke(cmd::SHOW_IN_FOLDER, &kontor_api::ipc::ShowInFolder { path }).await
+}
+
+/// Picks an activation request with the open dialog and activates; `None` if the user cancelled.
+pub async fn activate_machine_pick() -> IpcResult<Option<SavedLicense>> {
+    invoke(cmd::ACTIVATE_MACHINE_PICK, &NoArgs {}).await
+}
+
+/// Saves the rows an import skipped as CSV through the save dialog.
+pub async fn save_import_problems(
+    problems: Vec<kontor_api::ipc::ImportProblem>,
+    file_name: String,
+) -> IpcResult<SavedFile> {
+    invoke(
+        cmd::SAVE_IMPORT_PROBLEMS,
+        &kontor_api::ipc::SaveImportProblems {
+            problems,
+            file_name,
+        },
+    )
+    .await
+}
+
+/// Whether the shell kept the temporary password from this sign-in (the first-login screen then does not
+/// ask for it).
+pub async fn temporary_password_kept() -> IpcResult<bool> {
+    invoke(cmd::TEMPORARY_PASSWORD_KEPT, &NoArgs {}).await
+}

@@ -53,6 +53,10 @@ pub mod cmd {
     pub const UPDATE_CHECK: &str = "update_check";
     pub const UPDATE_INSTALL: &str = "update_install";
     pub const APP_RESTART: &str = "app_restart";
+    pub const SHOW_IN_FOLDER: &str = "show_in_folder";
+    pub const ACTIVATE_MACHINE_PICK: &str = "activate_machine_pick";
+    pub const SAVE_IMPORT_PROBLEMS: &str = "save_import_problems";
+    pub const TEMPORARY_PASSWORD_KEPT: &str = "temporary_password_kept";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -94,6 +98,10 @@ pub mod cmd {
         UPDATE_CHECK,
         UPDATE_INSTALL,
         APP_RESTART,
+        SHOW_IN_FOLDER,
+        ACTIVATE_MACHINE_PICK,
+        SAVE_IMPORT_PROBLEMS,
+        TEMPORARY_PASSWORD_KEPT,
     ];
 }
 
@@ -427,6 +435,11 @@ pub struct DownloadStatus {
     /// Grows with every change: events and command answers may arrive out of order, the UI keeps the
     /// highest.
     pub revision: u64,
+    /// The download's key in the app's list, which pause, resume and cancel take as `installer_id`: the
+    /// installer id for its current download, another one for an earlier completed download that is kept
+    /// when the installer is downloaded again. Empty from an older shell: the installer id.
+    #[serde(default)]
+    pub key: String,
 }
 
 /// Answer of `download_start`: `None` when the user cancelled the save dialog.
@@ -466,4 +479,18 @@ pub struct UpdateProgress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateInstalled {
     pub version: String,
+}
+
+/// Argument of `show_in_folder`: a file the app saved (through a save dialog, or a finished download).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShowInFolder {
+    pub path: String,
+}
+
+/// Argument of `save_import_problems`: the rows an import skipped, saved as CSV through the save dialog.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SaveImportProblems {
+    pub problems: Vec<ImportProblem>,
+    /// Suggested file name.
+    pub file_name: String,
 }

@@ -245,25 +245,46 @@ pub fn read_table(bytes: &[u8], kind: FileKind) -> Result<Table, ImportError> {
 
 /// Kontor's own import template: a header row and two example rows, `;` separated, UTF-8 with BOM and CRLF
 /// line ends — what German and English Excel both open into columns with umlauts intact.
-/// Licenses are left empty in the examples (product codes differ per vendor); a cell may list several,
-/// separated by `,`, `;` or `|`.
+/// Without an account's products and locations the Licenses and Location cells are left empty (product codes
+/// differ per vendor); see [`template_csv_for`].
 pub fn template_csv(lang_german: bool) -> String {
-    let lines: [&str; 3] = if lang_german {
-        [
+    template_csv_for(lang_german, &[], None)
+}
+
+/// The template with example rows that show the Licenses and Location format with the account's own
+/// values: the first example row gets the first product, the second the first two products separated by
+/// `, ` (a cell may list several, separated by `,`, `;` or `|`; product code or name), both `location`.
+/// Every example row is valid for that account.
+pub fn template_csv_for(lang_german: bool, products: &[&str], location: Option<&str>) -> String {
+    let clean = |s: &str| s.replace([';', '"', '\r', '\n'], " ").trim().to_string();
+    let one = products.first().map(|p| clean(p)).unwrap_or_default();
+    let two = products
+        .iter()
+        .take(2)
+        .map(|p| clean(p))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let place = location.map(clean).unwrap_or_default();
+    let (header, anna, joerg) = if lang_german {
+        (
             "E-Mail;Anzeigename;Rolle;Lizenzen;Standort",
-            "anna.beispiel@example.com;Anna Beispiel;Benutzer;;",
-            "joerg.mueller@example.com;Jörg Müller;Administrator;;",
-        ]
+            "anna.beispiel@example.com;Anna Beispiel;Benutzer",
+            "joerg.mueller@example.com;Jörg Müller;Administrator",
+        )
     } else {
-        [
+        (
             "E-mail;Name;Role;Licenses;Location",
-            "anna.example@example.com;Anna Example;user;;",
-            "joerg.mueller@example.com;Jörg Müller;admin;;",
-        ]
+            "anna.example@example.com;Anna Example;user",
+            "joerg.mueller@example.com;Jörg Müller;admin",
+        )
     };
     let mut out = String::from('\u{FEFF}');
-    for line in lines {
-        out.push_str(line);
+    for line in [
+        header.to_string(),
+        format!("{anna};{one};{place}"),
+        format!("{joerg};{two};{place}"),
+    ] {
+        out.push_str(&line);
         out.push_str("\r\n");
     }
     out

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use kontor_api::{NewUser, Role};
 use kontor_import::{
-    read_table, template_csv, validate, Context, FileKind, ImportError, Preview, Problem, Reason,
-    Table, Template,
+    read_table, template_csv, template_csv_for, validate, Context, FileKind, ImportError, Preview,
+    Problem, Reason, Table, Template,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -495,6 +495,35 @@ fn templates_round_trip() {
         assert_eq!(p.valid[1].user.role, Role::Admin);
     }
     assert!(template_csv(true).contains("E-Mail;Anzeigename;Rolle;Lizenzen;Standort\r\n"));
+}
+
+#[test]
+fn templates_show_licenses_and_location_with_the_accounts_values() {
+    let c = ctx();
+    let (code, name) = c.products[0].clone();
+    let second = c.products[1].1.clone();
+    let location = c.locations[0].1.clone();
+    for german in [false, true] {
+        let csv = template_csv_for(
+            german,
+            &[name.as_str(), second.as_str()],
+            Some(location.as_str()),
+        );
+        let t = read_table(csv.as_bytes(), FileKind::Csv).unwrap();
+        let p = validate(&t, &c);
+        assert_eq!(p.problems, [], "{csv}");
+        assert_eq!(p.valid.len(), 2);
+        assert_eq!(p.valid[0].user.licenses, vec![code.clone()]);
+        assert_eq!(p.valid[1].user.licenses.len(), 2, "{csv}");
+        assert!(
+            p.valid.iter().all(|v| v.user.location_id.is_some()),
+            "{csv}"
+        );
+        assert!(
+            csv.contains(&format!("{name}, {second};{location}\r\n")),
+            "{csv}"
+        );
+    }
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub struct Config {
     /// The portal's public address (e.g. `https://portal.example.com`) for absolute URLs in answers;
     /// `None`: `http://` + the request's Host header.
     pub public_url: Option<String>,
+    /// Installer files are sent at most this fast (bytes per second per download), so the demo's pause and
+    /// resume can be tried on a loopback portal; `None`: as fast as possible.
+    pub download_limit: Option<u64>,
 }
 
 impl Config {
@@ -46,6 +49,7 @@ impl Config {
             installers_dir: None,
             releases_dir: None,
             public_url: None,
+            download_limit: None,
         }
     }
 }

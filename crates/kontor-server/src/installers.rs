@@ -431,6 +431,43 @@ pub async fn seed_demo_installers(
     Ok(added)
 }
 
+/// The demo's one large installer (64 MiB), so pause and resume can be tried when the portal sends files
+/// slowly (`serve --download-limit`, as `scripts/run-demo.sh` does). Not part of the tests' catalog.
+pub const DEMO_LARGE_INSTALLER: DemoInstaller = (
+    "docs",
+    "2.0.0",
+    "linux",
+    "x86_64",
+    "documents-addon_2.0.0_amd64-large-demo.deb",
+    64 * 1024,
+    "Demo: a large file the demo portal sends slowly, to try pause and resume.",
+    "2026-11-20",
+);
+
+/// Adds [`DEMO_LARGE_INSTALLER`] (idempotent); answers whether it was added now.
+pub async fn seed_demo_large_installer(
+    db: &dyn Database,
+    installers_dir: &Path,
+    now: i64,
+) -> Result<bool, ServerError> {
+    let (product, version, platform, arch, file, kib, notes, date) = DEMO_LARGE_INSTALLER;
+    let req = AddInstaller {
+        product: product.to_string(),
+        version: version.to_string(),
+        platform: platform.to_string(),
+        arch: arch.to_string(),
+        file_name: Some(file.to_string()),
+        notes: notes.to_string(),
+        released_on: Some(date.to_string()),
+    };
+    let bytes = DemoBytes::new(file, kib * 1024);
+    match add_installer(db, installers_dir, &req, file, bytes, now).await {
+        Ok(_) => Ok(true),
+        Err(ServerError::Conflict(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

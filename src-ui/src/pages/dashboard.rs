@@ -1,11 +1,12 @@
 //! The dashboard: the account's package, seats, next invoice and license term, computed by the portal.
+//! A plain User sees no amounts: the portal sends none, and the invoice card is not shown.
 
-use kontor_api::DashboardSummary;
+use kontor_api::{DashboardSummary, Role};
 use leptos::prelude::*;
 
 use crate::chart::SeatChart;
 use crate::components::{LoadFailed, Loading};
-use crate::context::Ctx;
+use crate::context::{Ctx, Phase};
 use crate::errors::Shown;
 use crate::ipc;
 
@@ -52,6 +53,9 @@ fn SummaryView(s: DashboardSummary) -> impl IntoView {
         products,
         user_count,
     } = s;
+    let sees_amounts = ctx
+        .phase
+        .with_untracked(|p| matches!(p, Phase::SignedIn(me) if me.role != Role::User));
     view! {
         <p class="muted" id="account-name">{account.name}" · "{account.customer_number}</p>
         <div class="cards">
@@ -71,7 +75,8 @@ fn SummaryView(s: DashboardSummary) -> impl IntoView {
                 <span class="label">{move || ctx.t().users}</span>
                 <span class="value" id="user-count">{user_count}</span>
             </div>
-            <div class="card stat">
+            {sees_amounts.then(|| view! {
+            <div class="card stat" id="next-invoice">
                 <span class="label">{move || ctx.t().next_invoice}</span>
                 {match next_invoice {
                     Some(inv) => {
@@ -86,6 +91,7 @@ fn SummaryView(s: DashboardSummary) -> impl IntoView {
                     None => view! { <span class="value">{move || ctx.t().no_invoice}</span> }.into_any(),
                 }}
             </div>
+            })}
             <div class="card stat">
                 <span class="label">{move || ctx.t().license_expires}</span>
                 <span class="value" id="license-expires">

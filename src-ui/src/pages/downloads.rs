@@ -22,7 +22,8 @@ pub fn DownloadsPage() -> impl IntoView {
             .map(|l| l.installers)
             .map_err(|e| Shown::new(ctx.t(), &e))
     });
-    // Keyed by installer id; the shell's events and command answers keep it current.
+    // Keyed by the download's key (the installer id for its current download); the shell's events and
+    // command answers keep it current.
     let downloads = Downloads {
         map: RwSignal::new(BTreeMap::new()),
         gone: RwSignal::new(HashSet::new()),
@@ -270,6 +271,16 @@ fn DownloadRow(
                 <span class="mono download-path">{move || status.get().map(|d| d.dest).unwrap_or_default()}</span>
                 <br />"SHA-256 "
                 <span class="mono download-sha">{move || status.get().map(|d| d.installer.sha256).unwrap_or_default()}</span>
+                <br />
+                <button class="link download-show" on:click=move |_| {
+                    if let Some(path) = status.get_untracked().map(|d| d.dest) {
+                        spawn_local(async move {
+                            if let Err(e) = ipc::show_in_folder(path).await {
+                                error.set(Some(Problem::Failed(e)));
+                            }
+                        });
+                    }
+                }>{move || ctx.t().show_in_folder}</button>
             </p>
             <p class="error download-error" role="alert"
                 style:display=move || shown(status.get().is_some_and(|d| d.error.is_some()))>
@@ -290,16 +301,20 @@ struct Downloads {
 impl Downloads {
     /// Takes `d` unless the page already has a newer status of it or the user cancelled it.
     fn put(self, d: DownloadStatus) {
-        if self.gone.with_untracked(|g| g.contains(&d.installer.id)) {
+        let key = if d.key.is_empty() {
+            d.installer.id.clone()
+        } else {
+            d.key.clone()
+        };
+        if self.gone.with_untracked(|g| g.contains(&key)) {
             return;
         }
-        let newer = self.map.with_untracked(|m| {
-            m.get(&d.installer.id)
-                .is_none_or(|old| d.revision >= old.revision)
-        });
+        let newer = self
+            .map
+            .with_untracked(|m| m.get(&key).is_none_or(|old| d.revision >= old.revision));
         if newer {
             self.map.update(|m| {
-                m.insert(d.installer.id.clone(), d);
+                m.insert(key, d);
             });
         }
     }

@@ -1,12 +1,12 @@
 //! The Offline license page: license status, saving the account-wide license file, activating an
-//! air-gapped machine from its request file (dropped or picked), revoking (asked first), and what a saved
-//! file contains. Each issued license shows its state as a badge (valid, revoked).
+//! air-gapped machine from its request file (dropped, or chosen with "Choose file…"), revoking (asked
+//! first), and what a saved file contains, with "Show in folder". Each issued license shows its state as a badge (valid, revoked).
 
 use kontor_api::ipc::SavedLicense;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{on_file_drop, ConfirmDialog, LoadFailed, Loading};
+use crate::components::{on_file_drop, ConfirmDialog, LoadFailed, Loading, Toasts};
 use crate::context::Ctx;
 use crate::errors::{Problem, Shown};
 use crate::ipc;
@@ -37,6 +37,24 @@ pub fn LicensePage() -> impl IntoView {
         busy.set(true);
         spawn_local(async move { done(ipc::activate_machine(path).await) });
     };
+    let pick = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            match ipc::activate_machine_pick().await {
+                Ok(Some(s)) => done(Ok(s)),
+                Ok(None) => busy.set(false),
+                Err(e) => done(Err(e)),
+            }
+        });
+    };
+    let toasts = expect_context::<Toasts>();
+    let reveal = move |path: String| {
+        spawn_local(async move {
+            if let Err(e) = ipc::show_in_folder(path).await {
+                toasts.trouble(move |t| crate::errors::describe_refusal(t, &e));
+            }
+        });
+    };
     let save = move |_| {
         busy.set(true);
         spawn_local(async move { done(ipc::save_offline_license().await) });
@@ -60,12 +78,14 @@ pub fn LicensePage() -> impl IntoView {
     view! {
         <section id="offline-license">
             <h1>{move || ctx.t().license_title}</h1>
-            <p class="muted">{move || ctx.t().license_intro}</p>
+            <p class="muted" id="license-intro">{move || ctx.t().license_save_help}</p>
             <div class="row">
                 <button id="save-license" on:click=save disabled=move || busy.get()>{move || ctx.t().license_save}</button>
             </div>
             <div class="dropzone" id="activation-dropzone">
                 <p>{move || ctx.t().license_drop}</p>
+                <button class="secondary" id="choose-request" on:click=pick disabled=move || busy.get()>{move || ctx.t().license_choose_request}</button>
+                <p class="muted small" id="license-help">{move || ctx.t().license_help}</p>
             </div>
             <Show when=move || error.get().is_some()>
                 <p class="error pre" role="alert" id="license-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
@@ -76,6 +96,9 @@ pub fn LicensePage() -> impl IntoView {
                 view! {
                     <div class="card" id="license-saved">
                         <p class="notice">{match &s.path { Some(p) => (t.license_saved_to)(p), None => t.license_not_saved.to_string() }}</p>
+                        {s.path.clone().map(|p| view! {
+                            <button class="secondary" id="license-show-in-folder" on:click=move |_| reveal(p.clone())>{t.show_in_folder}</button>
+                        })}
                         <dl class="facts">
                             <dt>"ID"</dt><dd id="saved-license-id">{s.license.license_id.clone()}</dd>
                             <dt>{t.license_customer}</dt><dd>{s.license.customer_name.clone()}</dd>

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use kontor_server::installers::seed_demo_installers;
+use kontor_server::installers::{seed_demo_installers, seed_demo_large_installer};
 use kontor_server::licensing::resolve_data_dir;
 use kontor_server::seed::{seed_demo, SeedOptions};
 use kontor_server::{open_database, Clock, ServerError, SystemClock};
@@ -24,6 +24,9 @@ pub struct SeedDemoArgs {
     /// The license token (default: random).
     #[arg(long)]
     pub license_token: Option<String>,
+    /// Also add one large (64 MiB) installer, to try pause and resume with `serve --download-limit`.
+    #[arg(long)]
+    pub large_installer: bool,
 }
 
 pub async fn run(args: SeedDemoArgs) -> Result<(), ServerError> {
@@ -32,6 +35,7 @@ pub async fn run(args: SeedDemoArgs) -> Result<(), ServerError> {
         data_dir,
         password,
         license_token,
+        large_installer,
     } = args;
     let installers_dir = resolve_data_dir(&database_url, data_dir)
         .ok()
@@ -48,6 +52,10 @@ pub async fn run(args: SeedDemoArgs) -> Result<(), ServerError> {
     if let (Ok(_), Some(dir)) = (&seeded, &installers_dir) {
         if let Err(e) = seed_demo_installers(db.as_ref(), dir, SystemClock.now()).await {
             seeded = Err(e);
+        } else if large_installer {
+            if let Err(e) = seed_demo_large_installer(db.as_ref(), dir, SystemClock.now()).await {
+                seeded = Err(e);
+            }
         }
     } else if installers_dir.is_none() {
         tracing::warn!("no data directory (--data-dir): no demo installers added");

@@ -35,6 +35,10 @@ pub struct ServeArgs {
     /// The portal's public address for absolute URLs (update manifest). Default: http:// + Host header.
     #[arg(long, env = "KONTOR_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Send installer files at most this fast (bytes per second per download), e.g. for a demo where
+    /// pause and resume can be tried. Default: no limit.
+    #[arg(long, env = "KONTOR_DOWNLOAD_LIMIT")]
+    pub download_limit: Option<u64>,
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
@@ -47,6 +51,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         installers_dir,
         releases_dir,
         public_url,
+        download_limit,
     } = args;
     let data_dir = resolve_data_dir(&database_url, data_dir)?;
     if let Some(u) = &public_url {
@@ -62,6 +67,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
     config.installers_dir = Some(installers_dir.unwrap_or_else(|| data_dir.join("installers")));
     config.releases_dir = Some(releases_dir.unwrap_or_else(|| data_dir.join("releases")));
     config.public_url = public_url;
+    config.download_limit = download_limit;
     config.data_dir = Some(data_dir);
     if let Some(v) = vendor_name {
         config.vendor_name = v;

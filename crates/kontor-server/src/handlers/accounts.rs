@@ -6,6 +6,7 @@ use kontor_api::{Account, DashboardSummary, ErrorBody, NextInvoice, ProductSeats
 
 use crate::auth::AuthUser;
 use crate::http_error::ApiError;
+use crate::service::dashboard;
 use crate::state::AppState;
 
 /// The caller's account id if the path names it; otherwise 404 (never 403: existence is not revealed).
@@ -39,7 +40,8 @@ pub async fn account(
     Ok(Json(account))
 }
 
-/// The dashboard figures of the caller's account, computed from its data.
+/// The dashboard figures of the caller's account, computed from its data; a plain User's carry no amounts
+/// (`service::dashboard`).
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/summary", tag = "account", security(("bearer" = [])),
     params(("account_id" = String, Path, description = "The caller's account id")),
     responses(
@@ -79,7 +81,7 @@ pub async fn summary(
         amount_cents: amount,
         currency,
     });
-    Ok(Json(DashboardSummary {
+    let summary = DashboardSummary {
         account,
         package_name: subscription
             .as_ref()
@@ -99,5 +101,6 @@ pub async fn summary(
             })
             .collect(),
         user_count,
-    }))
+    };
+    Ok(Json(dashboard::for_role(summary, auth.role)))
 }

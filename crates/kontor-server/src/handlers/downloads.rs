@@ -119,6 +119,7 @@ async fn file_response(
     etag: &str,
     file_name: &str,
     headers: &HeaderMap,
+    limit: Option<u64>,
 ) -> Result<Response, ApiError> {
     let answer = range_answer(
         header_str(headers, header::RANGE),
@@ -169,7 +170,28 @@ async fn file_response(
             .await
             .map_err(|e| ApiError::internal(format!("{}: {e}", path.display())))?;
     }
-    let stream = ReaderStream::with_capacity(file.take(len), READ_CHUNK);
+    let body = match limit.filter(|l| *l > 0) {
+        None => Body::from_stream(ReaderStream::with_capacity(file.take(len), READ_CHUNK)),
+        Some(rate) => {
+            // Small steps, each sent no earlier than the rate allows (the demo's throttled installer).
+            use futures_util::StreamExt;
+            let started = tokio::time::Instant::now();
+            let mut sent = 0u64;
+            let stream =
+                ReaderStream::with_capacity(file.take(len), 64 * 1024).then(move |chunk| {
+                    if let Ok(c) = &chunk {
+                        sent += c.len() as u64;
+                    }
+                    let due =
+                        started + std::time::Duration::from_secs_f64(sent as f64 / rate as f64);
+                    async move {
+                        tokio::time::sleep_until(due).await;
+                        chunk
+                    }
+                });
+            Body::from_stream(stream)
+        }
+    };
     let mut b = common(Response::builder().status(status)).header(header::CONTENT_LENGTH, len);
     if status == StatusCode::PARTIAL_CONTENT {
         b = b.header(
@@ -177,8 +199,7 @@ async fn file_response(
             format!("bytes {start}-{}/{size}", start + len - 1),
         );
     }
-    b.body(Body::from_stream(stream))
-        .map_err(|e| ApiError::internal(e.to_string()))
+    b.body(body).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// `attachment; filename="…"`, plus `filename*=UTF-8''…` (RFC 6266) for a name that is not plain ASCII.
@@ -278,7 +299,15 @@ pub async fn file(
     let size = u64::try_from(rec.size).map_err(|e| ApiError::internal(e.to_string()))?;
     let etag = format!("\"{}\"", rec.sha256);
     let path = store_path(installers_dir(&st)?, &rec.sha256);
-    let resp = file_response(&path, size, &etag, &rec.file_name, &headers).await?;
+    let resp = file_response(
+        &path,
+        size,
+        &etag,
+        &rec.file_name,
+        &headers,
+        st.config.download_limit,
+    )
+    .await?;
     // A HEAD (axum answers it with this handler, without the body) is no download.
     if method != Method::HEAD && starts_download(&headers, &etag, size) {
         st.db
@@ -460,7 +489,7 @@ pub async fn release_file(
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     let etag = format!("\"{}-{:x}-{mtime:x}\"", version, meta.len());
-    file_response(&path, meta.len(), &etag, &file, &headers).await
+    file_response(&path, meta.len(), &etag, &file, &headers, None).await
 }
 
 #[cfg(test)]

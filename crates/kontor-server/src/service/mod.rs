@@ -5,12 +5,14 @@
 //! `users`: creating users, committing import batches, who may edit, reset or delete whom (the owner rules).
 //! `sessions`: signing in (password or license token, throttled), refresh rotation with reuse detection,
 //! signing out.
+//! `dashboard`: which roles see amounts in the dashboard summary.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use kontor_api::{ErrorDetail, FieldProblem};
 
 use crate::domain::Refusal;
 
+pub mod dashboard;
 pub mod sessions;
 pub mod users;
 

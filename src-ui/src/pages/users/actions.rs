@@ -1,5 +1,6 @@
 //! The users page's actions on the selection or one user — delete, restore, reset the password — each
-//! saying what happened: a notice that goes away (delete) or a dialog (restore, the new password).
+//! saying what happened: a notice that goes away (delete, restore) or a dialog where the user must read
+//! something (the new password).
 
 use kontor_api::{CreatedUser, ErrorBody, UserSummary};
 use leptos::prelude::*;
@@ -38,27 +39,33 @@ pub fn delete(ctx: Ctx, toasts: Toasts, ids: Vec<String>, done: impl Fn() + 'sta
     });
 }
 
-/// Restores the deleted users `ids`, says which licenses could not be given back, then `done()`.
-pub fn restore(ctx: Ctx, ids: Vec<String>, dialog: RwSignal<Dialog>, done: impl Fn() + 'static) {
+/// Restores the deleted users `ids`, says how many in a notice that goes away by itself (and, shown longer,
+/// which licenses could not be given back), then `done()`.
+pub fn restore(ctx: Ctx, toasts: Toasts, ids: Vec<String>, done: impl Fn() + 'static) {
     spawn_local(async move {
         match ctx.guard(ipc::restore_users(ids).await) {
             Ok(r) => {
-                let t = ctx.t();
-                let mut msg = t.restored_count.of(r.restored.len() as u64);
-                for u in r
+                let n = r.restored.len() as u64;
+                let missing: Vec<(String, String)> = r
                     .restored
-                    .iter()
+                    .into_iter()
                     .filter(|u| !u.licenses_not_restored.is_empty())
-                {
-                    msg.push('\n');
-                    msg.push_str(&(t.not_restored_for)(
-                        &u.email,
-                        &u.licenses_not_restored.join(", "),
-                    ));
+                    .map(|u| (u.email, u.licenses_not_restored.join(", ")))
+                    .collect();
+                if missing.is_empty() {
+                    toasts.success(move |t| t.restored_count.of(n));
+                } else {
+                    toasts.trouble(move |t| {
+                        let mut msg = t.restored_count.of(n);
+                        for (email, licenses) in &missing {
+                            msg.push('\n');
+                            msg.push_str(&(t.not_restored_for)(email, licenses));
+                        }
+                        msg
+                    });
                 }
-                dialog.set(Dialog::Notice(msg));
             }
-            Err(e) => dialog.set(Dialog::Notice(describe_refusal(ctx.t(), &e))),
+            Err(e) => toasts.trouble(move |t| describe_refusal(t, &e)),
         }
         done();
     });

@@ -81,7 +81,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
     let delete_ids = move |ids| actions::delete(ctx, toasts, ids, reload);
     let me_for_delete = me.id.clone();
-    let restore_selected = move |_| actions::restore(ctx, list.selected_ids(), dialog, reload);
+    let restore_selected = move |_| actions::restore(ctx, toasts, list.selected_ids(), reload);
     // A reset asks first (`Dialog::ConfirmReset`); the confirm button runs it.
     let reset = move |user| dialog.set(Dialog::ConfirmReset(user));
     let th = move |key: UserSort, label: fn(&crate::i18n::Texts) -> &'static str| {

@@ -168,16 +168,27 @@ pub fn CreateDialog(
                             lookups.pools.await.map(|pools| pools.into_iter().map(|p| {
                                 let code = p.product_code.clone();
                                 let code2 = code.clone();
+                                // a product with no free seat is shown as such and cannot be ticked.
+                                let free = p.seats_total - p.seats_used;
+                                let full = free <= 0;
+                                let name = p.product_name.clone();
+                                let reason_id = format!("no-seats-{code}");
                                 view! {
-                                    <label class="check">
+                                    <label class="check" class:muted=full data-full=full.to_string()>
                                         <input type="checkbox" class="new-license" value=code.clone()
+                                            disabled=full
+                                            aria-describedby=full.then(|| reason_id.clone())
                                             prop:checked=move || licenses.get().contains(&code)
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
                                                 licenses.update(|l| { if on { l.insert(code2.clone()); } else { l.remove(&code2); } });
                                             } />
-                                        {p.product_name.clone()}" ("{move || ctx.t().seats_free.of(p.seats_total.saturating_sub(p.seats_used) as u64)}")"
+                                        {p.product_name.clone()}" ("
+                                        {move || if full { ctx.t().no_free_seats.to_string() } else { ctx.t().seats_free.of(free as u64) }}")"
                                     </label>
+                                    {full.then(|| view! {
+                                        <p class="muted small no-seats-reason" id=reason_id.clone()>{move || (ctx.t().no_free_seats_reason)(&name)}</p>
+                                    })}
                                 }
                             }).collect_view())
                         })}

@@ -1,5 +1,7 @@
 //! The import dialog: drop or pick a CSV/XLSX file, see every problem with row and column, commit the valid
-//! rows in batches with a progress bar and cancel, and end on the confirmation screen.
+//! rows in batches with a progress bar and cancel, and end on the confirmation screen. Rows the import
+//! skipped are not forgotten: after the commit they are listed again and can be saved as CSV, before the
+//! temporary passwords show.
 
 use kontor_api::ipc::{
     ImportOutcome, ImportPreview, ImportProblem, ImportProgress, IMPORT_PROGRESS_EVENT,
@@ -45,6 +47,8 @@ enum Step {
     Preview(ImportPreview),
     Committing,
     Stopped,
+    /// Committed; the preview's skipped rows are listed until the user goes on to the passwords.
+    Done(ImportOutcome, ImportPreview),
 }
 
 #[component]
@@ -59,6 +63,9 @@ pub fn ImportDialog(
     let error = RwSignal::new(None::<Problem>);
     let progress = RwSignal::new(ImportProgress { done: 0, total: 0 });
     let saved = RwSignal::new(None::<String>);
+    // The preview being committed: its problems are the rows the import skips.
+    let previewed = RwSignal::new(None::<ImportPreview>);
+    let problems_saved = RwSignal::new(None::<String>);
 
     let show_err = move |e: ErrorBody| {
         error.set(Some(Problem::Failed(e)));
@@ -80,12 +87,18 @@ pub fn ImportDialog(
         });
     };
     let commit = move || {
+        if let Step::Preview(p) = step.get_untracked() {
+            previewed.set(Some(p));
+        }
         error.set(None);
         step.set(Step::Committing);
         spawn_local(async move {
             match ctx.guard(ipc::import_commit().await) {
                 Ok(outcome) if outcome.cancelled => step.set(Step::Stopped),
-                Ok(outcome) => on_done(outcome),
+                Ok(outcome) => match previewed.get_untracked().filter(|p| p.problems_total > 0) {
+                    Some(p) => step.set(Step::Done(outcome, p)),
+                    None => on_done(outcome),
+                },
                 Err(e) => {
                     step.set(Step::Stopped);
                     show_err(e);
@@ -127,6 +140,34 @@ pub fn ImportDialog(
             }
         });
     };
+    // The saved list says column and reason in the user's language, as the table does.
+    let save_problems = move |problems: Vec<kontor_api::ipc::ImportProblem>| {
+        let t = ctx.t();
+        let problems = problems
+            .into_iter()
+            .map(|mut p| {
+                p.column = column_label(t, &p);
+                p.message = problem_text(t, &p);
+                p
+            })
+            .collect();
+        spawn_local(async move {
+            let name = ctx.t().import_problems_file.to_string();
+            match ipc::save_import_problems(problems, name).await {
+                Ok(f) => problems_saved.set(f.path),
+                Err(e) => show_err(e),
+            }
+        });
+    };
+    let reveal = move |path: Option<String>| {
+        if let Some(path) = path {
+            spawn_local(async move {
+                if let Err(e) = ipc::show_in_folder(path).await {
+                    show_err(e);
+                }
+            });
+        }
+    };
     let percent = move || {
         let p = progress.get();
         if p.total == 0 {
@@ -156,7 +197,9 @@ pub fn ImportDialog(
                                 <button class="secondary" id="import-template" on:click=template>{ctx.t().import_template}</button>
                             </div>
                             <Show when=move || saved.get().is_some()>
-                                <p class="notice small" id="template-saved">{move || saved.get().map(|p| (ctx.t().saved_to_path)(&p))}</p>
+                                <p class="notice small" id="template-saved">{move || saved.get().map(|p| (ctx.t().saved_to_path)(&p))}
+                                    " "<button class="link" id="template-show" on:click=move |_| reveal(saved.get_untracked())>{ctx.t().show_in_folder}</button>
+                                </p>
                             </Show>
                         </div>
                     }.into_any(),
@@ -205,6 +248,37 @@ pub fn ImportDialog(
                             <button class="secondary" id="import-cancel" on:click=move |_| { spawn_local(async move { let _ = ipc::import_cancel().await; }); }>{ctx.t().cancel}</button>
                         </div>
                     }.into_any(),
+                    Step::Done(outcome, p) => {
+                        let t = ctx.t();
+                        let created = outcome.created.len();
+                        let for_save = p.problems.clone();
+                        let outcome = StoredValue::new(outcome);
+                        view! {
+                            <div id="import-done">
+                                <h3 id="import-done-title">{t.import_done_title.of(created as u64)}</h3>
+                                <p class="notice" id="import-skipped">{t.import_skipped.of(p.problems_total)}</p>
+                                <div class="problems">
+                                    <table class="credentials" id="import-skipped-rows">
+                                        <thead><tr><th>{t.import_row}</th><th>{t.import_column}</th><th>{t.import_reason}</th></tr></thead>
+                                        <tbody>
+                                            {p.problems.iter().map(|pr| view! {
+                                                <tr data-row=pr.row data-code=pr.code.clone()><td>{pr.row}</td><td>{column_label(t, pr)}</td><td>{problem_text(t, pr)}</td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <Show when=move || problems_saved.get().is_some()>
+                                    <p class="notice small" id="problems-saved">{move || problems_saved.get().map(|p| (t.saved_to_path)(&p))}
+                                        " "<button class="link" id="problems-show" on:click=move |_| reveal(problems_saved.get_untracked())>{t.show_in_folder}</button>
+                                    </p>
+                                </Show>
+                                <div class="row">
+                                    <button class="secondary" id="import-save-problems" on:click=move |_| save_problems(for_save.clone())>{t.import_save_problems}</button>
+                                    <button id="import-show-passwords" on:click=move |_| on_done(outcome.get_value())>{t.import_show_passwords}</button>
+                                </div>
+                            </div>
+                        }.into_any()
+                    }
                     Step::Stopped => view! {
                         <div id="import-stopped">
                             <p class="notice">{ctx.t().import_cancelled}</p>
@@ -217,7 +291,11 @@ pub fn ImportDialog(
                 </Show>
                 <div class="row actions">
                     <button class="secondary" id="import-close" disabled=move || step.get() == Step::Committing
-                        on:click=move |_| on_close()>{move || ctx.t().close}</button>
+                        on:click=move |_| match step.get_untracked() {
+                            // The passwords of the imported users must still be shown.
+                            Step::Done(outcome, _) => on_done(outcome),
+                            _ => on_close(),
+                        }>{move || ctx.t().close}</button>
                 </div>
             </div>
         </div>

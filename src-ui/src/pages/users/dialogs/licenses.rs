@@ -1,4 +1,5 @@
-//! The bulk licenses dialog: assign or revoke products for all selected users at once.
+//! The bulk licenses dialog: assign or revoke products for all selected users at once; the result is a
+//! notice that goes away by itself.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind::Dialog;
-use crate::components::{modal, LoadFailed, Loading};
+use crate::components::{modal, LoadFailed, Loading, Toasts};
 use crate::context::Ctx;
 use crate::errors::{clear_on_change, Problem};
 use crate::ipc;
@@ -22,6 +23,7 @@ pub fn LicenseDialog(
     on_done: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let toasts = expect_context::<Toasts>();
     // product code → "keep" | "assign" | "revoke"
     let choice = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let error = RwSignal::new(None::<Problem>);
@@ -52,9 +54,9 @@ pub fn LicenseDialog(
             match r {
                 Ok(res) => {
                     lookups.pools.set(Some(Ok(res.pools)));
-                    dialog.set(Dialog::Notice(
-                        ctx.t().licenses_changed_count.of(res.changed as u64),
-                    ));
+                    let n = res.changed as u64;
+                    toasts.success(move |t| t.licenses_changed_count.of(n));
+                    dialog.set(Dialog::None);
                     on_done();
                 }
                 Err(e) => error.set(Some(Problem::Refused(e))),
@@ -75,7 +77,10 @@ pub fn LicenseDialog(
                                 let shown = code.clone();
                                 view! {
                                     <label class="license-choice">
-                                        <span>{p.product_name.clone()}" ("{move || ctx.t().seats_free.of(p.seats_total.saturating_sub(p.seats_used) as u64)}")"</span>
+                                        <span>{p.product_name.clone()}" ("{
+                                            let free = p.seats_total.saturating_sub(p.seats_used);
+                                            move || if free <= 0 { ctx.t().no_free_seats.to_string() } else { ctx.t().seats_free.of(free as u64) }
+                                        }")"</span>
                                         <select class="license-action" data-product=code.clone()
                                             prop:value=move || choice.with(|c| c.get(&shown).cloned().unwrap_or_else(|| "keep".into()))
                                             on:change=move |ev| { let v = event_target_value(&ev); choice.update(|c| { c.insert(code.clone(), v); }); }>
