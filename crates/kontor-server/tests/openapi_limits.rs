@@ -259,3 +259,19 @@ fn patterns_agree_with_the_validators() {
         assert_eq!(id.is_match(i), ok, "{i:?}");
     }
 }
+
+/// The answers of the throttle and of the bounded password hashing are documented with their wait.
+#[test]
+fn throttled_operations_document_429_and_503_with_retry_after() {
+    let doc = document();
+    for path in ["/api/v1/auth/login", "/api/v1/me/password"] {
+        for status in ["429", "503"] {
+            let r = &doc["paths"][path]["post"]["responses"][status];
+            assert!(r.is_object(), "POST {path} does not document {status}");
+            assert!(
+                r["headers"]["Retry-After"].is_object(),
+                "POST {path} {status}: {r}"
+            );
+        }
+    }
+}
