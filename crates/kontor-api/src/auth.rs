@@ -48,7 +48,18 @@ impl Role {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordLogin {
+    /// An e-mail address, at most 254 bytes.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 3,
+            max_length = 254,
+            pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.]+(\.[^@\s\x00-\x1f\x7f-\x9f.]+)+\s*$"
+        )
+    )]
     pub email: String,
+    /// 1 to 1024 bytes.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub password: String,
     /// Long-lived refresh token ("stay signed in") instead of a working-day one.
     #[serde(default)]
@@ -59,6 +70,11 @@ pub struct PasswordLogin {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenLogin {
+    /// 32 to 128 of `A-Z a-z 0-9 -`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 32, max_length = 128, pattern = r"^[A-Za-z0-9-]{32,128}$")
+    )]
     pub license_token: String,
     #[serde(default)]
     pub remember: bool,
@@ -68,6 +84,11 @@ pub struct TokenLogin {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
+    /// 1 to 256 bytes.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 256, pattern = r"\S")
+    )]
     pub refresh_token: String,
 }
 

@@ -53,6 +53,7 @@ pub struct OfflineLicense {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivationRequestUpload {
-    /// The armoured request (`-----BEGIN KONTOR ACTIVATION REQUEST-----` …).
+    /// The armoured request (`-----BEGIN KONTOR ACTIVATION REQUEST-----` …), at most 256 KiB.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 262144))]
     pub request: String,
 }

@@ -54,6 +54,7 @@ pub enum UserSort {
 /// Filter, sort and page of the users list (query string of `GET …/users`). All filters combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct UserQuery {
     /// Case-insensitive substring of name or e-mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,9 +76,19 @@ pub struct UserQuery {
     pub desc: bool,
     /// Opaque keyset cursor from the previous page's `next`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(max_length = 1024),
+        schema(max_length = 1024)
+    )]
     pub after: Option<String>,
     /// Page size, 1..=500 (default 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 1, maximum = 500),
+        schema(minimum = 1, maximum = 500)
+    )]
     pub limit: Option<u32>,
 }
 
@@ -98,13 +109,41 @@ pub struct UserPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUser {
+    /// An e-mail address, at most 254 bytes.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 3,
+            max_length = 254,
+            pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.]+(\.[^@\s\x00-\x1f\x7f-\x9f.]+)+\s*$"
+        )
+    )]
     pub email: String,
+    /// 1 to 200 characters, no control, bidi or zero-width characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\s][^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$"
+        )
+    )]
     pub display_name: String,
     pub role: Role,
+    /// A location id of the account, at most 64 bytes.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 64,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x1f\x7f-\x9f\s][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub location_id: Option<String>,
-    /// Product codes.
+    /// Product codes (at most 50, each at most 64 bytes).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub licenses: Vec<String>,
 }
 
@@ -112,6 +151,8 @@ pub struct NewUser {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUsers {
+    /// 1 to 1000 users.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
     pub users: Vec<NewUser>,
 }
 
@@ -145,9 +186,27 @@ pub struct CreateUsersResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateUser {
+    /// 1 to 200 characters, no control, bidi or zero-width characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\s][^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$"
+        )
+    )]
     pub display_name: String,
     pub role: Role,
+    /// A location id of the account, at most 64 bytes.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 64,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x1f\x7f-\x9f\s][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub location_id: Option<String>,
 }
 
@@ -162,7 +221,11 @@ pub struct TemporaryPassword {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePassword {
+    /// 1 to 1024 bytes.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub current_password: String,
+    /// 12 characters to 1024 bytes.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 1024))]
     pub new_password: String,
 }
 
@@ -181,10 +244,16 @@ pub struct LicensePool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LicenseChange {
+    /// 1 to 1000 user ids.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
     pub user_ids: Vec<String>,
+    /// At most 50 product codes (assign and revoke together name at least one).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub assign: Vec<String>,
+    /// At most 50 product codes.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub revoke: Vec<String>,
 }
 
@@ -200,6 +269,8 @@ pub struct LicenseChangeResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RestoreUsers {
+    /// 1 to 1000 user ids.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
     pub user_ids: Vec<String>,
 }
 
@@ -268,8 +339,14 @@ pub const MAX_IMPORT_BATCH: usize = 5000;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportBatch {
     /// Chosen by the client for the whole import (e.g. a UUID): 1..=64 of `A-Z a-z 0-9 - _`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, pattern = r"^[A-Za-z0-9_-]{1,64}$")
+    )]
     pub import_id: String,
     pub batch: u32,
+    /// 1 to 5000 users.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5000))]
     pub users: Vec<NewUser>,
 }
 
@@ -294,6 +371,7 @@ pub const MAX_EXISTING_EMAILS: usize = 200_000;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExistingEmailsRequest {
     /// 1..=200,000 addresses.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200000))]
     pub emails: Vec<String>,
 }
 

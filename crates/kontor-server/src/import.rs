@@ -6,7 +6,10 @@
 //! committed batches recorded in `import_batches`, creates nothing twice, and commits what was missing. The
 //! import's own users are therefore not "already existing" for its validation, and their seats count as free.
 //!
-//! Temporary passwords go only to the `--passwords-out` CSV (written atomically, mode 0600 on Unix).
+//! Temporary passwords go only to the `--passwords-out` CSV (mode 0600 on Unix), rewritten atomically after
+//! every batch so a killed run leaves the passwords of the users it created (and a temporary file at most
+//! until the next run, which removes it). A re-run never resets a password: the users of batches committed
+//! before are listed `already_created` with the password the earlier file at the same path holds.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -223,17 +226,23 @@ pub async fn import_file(
         return Ok(report);
     }
 
-    // Open the passwords file before creating anyone: a bad path fails before the first commit.
+    // Check the passwords file before creating anyone: a bad path fails before the first commit. A
+    // temporary file a killed run left beside it goes first; the passwords an earlier run of the same file
+    // wrote there are kept for the users it created.
     let out_path = opts.passwords_out.as_deref().unwrap_or(Path::new(""));
-    let out = match PasswordsFile::create(out_path) {
-        Ok(f) => f,
-        Err(e) => {
-            return Err(ServerError::Usage(format!(
-                "cannot write --passwords-out {}: {e}",
-                out_path.display()
-            )))
-        }
-    };
+    remove_stale_temp_files(out_path);
+    let earlier = earlier_passwords(out_path);
+    if let Err(e) = kontor_fs::Options::new().private(true).create(out_path) {
+        return Err(ServerError::Usage(format!(
+            "cannot write --passwords-out {}: {e}",
+            out_path.display()
+        )));
+    }
+    let done: HashSet<u32> = db
+        .import_batches_done(account, &import_id)
+        .await?
+        .into_iter()
+        .collect();
     let actor = Actor {
         account_id: account.clone(),
         user_id: String::new(),
@@ -241,33 +250,40 @@ pub async fn import_file(
         ip: None,
         at: opts.now,
     };
-    let mut passwords: Vec<CreatedUser> = Vec::new();
+    let mut lines: Vec<PasswordLine> = Vec::new();
     for (i, users) in batches.iter().enumerate() {
-        let committed = match commit_import_batch(
-            db,
-            &actor,
-            kontor_api::Role::Owner,
-            &import_id,
-            i as u32,
-            users,
-        )
-        .await
-        {
-            Ok(Ok(r)) => Ok(r),
-            Ok(Err(refusal)) => Err(refusal.message().to_string()),
-            Err(e) => {
-                tracing::error!(error = %e, "internal error");
-                Err("internal error".to_string())
+        let committed = if done.contains(&(i as u32)) {
+            Ok(None)
+        } else {
+            // `reissue: false`: a batch an earlier run committed keeps the passwords that run handed out.
+            match commit_import_batch(
+                db,
+                &actor,
+                kontor_api::Role::Owner,
+                &import_id,
+                i as u32,
+                users,
+                false,
+            )
+            .await
+            {
+                Ok(Ok(r)) if r.already_done => Ok(None),
+                Ok(Ok(r)) => Ok(Some(r.created)),
+                Ok(Err(refusal)) => Err(refusal.message().to_string()),
+                Err(e) => {
+                    tracing::error!(error = %e, "internal error");
+                    Err("internal error".to_string())
+                }
             }
         };
         match committed {
-            Ok(r) if r.already_done => {
+            Ok(None) => {
                 report.already_done += users.len();
-                passwords.extend(r.created);
+                lines.extend(users.iter().map(|u| PasswordLine::earlier(u, &earlier)));
             }
-            Ok(r) => {
-                report.created += r.created.len();
-                passwords.extend(r.created);
+            Ok(Some(created)) => {
+                report.created += created.len();
+                lines.extend(created.into_iter().map(PasswordLine::created));
             }
             Err(e) => {
                 report.file_error = Some(FileError {
@@ -281,45 +297,181 @@ pub async fn import_file(
                 break;
             }
         }
+        // After every batch, so a killed run leaves the passwords of everyone it created.
+        if let Err(e) = write_passwords(out_path, &lines) {
+            report.file_error = Some(FileError {
+                code: "passwords_out".to_string(),
+                message: format!(
+                    "cannot write {}: {e}; the users of batch {i} exist, but their temporary passwords were \
+                     not saved: reset their passwords in the portal",
+                    out_path.display()
+                ),
+            });
+            break;
+        }
     }
-    if let Err(e) = out.finish(&passwords) {
-        // The users exist; running the same file again reissues their temporary passwords.
-        report.file_error = Some(FileError {
-            code: "passwords_out".to_string(),
-            message: format!(
-                "cannot write {}: {e}; run the same import again to reissue the temporary passwords",
-                out_path.display()
-            ),
-        });
+    if batches.is_empty() {
+        if let Err(e) = write_passwords(out_path, &lines) {
+            report.file_error = Some(FileError {
+                code: "passwords_out".to_string(),
+                message: format!("cannot write {}: {e}", out_path.display()),
+            });
+        }
     }
     Ok(report)
 }
 
-/// The `--passwords-out` CSV: written to a temporary file (0600) beside the target, renamed into place.
-struct PasswordsFile(kontor_fs::AtomicFile);
+/// The header of the `--passwords-out` CSV.
+pub const PASSWORDS_HEADER: &str = "email,display_name,temporary_password,status";
 
-impl PasswordsFile {
-    fn create(target: &Path) -> std::io::Result<Self> {
-        kontor_fs::Options::new()
-            .private(true)
-            .create(target)
-            .map(Self)
+/// `status` of a user this run created: the password is new.
+pub const STATUS_CREATED: &str = "created";
+/// `status` of a user an earlier run of the same file created: the password (from the earlier passwords
+/// file at the same path) still holds; this run changed nothing.
+pub const STATUS_ALREADY_CREATED: &str = "already_created";
+/// `status` of a user an earlier run created whose password is not in the file at this path (another path
+/// was used, or the run was killed between the commit and the write): the password is unchanged; hand
+/// out the earlier file's, or reset it in the portal.
+pub const STATUS_PASSWORD_NOT_HERE: &str = "already_created_password_not_in_file";
+
+/// One line of the passwords file.
+struct PasswordLine {
+    email: String,
+    display_name: String,
+    password: String,
+    status: &'static str,
+}
+
+impl PasswordLine {
+    fn created(u: CreatedUser) -> Self {
+        PasswordLine {
+            email: u.email,
+            display_name: u.display_name,
+            password: u.temporary_password,
+            status: STATUS_CREATED,
+        }
     }
 
-    /// Writes every user's temporary password and makes the file; a failure leaves no file behind.
-    fn finish(self, users: &[CreatedUser]) -> std::io::Result<()> {
-        let mut w = std::io::BufWriter::new(self.0);
-        writeln!(w, "email,display_name,temporary_password")?;
-        for u in users {
-            writeln!(
-                w,
-                "{},{},{}",
-                csv_field(&u.email),
-                csv_field(&u.display_name),
-                csv_field(&u.temporary_password)
-            )?;
+    fn earlier(u: &kontor_api::NewUser, earlier: &HashMap<String, String>) -> Self {
+        let email = u.email.trim().to_lowercase();
+        let (password, status) = match earlier.get(&email) {
+            Some(p) => (p.clone(), STATUS_ALREADY_CREATED),
+            None => (String::new(), STATUS_PASSWORD_NOT_HERE),
+        };
+        PasswordLine {
+            email,
+            display_name: u.display_name.clone(),
+            password,
+            status,
         }
-        w.into_inner().map_err(|e| e.into_error())?.commit()
+    }
+}
+
+/// Writes the whole passwords file atomically (0600): a kill leaves the previous version, never a torn one.
+fn write_passwords(target: &Path, lines: &[PasswordLine]) -> std::io::Result<()> {
+    let file = kontor_fs::Options::new().private(true).create(target)?;
+    let mut w = std::io::BufWriter::new(file);
+    writeln!(w, "{PASSWORDS_HEADER}")?;
+    for l in lines {
+        writeln!(
+            w,
+            "{},{},{},{}",
+            csv_field(&l.email),
+            csv_field(&l.display_name),
+            csv_field(&l.password),
+            l.status
+        )?;
+    }
+    w.into_inner().map_err(|e| e.into_error())?.commit()
+}
+
+/// The passwords an earlier run wrote to `target`, by lower-case e-mail: the lines whose status is
+/// `created` or `already_created` (a missing or foreign file gives none).
+fn earlier_passwords(target: &Path) -> HashMap<String, String> {
+    let Ok(text) = std::fs::read_to_string(target) else {
+        return HashMap::new();
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(PASSWORDS_HEADER) {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|line| {
+            let f = split_csv_line(line);
+            match f.as_slice() {
+                [email, _, password, status]
+                    if !password.is_empty()
+                        && (status == STATUS_CREATED || status == STATUS_ALREADY_CREATED) =>
+                {
+                    Some((email.to_lowercase(), password.clone()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The fields of one line as [`csv_field`] writes them (quotes doubled inside quoted fields).
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if cur.is_empty() => quoted = true,
+            (',', false) => fields.push(std::mem::take(&mut cur)),
+            (c, _) => cur.push(c),
+        }
+    }
+    fields.push(cur);
+    fields
+}
+
+/// Removes the temporary files (`.NAME.PID.SEQ.tmp`, see `kontor_fs`) a killed run left beside `target`;
+/// those of a process still running (Linux: `/proc/PID` exists) stay.
+fn remove_stale_temp_files(target: &Path) {
+    let (Some(name), dir) = (target.file_name(), kontor_fs::parent_dir(target)) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let mut parts = rest.split('.');
+        let (Some(pid), Some(seq), None) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if seq.parse::<u64>().is_err() || pid == std::process::id() {
+            continue;
+        }
+        if Path::new("/proc").join(pid.to_string()).exists() {
+            continue;
+        }
+        match std::fs::remove_file(entry.path()) {
+            Ok(()) => {
+                tracing::info!(file = %entry.path().display(), "removed a killed run's temporary file")
+            }
+            Err(e) => {
+                tracing::warn!(file = %entry.path().display(), error = %e, "cannot remove a stale temporary file")
+            }
+        }
     }
 }
 
@@ -367,5 +519,65 @@ mod tests {
         for f in ["+1", "-1", "@SUM(A1)", "\tx"] {
             assert!(csv_field(f).starts_with("\"'"), "{f}");
         }
+    }
+
+    #[test]
+    fn passwords_files_read_back_what_they_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pw.csv");
+        let line = |email: &str, name: &str, password: &str, status| PasswordLine {
+            email: email.into(),
+            display_name: name.into(),
+            password: password.into(),
+            status,
+        };
+        write_passwords(
+            &target,
+            &[
+                line("a@x.example", "=Evil, \"Name\"", "pw-a", STATUS_CREATED),
+                line("b@x.example", "B", "pw-b", STATUS_ALREADY_CREATED),
+                line("c@x.example", "C", "", STATUS_PASSWORD_NOT_HERE),
+            ],
+        )
+        .unwrap();
+        let earlier = earlier_passwords(&target);
+        assert_eq!(earlier.len(), 2, "{earlier:?}");
+        assert_eq!(earlier["a@x.example"], "pw-a");
+        assert_eq!(earlier["b@x.example"], "pw-b");
+        assert_eq!(
+            split_csv_line("a,\"'=Evil, \"\"Name\"\"\",p,created"),
+            ["a", "'=Evil, \"Name\"", "p", "created"]
+        );
+        // Another file at the path (another header) gives nothing.
+        std::fs::write(&target, "email,password\na@x.example,pw\n").unwrap();
+        assert!(earlier_passwords(&target).is_empty());
+    }
+
+    #[test]
+    fn only_dead_runs_temporary_files_of_the_target_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pw.csv");
+        let own = format!(".pw.csv.{}.0.tmp", std::process::id());
+        for name in [
+            ".pw.csv.4000000000.3.tmp",
+            own.as_str(),
+            ".other.csv.4000000000.0.tmp",
+            ".pw.csv.x.tmp",
+        ] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        remove_stale_temp_files(&target);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut want = vec![
+            own.clone(),
+            ".other.csv.4000000000.0.tmp".into(),
+            ".pw.csv.x.tmp".into(),
+        ];
+        want.sort();
+        assert_eq!(left, want);
     }
 }

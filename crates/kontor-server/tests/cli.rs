@@ -17,6 +17,10 @@ struct Served {
 }
 
 fn serve(db_url: &str) -> Served {
+    serve_with(db_url, &[])
+}
+
+fn serve_with(db_url: &str, extra: &[&str]) -> Served {
     let mut child = Command::new(BIN)
         .args([
             "serve",
@@ -26,6 +30,7 @@ fn serve(db_url: &str) -> Served {
             "127.0.0.1:0",
             "--demo",
         ])
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -307,7 +312,7 @@ fn users_import_reports_rows_commits_valid_ones_and_is_idempotent() {
     );
     let csv = std::fs::read_to_string(&pw).expect("passwords file");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "email,display_name,temporary_password");
+    assert_eq!(lines[0], "email,display_name,temporary_password,status");
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(
         lines[2].starts_with("b.two@cli.example,Bernd Two,"),
@@ -317,7 +322,8 @@ fn users_import_reports_rows_commits_valid_ones_and_is_idempotent() {
         lines[3].starts_with("c.three@cli.example,\"Three, Clara\","),
         "{csv}"
     );
-    let first_password = lines[1].rsplit(',').next().unwrap().to_string();
+    assert!(lines[1..].iter().all(|l| l.ends_with(",created")), "{csv}");
+    let first_password = lines[1].rsplit(',').nth(1).unwrap().to_string();
     assert_eq!(first_password.len(), 20);
     assert!(!stderr.contains(&first_password));
     #[cfg(unix)]
@@ -358,7 +364,19 @@ fn users_import_reports_rows_commits_valid_ones_and_is_idempotent() {
         .iter()
         .filter(|e| e.event.starts_with("user.import_batch"))
         .collect();
-    assert_eq!(batch_events.len(), 2, "{events:?}");
+    // The re-run changed nothing (no passwords reissued), so only the commit is recorded.
+    assert_eq!(batch_events.len(), 1, "{events:?}");
+    assert!(!events
+        .iter()
+        .any(|e| e.event == "user.import_batch_retried"));
+    let csv = std::fs::read_to_string(&pw).expect("passwords file");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines[1..].iter().all(|l| l.ends_with(",already_created")),
+        "{csv}"
+    );
+    assert_eq!(lines[1].rsplit(',').nth(1), Some(first_password.as_str()));
     assert!(batch_events
         .iter()
         .all(|e| e.actor.as_deref() == Some("cli") && e.ip.is_none()));
@@ -473,6 +491,216 @@ fn users_import_finishes_an_interrupted_import() {
         Box::pin(async move { db.active_user_count(&acc).await.unwrap() })
     }));
     assert_eq!(count, 12 + n as i64);
+}
+
+/// The lines of a `--passwords-out` file after its header: (e-mail, password, status).
+fn password_lines(path: &std::path::Path) -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(path).expect("passwords file");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("email,display_name,temporary_password,status")
+    );
+    lines
+        .map(|l| {
+            // The test names have no commas or quotes, so a plain split is exact.
+            let f: Vec<&str> = l.split(',').collect();
+            assert_eq!(f.len(), 4, "{l}");
+            (f[0].to_string(), f[2].to_string(), f[3].to_string())
+        })
+        .collect()
+}
+
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+/// Issue 10, defect 10: `users import` killed with SIGKILL mid-import, then run again. The first run's
+/// passwords file holds the passwords of the users it created, and they still sign in after the re-run;
+/// the re-run lists those users `already_created` with the same password, creates only the rest, creates
+/// nobody twice and loses nobody, and no temporary file is left (also not an older killed run's).
+fn killed_import_resumes_without_resetting_passwords(url: &str, acc: &str, data_dir: Option<&str>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let n = kontor_api::MAX_IMPORT_BATCH * 4 + 3;
+    let mut text = String::from("E-mail,Name\n");
+    for i in 0..n {
+        text.push_str(&format!("u{i}@killed.example,User {i}\n"));
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, &text).expect("write file");
+    let pw = dir.path().join("pw.csv");
+    let args = [
+        "users",
+        "import",
+        "--database-url",
+        url,
+        "--account",
+        acc,
+        "--passwords-out",
+        pw.to_str().expect("utf-8"),
+        file.to_str().expect("utf-8"),
+    ];
+
+    // Run 1: SIGKILL as soon as the first batch's passwords are on disk.
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn import");
+    let started = std::time::Instant::now();
+    while !pw.exists() {
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the import ended before its first batch was written"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no passwords file"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the import finished before it could be killed; make the file bigger"
+    );
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    let first = password_lines(&pw);
+    assert!(
+        first.len() >= kontor_api::MAX_IMPORT_BATCH && first.len() < n,
+        "killed mid-import: {} of {n} passwords written",
+        first.len()
+    );
+    assert!(first
+        .iter()
+        .all(|(_, p, s)| s == "created" && p.len() == 20));
+    // What a run killed while writing its passwords file leaves: removed by the next run.
+    let stale = dir.path().join(".pw.csv.4000000000.0.tmp");
+    std::fs::write(&stale, "").expect("stale temp file");
+
+    // Run 2: the same file to the end.
+    let (code, j, stderr) = import(url, acc, &["--passwords-out", pw.to_str().unwrap()], &file);
+    assert_eq!(code, 0, "{j} {stderr}");
+    let created = j["created"].as_u64().expect("created") as usize;
+    let already = j["already_done"].as_u64().expect("already_done") as usize;
+    assert_eq!(created + already, n, "{j}");
+    assert!(already >= first.len(), "{j}");
+    assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    let second = password_lines(&pw);
+    assert_eq!(second.len(), n);
+    let by_email: std::collections::HashMap<&str, (&str, &str)> = second
+        .iter()
+        .map(|(e, p, s)| (e.as_str(), (p.as_str(), s.as_str())))
+        .collect();
+    assert_eq!(by_email.len(), n, "every user once");
+    for (email, password, _) in &first {
+        assert_eq!(
+            by_email.get(email.as_str()),
+            Some(&(password.as_str(), "already_created")),
+            "{email}: the first run's password is kept"
+        );
+    }
+    let new_ones: Vec<&(String, String, String)> =
+        second.iter().filter(|(_, _, s)| s == "created").collect();
+    assert_eq!(new_ones.len(), created);
+
+    // Run 3: nothing changes, every password is still listed.
+    let (code, j, _) = import(url, acc, &["--passwords-out", pw.to_str().unwrap()], &file);
+    assert_eq!(
+        (code, j["created"].as_u64(), j["already_done"].as_u64()),
+        (0, Some(0), Some(n as u64))
+    );
+    let third = password_lines(&pw);
+    assert_eq!(third.len(), n);
+    for (email, password, status) in &third {
+        assert_eq!(status, "already_created", "{email}");
+        assert_eq!(by_email[email.as_str()].0, password, "{email}");
+    }
+
+    // No duplicate, nobody lost.
+    let count = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(with_db(url, |db| {
+            let acc = acc.to_string();
+            Box::pin(async move { db.active_user_count(&acc).await.expect("count") })
+        }));
+    assert_eq!(count, 12 + n as i64);
+
+    // The handed-out passwords sign in: first and last of the killed run's file, first and last new one.
+    let mut extra = vec![];
+    if let Some(d) = data_dir {
+        extra = vec!["--data-dir", d];
+    }
+    let served = serve_with(url, &extra);
+    let samples = [
+        &first[0],
+        &first[first.len() - 1],
+        new_ones[0],
+        new_ones[new_ones.len() - 1],
+    ];
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let client = kontor_client::PortalClient::new(&served.url).expect("client");
+    for (email, password, _) in samples {
+        let r = rt.block_on(client.login_password(&kontor_api::PasswordLogin {
+            email: email.clone(),
+            password: password.clone(),
+            remember: false,
+        }));
+        assert!(r.is_ok(), "{email} cannot sign in: {r:?}");
+    }
+    served.terminate();
+}
+
+#[test]
+fn killed_users_import_resumes_without_resetting_passwords_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, acc) = seeded(dir.path());
+    killed_import_resumes_without_resetting_passwords(&url, &acc, None);
+}
+
+#[test]
+fn killed_users_import_resumes_without_resetting_passwords_postgres() {
+    let Ok(admin) = std::env::var("KONTOR_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but KONTOR_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("note: KONTOR_TEST_POSTGRES_URL not set, PostgreSQL part skipped");
+        return;
+    };
+    use sqlx::Connection;
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let name = format!("kt_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = rt
+        .block_on(sqlx::PgConnection::connect(&admin))
+        .expect("connect");
+    rt.block_on(sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn))
+        .expect("create database");
+    let mut url = url::Url::parse(&admin).expect("url");
+    url.set_path(&format!("/{name}"));
+    let url = url.to_string();
+    let out = run(&["seed-demo", "--database-url", &url]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seed: DemoSeed = serde_json::from_slice(&out.stdout).expect("seed JSON");
+    let data = tempfile::tempdir().expect("tempdir");
+    killed_import_resumes_without_resetting_passwords(
+        &url,
+        &seed.account_id,
+        Some(data.path().to_str().expect("utf-8")),
+    );
+    rt.block_on(sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn))
+        .expect("drop database");
 }
 
 // ---- license issue / public-key ----

@@ -12,10 +12,12 @@ use crate::state::AppState;
 
 /// Paging of the audit log.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only events with a smaller id (the previous page's `next_before`).
     pub before: Option<i64>,
     /// Page size, 1..=200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 

@@ -51,7 +51,8 @@ fn sessions(st: &AppState, peer: SocketAddr) -> Sessions<'_> {
         (status = 200, description = "Signed in", body = SessionTokens),
         (status = 401, description = "Wrong e-mail or password (`invalid_credentials`)", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
-        (status = 429, description = "Too many failed attempts", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts from this address or for this e-mail (`rate_limited`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too many sign-ins at once (`unavailable`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn login(
     State(st): State<AppState>,

@@ -42,6 +42,8 @@ pub async fn me(
         (status = 204, description = "Changed"),
         (status = 401, description = "No valid session", body = ErrorBody),
         (status = 422, description = "The current password is wrong or the new one is too weak", body = ErrorBody),
+        (status = 429, description = "Too many wrong current passwords lately (`rate_limited`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too many password checks at once (`unavailable`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn change_password(
     State(st): State<AppState>,

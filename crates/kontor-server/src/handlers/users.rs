@@ -207,6 +207,7 @@ pub async fn import_batch(
         &req.import_id,
         req.batch,
         &req.users,
+        true,
     )
     .await??;
     Ok(Json(result))

@@ -1,5 +1,5 @@
 //! The users rules: validating new users and giving them temporary passwords, creating them (all or
-//! nothing), committing an import batch once (a retry reissues passwords), and the owner rules of editing,
+//! nothing), committing an import batch once (an endpoint retry reissues passwords, a CLI re-run does not), and the owner rules of editing,
 //! resetting and deleting users, and the role matrix ([`may_manage`]): the Owner manages Admins and Users,
 //! an Admin manages Users only (and their own name, location and licenses); only the Owner makes someone
 //! Owner (ownership moves, the Owner becomes Admin) or Admin; nobody demotes or deletes themselves.
@@ -187,7 +187,9 @@ pub async fn create_users(
 
 /// The one commit path of an import batch, for the endpoint and for `kontor-server users import`: validates
 /// the users, creates them in one transaction recorded as `(import_id, batch)` of `actor.account_id`, or, if
-/// that batch was committed before, reissues temporary passwords to its users who have not signed in yet.
+/// that batch was committed before and `reissue` is set, reissues temporary passwords to its users who have
+/// not signed in yet (the endpoint: a client that lost the answer needs them). Without `reissue` (the CLI,
+/// whose passwords file keeps the first run's passwords) a committed batch changes nothing.
 pub async fn commit_import_batch(
     db: &dyn Database,
     actor: &Actor,
@@ -195,6 +197,7 @@ pub async fn commit_import_batch(
     import_id: &str,
     batch: u32,
     users: &[NewUser],
+    reissue: bool,
 ) -> Outcome<ImportBatchResult> {
     refuse_if_err!(may_create(actor_role, users));
     let import_id = import_id.trim();
@@ -225,6 +228,12 @@ pub async fn commit_import_batch(
         return Ok(Ok(ImportBatchResult {
             created,
             already_done: false,
+        }));
+    }
+    if !reissue {
+        return Ok(Ok(ImportBatchResult {
+            created: Vec::new(),
+            already_done: true,
         }));
     }
     // Retry of a committed batch: new temporary passwords for those who have not signed in yet, in the
