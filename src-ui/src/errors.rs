@@ -163,6 +163,8 @@ mod tests {
                 problem: kontor_api::ImportFileProblem::LegacyXls,
             },
             ErrorDetail::Wait { seconds: 75 },
+            ErrorDetail::UseOwnPasswordChange,
+            ErrorDetail::OwnRoleFixed,
         ];
         for d in &all {
             match d {
@@ -186,6 +188,8 @@ mod tests {
                 | ErrorDetail::PasswordChangeRequired
                 | ErrorDetail::ImportFile { .. }
                 | ErrorDetail::Wait { .. }
+                | ErrorDetail::UseOwnPasswordChange
+                | ErrorDetail::OwnRoleFixed
                 | ErrorDetail::Other => {}
             }
         }
@@ -245,6 +249,8 @@ mod tests {
             OwnerAction::Make,
             OwnerAction::Reset,
             OwnerAction::Delete,
+            OwnerAction::ManageAdmins,
+            OwnerAction::MakeAdmin,
         ] {
             let body = ErrorBody::detailed(ErrorDetail::OwnerOnly { action });
             assert_ne!(describe(&EN, &body), describe(&DE, &body), "{action:?}");

@@ -1054,9 +1054,16 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             OwnerAction::Make => "Only the Owner can make someone Owner.",
             OwnerAction::Reset => "Only the Owner can reset the Owner's password.",
             OwnerAction::Delete => "The Owner cannot be deleted.",
+            OwnerAction::ManageAdmins => "Only the Owner can manage Admins.",
+            OwnerAction::MakeAdmin => "Only the Owner can make someone Admin.",
         }
         .into(),
         ErrorDetail::PasswordChangeRequired => "Please choose your own password first.".into(),
+        ErrorDetail::OwnRoleFixed => "You cannot change your own role.".into(),
+        ErrorDetail::UseOwnPasswordChange => {
+            "To change your own password, use \u{201c}Change password\u{201d} in the user menu."
+                .into()
+        }
         ErrorDetail::ImportFile { file_name, problem } => {
             let why = match problem {
                 ImportFileProblem::Empty => "the file is empty.".to_string(),
@@ -1175,8 +1182,14 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             OwnerAction::Make => "Nur der Inhaber kann jemanden zum Inhaber machen.",
             OwnerAction::Reset => "Nur der Inhaber kann das Passwort des Inhabers zurücksetzen.",
             OwnerAction::Delete => "Der Inhaber kann nicht gelöscht werden.",
+            OwnerAction::ManageAdmins => "Nur der Inhaber kann Administratoren verwalten.",
+            OwnerAction::MakeAdmin => "Nur der Inhaber kann jemanden zum Administrator machen.",
         }
         .into(),
+        ErrorDetail::OwnRoleFixed => "Ihre eigene Rolle können Sie nicht ändern.".into(),
+        ErrorDetail::UseOwnPasswordChange => {
+            "Ihr eigenes Passwort ändern Sie über \u{201e}Passwort ändern\u{201c} im Benutzermenü.".into()
+        }
         ErrorDetail::PasswordChangeRequired => {
             "Bitte legen Sie zuerst ein eigenes Passwort fest.".into()
         }

@@ -230,6 +230,10 @@ pub enum ErrorDetail {
     OwnerOnly { action: OwnerAction },
     /// The user must change the temporary password first.
     PasswordChangeRequired,
+    /// Resetting one's own password through the users API: the own password change is the way.
+    UseOwnPasswordChange,
+    /// An Admin tried to change their own role.
+    OwnRoleFixed,
     /// An import file cannot be read at all (the desktop shell's check, before any row).
     ImportFile {
         file_name: String,
@@ -301,6 +305,10 @@ pub enum OwnerAction {
     Reset,
     /// Delete the Owner (nobody can).
     Delete,
+    /// Edit, reset, delete or restore an Admin, or change an Admin's licenses.
+    ManageAdmins,
+    /// Create an Admin or make someone Admin.
+    MakeAdmin,
 }
 
 impl ErrorDetail {
@@ -325,7 +333,9 @@ impl ErrorDetail {
             ErrorDetail::NotFound { .. } => ErrorCode::NotFound,
             ErrorDetail::RoleNotAllowed
             | ErrorDetail::OwnerOnly { .. }
-            | ErrorDetail::PasswordChangeRequired => ErrorCode::Forbidden,
+            | ErrorDetail::PasswordChangeRequired
+            | ErrorDetail::UseOwnPasswordChange
+            | ErrorDetail::OwnRoleFixed => ErrorCode::Forbidden,
             ErrorDetail::Wait { .. } => ErrorCode::RateLimited,
             ErrorDetail::Other => ErrorCode::Unknown,
         }
@@ -389,9 +399,13 @@ impl ErrorDetail {
                 OwnerAction::Make => "only the owner can make someone owner",
                 OwnerAction::Reset => "only the owner can reset the owner's password",
                 OwnerAction::Delete => "the owner cannot be deleted",
+                OwnerAction::ManageAdmins => "only the owner can manage admins",
+                OwnerAction::MakeAdmin => "only the owner can make someone admin",
             }
             .to_string(),
             ErrorDetail::PasswordChangeRequired => "password change required".to_string(),
+            ErrorDetail::UseOwnPasswordChange => "use your own password change instead".to_string(),
+            ErrorDetail::OwnRoleFixed => "you cannot change your own role".to_string(),
             ErrorDetail::ImportFile { file_name, .. } => {
                 format!("{file_name}: the file cannot be imported")
             }

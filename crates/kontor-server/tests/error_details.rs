@@ -259,6 +259,36 @@ async fn owner_rules_and_roles_say_who_may_do_what() {
             refused(c.update_user(&admin, &acc, &emma, &rename).await),
             forbidden(OwnerAction::Make)
         );
+        // An Admin's own password goes through the own password change, and their role stays.
+        let jonas = uid(&env, "jonas.becker").await;
+        assert_eq!(
+            refused(c.reset_password(&admin, &acc, &jonas).await.map(|_| ())),
+            (403, ErrorCode::Forbidden, ErrorDetail::UseOwnPasswordChange)
+        );
+        let step_down = UpdateUser {
+            display_name: "Jonas Becker".into(),
+            role: Role::User,
+            location_id: None,
+        };
+        assert_eq!(
+            refused(c.update_user(&admin, &acc, &jonas, &step_down).await),
+            (403, ErrorCode::Forbidden, ErrorDetail::OwnRoleFixed)
+        );
+        assert_eq!(
+            refused(
+                c.update_user(
+                    &admin,
+                    &acc,
+                    &emma,
+                    &UpdateUser {
+                        role: Role::Admin,
+                        ..step_down.clone()
+                    }
+                )
+                .await
+            ),
+            forbidden(OwnerAction::MakeAdmin)
+        );
 
         let user = seeded_session(&env, &tok, "paul.wagner").await;
         assert_eq!(

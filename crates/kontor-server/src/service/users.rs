@@ -51,8 +51,8 @@ fn email_conflict<T>(r: Result<Result<T, Refusal>, DbError>) -> Outcome<T> {
     }
 }
 
-fn forbidden(message: &str) -> Refusal {
-    Refusal::Forbidden(message.to_string())
+fn owner_only(action: OwnerAction) -> Refusal {
+    Refusal::because(ErrorDetail::OwnerOnly { action })
 }
 
 /// The role matrix: may an actor of `actor_role` manage (edit, reset, delete, restore, change the licenses
@@ -67,16 +67,14 @@ pub fn may_manage(
     let is_self = target.id == actor.user_id && actor.system.is_none();
     match actor_role {
         Role::Owner | Role::Admin if is_self && !own => {
-            Err(forbidden("use your own password change instead"))
+            Err(Refusal::because(ErrorDetail::UseOwnPasswordChange))
         }
         Role::Owner => Ok(()),
         Role::Admin if !is_privileged(target.role) => Ok(()),
         Role::Admin if is_self && own => Ok(()),
-        Role::Admin if target.role == Role::Owner => {
-            Err(forbidden("only the owner can change the owner"))
-        }
-        Role::Admin => Err(forbidden("only the owner can manage admins")),
-        Role::Billing | Role::User => Err(forbidden("your role does not allow this")),
+        Role::Admin if target.role == Role::Owner => Err(owner_only(OwnerAction::Change)),
+        Role::Admin => Err(owner_only(OwnerAction::ManageAdmins)),
+        Role::Billing | Role::User => Err(Refusal::because(ErrorDetail::RoleNotAllowed)),
     }
 }
 
@@ -88,9 +86,12 @@ fn is_privileged(role: Role) -> bool {
 /// Only the Owner creates Admins (and nobody creates an Owner: `prepare_new_users` refuses that).
 fn may_create(actor_role: Role, users: &[NewUser]) -> Result<(), Refusal> {
     match users.iter().position(|u| u.role == Role::Admin) {
-        Some(i) if actor_role != Role::Owner => Err(Refusal::Forbidden(format!(
-            "users[{i}].role: only the owner can make someone admin"
-        ))),
+        Some(i) if actor_role != Role::Owner => Err(Refusal::Detailed(
+            ErrorDetail::OwnerOnly {
+                action: OwnerAction::MakeAdmin,
+            },
+            format!("users[{i}].role: only the owner can make someone admin"),
+        )),
         _ => Ok(()),
     }
 }
@@ -304,11 +305,16 @@ pub async fn update_user(
         && req.role != target.role
         && (is_privileged(req.role) || is_privileged(target.role))
     {
-        return Ok(Err(forbidden(if target.id == actor.user_id {
-            "you cannot change your own role"
+        return Ok(Err(if target.id == actor.user_id {
+            Refusal::because(ErrorDetail::OwnRoleFixed)
         } else {
-            "only the owner can make someone admin or change an admin's role"
-        })));
+            let action = if req.role == Role::Owner {
+                OwnerAction::Make
+            } else {
+                OwnerAction::MakeAdmin
+            };
+            Refusal::because(ErrorDetail::OwnerOnly { action })
+        }));
     }
     let mut demote_actor = false;
     if actor_role != Role::Owner {
