@@ -28,8 +28,11 @@ demo_version="0.1.1-demo"
 if [ ! -f "$data/releases/$demo_version/release.json" ]; then
   bundle="$(mktemp -d)/Kontor_${demo_version}_amd64.AppImage"
   cp "$(type -P true)" "$bundle"
+  notes_de="$(dirname "$bundle")/notes.de.txt"
+  echo "DEMO-Version: zeigt, wie ein Update angeboten und installiert wird. Es ist kein echtes Update; die Installation schreibt nur eine Platzhalterdatei in den Datenordner der Demo." > "$notes_de"
   ./target/debug/kontor-server release publish --releases-dir "$data/releases" --version "$demo_version" \
     --notes "DEMO release: shows how an update is offered and installed. It is not a real update; installing it writes only a stand-in file in the demo's data folder." \
+    --notes-de "$notes_de" \
     --platform linux-x86_64 --file "$bundle" --key demo/updater/kontor-updater.key >/dev/null
   rm -rf "$(dirname "$bundle")"
 fi
