@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use kontor_api::ipc::{DownloadState, DownloadStatus};
 use kontor_api::{ErrorBody, ErrorCode, Installer};
-use kontor_client::download::{download, DownloadError, DownloadOutcome, DownloadTarget};
+use kontor_client::download::{download, DownloadError, DownloadOutcome, DownloadTarget, Progress};
 use kontor_client::ClientError;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
@@ -96,6 +96,8 @@ struct Entry {
     received: u64,
     bytes_per_sec: u64,
     eta_secs: Option<u64>,
+    /// Bytes of the partial file re-checked so far, while that runs.
+    checked: Option<u64>,
 }
 
 impl Entry {
@@ -110,6 +112,7 @@ impl Entry {
             received: 0,
             bytes_per_sec: 0,
             eta_secs: None,
+            checked: None,
         };
         e.received = if e.saved.state == DownloadState::Done {
             e.saved.installer.size
@@ -131,6 +134,7 @@ impl Entry {
             error: self.saved.error.clone(),
             revision: self.revision,
             key: self.saved.key(),
+            checked: self.checked,
         }
     }
 
@@ -376,6 +380,7 @@ impl Downloads {
         let mut at_last_failure = target.received();
         loop {
             let mut meter = Meter::new(target.size);
+            let mut last_percent: Option<u64> = None;
             let result = {
                 let this = self.clone();
                 let id2 = id.clone();
@@ -386,14 +391,35 @@ impl Downloads {
                     &target,
                     move |from, validator| open(id3.clone(), from, validator),
                     stop.clone(),
-                    move |received| {
-                        if let Some((rate, eta)) = meter.sample(received) {
-                            if let Some(s) = this.update(&id2, run, |e| {
-                                e.received = received;
-                                e.bytes_per_sec = rate;
-                                e.eta_secs = eta;
-                            }) {
-                                emit2(&s);
+                    move |progress| match progress {
+                        Progress::Checking { checked, of } => {
+                            // One event per whole percent: at most 101 for any file size.
+                            let percent = checked.saturating_mul(100) / of.max(1);
+                            if checked == 0 || last_percent != Some(percent) {
+                                last_percent = Some(percent);
+                                if let Some(s) = this.update(&id2, run, |e| {
+                                    e.received = of;
+                                    e.checked = Some(checked);
+                                }) {
+                                    emit2(&s);
+                                }
+                            }
+                        }
+                        Progress::Received(received) => {
+                            let was_checking = last_percent.take().is_some();
+                            let sample = meter.sample(received);
+                            if sample.is_some() || was_checking {
+                                let (rate, eta) = sample.unwrap_or((0, None));
+                                if let Some(s) = this.update(&id2, run, |e| {
+                                    e.received = received;
+                                    e.checked = None;
+                                    if sample.is_some() {
+                                        e.bytes_per_sec = rate;
+                                        e.eta_secs = eta;
+                                    }
+                                }) {
+                                    emit2(&s);
+                                }
                             }
                         }
                     },
@@ -418,6 +444,7 @@ impl Downloads {
                         e.saved.state = DownloadState::Retrying;
                         e.bytes_per_sec = 0;
                         e.eta_secs = None;
+                        e.checked = None;
                         e.received = target.received();
                     }) {
                         emit(&s);
@@ -455,6 +482,7 @@ impl Downloads {
                         e.received = received;
                         e.bytes_per_sec = 0;
                         e.eta_secs = None;
+                        e.checked = None;
                         e.revision = self.next_revision();
                         let again = e.resume_pending && state == DownloadState::Paused;
                         e.resume_pending = false;

@@ -29,6 +29,11 @@ struct Fixture {
 }
 
 async fn start() -> Fixture {
+    start_seeded(false).await
+}
+
+/// The portal with the demo catalog, and with the demo's large (64 MiB) installer when `large`.
+async fn start_seeded(large: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("portal.db").display());
     let db = kontor_server::open_database(&url).await.unwrap();
@@ -37,6 +42,11 @@ async fn start() -> Fixture {
     kontor_server::installers::seed_demo_installers(&*db, &installers_dir, 1_790_000_000)
         .await
         .unwrap();
+    if large {
+        kontor_server::installers::seed_demo_large_installer(&*db, &installers_dir, 1_790_000_000)
+            .await
+            .unwrap();
+    }
     let mut config = Config::new(url, "127.0.0.1:0".parse().unwrap());
     config.installers_dir = Some(installers_dir.clone());
     let server = kontor_server::start_with(config, db, Arc::new(SystemClock))
@@ -512,5 +522,59 @@ async fn downloading_again_keeps_the_earlier_completed_download() {
     m.downloads.cancel(&earlier.key);
     assert_eq!(m.downloads.list().len(), 1);
     assert!(first.exists());
+    f.server.shutdown().await;
+}
+
+/// Resuming a large partial file first re-checks it (re-hashing what is on disk), and the page is told how
+/// far that got: events with `checked` growing through the file, before any new byte arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resuming_a_large_partial_file_reports_the_re_check() {
+    use kontor_api::ipc::DownloadState;
+    let f = start_seeded(true).await;
+    let installer = f
+        .installer(kontor_server::installers::DEMO_LARGE_INSTALLER.4)
+        .await;
+    // An earlier run left 24 MiB of it on disk.
+    let partial_len = 24 * 1024 * 1024;
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join(&installer.file_name);
+    let bytes = std::fs::read(f.installers_dir.join(&installer.sha256)).unwrap();
+    std::fs::write(partial_path(&dest), &bytes[..partial_len]).unwrap();
+
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    let emit: kontor_app::downloads::Emit =
+        Arc::new(move |s| seen2.lock().unwrap().push(s.clone()));
+    let source = f.source(&f.client, &installer);
+    let open: kontor_app::downloads::Opener = Arc::new(move |_id, from, v| source.open(from, v));
+    let app_dir = tempfile::tempdir().unwrap();
+    let downloads = Arc::new(kontor_app::downloads::Downloads::load(app_dir.path()));
+    downloads.start(installer.clone(), dest.clone(), open, emit);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while seen.lock().unwrap().last().map(|s| s.state) != Some(DownloadState::Done) {
+        let s = downloads.status(&installer.id).unwrap();
+        assert_ne!(s.state, DownloadState::Failed, "{:?}", s.error);
+        assert!(Instant::now() < deadline, "not done: {s:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let events = seen.lock().unwrap().clone();
+    let checking: Vec<u64> = events.iter().filter_map(|s| s.checked).collect();
+    // One event per whole percent of the 24 reads (1 MiB each), and the start.
+    assert_eq!(checking.len(), 25, "{checking:?}");
+    assert_eq!(checking[0], 0);
+    assert_eq!(*checking.last().unwrap(), partial_len as u64);
+    assert!(checking.windows(2).all(|w| w[0] < w[1]), "{checking:?}");
+    for s in events.iter().filter(|s| s.checked.is_some()) {
+        assert_eq!(s.state, DownloadState::Running);
+        assert_eq!(s.received, partial_len as u64, "the partial file's length");
+    }
+    // The check comes first; afterwards no event says it is checking.
+    let last_check = events.iter().rposition(|s| s.checked.is_some()).unwrap();
+    let first_byte = events
+        .iter()
+        .position(|s| s.checked.is_none() && s.received > partial_len as u64)
+        .expect("bytes after the check");
+    assert!(last_check < first_byte, "{events:?}");
+    assert_eq!(sha256(&dest), installer.sha256);
     f.server.shutdown().await;
 }

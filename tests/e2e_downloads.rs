@@ -135,9 +135,30 @@ async fn download_shows_progress_pauses_survives_a_restart_and_verifies() {
         .unwrap();
     assert_eq!(shown, paused_at, "the restarted app knows what is on disk");
 
-    // Resume and finish: the file gets its final name only with the catalog's SHA-256.
+    // Resume and finish: the file gets its final name only with the catalog's SHA-256. First the partial
+    // file is re-checked, and the card says so (recorded as it happens: the check is quick).
+    c.execute(
+        "window.__checking = []; const id = arguments[0];
+         new MutationObserver(() => {
+             const card = document.querySelector(`[data-download='${id}'][data-checking]`);
+             if (card) window.__checking.push(card.querySelector('.download-detail').textContent);
+         }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});",
+        vec![serde_json::Value::String(id.clone())],
+    )
+    .await
+    .unwrap();
     click(&c, &format!("[data-download='{id}'] .download-resume")).await;
     wait_state(&c, &id, "done").await;
+    let checking = c
+        .execute("return window.__checking;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        checking.as_array().is_some_and(|a| a.iter().any(|t| t
+            .as_str()
+            .is_some_and(|t| t.starts_with("Checking the partial file… ") && t.ends_with(" %")))),
+        "the re-check of the partial file was shown: {checking}"
+    );
     assert_eq!(
         text(&c, &format!("[data-download='{id}'] .download-sha")).await,
         installer.sha256

@@ -449,6 +449,17 @@ async fn dialogs_work_from_the_keyboard() {
     .await;
     press(&c, ESCAPE).await;
     wait_gone(&c, "#created-dialog", "Escape closes the confirmation").await;
+    // The passwords replaced the add-user dialog: closing them returns the focus where that one would.
+    let start = Instant::now();
+    let mut at = focused(&c).await;
+    while at != "add-user" && start.elapsed() < Duration::from_secs(2) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        at = focused(&c).await;
+    }
+    assert_eq!(
+        at, "add-user",
+        "the focus returns to the button that opened the first dialog"
+    );
 
     // A confirmation: Cancel has the focus (Enter never destroys by accident); Escape leaves all as it was.
     click(&c, "#user-list .grid-row .reset-password").await;
@@ -467,6 +478,49 @@ async fn dialogs_work_from_the_keyboard() {
         back,
         Value::Bool(true),
         "the focus is back on the reset button"
+    );
+
+    // Confirmed, the temporary password replaces the question; closing it returns the focus to the row's
+    // reset button (or, if the row was rebuilt meanwhile, to the users list), not to the page's start.
+    let email = c
+        .execute(
+            "return document.activeElement.closest('.grid-row').dataset.email;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    press(&c, ENTER).await;
+    wait_for(&c, "#confirm-reset", "the reset question from the keyboard").await;
+    click(&c, "#confirm-reset-yes").await;
+    wait_for(&c, "#created-dialog", "the temporary password").await;
+    press(&c, ESCAPE).await;
+    wait_gone(
+        &c,
+        "#created-dialog",
+        "Escape closes the temporary password",
+    )
+    .await;
+    let back = c
+        .execute(
+            "const a = document.activeElement;
+             const row = a.closest('.grid-row');
+             return a.id === 'user-list'
+                 || (a.classList.contains('reset-password') && row && row.dataset.email === arguments[0]);",
+            vec![email.clone()],
+        )
+        .await
+        .unwrap();
+    let at = c
+        .execute(
+            "const a = document.activeElement; return a.id || a.className || a.tagName;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        back,
+        Value::Bool(true),
+        "after the temporary password the focus is on {email}'s reset button or the list, not {at}"
     );
 
     // The user menu: password change and About are dialogs like the others.

@@ -336,6 +336,63 @@ async fn create_filter_delete_restore_and_seats_are_enforced() {
     click(&c, "#license-dialog button.secondary").await;
     wait_gone(&c, "#license-dialog", "the license dialog closes").await;
 
+    // --- a bulk change that works answers with a notice naming how many licenses changed, no dialog ---
+    let pool = pools_before
+        .iter()
+        .filter(|p| p.seats_used > 0)
+        .max_by_key(|p| p.seats_used)
+        .expect("a product in use")
+        .clone();
+    click(&c, "#manage-licenses").await;
+    let select = wait_for(
+        &c,
+        &format!(
+            "#license-dialog select.license-action[data-product='{}']",
+            pool.product_code
+        ),
+        "license choice",
+    )
+    .await;
+    select.select_by_value("revoke").await.unwrap();
+    click(&c, "#license-apply").await;
+    wait_gone(&c, "#license-dialog", "the dialog closes on success").await;
+    let used_after = api
+        .licenses(&access, &account)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.product_code == pool.product_code)
+        .map(|p| p.seats_used)
+        .unwrap();
+    let changed = pool.seats_used - used_after;
+    assert!(changed > 0, "the revoke changed nothing");
+    let expected = if changed == 1 {
+        "1 license changed.".to_string()
+    } else {
+        format!("{changed} licenses changed.")
+    };
+    wait_xpath(
+        &c,
+        &format!("//div[@role='status']//*[@id='toast-text' and normalize-space()='{expected}']"),
+        "the bulk change's result as a status notice with the count",
+    )
+    .await;
+    assert!(
+        c.find(Locator::Css(".modal")).await.is_err(),
+        "no dialog to close after a bulk license change"
+    );
+    // The selection is still everyone, for the delete below.
+    let all_selected = c
+        .execute(
+            "return document.getElementById('select-all').checked;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if all_selected != serde_json::Value::Bool(true) {
+        click(&c, "#select-all").await;
+    }
+
     // --- delete everyone: the question counts, names five and leaves out the signed-in Owner, saying so ---
     let all = before.total + 2;
     click(&c, "#delete-selected").await;

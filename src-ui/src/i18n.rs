@@ -32,6 +32,56 @@ impl Plural {
     }
 }
 
+/// A sentence with named parameters (`{version}`, `{done}`, …) that each language places where its grammar
+/// wants them. [`Template::parts`] lets a view put an element (a bold version, a number with an id) in a
+/// parameter's place; [`Template::fill`] makes plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Template(pub &'static str);
+
+/// A piece of a [`Template`]: words, or the name of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Text(&'static str),
+    Param(&'static str),
+}
+
+impl Template {
+    /// The sentence in order: words and parameters (an unclosed `{` counts as words).
+    pub fn parts(self) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut rest = self.0;
+        while let Some(open) = rest.find('{') {
+            let Some(len) = rest[open..].find('}') else {
+                break;
+            };
+            if open > 0 {
+                parts.push(Part::Text(&rest[..open]));
+            }
+            parts.push(Part::Param(&rest[open + 1..open + len]));
+            rest = &rest[open + len + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest));
+        }
+        parts
+    }
+
+    /// The sentence as text, each parameter replaced by its value from `args` (a missing one stays empty).
+    pub fn fill(self, args: &[(&str, &str)]) -> String {
+        self.parts()
+            .into_iter()
+            .map(|p| match p {
+                Part::Text(t) => t,
+                Part::Param(name) => args
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| *v)
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     De,
@@ -391,6 +441,16 @@ pub struct Texts {
     pub import_show_passwords: &'static str,
     pub back_to_sign_in: &'static str,
     pub first_login_intro: &'static str,
+    // --- finish13: download re-check, sentences with parameters ---
+    pub downloads_checking: fn(u64) -> String,
+    /// `{version}` offered, `{current}` installed.
+    pub update_offer: Template,
+    /// `{done}` of `{total}` users imported so far.
+    pub import_progress: Template,
+    /// `{path}` of a finished download.
+    pub downloads_saved_at: Template,
+    /// `{used}` of `{total}` seats.
+    pub seats_used_of_total: Template,
 }
 
 impl Texts {
@@ -685,7 +745,12 @@ pub static EN: Texts = Texts {
     import_problems_file: "kontor-import-skipped-rows.csv",
     import_show_passwords: "Continue to the passwords",
     back_to_sign_in: "Back to sign-in",
-    first_login_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters); the temporary one you just entered is used to confirm it.",
+    first_login_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters); the temporary one you just entered is used to confirm it.",    // --- finish13: download re-check, sentences with parameters ---
+    downloads_checking: |percent| format!("Checking the partial file… {percent} %"),
+    update_offer: Template("A new version of Kontor is available: {version} (you have {current})."),
+    import_progress: Template("Importing… {done} of {total} users"),
+    downloads_saved_at: Template("Saved to {path}"),
+    seats_used_of_total: Template("{used} of {total}"),
 };
 
 pub static DE: Texts = Texts {
@@ -938,7 +1003,12 @@ pub static DE: Texts = Texts {
     import_problems_file: "kontor-import-uebersprungene-zeilen.csv",
     import_show_passwords: "Weiter zu den Passwörtern",
     back_to_sign_in: "Zurück zur Anmeldung",
-    first_login_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen); das eben eingegebene vorläufige Passwort bestätigt die Änderung.",
+    first_login_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen); das eben eingegebene vorläufige Passwort bestätigt die Änderung.",    // --- finish13: download re-check, sentences with parameters ---
+    downloads_checking: |percent| format!("Der schon geladene Teil wird geprüft … {percent} %"),
+    update_offer: Template("Eine neue Version von Kontor ist verfügbar: {version} (installiert ist {current})."),
+    import_progress: Template("Import läuft … {done} von {total} Benutzern"),
+    downloads_saved_at: Template("Gespeichert unter {path}"),
+    seats_used_of_total: Template("{used} von {total}"),
 };
 
 impl Texts {
@@ -1308,6 +1378,68 @@ fn de_import_reason(r: &ImportReason) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// finish13: each sentence with parameters names the same parameters in both languages, in its own
+    /// order, and fills them in.
+    #[test]
+    fn templates_name_their_parameters_in_both_languages() {
+        fn params(t: Template) -> Vec<&'static str> {
+            let mut p: Vec<_> = t
+                .parts()
+                .into_iter()
+                .filter_map(|p| match p {
+                    Part::Param(n) => Some(n),
+                    Part::Text(_) => None,
+                })
+                .collect();
+            p.sort_unstable();
+            p.dedup();
+            p
+        }
+        for t in [&EN, &DE] {
+            assert_eq!(params(t.update_offer), ["current", "version"]);
+            assert_eq!(params(t.import_progress), ["done", "total"]);
+            assert_eq!(params(t.downloads_saved_at), ["path"]);
+            assert_eq!(params(t.seats_used_of_total), ["total", "used"]);
+        }
+        assert_eq!(
+            EN.update_offer
+                .fill(&[("version", "0.3.0"), ("current", "0.2.0")]),
+            "A new version of Kontor is available: 0.3.0 (you have 0.2.0)."
+        );
+        assert_eq!(
+            DE.import_progress.fill(&[("done", "3"), ("total", "10")]),
+            "Import läuft … 3 von 10 Benutzern"
+        );
+        assert_eq!(
+            DE.downloads_saved_at.fill(&[("path", "/tmp/a.msi")]),
+            "Gespeichert unter /tmp/a.msi"
+        );
+        assert_eq!(
+            EN.seats_used_of_total
+                .fill(&[("used", "7"), ("total", "10")]),
+            "7 of 10"
+        );
+        assert_eq!(
+            (EN.downloads_checking)(40),
+            "Checking the partial file… 40 %"
+        );
+        assert_eq!(
+            (DE.downloads_checking)(40),
+            "Der schon geladene Teil wird geprüft … 40 %"
+        );
+        // Words around and between parameters stay in order; an unclosed brace is words.
+        assert_eq!(
+            Template("a {x}-{y} b {").parts(),
+            [
+                Part::Text("a "),
+                Part::Param("x"),
+                Part::Text("-"),
+                Part::Param("y"),
+                Part::Text(" b {"),
+            ]
+        );
+    }
 
     #[test]
     fn plural_forms_for_zero_one_two_in_both_languages() {

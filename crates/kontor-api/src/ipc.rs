@@ -440,6 +440,10 @@ pub struct DownloadStatus {
     /// when the installer is downloaded again. Empty from an older shell: the installer id.
     #[serde(default)]
     pub key: String,
+    /// While a resumed download re-checks its partial file before continuing: the bytes checked so far
+    /// (of `received`, the partial file's length). `None` otherwise.
+    #[serde(default)]
+    pub checked: Option<u64>,
 }
 
 /// Answer of `download_start`: `None` when the user cancelled the save dialog.

@@ -52,6 +52,16 @@ pub fn partial_path(dest: &Path) -> PathBuf {
     dest.with_file_name(name)
 }
 
+/// What a run reports while it works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Re-hashing a partial file from an earlier run before continuing it: `checked` of `of` bytes.
+    /// Sent once at the start and after every read (1 MiB).
+    Checking { checked: u64, of: u64 },
+    /// Bytes on disk (verified part plus what arrived since).
+    Received(u64),
+}
+
 /// How a run ended without an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DownloadOutcome {
@@ -95,26 +105,31 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DownloadError + '_ {
 ///
 /// `open(from, if_range)` must send `GET` with `Range: bytes=from-` (when `from > 0`) and the given
 /// `If-Range` validator. A `206` continues the partial file; a `200` (the file changed on the portal, or
-/// the server ignores ranges) starts it over. `progress` is called with the bytes on disk after every chunk.
+/// the server ignores ranges) starts it over. `progress` is told how the re-check of an earlier partial file
+/// goes ([`Progress::Checking`]), then the bytes on disk after every chunk ([`Progress::Received`]).
 /// When `stop` turns `true` the run flushes and returns [`DownloadOutcome::Stopped`].
 pub async fn download<Open, Fut>(
     target: &DownloadTarget,
     mut open: Open,
     mut stop: watch::Receiver<bool>,
-    mut progress: impl FnMut(u64),
+    mut progress: impl FnMut(Progress),
 ) -> Result<DownloadOutcome, DownloadError>
 where
     Open: FnMut(u64, Option<String>) -> Fut,
     Fut: Future<Output = Result<reqwest::Response, ClientError>>,
 {
     let part = target.partial_path();
-    let (mut file, mut hasher, mut received) = {
-        let part = part.clone();
+    // The re-hash runs on a blocking thread and tells this task how far it got, chunk by chunk.
+    let (checked_tx, mut checked_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, u64)>();
+    let rehash = {
+        let part2 = part.clone();
         let size = target.size;
-        blocking(&part.clone(), move || {
-            let mut file = open_exclusive(&part)?;
+        blocking(&part, move || {
+            let mut file = open_exclusive(&part2)?;
             let mut hasher = Sha256::new();
-            let mut received = hash_existing(&mut file, &mut hasher)?;
+            let mut received = hash_existing(&mut file, &mut hasher, |checked, of| {
+                let _ = checked_tx.send((checked, of));
+            })?;
             if received > size {
                 // Not what we expect to continue from: start over.
                 file.set_len(0)?;
@@ -125,9 +140,19 @@ where
             file.seek(SeekFrom::Start(received))?;
             Ok((file, hasher, received))
         })
-        .await?
     };
-    progress(received);
+    tokio::pin!(rehash);
+    let rehashed = loop {
+        tokio::select! {
+            r = &mut rehash => break r,
+            Some((checked, of)) = checked_rx.recv() => progress(Progress::Checking { checked, of }),
+        }
+    };
+    while let Ok((checked, of)) = checked_rx.try_recv() {
+        progress(Progress::Checking { checked, of });
+    }
+    let (mut file, mut hasher, mut received) = rehashed?;
+    progress(Progress::Received(received));
 
     if received < target.size {
         if *stop.borrow() {
@@ -148,7 +173,7 @@ where
             .await?;
             hasher = Sha256::new();
             received = 0;
-            progress(0);
+            progress(Progress::Received(0));
         } else if response.status().as_u16() == 206 {
             let start = content_range_start(&response);
             if start != Some(received) {
@@ -186,7 +211,7 @@ where
                     if !sink.send(bytes).await {
                         break Ok(()); // the writer failed: `finish` says why
                     }
-                    progress(received);
+                    progress(Progress::Received(received));
                     if let Some(limit) = target.max_bytes_per_sec.filter(|l| *l > 0) {
                         let due = std::time::Duration::from_secs_f64(
                             (received - run_start.1) as f64 / limit as f64,
@@ -354,10 +379,19 @@ fn open_exclusive(part: &Path) -> std::io::Result<std::fs::File> {
     }
 }
 
-/// Reads what is already in the partial file into the hasher; returns its length.
-fn hash_existing(file: &mut std::fs::File, hasher: &mut Sha256) -> std::io::Result<u64> {
+/// Reads what is already in the partial file into the hasher; returns its length. A non-empty file is
+/// reported to `checked(bytes hashed, file length)` at the start and after every read.
+fn hash_existing(
+    file: &mut std::fs::File,
+    hasher: &mut Sha256,
+    mut checked: impl FnMut(u64, u64),
+) -> std::io::Result<u64> {
+    let of = file.metadata()?.len();
     let mut buf = vec![0u8; 1024 * 1024];
     let mut total = 0u64;
+    if of > 0 {
+        checked(0, of);
+    }
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {
@@ -365,6 +399,7 @@ fn hash_existing(file: &mut std::fs::File, hasher: &mut Sha256) -> std::io::Resu
         }
         hasher.update(&buf[..n]);
         total += n as u64;
+        checked(total, of.max(total));
     }
 }
 

@@ -17,3 +17,21 @@ pub use file_drop::on_file_drop;
 pub use language::LanguageSwitch;
 pub use load::{LoadFailed, Loading};
 pub use toast::{ToastHost, Toasts};
+
+use leptos::prelude::*;
+
+use crate::i18n::{Part, Template};
+
+/// A [`Template`] as a view: its words as text, each parameter as what `slot` makes of its name (so a
+/// number or a version keeps its own element and id while each language orders the sentence).
+pub fn sentence(template: Template, slot: impl Fn(&'static str) -> AnyView) -> AnyView {
+    template
+        .parts()
+        .into_iter()
+        .map(|p| match p {
+            Part::Text(t) => t.into_any(),
+            Part::Param(name) => slot(name),
+        })
+        .collect_view()
+        .into_any()
+}

@@ -5,7 +5,7 @@ use kontor_api::{DashboardSummary, Role};
 use leptos::prelude::*;
 
 use crate::chart::SeatChart;
-use crate::components::{LoadFailed, Loading};
+use crate::components::{sentence, LoadFailed, Loading};
 use crate::context::{Ctx, Phase};
 use crate::errors::Shown;
 use crate::ipc;
@@ -66,9 +66,11 @@ fn SummaryView(s: DashboardSummary) -> impl IntoView {
             <div class="card stat">
                 <span class="label">{move || ctx.t().seats}</span>
                 <span class="value">
-                    <span id="seats-used">{seats_used}</span>
-                    <small>" "{move || ctx.t().seats_of}" "</small>
-                    <span id="seats-total">{seats_total}</span>
+                    {move || sentence(ctx.t().seats_used_of_total, |name| match name {
+                        "used" => view! { <span id="seats-used">{seats_used}</span> }.into_any(),
+                        "total" => view! { <span id="seats-total">{seats_total}</span> }.into_any(),
+                        _ => ().into_any(),
+                    })}
                 </span>
             </div>
             <div class="card stat">

@@ -8,7 +8,7 @@ use kontor_api::Installer;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{LoadFailed, Loading};
+use crate::components::{sentence, LoadFailed, Loading};
 use crate::context::Ctx;
 use crate::errors::{describe, Problem, Shown};
 use crate::i18n::{Lang, Texts};
@@ -227,6 +227,10 @@ fn DownloadRow(
         status
             .get()
             .map(|d| {
+                if let Some(checked) = d.checked {
+                    let percent = checked.saturating_mul(100) / d.received.max(1);
+                    return (t.downloads_checking)(percent);
+                }
                 let mut text = format!("{} / {}", lang.bytes(d.received), lang.bytes(d.total));
                 if d.state == DownloadState::Running && d.bytes_per_sec > 0 {
                     text.push_str(&format!(" · {}/s", lang.bytes(d.bytes_per_sec)));
@@ -244,14 +248,15 @@ fn DownloadRow(
     let (pid, rid, cid) = (id.clone(), id.clone(), id.clone());
     view! {
         <div class="card download" data-download=id.clone()
-            data-state=move || state().map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default()>
+            data-state=move || state().map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default()
+            data-checking=move || status.get().and_then(|d| d.checked).map(|_| "true")>
             <div class="row spread">
                 <strong>{file_name}</strong>
                 <span class="download-state">{label}</span>
             </div>
             <progress class="download-progress"
                 max=move || status.get().map(|d| d.total.max(1)).unwrap_or(1).to_string()
-                value=move || status.get().map(|d| d.received).unwrap_or(0).to_string()></progress>
+                value=move || status.get().map(|d| d.checked.unwrap_or(d.received)).unwrap_or(0).to_string()></progress>
             <div class="row spread small">
                 <span class="download-detail">{detail}</span>
                 <span class="row">
@@ -267,8 +272,12 @@ fn DownloadRow(
                 </span>
             </div>
             <p class="small muted download-saved" style:display=move || shown(is(&[DownloadState::Done]))>
-                {move || ctx.t().downloads_saved_to}" "
-                <span class="mono download-path">{move || status.get().map(|d| d.dest).unwrap_or_default()}</span>
+                {move || sentence(ctx.t().downloads_saved_at, move |name| match name {
+                    "path" => view! {
+                        <span class="mono download-path">{move || status.get().map(|d| d.dest).unwrap_or_default()}</span>
+                    }.into_any(),
+                    _ => ().into_any(),
+                })}
                 <br />"SHA-256 "
                 <span class="mono download-sha">{move || status.get().map(|d| d.installer.sha256).unwrap_or_default()}</span>
                 <br />

@@ -5,7 +5,7 @@ use kontor_api::ipc::{UpdateProgress, UPDATE_PROGRESS_EVENT};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::modal;
+use crate::components::{modal, sentence};
 use crate::context::{Ctx, UpdateUi};
 use crate::errors::describe;
 use crate::ipc;
@@ -75,8 +75,11 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
                 let version = o.version.clone();
                 view! {
                     <div id="update-offer">
-                        <p>{t.update_available}" "<strong id="update-version">{o.version.clone()}</strong>
-                            <span class="muted">" ("{t.about_version}" "{o.current_version.clone()}" → "{o.version.clone()}")"</span></p>
+                        <p>{sentence(t.update_offer, |name| match name {
+                            "version" => view! { <strong id="update-version">{o.version.clone()}</strong> }.into_any(),
+                            "current" => view! { <span id="update-current-version">{o.current_version.clone()}</span> }.into_any(),
+                            _ => ().into_any(),
+                        })}</p>
                         <p class="pre small" id="update-notes">{o.notes.clone()}</p>
                         <div class="row">
                             <button id="update-install" on:click=move |_| install(ctx, version.clone())>{t.update_install}</button>

@@ -191,7 +191,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 <span class="th" role="columnheader">{move || if tab.get() == Tab::Live { ctx.t().col_status } else { ctx.t().col_purge }}</span>
                 <span role="columnheader"></span>
             </div>
-            <div class="grid-body" id="user-list" role="rowgroup" node_ref=list_ref on:scroll=move |ev| list.scrolled(&event_target(&ev))>
+            <div class="grid-body" id="user-list" role="rowgroup" tabindex="-1" data-focus-return node_ref=list_ref on:scroll=move |ev| list.scrolled(&event_target(&ev))>
                 <div class="spacer" role="presentation" style=move || format!("height: {}px", rows.get().len() as f64 * ROW_H)>
                     <For each=move || visible.get() key=|(_, u)| u.id.clone() let:item>
                         <UserRow initial=item visible selected dialog lookups me_id=me_id.clone() me_role reset />

@@ -10,7 +10,7 @@ use kontor_api::ErrorBody;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{modal, on_file_drop};
+use crate::components::{modal, on_file_drop, sentence};
 use crate::context::Ctx;
 use crate::errors::Problem;
 use crate::i18n::Texts;
@@ -243,7 +243,11 @@ pub fn ImportDialog(
                     }
                     Step::Committing => view! {
                         <div id="import-progress">
-                            <p>{ctx.t().import_running}" "<span id="import-done">{move || progress.get().done}</span>" / "{move || progress.get().total}</p>
+                            <p>{move || sentence(ctx.t().import_progress, |name| match name {
+                                "done" => view! { <span id="import-done">{move || progress.get().done}</span> }.into_any(),
+                                "total" => view! { <span id="import-total">{move || progress.get().total}</span> }.into_any(),
+                                _ => ().into_any(),
+                            })}</p>
                             <progress max="100" value=percent></progress>
                             <button class="secondary" id="import-cancel" on:click=move |_| { spawn_local(async move { let _ = ipc::import_cancel().await; }); }>{ctx.t().cancel}</button>
                         </div>
