@@ -225,7 +225,6 @@ pub struct Texts {
     pub dashboard_title: &'static str,
     pub package: &'static str,
     pub seats: &'static str,
-    pub seats_of: &'static str,
     pub users: &'static str,
     pub next_invoice: &'static str,
     pub no_invoice: &'static str,
@@ -317,7 +316,6 @@ pub struct Texts {
     pub import_row: &'static str,
     pub import_column: &'static str,
     pub import_reason: &'static str,
-    pub import_running: &'static str,
     pub import_cancelled: &'static str,
     pub import_resume: &'static str,
     pub import_discard: &'static str,
@@ -353,7 +351,6 @@ pub struct Texts {
     pub downloads_retrying: &'static str,
     pub downloads_failed: &'static str,
     pub downloads_done: &'static str,
-    pub downloads_saved_to: &'static str,
     pub downloads_active: &'static str,
     pub about: &'static str,
     pub about_title: &'static str,
@@ -363,7 +360,6 @@ pub struct Texts {
     pub update_check: &'static str,
     pub update_checking: &'static str,
     pub update_current: &'static str,
-    pub update_available: &'static str,
     pub update_install: &'static str,
     pub update_later: &'static str,
     pub update_restart: &'static str,
@@ -441,7 +437,7 @@ pub struct Texts {
     pub import_show_passwords: &'static str,
     pub back_to_sign_in: &'static str,
     pub first_login_intro: &'static str,
-    // --- finish13: download re-check, sentences with parameters ---
+    // --- Download re-check, sentences with parameters ---
     pub downloads_checking: fn(u64) -> String,
     /// `{version}` offered, `{current}` installed.
     pub update_offer: Template,
@@ -520,7 +516,6 @@ pub static EN: Texts = Texts {
     dashboard_title: "Dashboard",
     package: "Package",
     seats: "Licenses in use",
-    seats_of: "of",
     users: "Users",
     next_invoice: "Next invoice",
     no_invoice: "No invoice due",
@@ -612,7 +607,6 @@ pub static EN: Texts = Texts {
     import_row: "Row",
     import_column: "Column",
     import_reason: "Reason",
-    import_running: "Importing…",
     import_cancelled: "Import stopped. Users already imported are kept; you can resume the rest.",
     import_resume: "Resume",
     import_discard: "Discard",
@@ -648,7 +642,6 @@ pub static EN: Texts = Texts {
     downloads_retrying: "Connection lost, trying again…",
     downloads_failed: "Failed",
     downloads_done: "Saved and verified",
-    downloads_saved_to: "Saved to",
     downloads_active: "Your downloads",
     about: "About",
     about_title: "About Kontor",
@@ -658,7 +651,6 @@ pub static EN: Texts = Texts {
     update_check: "Check for updates",
     update_checking: "Checking for updates…",
     update_current: "Kontor is up to date.",
-    update_available: "A new version of Kontor is available:",
     update_install: "Install update",
     update_later: "Later",
     update_restart: "Restart now",
@@ -745,7 +737,8 @@ pub static EN: Texts = Texts {
     import_problems_file: "kontor-import-skipped-rows.csv",
     import_show_passwords: "Continue to the passwords",
     back_to_sign_in: "Back to sign-in",
-    first_login_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters); the temporary one you just entered is used to confirm it.",    // --- finish13: download re-check, sentences with parameters ---
+    first_login_intro: "You signed in with a temporary password. Choose your own to continue (at least 12 characters); the temporary one you just entered is used to confirm it.",
+    // --- Download re-check, sentences with parameters ---
     downloads_checking: |percent| format!("Checking the partial file… {percent} %"),
     update_offer: Template("A new version of Kontor is available: {version} (you have {current})."),
     import_progress: Template("Importing… {done} of {total} users"),
@@ -778,7 +771,6 @@ pub static DE: Texts = Texts {
     dashboard_title: "Übersicht",
     package: "Paket",
     seats: "Lizenzen in Nutzung",
-    seats_of: "von",
     users: "Benutzer",
     next_invoice: "Nächste Rechnung",
     no_invoice: "Keine Rechnung fällig",
@@ -870,7 +862,6 @@ pub static DE: Texts = Texts {
     import_row: "Zeile",
     import_column: "Spalte",
     import_reason: "Grund",
-    import_running: "Import läuft …",
     import_cancelled: "Import angehalten. Bereits importierte Benutzer bleiben; den Rest können Sie fortsetzen.",
     import_resume: "Fortsetzen",
     import_discard: "Verwerfen",
@@ -906,7 +897,6 @@ pub static DE: Texts = Texts {
     downloads_retrying: "Verbindung unterbrochen, neuer Versuch …",
     downloads_failed: "Fehlgeschlagen",
     downloads_done: "Gespeichert und geprüft",
-    downloads_saved_to: "Gespeichert unter",
     downloads_active: "Ihre Downloads",
     about: "Über",
     about_title: "Über Kontor",
@@ -916,7 +906,6 @@ pub static DE: Texts = Texts {
     update_check: "Nach Updates suchen",
     update_checking: "Suche nach Updates …",
     update_current: "Kontor ist auf dem neuesten Stand.",
-    update_available: "Eine neue Version von Kontor ist verfügbar:",
     update_install: "Update installieren",
     update_later: "Später",
     update_restart: "Jetzt neu starten",
@@ -1003,7 +992,8 @@ pub static DE: Texts = Texts {
     import_problems_file: "kontor-import-uebersprungene-zeilen.csv",
     import_show_passwords: "Weiter zu den Passwörtern",
     back_to_sign_in: "Zurück zur Anmeldung",
-    first_login_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen); das eben eingegebene vorläufige Passwort bestätigt die Änderung.",    // --- finish13: download re-check, sentences with parameters ---
+    first_login_intro: "Sie haben sich mit einem vorläufigen Passwort angemeldet. Legen Sie ein eigenes fest, um fortzufahren (mindestens 12 Zeichen); das eben eingegebene vorläufige Passwort bestätigt die Änderung.",
+    // --- Download re-check, sentences with parameters ---
     downloads_checking: |percent| format!("Der schon geladene Teil wird geprüft … {percent} %"),
     update_offer: Template("Eine neue Version von Kontor ist verfügbar: {version} (installiert ist {current})."),
     import_progress: Template("Import läuft … {done} von {total} Benutzern"),
@@ -1379,7 +1369,7 @@ fn de_import_reason(r: &ImportReason) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// finish13: each sentence with parameters names the same parameters in both languages, in its own
+    /// Each sentence with parameters names the same parameters in both languages, in its own
     /// order, and fills them in.
     #[test]
     fn templates_name_their_parameters_in_both_languages() {
