@@ -39,6 +39,21 @@ impl Problem {
     }
 }
 
+/// The checks a new password gets before it is sent (both password forms): long enough, and typed the
+/// same twice.
+pub fn check_new_password(new: &str, repeat: &str) -> Result<(), Problem> {
+    if let Err(e) = kontor_api::validate::new_password("new_password", new) {
+        return Err(Problem::Field {
+            label: |t| t.new_password,
+            reason: e.reason,
+        });
+    }
+    if new != repeat {
+        return Err(Problem::Text(|t| t.passwords_differ));
+    }
+    Ok(())
+}
+
 /// Lets `error` go as soon as anything `watch` reads changes (the user typed, chose, undid): an error about
 /// what was there before is stale. Call it once per form, with the form's fields.
 pub fn clear_on_change<T: Send + Sync + 'static>(
@@ -208,6 +223,22 @@ mod tests {
                 "the portal's English message is not shown for {d:?}: {de:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_new_password_must_be_long_enough_and_typed_twice_alike() {
+        assert!(matches!(
+            check_new_password("short", "short"),
+            Err(Problem::Field {
+                reason: FieldProblem::TooShort,
+                ..
+            })
+        ));
+        assert!(matches!(
+            check_new_password("a-Long-enough-passw0rd", "a-Long-enough-passw0rD"),
+            Err(Problem::Text(_))
+        ));
+        assert!(check_new_password("a-Long-enough-passw0rd", "a-Long-enough-passw0rd").is_ok());
     }
 
     #[test]

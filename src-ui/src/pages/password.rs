@@ -2,13 +2,13 @@
 //! kept the temporary password from the sign-in (in its memory only), so it is asked for only when the shell
 //! no longer has it (a session resumed at start). "Back to sign-in" signs out.
 
-use kontor_api::{validate, ChangePassword};
+use kontor_api::ChangePassword;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::LanguageSwitch;
 use crate::context::{Ctx, Phase};
-use crate::errors::{clear_on_change, Problem};
+use crate::errors::{check_new_password, clear_on_change, Problem};
 use crate::ipc;
 
 #[component]
@@ -36,14 +36,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Err(e) = validate::new_password("new_password", &new.get_untracked()) {
-            return error.set(Some(Problem::Field {
-                label: |t| t.new_password,
-                reason: e.reason,
-            }));
-        }
-        if new.get_untracked() != repeat.get_untracked() {
-            return error.set(Some(Problem::Text(|t| t.passwords_differ)));
+        if let Err(p) = check_new_password(&new.get_untracked(), &repeat.get_untracked()) {
+            return error.set(Some(p));
         }
         busy.set(true);
         spawn_local(async move {

@@ -1,7 +1,7 @@
 //! The signed-in frame: a fixed header with the navigation on one line and the user menu (name and role,
 //! language, password change, about, sign-out), and the page below it, which scrolls on its own.
 
-use kontor_api::{validate, ChangePassword, Me};
+use kontor_api::{ChangePassword, Me};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::{modal, LanguageSwitch, Toasts};
 use crate::context::{Ctx, Page};
-use crate::errors::{clear_on_change, Problem};
+use crate::errors::{check_new_password, clear_on_change, Problem};
 use crate::ipc;
 
 #[component]
@@ -131,14 +131,8 @@ fn PasswordDialog(on_close: impl Fn() + Copy + Send + Sync + 'static) -> impl In
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Err(e) = validate::new_password("new_password", &new.get_untracked()) {
-            return error.set(Some(Problem::Field {
-                label: |t| t.new_password,
-                reason: e.reason,
-            }));
-        }
-        if new.get_untracked() != repeat.get_untracked() {
-            return error.set(Some(Problem::Text(|t| t.passwords_differ)));
+        if let Err(p) = check_new_password(&new.get_untracked(), &repeat.get_untracked()) {
+            return error.set(Some(p));
         }
         busy.set(true);
         spawn_local(async move {
