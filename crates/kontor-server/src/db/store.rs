@@ -126,7 +126,7 @@ const SEATS: &str = "SELECT p.code AS product_code, p.name AS product_name, ss.s
 const ACTIVE_USER_COUNT: &str =
     "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NULL";
 
-const INVOICES: &str = "SELECT id, number, issued_on, due_on, amount_cents, currency, status \
+const INVOICES: &str = "SELECT id, number, issued_on, due_on, gross_cents AS amount_cents, currency, status \
      FROM invoices WHERE account_id = $1 ORDER BY issued_on DESC, number DESC";
 
 const INSERT_AUDIT: &str =
@@ -155,8 +155,14 @@ const SEED_SEATS: &str = "INSERT INTO subscription_seats (account_id, product_id
 const SEED_LOCATION: &str = "INSERT INTO locations (id, account_id, name) VALUES ($1, $2, $3)";
 const SEED_ASSIGNMENT: &str =
     "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES ($1, $2, $3)";
-const SEED_INVOICE: &str = "INSERT INTO invoices (id, account_id, number, issued_on, due_on, \
-     amount_cents, currency, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+// Until the invoice issuing of issue 8 seeds real invoices: one line, no VAT, the account name as address.
+const SEED_INVOICE: &str = "INSERT INTO invoices (id, account_id, number, kind, issued_on, period_start, \
+     period_end, due_on, currency, net_cents, vat_cents, gross_cents, status, payment_method, bill_company, \
+     bill_street, bill_postal_code, bill_city, bill_country, bill_emails, created_at) \
+     SELECT $1, $2, $3, 'invoice', $4, $4, $4, $5, $7, $6, 0, $6, $8, 'invoice', a.name, '', '', '', '', '[]', \
+     a.created_at FROM accounts a WHERE a.id = $2";
+const SEED_INVOICE_LINE: &str = "INSERT INTO invoice_lines (invoice_id, position, description, quantity, \
+     unit_price_cents, net_cents, vat_rate_bp, vat_cents) VALUES ($1, 1, 'Subscription', 1, $2, $2, 0, 0)";
 const SEED_LICENSE_TOKEN: &str = "INSERT INTO license_tokens (token_hash, account_id, user_id, \
      created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
 
@@ -531,6 +537,11 @@ where
                 .bind(i.amount_cents)
                 .bind(&i.currency)
                 .bind(&i.status)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query::<DB>(SEED_INVOICE_LINE)
+                .bind(&i.id)
+                .bind(i.amount_cents)
                 .execute(&mut *tx)
                 .await?;
         }
