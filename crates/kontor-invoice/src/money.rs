@@ -1,0 +1,1 @@
+//! Integer cents and basis points as decimal text (no floats anywhere).

@@ -1,0 +1,1 @@
+//! The PDF's texts in German and English.
