@@ -9,6 +9,8 @@
 mod check;
 mod money;
 mod pdf;
+#[doc(hidden)]
+pub mod testing;
 mod texts;
 mod xml;
 
@@ -152,7 +154,7 @@ pub fn check(inv: &Invoice) -> Result<(), Error> {
 /// Factur-X EN 16931 CII XML (or XRechnung CII when `buyer.leitweg_id` is set).
 pub fn cii_xml(inv: &Invoice, seller: &Seller) -> Result<String, Error> {
     check::check(inv)?;
-    check::check_seller(seller)?;
+    check::check_seller(seller, inv)?;
     Ok(xml::render(inv, seller))
 }
 
