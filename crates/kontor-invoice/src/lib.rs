@@ -13,6 +13,7 @@ mod pdf;
 pub mod testing;
 mod texts;
 mod xml;
+mod xmp;
 
 pub use time::Date; // time 0.3, as the server uses
 
