@@ -31,12 +31,28 @@ fn have_facturx() -> bool {
     have("python3", &["-c", "import facturx"])
 }
 
-fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kontor-invoice-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write temp file");
-    path
+/// A folder of this test's files, removed when dropped.
+struct Tmp(PathBuf);
+
+impl Tmp {
+    fn new(test: &str) -> Tmp {
+        let dir =
+            std::env::temp_dir().join(format!("kontor-invoice-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Tmp(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).expect("write temp file");
+        path
+    }
+}
+
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Runs the checker; returns its JSON output as text and whether it passed.
@@ -148,9 +164,10 @@ fn every_sample_xml_validates_against_the_factur_x_en16931_xsd() {
     if !have_facturx() {
         return;
     }
+    let tmp = Tmp::new("xml");
     for (name, inv) in testing::all() {
         let xml = cii_xml(&inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let path = tmp(&format!("{name}.xml"), xml.as_bytes());
+        let path = tmp.file(&format!("{name}.xml"), xml.as_bytes());
         let (ok, json) = check_file(&path);
         assert!(ok, "{name}: {json}");
         assert_document(name, &inv, &json);
@@ -170,7 +187,170 @@ fn the_checker_refuses_an_xml_that_breaks_the_schema() {
         1,
     );
     assert_ne!(broken, xml);
-    let (ok, json) = check_file(&tmp("broken.xml", broken.as_bytes()));
+    let (ok, json) = check_file(&Tmp::new("broken").file("broken.xml", broken.as_bytes()));
     assert!(!ok, "{json}");
     assert_eq!(field(&json, "valid_xsd"), "false");
+}
+
+#[test]
+fn every_sample_pdf_carries_its_xml_as_factur_x_and_pdftotext_shows_number_and_totals() {
+    if !have_facturx() || !have("pdftotext", &["-v"]) || !have("pdffonts", &["-v"]) {
+        return;
+    }
+    let tmp = Tmp::new("pdf");
+    for (name, inv) in testing::all() {
+        let bytes = pdf(&inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(bytes.starts_with(b"%PDF-1.7"), "{name}");
+        let path = tmp.file(&format!("{name}.pdf"), &bytes);
+
+        // The embedded XML: extracted by the factur-x library, valid, totals equal the invoice's.
+        let (ok, json) = check_file(&path);
+        assert!(ok, "{name}: {json}");
+        assert_document(name, &inv, &json);
+        let file_name = if inv.buyer.leitweg_id.is_some() {
+            "xrechnung.xml"
+        } else {
+            "factur-x.xml"
+        };
+        assert_eq!(field(&json, "file_name"), file_name, "{name}");
+        assert_eq!(
+            field(&json, "af_relationship"),
+            "[\"/Alternative\"]",
+            "{name}"
+        );
+        assert_eq!(field(&json, "pdfa"), "3B", "{name}");
+        let xmp = field(&json, "xmp");
+        for want in [
+            "\"DocumentType\": \"INVOICE\"".to_string(),
+            format!("\"DocumentFileName\": \"{file_name}\""),
+            "\"Version\": \"1.0\"".to_string(),
+        ] {
+            assert!(xmp.contains(&want), "{name}: {want} not in {xmp}");
+        }
+        let level = if inv.buyer.leitweg_id.is_some() {
+            "XRECHNUNG"
+        } else {
+            "EN 16931"
+        };
+        assert!(
+            xmp.contains(&format!("\"ConformanceLevel\": \"{level}\"")),
+            "{name}: {xmp}"
+        );
+
+        // Real text: the number and the totals as the reader sees them.
+        let text = run("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]);
+        let german = inv.language == kontor_invoice::Lang::De;
+        for want in [
+            inv.number.clone(),
+            shown(inv.net_cents, german),
+            shown(inv.gross_cents, german),
+        ] {
+            assert!(
+                text.contains(&want),
+                "{name}: {want:?} not in the PDF text:\n{text}"
+            );
+        }
+        if inv.reverse_charge {
+            assert!(
+                text.contains("Reverse charge"),
+                "{name}: no reverse-charge note"
+            );
+        }
+        if let Kind::CreditNote {
+            corrects_number, ..
+        } = &inv.kind
+        {
+            assert!(
+                text.contains(corrects_number.as_str()),
+                "{name}: no reference to the corrected invoice"
+            );
+        }
+
+        // Fonts: every font embedded.
+        let fonts = run("pdffonts", &[path.to_str().expect("utf-8 path")]);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{name}: no fonts listed");
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            assert!(cols.len() >= 7, "{name}: {row}");
+            assert_eq!(
+                cols[cols.len() - 5],
+                "yes",
+                "{name}: font not embedded: {row}"
+            );
+        }
+    }
+}
+
+#[test]
+fn umlauts_euro_and_markup_characters_come_out_of_the_pdf_as_text() {
+    if !have("pdftotext", &["-v"]) {
+        return;
+    }
+    let tmp = Tmp::new("text");
+    let inv = testing::domestic();
+    let path = tmp.file("domestic.pdf", &pdf(&inv, &testing::seller()).expect("pdf"));
+    let text = run("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]);
+    for want in [
+        "Müller & Söhne <Bau> GmbH",
+        "Düsseldorf",
+        "Königsallee 1",
+        "955,56 €",
+        "Rechnung 2026-000123",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn many_lines_flow_onto_numbered_pages() {
+    if !have("pdftotext", &["-v"]) {
+        return;
+    }
+    let tmp = Tmp::new("pages");
+    let inv = testing::many_lines(60);
+    let path = tmp.file("many.pdf", &pdf(&inv, &testing::seller()).expect("pdf"));
+    let text = run("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]);
+    let pages = text.matches('\u{c}').count();
+    assert!(pages >= 3, "60 lines fit on {pages} page(s)");
+    assert!(
+        text.contains(&format!("Seite {pages} von {pages}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Lizenz Arbeitsplatz 060"),
+        "the last line is missing"
+    );
+    assert!(text.contains(&shown(inv.gross_cents, true)), "no total");
+}
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// An amount as the PDF prints it, without the currency sign.
+fn shown(cents: i64, german: bool) -> String {
+    let abs = cents.unsigned_abs();
+    let units = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push(if german { '.' } else { ',' });
+        }
+        grouped.push(c);
+    }
+    format!(
+        "{grouped}{}{:02}",
+        if german { ',' } else { '.' },
+        abs % 100
+    )
 }
