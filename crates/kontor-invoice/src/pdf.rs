@@ -696,6 +696,14 @@ fn draw(surface: &mut Surface, ops: &[Op], regular: &Font, bold: &Font) {
     }
 }
 
+/// The two fonts, parsed (and hashed by krilla) once per process.
+fn fonts() -> Option<&'static (Font, Font)> {
+    static FONTS: std::sync::OnceLock<Option<(Font, Font)>> = std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| Some((Font::new(REGULAR.into(), 0)?, Font::new(BOLD.into(), 0)?)))
+        .as_ref()
+}
+
 pub(crate) fn render(inv: &Invoice, seller: &Seller, xml: &str) -> Result<Vec<u8>, Error> {
     let metrics = Metrics::new()?;
     let pages = layout(inv, seller, &metrics);
@@ -709,10 +717,8 @@ pub(crate) fn render(inv: &Invoice, seller: &Seller, xml: &str) -> Result<Vec<u8
         ..SerializeSettings::default()
     };
     let mut document = Document::new_with(settings);
-    let regular =
-        Font::new(REGULAR.into(), 0).ok_or_else(|| Error::Render("font DejaVuSans".into()))?;
-    let bold =
-        Font::new(BOLD.into(), 0).ok_or_else(|| Error::Render("font DejaVuSans-Bold".into()))?;
+    let (regular, bold) =
+        fonts().ok_or_else(|| Error::Render("the embedded fonts do not load".into()))?;
     let size = krilla::geom::Size::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| Error::Render("page size".into()))?;
     for ops in &pages {

@@ -79,8 +79,8 @@ fn field(json: &str, key: &str) -> String {
         .unwrap_or_else(|| panic!("{key} missing in {json}"))
         + pat.len();
     let rest = &json[start..];
-    let end = if rest.starts_with('"') {
-        rest[1..].find('"').map(|i| i + 2).unwrap_or(rest.len())
+    let end = if let Some(inner) = rest.strip_prefix('"') {
+        inner.find('"').map(|i| i + 2).unwrap_or(rest.len())
     } else if rest.starts_with('[') {
         rest.find(']').map(|i| i + 1).unwrap_or(rest.len())
     } else if rest.starts_with('{') {
@@ -343,7 +343,7 @@ fn shown(cents: i64, german: bool) -> String {
     let units = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i) % 3 == 0 {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
             grouped.push(if german { '.' } else { ',' });
         }
         grouped.push(c);
