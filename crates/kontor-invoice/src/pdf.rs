@@ -724,7 +724,7 @@ pub(crate) fn render(inv: &Invoice, seller: &Seller, xml: &str) -> Result<Vec<u8
     for ops in &pages {
         let mut page = document.start_page_with(PageSettings::new(size));
         let mut surface = page.surface();
-        draw(&mut surface, ops, &regular, &bold);
+        draw(&mut surface, ops, regular, bold);
         surface.finish();
         page.finish();
     }
