@@ -10,8 +10,8 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/check-einvoice.py")
 }
 
-/// Whether `cmd` runs; under CI a missing tool is a failure, not a skip.
-fn have(cmd: &str, args: &[&str]) -> bool {
+/// Whether `cmd args` runs; under CI a missing tool is a failure, not a skip.
+fn have_tool(what: &str, cmd: &str, args: &[&str]) -> bool {
     let ok = Command::new(cmd)
         .args(args)
         .output()
@@ -20,15 +20,23 @@ fn have(cmd: &str, args: &[&str]) -> bool {
     if !ok {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "{cmd} is missing: run scripts/setup.sh"
+            "{what} is missing: run scripts/setup.sh"
         );
-        eprintln!("SKIP: {cmd} is missing (scripts/setup.sh installs it)");
+        eprintln!("SKIP: {what} is missing (scripts/setup.sh installs it)");
     }
     ok
 }
 
+fn have(cmd: &str, args: &[&str]) -> bool {
+    have_tool(cmd, cmd, args)
+}
+
 fn have_facturx() -> bool {
-    have("python3", &["-c", "import facturx, saxonche"])
+    have_tool(
+        "python3 with factur-x and saxonche",
+        "python3",
+        &["-c", "import facturx, saxonche"],
+    )
 }
 
 /// A folder of this test's files, removed when dropped.
