@@ -261,7 +261,7 @@ impl Doc<'_> {
         block.extend(b.street2.clone());
         block.push(format!("{} {}", b.postal_code, b.city));
         if b.country != s.address.country {
-            block.push(b.country.clone());
+            block.push(crate::texts::country(&b.country, self.lang));
         }
         let mut y = 158.0;
         for line in &block {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kontor_invoice::{cii_xml, pdf, testing, Invoice, Kind};
+use kontor_invoice::{cii_xml, pdf, testing, Invoice, Kind, Lang};
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/check-einvoice.py")
@@ -347,6 +347,35 @@ fn umlauts_euro_and_markup_characters_come_out_of_the_pdf_as_text() {
     ] {
         assert!(text.contains(want), "{want:?} not in:\n{text}");
     }
+}
+
+#[test]
+fn a_foreign_address_ends_with_the_country_name_in_the_invoice_language() {
+    if !have("pdftotext", &["-v"]) {
+        return;
+    }
+    let tmp = Tmp::new("country");
+    let mut inv = testing::reverse_charge();
+    for (lang, want, not) in [
+        (Lang::En, "AUSTRIA", "ÖSTERREICH"),
+        (Lang::De, "ÖSTERREICH", "AUSTRIA"),
+    ] {
+        inv.language = lang;
+        let path = tmp.file("foreign.pdf", &pdf(&inv, &testing::seller()).expect("pdf"));
+        let text = run("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]);
+        assert!(
+            text.contains(&format!("1060 Wien\n{want}")),
+            "{want} not under the city:\n{text}"
+        );
+        assert!(!text.contains(not));
+    }
+    // A domestic address has no country line.
+    let path = tmp.file(
+        "domestic.pdf",
+        &pdf(&testing::domestic(), &testing::seller()).expect("pdf"),
+    );
+    let text = run("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]);
+    assert!(!text.contains("DEUTSCHLAND"), "{text}");
 }
 
 #[test]
