@@ -38,6 +38,8 @@ const DESC_W: f32 = 232.0;
 const COL_QTY: f32 = 362.0;
 const COL_PRICE: f32 = 432.0;
 const COL_VAT: f32 = 472.0;
+/// The most lines a description takes in the table (a page holds about 55).
+const MAX_DESC_LINES: usize = 30;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Align {
@@ -378,12 +380,20 @@ impl Doc<'_> {
     fn lines(&self, l: &mut Layout) {
         self.table_head(l);
         for line in &self.inv.lines {
-            let desc = l.m.wrap(
+            let mut desc = l.m.wrap(
                 &l.m.printable(&line.description),
                 Face::Regular,
                 8.5,
                 DESC_W,
             );
+            // A row never outgrows a page: a description beyond MAX_DESC_LINES ends with "…" (the XML
+            // carries it whole).
+            if desc.len() > MAX_DESC_LINES {
+                desc.truncate(MAX_DESC_LINES);
+                if let Some(last) = desc.last_mut() {
+                    last.push_str(" …");
+                }
+            }
             let height =
                 11.0 * desc.len() as f32 + if line.period.is_some() { 10.0 } else { 0.0 } + 6.0;
             self.ensure(l, height, true);

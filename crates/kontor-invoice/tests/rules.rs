@@ -323,3 +323,20 @@ fn the_cross_reference_table_points_at_every_object() {
         );
     }
 }
+
+#[test]
+fn a_huge_description_and_huge_numbers_still_render() {
+    let mut inv = testing::domestic();
+    let word = "Lizenzverlängerung ";
+    inv.lines[0].description = word.repeat(2_000);
+    inv.lines
+        .push(line(4, &"x".repeat(3_000), 9_999, 99_999_999, 1900));
+    fill_totals(&mut inv);
+    let bytes = pdf(&inv, &testing::seller()).expect("pdf");
+    assert!(bytes.len() > 1000);
+    let xml = cii_xml(&inv, &testing::seller()).expect("xml");
+    assert!(
+        xml.contains(&word.repeat(2_000)),
+        "the XML keeps the whole text"
+    );
+}
