@@ -1,7 +1,8 @@
-//! The PDF/A-3b document, drawn with `krilla`: an A4 invoice in the invoice's language with the CII XML
-//! embedded as an associated file (`/AFRelationship /Alternative`), fonts (DejaVu Sans, shipped in
-//! `fonts/`) embedded and subset. krilla 0.8 writes the XMP packet itself and has no way to add to it, so
-//! `factur_x_xmp` adds the Factur-X properties and their PDF/A extension schema afterwards (see there).
+//! The PDF/A-3u (every glyph maps to Unicode) document, drawn with `krilla`: an A4 invoice in the invoice's
+//! language with the CII XML embedded as an associated file (`/AFRelationship /Alternative`), fonts (DejaVu
+//! Sans, shipped in `fonts/`) embedded and subset. krilla 0.8 writes the XMP packet itself and has no way to
+//! add to it, so `xmp::add_factur_x` adds the Factur-X properties and their PDF/A extension schema afterwards (see
+//! there).
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
@@ -719,7 +720,7 @@ pub(crate) fn render(inv: &Invoice, seller: &Seller, xml: &str) -> Result<Vec<u8
     let pages = layout(inv, seller, &metrics);
 
     let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A3_B)
+        .with_archival_validator(Archival::A3_U)
         .finish()
         .map_err(|e| Error::Render(format!("PDF configuration: {e:?}")))?;
     let settings = SerializeSettings {

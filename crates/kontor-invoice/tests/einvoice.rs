@@ -265,7 +265,7 @@ fn every_sample_pdf_carries_its_xml_as_factur_x_and_pdftotext_shows_number_and_t
             "[\"/Alternative\"]",
             "{name}"
         );
-        assert_eq!(field(&json, "pdfa"), "3B", "{name}");
+        assert_eq!(field(&json, "pdfa"), "3U", "{name}");
         let xmp = field(&json, "xmp");
         for want in [
             "\"DocumentType\": \"INVOICE\"".to_string(),
