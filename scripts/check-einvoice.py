@@ -71,6 +71,9 @@ def from_pdf(path, out):
     if not name:
         raise SystemExit(f"{path}: no factur-x.xml or xrechnung.xml embedded")
     out["file_name"] = name
+    if name == "factur-x.xml":
+        # The library's own Factur-X reader (it checks the XSD as well) finds the same file.
+        out["facturx_reader"] = facturx.get_facturx_xml_from_pdf(data) == (name, xml)
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
     out["af_relationship"] = [str(spec.get_object().get("/AFRelationship")) for spec in root.get("/AF", [])]

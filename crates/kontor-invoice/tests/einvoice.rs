@@ -245,21 +245,34 @@ fn every_sample_pdf_carries_its_xml_as_factur_x_and_pdftotext_shows_number_and_t
         return;
     }
     let tmp = Tmp::new("pdf");
-    for (name, inv) in testing::all() {
-        let bytes = pdf(&inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(bytes.starts_with(b"%PDF-1.7"), "{name}");
-        let path = tmp.file(&format!("{name}.pdf"), &bytes);
-
-        // The embedded XML: extracted by the factur-x library, valid, totals equal the invoice's.
-        let (ok, json) = check_file(&path);
-        assert!(ok, "{name}: {json}");
-        assert_document(name, &inv, &json);
+    let samples = testing::all();
+    let paths: Vec<PathBuf> = samples
+        .iter()
+        .map(|(name, inv)| {
+            let bytes = pdf(inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(bytes.starts_with(b"%PDF-1.7"), "{name}");
+            tmp.file(&format!("{name}.pdf"), &bytes)
+        })
+        .collect();
+    // The embedded XML: extracted by the factur-x library, valid, totals equal the invoice's.
+    let (ok, lines) = check_files(&paths);
+    assert!(ok, "{lines:?}");
+    for (((name, inv), json), path) in samples.iter().zip(&lines).zip(&paths) {
+        let (name, inv, json, path) = (*name, inv, json.as_str(), path.as_path());
+        assert_document(name, inv, json);
         let file_name = if inv.buyer.leitweg_id.is_some() {
             "xrechnung.xml"
         } else {
             "factur-x.xml"
         };
         assert_eq!(field(&json, "file_name"), file_name, "{name}");
+        if file_name == "factur-x.xml" {
+            assert_eq!(
+                field(&json, "facturx_reader"),
+                "true",
+                "{name}: get_facturx_xml_from_pdf"
+            );
+        }
         assert_eq!(
             field(&json, "af_relationship"),
             "[\"/Alternative\"]",
