@@ -265,21 +265,21 @@ fn every_sample_pdf_carries_its_xml_as_factur_x_and_pdftotext_shows_number_and_t
         } else {
             "factur-x.xml"
         };
-        assert_eq!(field(&json, "file_name"), file_name, "{name}");
+        assert_eq!(field(json, "file_name"), file_name, "{name}");
         if file_name == "factur-x.xml" {
             assert_eq!(
-                field(&json, "facturx_reader"),
+                field(json, "facturx_reader"),
                 "true",
                 "{name}: get_facturx_xml_from_pdf"
             );
         }
         assert_eq!(
-            field(&json, "af_relationship"),
+            field(json, "af_relationship"),
             "[\"/Alternative\"]",
             "{name}"
         );
-        assert_eq!(field(&json, "pdfa"), "3U", "{name}");
-        let xmp = field(&json, "xmp");
+        assert_eq!(field(json, "pdfa"), "3U", "{name}");
+        let xmp = field(json, "xmp");
         for want in [
             "\"DocumentType\": \"INVOICE\"".to_string(),
             format!("\"DocumentFileName\": \"{file_name}\""),
