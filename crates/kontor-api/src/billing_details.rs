@@ -348,3 +348,9 @@ impl BillingFieldError {
         }
     }
 }
+
+/// The `mandate_text` command's argument: which language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MandateTextArgs {
+    pub language: MandateLanguage,
+}
