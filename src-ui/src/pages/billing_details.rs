@@ -16,8 +16,22 @@ use wasm_bindgen::JsCast;
 use crate::components::{ConfirmDialog, LoadFailed, Loading, Toasts};
 use crate::context::Ctx;
 use crate::errors::{Problem, Shown};
-use crate::i18n::Lang;
+use crate::i18n::{BillingTexts, Lang, Texts, BILLING_DE, BILLING_EN, DE};
 use crate::ipc;
+
+/// This page's texts in the current language (tracked, as `ctx.t()`).
+fn b(ctx: Ctx) -> &'static BillingTexts {
+    ctx.lang.get().billing()
+}
+
+/// This page's texts in the language of `t` (for toasts, which keep a function of the texts).
+fn bt(t: &Texts) -> &'static BillingTexts {
+    if std::ptr::eq(t, &DE) {
+        &BILLING_DE
+    } else {
+        &BILLING_EN
+    }
+}
 
 /// The located problems of a refusal, if it has them.
 fn located(e: &ErrorBody) -> Option<Vec<BillingFieldError>> {
@@ -48,7 +62,7 @@ fn field_text(
     errors: RwSignal<Vec<BillingFieldError>>,
     f: BillingField,
 ) -> Option<String> {
-    let t = ctx.t();
+    let t = b(ctx);
     let texts: Vec<String> = errors.with(|es| {
         es.iter()
             .filter(|e| e.field == f)
@@ -69,7 +83,7 @@ fn text_field(
     errors: RwSignal<Vec<BillingFieldError>>,
     optional: bool,
     autocomplete: &'static str,
-    help: Option<fn(&crate::i18n::Texts) -> &'static str>,
+    help: Option<fn(&BillingTexts) -> &'static str>,
 ) -> impl IntoView {
     let id = element_id(f);
     let err_id = format!("{id}-error");
@@ -90,13 +104,13 @@ fn text_field(
     };
     view! {
         <label for=id.clone()>
-            {move || (ctx.t().billing_field)(f)}
-            {optional.then(|| view! { <span class="muted small">" ("{move || ctx.t().billing_optional}")"</span> })}
+            {move || (b(ctx).billing_field)(f)}
+            {optional.then(|| view! { <span class="muted small">" ("{move || b(ctx).billing_optional}")"</span> })}
         </label>
         <input id=id.clone() type="text" autocomplete=autocomplete bind:value=value
             aria-invalid=move || has_error().to_string()
             aria-describedby=described />
-        {help.map(|h| view! { <p class="muted small field-help" id=help_id.clone()>{move || h(ctx.t())}</p> })}
+        {help.map(|h| view! { <p class="muted small field-help" id=help_id.clone()>{move || h(b(ctx))}</p> })}
         <Show when=has_error>
             <p class="error field-error" id=err_id.clone()>{move || field_text(ctx, errors, f)}</p>
         </Show>
@@ -134,9 +148,9 @@ pub fn BillingDetailsPage() -> impl IntoView {
     });
     view! {
         <section id="billing-details">
-            <h1>{move || ctx.t().billing_title}</h1>
-            <h2>{move || ctx.t().billing_address_title}</h2>
-            <p class="muted">{move || ctx.t().billing_address_help}</p>
+            <h1>{move || b(ctx).billing_title}</h1>
+            <h2>{move || b(ctx).billing_address_title}</h2>
+            <p class="muted">{move || b(ctx).billing_address_help}</p>
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || address.refetch() /> }>
                     {move || Suspend::new(async move {
@@ -219,7 +233,7 @@ fn AddressForm(initial: BillingAddress) -> impl IntoView {
                     errors.set(Vec::new());
                     problem.set(None);
                     fill(&saved);
-                    toasts.success(|t| t.billing_address_saved.to_string());
+                    toasts.success(|t| bt(t).billing_address_saved.to_string());
                 }
                 Err(e) => match located(&e) {
                     Some(es) => {
@@ -246,13 +260,13 @@ fn AddressForm(initial: BillingAddress) -> impl IntoView {
                 <div>{field(BillingField::PostalCode, postal_code, false, "postal-code", None)}</div>
                 <div>{field(BillingField::City, city, false, "address-level2", None)}</div>
             </div>
-            <label for="billing-country">{move || (ctx.t().billing_field)(BillingField::Country)}</label>
+            <label for="billing-country">{move || (b(ctx).billing_field)(BillingField::Country)}</label>
             <select id="billing-country" autocomplete="country"
                 aria-invalid=move || country_error().to_string()
                 aria-describedby=move || country_error().then_some("billing-country-error")
                 on:change=move |ev| country.set(event_target_value(&ev))
                 prop:value=move || country.get()>
-                <option value="" disabled=true>{move || ctx.t().billing_country_choose}</option>
+                <option value="" disabled=true>{move || b(ctx).billing_country_choose}</option>
                 {move || countries(ctx.lang.get()).into_iter().map(|(code, name)| view! {
                     <option value=code selected=move || country.get() == code>{name}</option>
                 }).collect_view()}
@@ -268,7 +282,7 @@ fn AddressForm(initial: BillingAddress) -> impl IntoView {
                 <p class="error" role="alert" id="billing-address-problem">{move || problem.with(|p| p.as_ref().map(|p| p.show(ctx.t())))}</p>
             </Show>
             <div class="row actions">
-                <button type="submit" id="billing-address-save" disabled=move || busy.get()>{move || ctx.t().billing_save_address}</button>
+                <button type="submit" id="billing-address-save" disabled=move || busy.get()>{move || b(ctx).billing_save_address}</button>
             </div>
         </form>
     }
@@ -291,7 +305,7 @@ fn PaymentSection() -> impl IntoView {
             match ctx.guard(ipc::pay_by_invoice().await) {
                 Ok(_) => {
                     problem.set(None);
-                    toasts.success(|t| t.billing_method_changed.to_string());
+                    toasts.success(|t| bt(t).billing_method_changed.to_string());
                 }
                 Err(e) => problem.set(Some(Problem::Refused(e))),
             }
@@ -299,12 +313,12 @@ fn PaymentSection() -> impl IntoView {
         });
     };
     view! {
-        <h2>{move || ctx.t().billing_payment_title}</h2>
+        <h2>{move || b(ctx).billing_payment_title}</h2>
         <Transition fallback=Loading>
             <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || payment.refetch() /> }>
                 {move || Suspend::new(async move {
                     payment.await.map(|p| {
-                        let t = ctx.t();
+                        let t = b(ctx);
                         let lang = ctx.lang.get();
                         let sepa = p.method == PaymentMethod::Sepa;
                         view! {
@@ -348,11 +362,11 @@ fn PaymentSection() -> impl IntoView {
         </Show>
         <Show when=move || asked.get()>
             <ConfirmDialog id="confirm-pay-by-invoice" danger=true
-                title=move || ctx.t().billing_invoice_confirm_title.to_string()
-                confirm=move || ctx.t().billing_pay_by_invoice.to_string()
+                title=move || b(ctx).billing_invoice_confirm_title.to_string()
+                confirm=move || b(ctx).billing_pay_by_invoice.to_string()
                 on_confirm=to_invoice
                 on_cancel=move || asked.set(false)>
-                <p>{move || ctx.t().billing_invoice_confirm_body}</p>
+                <p>{move || b(ctx).billing_invoice_confirm_body}</p>
             </ConfirmDialog>
         </Show>
     }
@@ -399,7 +413,7 @@ fn BankForm(
             busy.set(false);
             match r {
                 Ok(_) => {
-                    toasts.success(|t| t.billing_bank_saved.to_string());
+                    toasts.success(|t| bt(t).billing_bank_saved.to_string());
                     on_saved();
                 }
                 Err(e) => match located(&e) {
@@ -417,7 +431,7 @@ fn BankForm(
         move || errors.with(|es| es.iter().any(|e| e.field == BillingField::AcceptMandate));
     view! {
         <form class="card billing-form" id="billing-bank-form" on:submit=submit novalidate>
-            <h3>{move || ctx.t().billing_change_bank}</h3>
+            <h3>{move || b(ctx).billing_change_bank}</h3>
             {text_field(ctx, BillingField::AccountHolder, holder, errors, false, "name", None)}
             {text_field(ctx, BillingField::Iban, iban, errors, false, "off", None)}
             {text_field(ctx, BillingField::Bic, bic, errors, true, "off", None)}
@@ -436,7 +450,7 @@ fn BankForm(
                 <input type="checkbox" id="billing-accept-mandate" bind:checked=accept
                     aria-invalid=move || accept_error().to_string()
                     aria-describedby=move || accept_error().then_some("billing-accept-mandate-error") />
-                {move || ctx.t().billing_mandate_accept}
+                {move || b(ctx).billing_mandate_accept}
             </label>
             <Show when=accept_error>
                 <p class="error field-error" id="billing-accept-mandate-error">{move || field_text(ctx, errors, BillingField::AcceptMandate)}</p>
@@ -445,7 +459,7 @@ fn BankForm(
                 <p class="error" role="alert" id="billing-bank-problem">{move || problem.with(|p| p.as_ref().map(|p| p.show(ctx.t())))}</p>
             </Show>
             <div class="row actions">
-                <button type="submit" id="billing-bank-save" disabled=move || busy.get()>{move || ctx.t().billing_save_bank}</button>
+                <button type="submit" id="billing-bank-save" disabled=move || busy.get()>{move || b(ctx).billing_save_bank}</button>
                 <button type="button" class="secondary" on:click=move |_| on_cancel()>{move || ctx.t().cancel}</button>
             </div>
         </form>
