@@ -7,7 +7,9 @@ mod support;
 
 use kontor_api::PaymentMethod;
 use kontor_client::PortalClient;
-use support::{click, fill, sign_in_as_owner, text, wait_for, wait_gone, AppUnderTest, Portal};
+use support::{
+    click, fill, sign_in_as_owner, text, wait_for, wait_gone, wait_xpath, AppUnderTest, Portal,
+};
 
 const IBAN: &str = "DE89370400440532013000";
 
@@ -124,6 +126,12 @@ async fn change_the_billing_address_and_enter_a_sepa_mandate() {
     // --- a valid one: the masked IBAN and the mandate reference ---
     fill(&c, "#billing-iban", "de89 3704 0044 0532 0130 00").await;
     click(&c, "#billing-bank-save").await;
+    wait_xpath(
+        &c,
+        "//*[@id='toast-text' and starts-with(normalize-space(), 'Bank details saved.')]",
+        "the success toast",
+    )
+    .await;
     wait_gone(&c, "#billing-bank-form", "the saved bank form").await;
     let masked = text(&c, "#payment-iban").await;
     assert_eq!(masked, "DE89 **** **** **** **30 00");
@@ -139,6 +147,12 @@ async fn change_the_billing_address_and_enter_a_sepa_mandate() {
     let source = c.source().await.unwrap();
     assert!(!source.contains(IBAN) && !source.contains("3704 0044 0532"));
     app.screenshot(&c, "billing-mandate").await;
+
+    // The success toast is closed so that it covers no button.
+    c.execute("document.getElementById('toast-close')?.click();", vec![])
+        .await
+        .unwrap();
+    wait_gone(&c, "#toast", "the closed toast").await;
 
     // --- pay by invoice instead, asked first ---
     click(&c, "#billing-pay-by-invoice").await;

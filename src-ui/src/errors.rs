@@ -187,11 +187,11 @@ mod tests {
                         kontor_api::BillingField::Iban,
                         kontor_api::BillingProblem::IbanChecksum,
                     ),
-                    kontor_api::BillingFieldError {
-                        field: kontor_api::BillingField::InvoiceEmails,
-                        index: Some(1),
-                        problem: kontor_api::BillingProblem::InvalidEmail,
-                    },
+                    kontor_api::BillingFieldError::at(
+                        kontor_api::BillingField::InvoiceEmails,
+                        Some(1),
+                        kontor_api::BillingProblem::InvalidEmail,
+                    ),
                 ],
             },
         ];

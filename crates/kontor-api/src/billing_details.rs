@@ -225,6 +225,34 @@ pub enum BillingField {
 }
 
 impl BillingField {
+    /// Every field (but `Other`), in form order.
+    pub const ALL: [BillingField; 16] = [
+        BillingField::Company,
+        BillingField::Addressee,
+        BillingField::Street,
+        BillingField::Street2,
+        BillingField::PostalCode,
+        BillingField::City,
+        BillingField::Country,
+        BillingField::VatId,
+        BillingField::InvoiceEmails,
+        BillingField::PoReference,
+        BillingField::LeitwegId,
+        BillingField::AccountHolder,
+        BillingField::Iban,
+        BillingField::Bic,
+        BillingField::AcceptMandate,
+        BillingField::Method,
+    ];
+
+    /// The field named `s` (snake_case); `Other` for a name this build does not know.
+    pub fn parse(s: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .unwrap_or(BillingField::Other)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             BillingField::Company => "company",
@@ -284,6 +312,59 @@ pub enum BillingProblem {
 }
 
 impl BillingProblem {
+    /// Every problem (but `Other`).
+    pub const ALL: [BillingProblem; 17] = [
+        BillingProblem::Required,
+        BillingProblem::TooLong,
+        BillingProblem::Invalid,
+        BillingProblem::IbanCharacters,
+        BillingProblem::IbanCountry,
+        BillingProblem::IbanLength,
+        BillingProblem::IbanChecksum,
+        BillingProblem::InvalidBic,
+        BillingProblem::BicCountryMismatch,
+        BillingProblem::InvalidVatId,
+        BillingProblem::InvalidPostalCode,
+        BillingProblem::InvalidEmail,
+        BillingProblem::TooManyEmails,
+        BillingProblem::UnknownCountry,
+        BillingProblem::InvalidLeitwegId,
+        BillingProblem::MandateNotAccepted,
+        BillingProblem::SepaNeedsBankAccount,
+    ];
+
+    /// The snake_case name (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BillingProblem::Required => "required",
+            BillingProblem::TooLong => "too_long",
+            BillingProblem::Invalid => "invalid",
+            BillingProblem::IbanCharacters => "iban_characters",
+            BillingProblem::IbanCountry => "iban_country",
+            BillingProblem::IbanLength => "iban_length",
+            BillingProblem::IbanChecksum => "iban_checksum",
+            BillingProblem::InvalidBic => "invalid_bic",
+            BillingProblem::BicCountryMismatch => "bic_country_mismatch",
+            BillingProblem::InvalidVatId => "invalid_vat_id",
+            BillingProblem::InvalidPostalCode => "invalid_postal_code",
+            BillingProblem::InvalidEmail => "invalid_email",
+            BillingProblem::TooManyEmails => "too_many_emails",
+            BillingProblem::UnknownCountry => "unknown_country",
+            BillingProblem::InvalidLeitwegId => "invalid_leitweg_id",
+            BillingProblem::MandateNotAccepted => "mandate_not_accepted",
+            BillingProblem::SepaNeedsBankAccount => "sepa_needs_bank_account",
+            BillingProblem::Other => "other",
+        }
+    }
+
+    /// The problem named `s`; `Other` for a name this build does not know.
+    pub fn parse(s: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .unwrap_or(BillingProblem::Other)
+    }
+
     /// The error code an answer whose first problem is this one has.
     pub fn code(self) -> crate::ErrorCode {
         use crate::ErrorCode;
@@ -330,22 +411,43 @@ impl BillingProblem {
 }
 
 /// One located problem of a billing form; `index` is the position in a list field (`invoice_emails`).
+///
+/// `field` and `problem` travel as their snake_case names and are read with [`Self::field`] and
+/// [`Self::problem`] (an unknown name reads as `Other`): the app parses them only on the page that shows
+/// them, which keeps the enums' decoders out of its first-screen wasm module.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingFieldError {
-    pub field: BillingField,
+    #[serde(rename = "field")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BillingField))]
+    field_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<u32>,
-    pub problem: BillingProblem,
+    #[serde(rename = "problem")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BillingProblem))]
+    problem_name: String,
 }
 
 impl BillingFieldError {
     pub fn new(field: BillingField, problem: BillingProblem) -> Self {
+        Self::at(field, None, problem)
+    }
+
+    /// A problem of entry `index` of a list field.
+    pub fn at(field: BillingField, index: Option<u32>, problem: BillingProblem) -> Self {
         Self {
-            field,
-            index: None,
-            problem,
+            field_name: field.as_str().to_string(),
+            index,
+            problem_name: problem.as_str().to_string(),
         }
+    }
+
+    pub fn field(&self) -> BillingField {
+        BillingField::parse(&self.field_name)
+    }
+
+    pub fn problem(&self) -> BillingProblem {
+        BillingProblem::parse(&self.problem_name)
     }
 }
 
@@ -353,4 +455,40 @@ impl BillingFieldError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MandateTextArgs {
     pub language: MandateLanguage,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_serdes_and_read_back() {
+        for f in BillingField::ALL {
+            let json = serde_json::to_value(f).expect("json");
+            assert_eq!(json, serde_json::json!(f.as_str()));
+            assert_eq!(BillingField::parse(f.as_str()), f);
+        }
+        for p in BillingProblem::ALL {
+            let json = serde_json::to_value(p).expect("json");
+            assert_eq!(json, serde_json::json!(p.as_str()));
+            assert_eq!(BillingProblem::parse(p.as_str()), p);
+        }
+        let e = BillingFieldError::at(
+            BillingField::InvoiceEmails,
+            Some(1),
+            BillingProblem::InvalidEmail,
+        );
+        let json = serde_json::to_value(&e).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({"field": "invoice_emails", "index": 1, "problem": "invalid_email"})
+        );
+        let newer: BillingFieldError =
+            serde_json::from_value(serde_json::json!({"field": "gln", "problem": "checksum"}))
+                .expect("a newer portal's names");
+        assert_eq!(
+            (newer.field(), newer.problem()),
+            (BillingField::Other, BillingProblem::Other)
+        );
+    }
 }

@@ -661,11 +661,11 @@ pub fn address(a: &BillingAddress) -> Result<BillingAddress, Vec<BillingFieldErr
             match crate::validate::email("invoice_emails", addr) {
                 Ok(e) if !emails.contains(&e) => emails.push(e),
                 Ok(_) => {}
-                Err(_) => e.push(BillingFieldError {
-                    field: BillingField::InvoiceEmails,
-                    index: u32::try_from(i).ok(),
-                    problem: BillingProblem::InvalidEmail,
-                }),
+                Err(_) => e.push(BillingFieldError::at(
+                    BillingField::InvoiceEmails,
+                    u32::try_from(i).ok(),
+                    BillingProblem::InvalidEmail,
+                )),
             }
         }
     }
@@ -1146,7 +1146,7 @@ mod tests {
         let errors = address(&bad).expect_err("invalid");
         let got: Vec<(BillingField, Option<u32>, BillingProblem)> = errors
             .iter()
-            .map(|e| (e.field, e.index, e.problem))
+            .map(|e| (e.field(), e.index, e.problem()))
             .collect();
         assert_eq!(
             got,
@@ -1178,7 +1178,7 @@ mod tests {
         let got: Vec<_> = address(&unknown)
             .expect_err("invalid")
             .into_iter()
-            .map(|e| (e.field, e.problem))
+            .map(|e| (e.field(), e.problem()))
             .collect();
         assert_eq!(
             got,
@@ -1192,7 +1192,7 @@ mod tests {
             ..good_address()
         };
         assert_eq!(
-            address(&many).expect_err("too many")[0].problem,
+            address(&many).expect_err("too many")[0].problem(),
             BillingProblem::TooManyEmails
         );
     }
@@ -1224,7 +1224,7 @@ mod tests {
         let got: Vec<_> = bank_account(&bad)
             .expect_err("invalid")
             .into_iter()
-            .map(|e| (e.field, e.problem))
+            .map(|e| (e.field(), e.problem()))
             .collect();
         assert_eq!(
             got,

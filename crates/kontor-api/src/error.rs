@@ -357,7 +357,7 @@ impl ErrorDetail {
             ErrorDetail::Wait { .. } => ErrorCode::RateLimited,
             ErrorDetail::BillingFields { errors } => errors
                 .first()
-                .map_or(ErrorCode::Validation, |e| e.problem.code()),
+                .map_or(ErrorCode::Validation, |e| e.problem().code()),
             ErrorDetail::Other => ErrorCode::Unknown,
         }
     }
@@ -434,8 +434,8 @@ impl ErrorDetail {
             ErrorDetail::BillingFields { errors } => errors
                 .iter()
                 .map(|e| match e.index {
-                    Some(i) => format!("{}[{i}] {}", e.field.as_str(), e.problem.english()),
-                    None => format!("{} {}", e.field.as_str(), e.problem.english()),
+                    Some(i) => format!("{}[{i}] {}", e.field().as_str(), e.problem().english()),
+                    None => format!("{} {}", e.field().as_str(), e.problem().english()),
                 })
                 .collect::<Vec<_>>()
                 .join("; "),

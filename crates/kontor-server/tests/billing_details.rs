@@ -49,7 +49,7 @@ fn bank(iban: &str) -> BankAccount {
 fn problems(body: &kontor_api::ErrorBody) -> Vec<(BillingField, BillingProblem)> {
     match &body.detail {
         Some(ErrorDetail::BillingFields { errors }) => {
-            errors.iter().map(|e| (e.field, e.problem)).collect()
+            errors.iter().map(|e| (e.field(), e.problem())).collect()
         }
         other => panic!("expected billing_fields, got {other:?}"),
     }

@@ -48,7 +48,7 @@ fn element_id(f: BillingField) -> String {
 /// Moves the focus to the first field with a problem.
 fn focus_first(errors: &[BillingFieldError]) {
     if let Some(first) = errors.first() {
-        if let Some(el) = document().get_element_by_id(&element_id(first.field)) {
+        if let Some(el) = document().get_element_by_id(&element_id(first.field())) {
             if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                 let _ = el.focus();
             }
@@ -65,10 +65,10 @@ fn field_text(
     let t = b(ctx);
     let texts: Vec<String> = errors.with(|es| {
         es.iter()
-            .filter(|e| e.field == f)
+            .filter(|e| e.field() == f)
             .map(|e| match e.index {
-                Some(i) => format!("({}) {}", i + 1, (t.billing_problem)(e.problem)),
-                None => (t.billing_problem)(e.problem).to_string(),
+                Some(i) => format!("({}) {}", i + 1, (t.billing_problem)(e.problem())),
+                None => (t.billing_problem)(e.problem()).to_string(),
             })
             .collect()
     });
@@ -88,7 +88,7 @@ fn text_field(
     let id = element_id(f);
     let err_id = format!("{id}-error");
     let help_id = format!("{id}-help");
-    let has_error = move || errors.with(|es| es.iter().any(|e| e.field == f));
+    let has_error = move || errors.with(|es| es.iter().any(|e| e.field() == f));
     let described = {
         let (err_id, help_id) = (err_id.clone(), help_id.clone());
         move || {
@@ -249,7 +249,7 @@ fn AddressForm(initial: BillingAddress) -> impl IntoView {
     let field =
         move |f, v, optional, auto, help| text_field(ctx, f, v, errors, optional, auto, help);
     let country_error =
-        move || errors.with(|es| es.iter().any(|e| e.field == BillingField::Country));
+        move || errors.with(|es| es.iter().any(|e| e.field() == BillingField::Country));
     view! {
         <form class="card billing-form" id="billing-address-form" on:submit=submit novalidate>
             {field(BillingField::Company, company, false, "organization", None)}
@@ -428,7 +428,7 @@ fn BankForm(
         });
     };
     let accept_error =
-        move || errors.with(|es| es.iter().any(|e| e.field == BillingField::AcceptMandate));
+        move || errors.with(|es| es.iter().any(|e| e.field() == BillingField::AcceptMandate));
     view! {
         <form class="card billing-form" id="billing-bank-form" on:submit=submit novalidate>
             <h3>{move || b(ctx).billing_change_bank}</h3>
