@@ -273,7 +273,7 @@ fn luhn(d: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn weighted(d: &[u32], w: &[u32]) -> u32 {
@@ -323,7 +323,7 @@ fn vat_number_ok(prefix: &str, n: &str) -> bool {
         "DE" => all_digits(n, &[9]) && !n.starts_with('0') && d.is_some_and(|d| mod11_10(&d)),
         "DK" => {
             all_digits(n, &[8])
-                && d.is_some_and(|d| weighted(&d, &[2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0)
+                && d.is_some_and(|d| weighted(&d, &[2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11))
         }
         "EE" => {
             all_digits(n, &[9])
@@ -420,7 +420,7 @@ fn vat_number_ok(prefix: &str, n: &str) -> bool {
         "SK" => {
             all_digits(n, &[10]) && !n.starts_with('0') && {
                 let v: u64 = n.parse().unwrap_or(1);
-                v % 11 == 0
+                v.is_multiple_of(11)
             }
         }
         "XI" => {
