@@ -81,6 +81,13 @@ pub fn run_app<R: Runtime>(
         commands::license::activate_machine_pick,
         commands::import::save_import_problems,
         commands::auth::temporary_password_kept,
+        // sepa8
+        commands::billing_details::billing_address,
+        commands::billing_details::save_billing_address,
+        commands::billing_details::payment_details,
+        commands::billing_details::save_bank_account,
+        commands::billing_details::pay_by_invoice,
+        commands::billing_details::mandate_text,
     ])
 }
 

@@ -332,6 +332,14 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
             check_layout(&c, &format!("downloads {at}"), &["#installers td.nowrap"]).await;
             screenshot(&c, &format!("{at}-downloads"), size).await;
 
+            // sepa8: the Billing details page with its bank form open.
+            click(&c, "#nav-billing").await;
+            wait_for(&c, "#billing-address-form", "billing details").await;
+            click(&c, "#billing-change-bank").await;
+            wait_for(&c, "#billing-mandate-text p", "the mandate text").await;
+            check_layout(&c, &format!("billing details {at}"), &[]).await;
+            screenshot(&c, &format!("{at}-billing"), size).await;
+
             click(&c, "#user-menu").await;
             wait_for(&c, "#logout", "the user menu").await;
             assert_in_view(
@@ -698,6 +706,19 @@ async fn every_page_and_main_dialog_passes_axe_wcag21_aa() {
         click(&c, "#nav-downloads").await;
         wait_for(&c, "#installers tbody tr", "downloads").await;
         axe(&c, &axe_js, &format!("downloads ({lang})")).await;
+
+        // sepa8: the Billing details page with field errors at the address and the bank form.
+        click(&c, "#nav-billing").await;
+        click(&c, "#billing-address-save").await;
+        wait_for(&c, "#billing-company-error", "billing field errors").await;
+        click(&c, "#billing-change-bank").await;
+        wait_for(&c, "#billing-mandate-text p", "the mandate text").await;
+        axe(
+            &c,
+            &axe_js,
+            &format!("billing details with field errors ({lang})"),
+        )
+        .await;
 
         click(&c, "#user-menu").await;
         wait_for(&c, "#logout", "menu").await;

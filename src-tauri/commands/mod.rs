@@ -2,6 +2,7 @@
 //! `Result<_, CommandError>`; names are shared with the UI through `kontor_api::ipc::cmd`.
 
 pub mod auth;
+pub mod billing_details; // sepa8
 pub mod config;
 pub mod dashboard;
 pub mod downloads;

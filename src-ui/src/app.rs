@@ -18,6 +18,7 @@ use crate::context::{Ctx, Page, Phase, UpdateUi};
 use crate::errors::describe;
 use crate::i18n::Lang;
 use crate::ipc;
+use crate::pages::billing_details::BillingDetailsPage;
 use crate::pages::downloads::DownloadsPage;
 use crate::pages::license::LicensePage;
 use crate::pages::password::ChangePasswordPage;
@@ -45,6 +46,10 @@ fn license_page() -> AnyView {
 #[lazy]
 fn downloads_page() -> AnyView {
     view! { <DownloadsPage /> }.into_any()
+}
+#[lazy]
+fn billing_details_page() -> AnyView {
+    view! { <BillingDetailsPage /> }.into_any()
 }
 #[lazy]
 fn update_ui() -> AnyView {
@@ -156,6 +161,9 @@ pub fn App() -> impl IntoView {
                                 }
                                 Page::Downloads if me.role.can_manage_users() => {
                                     lazy_view(ctx, downloads_page())
+                                }
+                                Page::Billing if me.role.can_manage_billing() => {
+                                    lazy_view(ctx, billing_details_page())
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }

@@ -27,6 +27,8 @@ pub enum Page {
     Users,
     License,
     Downloads,
+    /// sepa8: billing address and payment (Owner and Billing).
+    Billing,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

@@ -180,6 +180,20 @@ mod tests {
             ErrorDetail::Wait { seconds: 75 },
             ErrorDetail::UseOwnPasswordChange,
             ErrorDetail::OwnRoleFixed,
+            // sepa8
+            ErrorDetail::BillingFields {
+                errors: vec![
+                    kontor_api::BillingFieldError::new(
+                        kontor_api::BillingField::Iban,
+                        kontor_api::BillingProblem::IbanChecksum,
+                    ),
+                    kontor_api::BillingFieldError::at(
+                        kontor_api::BillingField::InvoiceEmails,
+                        Some(1),
+                        kontor_api::BillingProblem::InvalidEmail,
+                    ),
+                ],
+            },
         ];
         for d in &all {
             match d {
@@ -205,6 +219,7 @@ mod tests {
                 | ErrorDetail::Wait { .. }
                 | ErrorDetail::UseOwnPasswordChange
                 | ErrorDetail::OwnRoleFixed
+                | ErrorDetail::BillingFields { .. }
                 | ErrorDetail::Other => {}
             }
         }

@@ -5,6 +5,7 @@
 //! the portal's typed error details and the import's problem reasons are put into words by one function
 //! per language whose `match` names every kind, so a kind without a text is a compile error too.
 
+use kontor_api::{BillingField, BillingProblem}; // sepa8
 use kontor_api::{
     ErrorCode, ErrorDetail, FieldProblem, ImportField, ImportFileProblem, ImportReason,
     OwnerAction, Resource, Role,
@@ -447,6 +448,9 @@ pub struct Texts {
     pub downloads_saved_at: Template,
     /// `{used}` of `{total}` seats.
     pub seats_used_of_total: Template,
+    // --- sepa8: the Billing details page (its other texts are `BillingTexts`) ---
+    pub nav_billing: &'static str,
+    pub billing_fix_fields: &'static str,
 }
 
 impl Texts {
@@ -470,6 +474,11 @@ impl Texts {
             ErrorCode::Unavailable => self.err_unavailable,
             ErrorCode::MethodNotAllowed => self.err_not_found,
             ErrorCode::Unknown => self.err_unknown,
+            // sepa8: the located detail says more; the code alone is a validation error.
+            ErrorCode::InvalidIban
+            | ErrorCode::InvalidBic
+            | ErrorCode::InvalidVatId
+            | ErrorCode::InvalidPostalCode => self.err_validation,
         }
     }
 
@@ -744,6 +753,9 @@ pub static EN: Texts = Texts {
     import_progress: Template("Importing… {done} of {total} users"),
     downloads_saved_at: Template("Saved to {path}"),
     seats_used_of_total: Template("{used} of {total}"),
+    // --- sepa8: the Billing details page (the rest: BILLING_EN) ---
+    nav_billing: "Billing details",
+    billing_fix_fields: "Please correct the marked fields.",
 };
 
 pub static DE: Texts = Texts {
@@ -999,6 +1011,9 @@ pub static DE: Texts = Texts {
     import_progress: Template("Import läuft … {done} von {total} Benutzern"),
     downloads_saved_at: Template("Gespeichert unter {path}"),
     seats_used_of_total: Template("{used} von {total}"),
+    // --- sepa8: the Billing details page (the rest: BILLING_DE) ---
+    nav_billing: "Rechnungsdaten",
+    billing_fix_fields: "Bitte korrigieren Sie die markierten Felder.",
 };
 
 impl Texts {
@@ -1034,6 +1049,11 @@ impl Texts {
             ImportField::Location => self.col_location,
         }
     }
+}
+
+/// Billing field problems (sepa8): the Billing details page shows each at its field; elsewhere one sentence.
+fn billing_fields(t: &Texts, _errors: &[kontor_api::BillingFieldError]) -> String {
+    t.billing_fix_fields.to_string()
 }
 
 fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
@@ -1168,6 +1188,8 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         ErrorDetail::Wait { seconds } => {
             format!("Please try again in {}.", Lang::En.duration(*seconds))
         }
+        // sepa8: the Billing details page shows each problem at its field.
+        ErrorDetail::BillingFields { errors } => billing_fields(t, errors),
         ErrorDetail::Other => return None,
     })
 }
@@ -1299,6 +1321,8 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         ErrorDetail::Wait { seconds } => {
             format!("Bitte versuchen Sie es in {} erneut.", Lang::De.duration(*seconds))
         }
+        // sepa8: the Billing details page shows each problem at its field.
+        ErrorDetail::BillingFields { errors } => billing_fields(t, errors),
         ErrorDetail::Other => return None,
     })
 }
@@ -1363,6 +1387,183 @@ fn de_import_reason(r: &ImportReason) -> Option<String> {
         ImportReason::NoKnownHeaders => "Keine der Spaltenüberschriften ist bekannt.".into(),
         ImportReason::Other => return None,
     })
+}
+
+// --- sepa8 ---
+
+/// sepa8: the Billing details page's texts, apart from `Texts` so that they travel in the page's wasm chunk
+/// instead of the first screen's module (`Lang::billing`). Both languages, so a missing text is a compile error.
+pub struct BillingTexts {
+    pub billing_title: &'static str,
+    pub billing_address_title: &'static str,
+    pub billing_address_help: &'static str,
+    /// A billing form field's label.
+    pub billing_field: fn(BillingField) -> &'static str,
+    /// What is wrong with a billing field, as a sentence.
+    pub billing_problem: fn(BillingProblem) -> &'static str,
+    pub billing_country_choose: &'static str,
+    pub billing_emails_help: &'static str,
+    pub billing_leitweg_help: &'static str,
+    pub billing_optional: &'static str,
+    pub billing_save_address: &'static str,
+    pub billing_address_saved: &'static str,
+    pub billing_payment_title: &'static str,
+    pub billing_method_sepa: &'static str,
+    pub billing_method_invoice: &'static str,
+    pub billing_mandate_reference: &'static str,
+    pub billing_mandate_signed: &'static str,
+    pub billing_creditor_id: &'static str,
+    pub billing_no_mandate: &'static str,
+    pub billing_change_bank: &'static str,
+    pub billing_mandate_accept: &'static str,
+    pub billing_save_bank: &'static str,
+    pub billing_bank_saved: &'static str,
+    pub billing_pay_by_invoice: &'static str,
+    pub billing_invoice_confirm_title: &'static str,
+    pub billing_invoice_confirm_body: &'static str,
+    pub billing_method_changed: &'static str,
+}
+
+pub static BILLING_EN: BillingTexts = BillingTexts {
+    billing_title: "Billing details",
+    billing_address_title: "Billing address",
+    billing_address_help: "Invoices are issued to this address. Invoices already issued keep the address they were issued to.",
+    billing_field: |f| match f {
+        BillingField::Company => "Company",
+        BillingField::Addressee => "Addressee or department",
+        BillingField::Street => "Street and number",
+        BillingField::Street2 => "Address line 2",
+        BillingField::PostalCode => "Postal code",
+        BillingField::City => "City",
+        BillingField::Country => "Country",
+        BillingField::VatId => "VAT ID",
+        BillingField::InvoiceEmails => "Invoice e-mail addresses",
+        BillingField::PoReference => "Purchase order reference",
+        BillingField::LeitwegId => "Leitweg-ID",
+        BillingField::AccountHolder => "Account holder",
+        BillingField::Iban => "IBAN",
+        BillingField::Bic => "BIC",
+        BillingField::AcceptMandate => "SEPA mandate",
+        BillingField::Method => "Payment method",
+        BillingField::Other => "Field",
+    },
+    billing_problem: |p| match p {
+        BillingProblem::Required => "This field is required.",
+        BillingProblem::TooLong => "This is too long.",
+        BillingProblem::Invalid => "This contains characters that are not allowed.",
+        BillingProblem::IbanCharacters => "Only letters, digits and spaces are allowed (no look-alike or invisible characters).",
+        BillingProblem::IbanCountry => "This is not an IBAN of a SEPA country.",
+        BillingProblem::IbanLength => "This IBAN has the wrong length for its country.",
+        BillingProblem::IbanChecksum => "This IBAN is not valid. Please check it for typos (such as the letter O instead of a zero).",
+        BillingProblem::InvalidBic => "This is not a valid BIC (8 or 11 characters).",
+        BillingProblem::BicCountryMismatch => "This BIC belongs to another country than the IBAN.",
+        BillingProblem::InvalidVatId => "This is not a valid VAT ID (with the country prefix, e.g. DE123456789).",
+        BillingProblem::InvalidPostalCode => "This is not a valid postal code for the chosen country.",
+        BillingProblem::InvalidEmail => "This is not a valid e-mail address.",
+        BillingProblem::TooManyEmails => "Please enter at most 5 addresses.",
+        BillingProblem::UnknownCountry => "Please choose a country from the list.",
+        BillingProblem::InvalidLeitwegId => "This is not a valid Leitweg-ID (e.g. 991-33333TEST-33).",
+        BillingProblem::MandateNotAccepted => "Please accept the SEPA mandate.",
+        BillingProblem::SepaNeedsBankAccount => "Enter bank details to pay by direct debit.",
+        BillingProblem::Other => "This is not valid.",
+    },
+    billing_country_choose: "Choose a country",
+    billing_emails_help: "Separate several addresses with commas (at most 5).",
+    billing_leitweg_help: "Only for German public-sector customers (XRechnung).",
+    billing_optional: "optional",
+    billing_save_address: "Save address",
+    billing_address_saved: "Billing address saved.",
+    billing_payment_title: "Payment",
+    billing_method_sepa: "SEPA direct debit",
+    billing_method_invoice: "Bank transfer (pay by invoice)",
+    billing_mandate_reference: "Mandate reference",
+    billing_mandate_signed: "Mandate given on",
+    billing_creditor_id: "Creditor identifier",
+    billing_no_mandate: "No direct-debit mandate. You pay each invoice by bank transfer.",
+    billing_change_bank: "Change bank details",
+    billing_mandate_accept: "I accept the SEPA direct debit mandate above.",
+    billing_save_bank: "Save bank details",
+    billing_bank_saved: "Bank details saved. The new mandate replaces the previous one.",
+    billing_pay_by_invoice: "Pay by invoice instead",
+    billing_invoice_confirm_title: "Pay by invoice instead of direct debit?",
+    billing_invoice_confirm_body: "The direct-debit mandate ends now. You will pay each invoice by bank transfer; to return to direct debit, enter bank details again.",
+    billing_method_changed: "You now pay by invoice.",
+};
+
+pub static BILLING_DE: BillingTexts = BillingTexts {
+    billing_title: "Rechnungsdaten",
+    billing_address_title: "Rechnungsanschrift",
+    billing_address_help: "Rechnungen werden an diese Anschrift ausgestellt. Bereits ausgestellte Rechnungen behalten ihre Anschrift.",
+    billing_field: |f| match f {
+        BillingField::Company => "Firma",
+        BillingField::Addressee => "Empfänger oder Abteilung",
+        BillingField::Street => "Straße und Hausnummer",
+        BillingField::Street2 => "Adresszusatz",
+        BillingField::PostalCode => "Postleitzahl",
+        BillingField::City => "Ort",
+        BillingField::Country => "Land",
+        BillingField::VatId => "USt-IdNr.",
+        BillingField::InvoiceEmails => "E-Mail-Adressen für Rechnungen",
+        BillingField::PoReference => "Bestellnummer (Ihre Referenz)",
+        BillingField::LeitwegId => "Leitweg-ID",
+        BillingField::AccountHolder => "Kontoinhaber",
+        BillingField::Iban => "IBAN",
+        BillingField::Bic => "BIC",
+        BillingField::AcceptMandate => "SEPA-Lastschriftmandat",
+        BillingField::Method => "Zahlungsart",
+        BillingField::Other => "Feld",
+    },
+    billing_problem: |p| match p {
+        BillingProblem::Required => "Dieses Feld ist erforderlich.",
+        BillingProblem::TooLong => "Die Eingabe ist zu lang.",
+        BillingProblem::Invalid => "Die Eingabe enthält unzulässige Zeichen.",
+        BillingProblem::IbanCharacters => "Nur Buchstaben, Ziffern und Leerzeichen sind erlaubt (keine ähnlich aussehenden oder unsichtbaren Zeichen).",
+        BillingProblem::IbanCountry => "Das ist keine IBAN eines SEPA-Landes.",
+        BillingProblem::IbanLength => "Diese IBAN hat für ihr Land die falsche Länge.",
+        BillingProblem::IbanChecksum => "Diese IBAN ist ungültig. Bitte prüfen Sie sie auf Tippfehler (etwa den Buchstaben O statt einer Null).",
+        BillingProblem::InvalidBic => "Das ist keine gültige BIC (8 oder 11 Zeichen).",
+        BillingProblem::BicCountryMismatch => "Diese BIC gehört zu einem anderen Land als die IBAN.",
+        BillingProblem::InvalidVatId => "Das ist keine gültige USt-IdNr. (mit Länderkennung, z. B. DE123456789).",
+        BillingProblem::InvalidPostalCode => "Das ist keine gültige Postleitzahl für das gewählte Land.",
+        BillingProblem::InvalidEmail => "Das ist keine gültige E-Mail-Adresse.",
+        BillingProblem::TooManyEmails => "Bitte höchstens 5 Adressen angeben.",
+        BillingProblem::UnknownCountry => "Bitte wählen Sie ein Land aus der Liste.",
+        BillingProblem::InvalidLeitwegId => "Das ist keine gültige Leitweg-ID (z. B. 991-33333TEST-33).",
+        BillingProblem::MandateNotAccepted => "Bitte bestätigen Sie das SEPA-Lastschriftmandat.",
+        BillingProblem::SepaNeedsBankAccount => "Für die Lastschrift geben Sie bitte eine Bankverbindung ein.",
+        BillingProblem::Other => "Die Eingabe ist ungültig.",
+    },
+    billing_country_choose: "Land wählen",
+    billing_emails_help: "Mehrere Adressen durch Kommas trennen (höchstens 5).",
+    billing_leitweg_help: "Nur für öffentliche Auftraggeber in Deutschland (XRechnung).",
+    billing_optional: "optional",
+    billing_save_address: "Anschrift speichern",
+    billing_address_saved: "Rechnungsanschrift gespeichert.",
+    billing_payment_title: "Zahlung",
+    billing_method_sepa: "SEPA-Lastschrift",
+    billing_method_invoice: "Überweisung (Zahlung auf Rechnung)",
+    billing_mandate_reference: "Mandatsreferenz",
+    billing_mandate_signed: "Mandat erteilt am",
+    billing_creditor_id: "Gläubiger-ID",
+    billing_no_mandate: "Kein Lastschriftmandat. Sie bezahlen jede Rechnung per Überweisung.",
+    billing_change_bank: "Bankverbindung ändern",
+    billing_mandate_accept: "Ich erteile das oben stehende SEPA-Lastschriftmandat.",
+    billing_save_bank: "Bankverbindung speichern",
+    billing_bank_saved: "Bankverbindung gespeichert. Das neue Mandat ersetzt das bisherige.",
+    billing_pay_by_invoice: "Stattdessen auf Rechnung zahlen",
+    billing_invoice_confirm_title: "Auf Rechnung statt per Lastschrift zahlen?",
+    billing_invoice_confirm_body: "Das Lastschriftmandat endet sofort. Sie bezahlen dann jede Rechnung per Überweisung; für die Lastschrift geben Sie später wieder eine Bankverbindung ein.",
+    billing_method_changed: "Sie zahlen jetzt auf Rechnung.",
+};
+
+impl Lang {
+    /// The Billing details page's texts in this language (sepa8).
+    pub fn billing(self) -> &'static BillingTexts {
+        match self {
+            Lang::De => &BILLING_DE,
+            Lang::En => &BILLING_EN,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1583,5 +1784,48 @@ mod tests {
         assert_eq!(Lang::En.day(0), "1970-01-01");
         assert_eq!(Lang::De.day(1_795_305_600), "22.11.2026");
         assert_eq!(Lang::En.day(951_782_400), "2000-02-29");
+    }
+}
+
+#[cfg(test)]
+mod sepa8_tests {
+    use super::*;
+
+    #[test]
+    fn billing_problems_are_worded_in_both_languages() {
+        use BillingProblem as P;
+        for p in [
+            P::Required,
+            P::TooLong,
+            P::Invalid,
+            P::IbanCharacters,
+            P::IbanCountry,
+            P::IbanLength,
+            P::IbanChecksum,
+            P::InvalidBic,
+            P::BicCountryMismatch,
+            P::InvalidVatId,
+            P::InvalidPostalCode,
+            P::InvalidEmail,
+            P::TooManyEmails,
+            P::UnknownCountry,
+            P::InvalidLeitwegId,
+            P::MandateNotAccepted,
+            P::SepaNeedsBankAccount,
+            P::Other,
+        ] {
+            let (en, de) = (
+                (BILLING_EN.billing_problem)(p),
+                (BILLING_DE.billing_problem)(p),
+            );
+            assert!(!en.is_empty() && !de.is_empty(), "{p:?}");
+            assert_ne!(en, de, "{p:?}");
+        }
+        assert_eq!(
+            (BILLING_DE.billing_field)(BillingField::PostalCode),
+            "Postleitzahl"
+        );
+        assert_eq!(Lang::En.billing().billing_title, "Billing details");
+        assert_eq!(Lang::De.billing().billing_title, DE.nav_billing);
     }
 }

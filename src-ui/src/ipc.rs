@@ -313,3 +313,35 @@ pub async fn save_import_problems(
 pub async fn temporary_password_kept() -> IpcResult<bool> {
     invoke(cmd::TEMPORARY_PASSWORD_KEPT, &NoArgs {}).await
 }
+
+// --- sepa8: billing details ---
+
+pub async fn billing_address() -> IpcResult<kontor_api::BillingAddressState> {
+    invoke(cmd::BILLING_ADDRESS, &NoArgs {}).await
+}
+
+pub async fn save_billing_address(
+    address: kontor_api::BillingAddress,
+) -> IpcResult<kontor_api::BillingAddress> {
+    invoke(cmd::SAVE_BILLING_ADDRESS, &address).await
+}
+
+pub async fn payment_details() -> IpcResult<kontor_api::PaymentDetails> {
+    invoke(cmd::PAYMENT_DETAILS, &NoArgs {}).await
+}
+
+pub async fn save_bank_account(
+    bank: kontor_api::BankAccount,
+) -> IpcResult<kontor_api::PaymentDetails> {
+    invoke(cmd::SAVE_BANK_ACCOUNT, &bank).await
+}
+
+pub async fn pay_by_invoice() -> IpcResult<kontor_api::PaymentDetails> {
+    invoke(cmd::PAY_BY_INVOICE, &NoArgs {}).await
+}
+
+pub async fn mandate_text(
+    language: kontor_api::MandateLanguage,
+) -> IpcResult<kontor_api::MandateText> {
+    invoke(cmd::MANDATE_TEXT, &kontor_api::MandateTextArgs { language }).await
+}

@@ -45,6 +45,15 @@ pub enum ErrorCode {
     Unavailable,
     /// The route exists, but not with this HTTP method.
     MethodNotAllowed,
+    // sepa8 (issue 8): billing field errors whose first problem is one of these carry its code.
+    /// Not a valid IBAN (ISO 13616, a SEPA country's).
+    InvalidIban,
+    /// Not a valid BIC (ISO 9362) or not the IBAN's country.
+    InvalidBic,
+    /// Not a valid EU VAT ID.
+    InvalidVatId,
+    /// Not a valid postal code for the country.
+    InvalidPostalCode,
     /// A code this build does not know (a newer portal): the app shows the portal's `message`.
     #[serde(other)]
     Unknown,
@@ -71,6 +80,10 @@ impl ErrorCode {
             | ErrorCode::Unknown => 500,
             ErrorCode::Unavailable => 503,
             ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::InvalidIban
+            | ErrorCode::InvalidBic
+            | ErrorCode::InvalidVatId
+            | ErrorCode::InvalidPostalCode => 422,
         }
     }
 }
@@ -241,6 +254,11 @@ pub enum ErrorDetail {
     },
     /// Too many attempts, or the portal is busy: try again in `seconds` (also the `Retry-After` header).
     Wait { seconds: u64 },
+    /// Billing forms (sepa8): every problem at once, each at its field, in form order; the code is the
+    /// first problem's (`invalid_iban`, `invalid_postal_code`, … or `validation`).
+    BillingFields {
+        errors: Vec<crate::billing_details::BillingFieldError>,
+    },
     /// A kind this build does not know (a newer portal); the app shows `message`.
     #[serde(other)]
     Other,
@@ -337,6 +355,9 @@ impl ErrorDetail {
             | ErrorDetail::UseOwnPasswordChange
             | ErrorDetail::OwnRoleFixed => ErrorCode::Forbidden,
             ErrorDetail::Wait { .. } => ErrorCode::RateLimited,
+            ErrorDetail::BillingFields { errors } => errors
+                .first()
+                .map_or(ErrorCode::Validation, |e| e.problem().code()),
             ErrorDetail::Other => ErrorCode::Unknown,
         }
     }
@@ -410,6 +431,14 @@ impl ErrorDetail {
                 format!("{file_name}: the file cannot be imported")
             }
             ErrorDetail::Wait { seconds } => format!("try again in {seconds} seconds"),
+            ErrorDetail::BillingFields { errors } => errors
+                .iter()
+                .map(|e| match e.index {
+                    Some(i) => format!("{}[{i}] {}", e.field().as_str(), e.problem().english()),
+                    None => format!("{} {}", e.field().as_str(), e.problem().english()),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
             ErrorDetail::Other => "error".to_string(),
         }
     }

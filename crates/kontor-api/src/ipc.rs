@@ -57,6 +57,13 @@ pub mod cmd {
     pub const ACTIVATE_MACHINE_PICK: &str = "activate_machine_pick";
     pub const SAVE_IMPORT_PROBLEMS: &str = "save_import_problems";
     pub const TEMPORARY_PASSWORD_KEPT: &str = "temporary_password_kept";
+    // sepa8: billing details.
+    pub const BILLING_ADDRESS: &str = "billing_address";
+    pub const SAVE_BILLING_ADDRESS: &str = "save_billing_address";
+    pub const PAYMENT_DETAILS: &str = "payment_details";
+    pub const SAVE_BANK_ACCOUNT: &str = "save_bank_account";
+    pub const PAY_BY_INVOICE: &str = "pay_by_invoice";
+    pub const MANDATE_TEXT: &str = "mandate_text";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -102,6 +109,13 @@ pub mod cmd {
         ACTIVATE_MACHINE_PICK,
         SAVE_IMPORT_PROBLEMS,
         TEMPORARY_PASSWORD_KEPT,
+        // sepa8
+        BILLING_ADDRESS,
+        SAVE_BILLING_ADDRESS,
+        PAYMENT_DETAILS,
+        SAVE_BANK_ACCOUNT,
+        PAY_BY_INVOICE,
+        MANDATE_TEXT,
     ];
 }
 

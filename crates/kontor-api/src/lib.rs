@@ -6,6 +6,9 @@
 
 pub mod account;
 pub mod auth;
+pub mod billing_details; // sepa8
+pub mod billing_rules; // sepa8
+pub mod countries; // sepa8
 pub mod downloads;
 pub mod error;
 pub mod ipc;
@@ -18,6 +21,7 @@ pub use validate::{FieldError, FieldProblem};
 
 pub use account::*;
 pub use auth::*;
+pub use billing_details::*; // sepa8
 pub use downloads::*;
 pub use error::*;
 pub use license::*;

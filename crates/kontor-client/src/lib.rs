@@ -16,6 +16,7 @@ use kontor_api::{ActivationRequestUpload, LicensePublicKey, OfflineLicense, Offl
 use kontor_api::{InstallerList, UpdateManifest};
 use serde::{de::DeserializeOwned, Serialize};
 
+mod billing_details; // sepa8
 pub mod download;
 
 /// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).

@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 
+/// The demo SEPA creditor identifier (the Bundesbank's documented test id), used unless configured.
+pub const DEMO_SEPA_CREDITOR_ID: &str = "DE98ZZZ09999999999";
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -33,6 +36,9 @@ pub struct Config {
     /// Installer files are sent at most this fast (bytes per second per download), so the demo's pause and
     /// resume can be tried on a loopback portal; `None`: as fast as possible.
     pub download_limit: Option<u64>,
+    /// sepa8: the vendor's SEPA creditor identifier, named in every mandate (`serve --sepa-creditor-id`,
+    /// validated; default the demo id `DE98ZZZ09999999999`).
+    pub sepa_creditor_id: String,
 }
 
 impl Config {
@@ -50,6 +56,7 @@ impl Config {
             releases_dir: None,
             public_url: None,
             download_limit: None,
+            sepa_creditor_id: DEMO_SEPA_CREDITOR_ID.to_string(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The app's pages.
 
+pub mod billing_details; // sepa8
 pub mod dashboard;
 pub mod downloads;
 pub mod license;

@@ -39,6 +39,10 @@ pub struct ServeArgs {
     /// pause and resume can be tried. Default: no limit.
     #[arg(long, env = "KONTOR_DOWNLOAD_LIMIT")]
     pub download_limit: Option<u64>,
+    /// The vendor's SEPA creditor identifier, named in every direct-debit mandate. Default: the demo id
+    /// DE98ZZZ09999999999.
+    #[arg(long, env = "KONTOR_SEPA_CREDITOR_ID")]
+    pub sepa_creditor_id: Option<String>,
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
@@ -52,6 +56,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         releases_dir,
         public_url,
         download_limit,
+        sepa_creditor_id,
     } = args;
     let data_dir = resolve_data_dir(&database_url, data_dir)?;
     if let Some(u) = &public_url {
@@ -68,6 +73,13 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
     config.releases_dir = Some(releases_dir.unwrap_or_else(|| data_dir.join("releases")));
     config.public_url = public_url;
     config.download_limit = download_limit;
+    if let Some(c) = sepa_creditor_id {
+        config.sepa_creditor_id = kontor_api::billing_rules::creditor_id(&c).ok_or_else(|| {
+            ServerError::Usage(format!(
+                "--sepa-creditor-id: {c:?} is not a valid SEPA creditor identifier"
+            ))
+        })?;
+    }
     config.data_dir = Some(data_dir);
     if let Some(v) = vendor_name {
         config.vendor_name = v;

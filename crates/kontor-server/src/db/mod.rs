@@ -19,6 +19,7 @@ use crate::error::ServerError;
 pub use crate::error::{DbError, DbResult};
 
 mod backend;
+pub mod billing_details; // sepa8
 pub mod installers;
 pub mod licenses;
 mod postgres;
@@ -27,6 +28,7 @@ mod sqlite;
 mod store;
 pub mod users;
 
+pub use billing_details::BillingDetailsStore; // sepa8
 pub use installers::InstallerStore;
 pub use licenses::LicenseStore;
 pub use postgres::PostgresDatabase;
@@ -36,7 +38,9 @@ pub use users::UserStore;
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
-pub trait Database: UserStore + LicenseStore + InstallerStore + Send + Sync {
+pub trait Database:
+    UserStore + LicenseStore + InstallerStore + BillingDetailsStore + Send + Sync
+{
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod billing_details; // sepa8
 pub mod downloads;
 pub mod info;
 pub mod licenses;

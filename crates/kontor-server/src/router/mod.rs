@@ -2,7 +2,7 @@
 //! every answer gets (`headers`: request id, nosniff, no-store), and (in `openapi`) the OpenAPI document.
 //! The only module that imports `handlers`.
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
 use crate::handlers;
@@ -99,6 +99,27 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/accounts/{account_id}/summary",
             get(handlers::accounts::summary),
+        )
+        // sepa8: billing address, payment method, SEPA mandate.
+        .route(
+            "/accounts/{account_id}/billing/address",
+            get(handlers::billing_details::get_address).put(handlers::billing_details::put_address),
+        )
+        .route(
+            "/accounts/{account_id}/billing/payment",
+            get(handlers::billing_details::get_payment),
+        )
+        .route(
+            "/accounts/{account_id}/billing/bank-account",
+            put(handlers::billing_details::put_bank_account),
+        )
+        .route(
+            "/accounts/{account_id}/billing/payment-method",
+            put(handlers::billing_details::put_payment_method),
+        )
+        .route(
+            "/accounts/{account_id}/billing/mandate-text",
+            get(handlers::billing_details::mandate_text),
         );
     Router::new()
         .nest(kontor_api::API_PREFIX, api)

@@ -41,6 +41,13 @@ use crate::handlers;
         handlers::downloads::file,
         handlers::downloads::update,
         handlers::downloads::release_file,
+        // sepa8
+        handlers::billing_details::get_address,
+        handlers::billing_details::put_address,
+        handlers::billing_details::get_payment,
+        handlers::billing_details::put_bank_account,
+        handlers::billing_details::put_payment_method,
+        handlers::billing_details::mandate_text,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
@@ -54,6 +61,7 @@ use crate::handlers;
         (name = "audit", description = "The account's audit log (Owner and Admin)"),
         (name = "offline-license", description = "Signed offline license files for air-gapped installations (Owner and Admin)"),
         (name = "downloads", description = "Installers of the account's products (Owner and Admin) and the app's self-update (no sign-in)"),
+        (name = "billing", description = "Billing address, payment method and SEPA mandate (Owner and Billing)"),
     )
 )]
 pub struct ApiDoc;

@@ -12,6 +12,7 @@ use kontor_api::{ErrorDetail, FieldProblem};
 
 use crate::domain::Refusal;
 
+pub mod billing_details; // sepa8
 pub mod dashboard;
 pub mod sessions;
 pub mod users;
