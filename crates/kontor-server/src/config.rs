@@ -33,6 +33,9 @@ pub struct Config {
     /// Installer files are sent at most this fast (bytes per second per download), so the demo's pause and
     /// resume can be tried on a loopback portal; `None`: as fast as possible.
     pub download_limit: Option<u64>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`); empty: the
+    /// header is ignored and the client is the connection's peer.
+    pub trusted_proxies: Vec<crate::proxy::Cidr>,
 }
 
 impl Config {
@@ -50,6 +53,7 @@ impl Config {
             releases_dir: None,
             public_url: None,
             download_limit: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

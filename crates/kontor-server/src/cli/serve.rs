@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use kontor_server::licensing::resolve_data_dir;
+use kontor_server::proxy::Cidr;
 use kontor_server::{start, Config, ServerError};
 
 // No doc comment here: the `Serve` variant's is the command's help.
@@ -39,6 +40,15 @@ pub struct ServeArgs {
     /// pause and resume can be tried. Default: no limit.
     #[arg(long, env = "KONTOR_DOWNLOAD_LIMIT")]
     pub download_limit: Option<u64>,
+    /// A reverse proxy's address range (e.g. 10.0.0.0/8), repeatable: from such a peer the client's
+    /// address is the right-most X-Forwarded-For address that is not a trusted proxy. Default: none, the
+    /// header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_proxies: Vec<Cidr>,
+}
+
+fn parse_cidr(s: &str) -> Result<Cidr, String> {
+    s.parse()
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
@@ -52,6 +62,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         releases_dir,
         public_url,
         download_limit,
+        trusted_proxies,
     } = args;
     let data_dir = resolve_data_dir(&database_url, data_dir)?;
     if let Some(u) = &public_url {
@@ -68,6 +79,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
     config.releases_dir = Some(releases_dir.unwrap_or_else(|| data_dir.join("releases")));
     config.public_url = public_url;
     config.download_limit = download_limit;
+    config.trusted_proxies = trusted_proxies;
     config.data_dir = Some(data_dir);
     if let Some(v) = vendor_name {
         config.vendor_name = v;
