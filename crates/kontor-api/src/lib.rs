@@ -5,6 +5,7 @@
 //! Times are Unix seconds (`i64`), calendar dates are ISO `YYYY-MM-DD` strings, money is integer cents.
 
 pub mod account;
+pub mod audit;
 pub mod auth;
 pub mod downloads;
 pub mod error;
@@ -18,6 +19,7 @@ pub use ipc::{ImportField, ImportReason};
 pub use validate::{FieldError, FieldProblem};
 
 pub use account::*;
+pub use audit::*;
 pub use auth::*;
 pub use downloads::*;
 pub use error::*;
