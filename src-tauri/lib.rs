@@ -81,6 +81,12 @@ pub fn run_app<R: Runtime>(
         commands::license::activate_machine_pick,
         commands::import::save_import_problems,
         commands::auth::temporary_password_kept,
+        commands::locations::location_infos,
+        commands::locations::create_location,
+        commands::locations::update_location,
+        commands::locations::delete_location,
+        commands::audit::audit_page,
+        commands::audit::save_audit_csv,
     ])
 }
 

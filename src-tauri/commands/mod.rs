@@ -1,6 +1,7 @@
 //! The Tauri commands: the only API the UI has. Each takes one argument `req` and returns
 //! `Result<_, CommandError>`; names are shared with the UI through `kontor_api::ipc::cmd`.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod dashboard;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod files;
 pub mod import;
 pub mod license;
+pub mod locations;
 pub mod startup;
 pub mod update;
 pub mod users;

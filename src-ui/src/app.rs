@@ -47,6 +47,14 @@ fn downloads_page() -> AnyView {
     view! { <DownloadsPage /> }.into_any()
 }
 #[lazy]
+fn locations_page() -> AnyView {
+    view! { <crate::pages::locations::LocationsPage /> }.into_any()
+}
+#[lazy]
+fn audit_page() -> AnyView {
+    view! { <crate::pages::audit::AuditPage /> }.into_any()
+}
+#[lazy]
 fn update_ui() -> AnyView {
     view! { <UpdateBanner /><AboutDialog /> }.into_any()
 }
@@ -156,6 +164,12 @@ pub fn App() -> impl IntoView {
                                 }
                                 Page::Downloads if me.role.can_manage_users() => {
                                     lazy_view(ctx, downloads_page())
+                                }
+                                Page::Locations if me.role.can_manage_users() => {
+                                    lazy_view(ctx, locations_page())
+                                }
+                                Page::Audit if me.role.can_manage_users() => {
+                                    lazy_view(ctx, audit_page())
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }

@@ -27,6 +27,8 @@ pub enum Page {
     Users,
     License,
     Downloads,
+    Locations,
+    Audit,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

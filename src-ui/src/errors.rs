@@ -180,6 +180,13 @@ mod tests {
             ErrorDetail::Wait { seconds: 75 },
             ErrorDetail::UseOwnPasswordChange,
             ErrorDetail::OwnRoleFixed,
+            ErrorDetail::LocationHasUsers { users: 3 },
+            ErrorDetail::LocationNameTaken {
+                name: "Berlin".into(),
+            },
+            ErrorDetail::NotFound {
+                what: kontor_api::Resource::Location,
+            },
         ];
         for d in &all {
             match d {
@@ -205,6 +212,8 @@ mod tests {
                 | ErrorDetail::Wait { .. }
                 | ErrorDetail::UseOwnPasswordChange
                 | ErrorDetail::OwnRoleFixed
+                | ErrorDetail::LocationHasUsers { .. }
+                | ErrorDetail::LocationNameTaken { .. }
                 | ErrorDetail::Other => {}
             }
         }

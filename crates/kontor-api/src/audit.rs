@@ -30,6 +30,21 @@ pub struct AuditQuery {
     pub to: Option<i64>,
 }
 
+/// IPC argument of `save_audit_csv`: the filter (its paging fields are ignored: every matching entry is
+/// written) and the suggested file name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveAuditCsv {
+    pub query: AuditQuery,
+    pub file_name: String,
+}
+
+/// What `save_audit_csv` wrote: where (`None`: the dialog was cancelled) and how many entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAuditCsv {
+    pub path: Option<String>,
+    pub entries: u64,
+}
+
 /// The areas of the event codes, in the order the app offers them as a filter.
 pub const AUDIT_AREAS: &[&str] = &[
     "auth",

@@ -57,6 +57,13 @@ pub mod cmd {
     pub const ACTIVATE_MACHINE_PICK: &str = "activate_machine_pick";
     pub const SAVE_IMPORT_PROBLEMS: &str = "save_import_problems";
     pub const TEMPORARY_PASSWORD_KEPT: &str = "temporary_password_kept";
+    // Locations and the audit log (issue 9).
+    pub const LOCATION_INFOS: &str = "location_infos";
+    pub const CREATE_LOCATION: &str = "create_location";
+    pub const UPDATE_LOCATION: &str = "update_location";
+    pub const DELETE_LOCATION: &str = "delete_location";
+    pub const AUDIT_PAGE: &str = "audit_page";
+    pub const SAVE_AUDIT_CSV: &str = "save_audit_csv";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -102,6 +109,12 @@ pub mod cmd {
         ACTIVATE_MACHINE_PICK,
         SAVE_IMPORT_PROBLEMS,
         TEMPORARY_PASSWORD_KEPT,
+        LOCATION_INFOS,
+        CREATE_LOCATION,
+        UPDATE_LOCATION,
+        DELETE_LOCATION,
+        AUDIT_PAGE,
+        SAVE_AUDIT_CSV,
     ];
 }
 

@@ -63,6 +63,21 @@ pub struct LocationDeleted {
     pub moved_users: u32,
 }
 
+/// IPC argument of `update_location`: the location and its new state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateLocationArgs {
+    pub id: String,
+    pub location: LocationInput,
+}
+
+/// IPC argument of `delete_location`: the location and where its users go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteLocationArgs {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub move_to: Option<String>,
+}
+
 /// One text field: trimmed, at most `max` characters, no control, bidi or zero-width characters; empty
 /// only if not `required`.
 fn text(field: &'static str, raw: &str, max: usize, required: bool) -> Result<String, FieldError> {

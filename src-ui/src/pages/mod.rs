@@ -1,8 +1,10 @@
 //! The app's pages.
 
+pub mod audit;
 pub mod dashboard;
 pub mod downloads;
 pub mod license;
+pub mod locations;
 pub mod login;
 pub mod password;
 pub mod setup;
