@@ -133,7 +133,10 @@ mod tests {
             lines[1],
             "2026-05-28T20:26:40Z;anna@example.com;user.created;\"'=HYPERLINK(\"\"x\"\")\";192.0.2.1"
         );
-        assert_eq!(lines[2], "2026-05-28T20:26:40Z;anna@example.com;user.created;\"a;b\";192.0.2.1");
+        assert_eq!(
+            lines[2],
+            "2026-05-28T20:26:40Z;anna@example.com;user.created;\"a;b\";192.0.2.1"
+        );
         assert_eq!(lines.len(), 4, "CRLF after the last row");
     }
 }

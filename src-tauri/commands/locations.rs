@@ -12,9 +12,9 @@ use crate::state::AppState;
 
 /// The input with the portal's field rules applied, or the field's error.
 fn checked(input: &LocationInput) -> CommandResult<LocationInput> {
-    input.validated().map_err(|e| {
-        CommandError::new(kontor_api::ErrorCode::Validation, e.to_string())
-    })
+    input
+        .validated()
+        .map_err(|e| CommandError::new(kontor_api::ErrorCode::Validation, e.to_string()))
 }
 
 #[tauri::command]

@@ -1823,7 +1823,9 @@ fn de_audit_sentence(code: &str) -> String {
         "auth.token_sign_in" => "Mit dem Lizenz-Token angemeldet",
         "auth.sign_in_failed" => "Anmeldung fehlgeschlagen",
         "auth.sign_out" => "Abgemeldet",
-        "auth.refresh_reuse_detected" => "Wiederverwendung einer alten Anmeldung erkannt; die Sitzung wurde beendet",
+        "auth.refresh_reuse_detected" => {
+            "Wiederverwendung einer alten Anmeldung erkannt; die Sitzung wurde beendet"
+        }
         "user.created" => "Benutzer angelegt",
         "user.imported" => "Benutzer importiert",
         "user.import_retried" => "Importschritt wiederholt",

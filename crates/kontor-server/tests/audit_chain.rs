@@ -13,6 +13,8 @@ use kontor_server::db::audit::Break;
 use kontor_server::db::AuditEvent;
 use kontor_server::seed::{seed_demo, SeedOptions};
 use kontor_server::Clock;
+use std::time::{Duration, Instant};
+
 use sqlx::Connection;
 
 /// Runs statements beside the running server (SQLite: its file, which the server's lock file does not
@@ -529,4 +531,64 @@ async fn a_spoofed_forwarded_for_is_ignored() {
         )
         .await;
     }
+}
+
+/// BENCHMARKS.md, "Audit page": 100,000 entries in one account (inserted by SQL, beside the server), then
+/// pages through the API — the newest page, filtered by area, by an actor with few entries, by a time range,
+/// and a page from deep in the log. Prints each time; asserts the pages are full and right.
+#[tokio::test]
+#[ignore = "benchmark: cargo test -p kontor-server --test audit_chain -- --ignored --nocapture"]
+async fn bench_audit_pages_over_100k_entries() {
+    check(|env| async move {
+        let tok = owner(&env).await;
+        let acc = env.seed.account_id.clone();
+        let n = 100_000;
+        let insert = if env.backend == "sqlite" {
+            format!(
+                "WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < {n}) \
+                 INSERT INTO audit_events (account_id, actor_email, event, area, target, ip, at) \
+                 SELECT '{acc}', CASE WHEN x % 1000 = 0 THEN 'rare@example.com' ELSE 'busy@example.com' END, \
+                 CASE WHEN x % 3 = 0 THEN 'user.created' ELSE 'license.assigned' END, \
+                 CASE WHEN x % 3 = 0 THEN 'user' ELSE 'license' END, 'u' || x || '@example.com', \
+                 '192.0.2.1', 1700000000 + x * 60 FROM i"
+            )
+        } else {
+            format!(
+                "INSERT INTO audit_events (account_id, actor_email, event, area, target, ip, at) \
+                 SELECT '{acc}', CASE WHEN x % 1000 = 0 THEN 'rare@example.com' ELSE 'busy@example.com' END, \
+                 CASE WHEN x % 3 = 0 THEN 'user.created' ELSE 'license.assigned' END, \
+                 CASE WHEN x % 3 = 0 THEN 'user' ELSE 'license' END, 'u' || x || '@example.com', \
+                 '192.0.2.1', 1700000000 + x * 60 FROM generate_series(1, {n}) AS x"
+            )
+        };
+        exec(&env, &[insert, "ANALYZE".to_string()]).await;
+        let c = &env.client;
+        let time = |label: &'static str, q: AuditQuery, want: usize| {
+            let (c, tok, acc, backend) = (c.clone(), tok.clone(), acc.clone(), env.backend);
+            async move {
+                let mut best = Duration::MAX;
+                for _ in 0..5 {
+                    let t = Instant::now();
+                    let p = c.audit_query(&tok, &acc, &q).await.expect("page");
+                    best = best.min(t.elapsed());
+                    assert_eq!(p.events.len(), want, "{label}");
+                }
+                println!("{backend}: {label}: {:.1} ms (best of 5)", best.as_secs_f64() * 1000.0);
+            }
+        };
+        time("newest 50", AuditQuery { limit: Some(50), ..Default::default() }, 50).await;
+        time("area=user, 50", AuditQuery { area: Some("user".into()), limit: Some(50), ..Default::default() }, 50).await;
+        time("event=user.created, 200", AuditQuery { event: Some("user.created".into()), limit: Some(200), ..Default::default() }, 200).await;
+        time("actor with 100 entries, 50", AuditQuery { actor: Some("rare@example.com".into()), limit: Some(50), ..Default::default() }, 50).await;
+        let day = 1_700_000_000 + 50_000 * 60;
+        time("one day (1440 entries), 200", AuditQuery { from: Some(day), to: Some(day + 86_400), limit: Some(200), ..Default::default() }, 200).await;
+        // Ids are dense here: a cursor 90 % down the log.
+        let deep = 100_000i64;
+        let first_id = {
+            let p = c.audit_query(&tok, &acc, &AuditQuery { limit: Some(1), ..Default::default() }).await.expect("page");
+            p.events[0].id
+        };
+        time("deep cursor, 50", AuditQuery { before: Some(first_id - deep * 9 / 10), limit: Some(50), ..Default::default() }, 50).await;
+    })
+    .await;
 }

@@ -57,7 +57,10 @@ pub fn AuditPage() -> impl IntoView {
             limit: Some(PAGE),
             ..applied.get()
         };
-        async move { ctx.guard(ipc::audit_page(q).await).map_err(|e| Shown::new(ctx.t(), &e)) }
+        async move {
+            ctx.guard(ipc::audit_page(q).await)
+                .map_err(|e| Shown::new(ctx.t(), &e))
+        }
     });
     // Pages after the first, and where the next one starts.
     let more = RwSignal::new(Vec::<AuditEvent>::new());
@@ -67,7 +70,9 @@ pub fn AuditPage() -> impl IntoView {
 
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = |s: RwSignal<String>| Some(s.get_untracked().trim().to_string()).filter(|v| !v.is_empty());
+        let text = |s: RwSignal<String>| {
+            Some(s.get_untracked().trim().to_string()).filter(|v| !v.is_empty())
+        };
         more.set(Vec::new());
         more_error.set(None);
         applied.set(AuditQuery {
