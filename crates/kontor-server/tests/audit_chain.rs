@@ -592,3 +592,90 @@ async fn bench_audit_pages_over_100k_entries() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn entries_from_before_the_chain_are_chained_once_at_open() {
+    check(|env| async move {
+        let other = seed_demo(
+            env.db.as_ref(),
+            &SeedOptions {
+                account_name: "Alt GmbH".into(),
+                customer_number: "K-200080".into(),
+                owner_email: "alt@alt.example".into(),
+                owner_password: "Other-Passw0rd!".into(),
+                ..seed_options()
+            },
+        )
+        .await
+        .expect("second account");
+        let b = other.account_id.clone();
+        // Three rows as an older server wrote them: no seq, no hash, no head.
+        exec(
+            &env,
+            &(1..=3)
+                .map(|i| {
+                    format!(
+                        "INSERT INTO audit_events (account_id, actor_email, event, area, target, ip, at) \
+                         VALUES ('{b}', 'alt@alt.example', 'auth.sign_in', 'auth', 's{i}', '192.0.2.{i}', {})",
+                        1_700_000_000 + i
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+        .await;
+        assert_eq!(
+            first_break(&env, &b).await,
+            Some((rows_unchained_first_id(&env, &b).await, Break::Unchained)),
+            "before the one-time step they are reported"
+        );
+        // Open the database again (SQLite: a consistent copy, the server holds the file): the step runs.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = if env.backend == "sqlite" {
+            let copy = dir.path().join("copy.sqlite");
+            exec(&env, &[format!("VACUUM INTO '{}'", copy.display())]).await;
+            format!("sqlite:{}", copy.display())
+        } else {
+            env.db_url.clone()
+        };
+        let db = kontor_server::open_database(&url).await.expect("reopen");
+        let checks = db.audit_verify(Some(&b)).await.expect("verify");
+        assert_eq!((checks[0].entries, checks[0].broken.clone()), (3, None));
+        // New entries continue the chain.
+        db.audit(&AuditEvent {
+            account_id: b.clone(),
+            actor_user_id: None,
+            event: "auth.sign_out".into(),
+            target: None,
+            ip: None,
+            at: 1_700_000_100,
+        })
+        .await
+        .expect("append");
+        let checks = db.audit_verify(Some(&b)).await.expect("verify");
+        assert_eq!((checks[0].entries, checks[0].broken.clone()), (4, None));
+        db.close().await;
+    })
+    .await;
+}
+
+/// The id of the account's first row (all unchained here).
+async fn rows_unchained_first_id(env: &Env, account: &str) -> i64 {
+    let sql = format!("SELECT MIN(id) FROM audit_events WHERE account_id = '{account}'");
+    if env.backend == "sqlite" {
+        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
+            .await
+            .expect("sqlite");
+        sqlx::query_scalar::<_, i64>(&sql)
+            .fetch_one(&mut c)
+            .await
+            .expect("min")
+    } else {
+        let mut c = sqlx::PgConnection::connect(&env.db_url)
+            .await
+            .expect("postgres");
+        sqlx::query_scalar::<_, i64>(&sql)
+            .fetch_one(&mut c)
+            .await
+            .expect("min")
+    }
+}
