@@ -14,6 +14,7 @@ use wasm_bindgen::JsValue;
 use crate::components::{LoadFailed, Loading, Toasts};
 use crate::context::Ctx;
 use crate::errors::{Problem, Shown};
+use crate::i18n::{audit_area_name, audit_sentence, Lang};
 use crate::ipc;
 
 /// Entries per page.
@@ -134,13 +135,13 @@ pub fn AuditPage() -> impl IntoView {
     };
 
     let row = move |e: AuditEvent| {
-        let t = ctx.t();
-        let german = ctx.lang.get() == crate::i18n::Lang::De;
+        let lang = ctx.lang.get();
+        let german = lang == Lang::De;
         view! {
             <tr data-event=e.event.clone() data-id=e.id>
                 <td class="nowrap audit-time">{local_time(e.at, german)}</td>
                 <td class="audit-user">{e.actor.clone().unwrap_or_default()}</td>
-                <td class="audit-event" title=e.event.clone()>{(t.audit_sentence)(&e.event)}</td>
+                <td class="audit-event" title=e.event.clone()>{audit_sentence(lang, &e.event)}</td>
                 <td class="audit-target">{e.target.clone()}</td>
                 <td class="mono audit-ip">{e.ip.clone().unwrap_or_default()}</td>
             </tr>
@@ -159,7 +160,7 @@ pub fn AuditPage() -> impl IntoView {
                         prop:value=move || area.get()>
                         <option value="">{move || ctx.t().audit_all}</option>
                         {AUDIT_AREAS.iter().map(|a| view! {
-                            <option value=*a>{move || (ctx.t().audit_area_name)(a)}</option>
+                            <option value=*a>{move || audit_area_name(ctx.lang.get(), a)}</option>
                         }).collect_view()}
                     </select></label>
                 <label>{move || ctx.t().audit_event}
@@ -169,7 +170,7 @@ pub fn AuditPage() -> impl IntoView {
                             let a = area.get();
                             AUDIT_EVENTS.iter()
                                 .filter(|e| a.is_empty() || e.split_once('.').is_some_and(|(x, _)| x == a))
-                                .map(|e| view! { <option value=*e>{move || (ctx.t().audit_sentence)(e)}</option> })
+                                .map(|e| view! { <option value=*e>{move || audit_sentence(ctx.lang.get(), e)}</option> })
                                 .collect_view()
                         }}
                     </select></label>
