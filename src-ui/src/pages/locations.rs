@@ -162,8 +162,11 @@ fn refused_field(e: &kontor_api::ErrorBody) -> Option<&'static str> {
     }
 }
 
+/// A field's label in the texts of the moment.
+type Label = fn(&Texts) -> &'static str;
+
 /// The form's fields: request name and label.
-const FIELDS: [(&str, fn(&Texts) -> &'static str); 5] = [
+const FIELDS: [(&str, Label); 5] = [
     ("name", |t| t.location_name),
     ("street", |t| t.location_street),
     ("postal_code", |t| t.location_postal_code),
