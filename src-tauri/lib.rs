@@ -88,6 +88,12 @@ pub fn run_app<R: Runtime>(
         commands::billing_details::save_bank_account,
         commands::billing_details::pay_by_invoice,
         commands::billing_details::mandate_text,
+        commands::locations::location_infos,
+        commands::locations::create_location,
+        commands::locations::update_location,
+        commands::locations::delete_location,
+        commands::audit::audit_page,
+        commands::audit::save_audit_csv,
     ])
 }
 

@@ -340,6 +340,16 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
             check_layout(&c, &format!("billing details {at}"), &[]).await;
             screenshot(&c, &format!("{at}-billing"), size).await;
 
+            click(&c, "#nav-locations").await;
+            wait_for(&c, "#locations-table tbody tr[data-location]", "locations").await;
+            check_layout(&c, &format!("locations {at}"), &[]).await;
+            screenshot(&c, &format!("{at}-locations"), size).await;
+
+            click(&c, "#nav-audit").await;
+            wait_for(&c, "#audit-table tbody tr[data-event]", "audit log").await;
+            check_layout(&c, &format!("audit log {at}"), &[]).await;
+            screenshot(&c, &format!("{at}-audit"), size).await;
+
             click(&c, "#user-menu").await;
             wait_for(&c, "#logout", "the user menu").await;
             assert_in_view(
@@ -719,6 +729,24 @@ async fn every_page_and_main_dialog_passes_axe_wcag21_aa() {
             &format!("billing details with field errors ({lang})"),
         )
         .await;
+
+        click(&c, "#nav-locations").await;
+        wait_for(&c, "#locations-table tbody tr[data-location]", "locations").await;
+        axe(&c, &axe_js, &format!("locations ({lang})")).await;
+        click(&c, "#add-location").await;
+        wait_for(&c, "#location-dialog", "location dialog").await;
+        axe(&c, &axe_js, &format!("location dialog ({lang})")).await;
+        press(&c, ESCAPE).await;
+        wait_gone(&c, "#location-dialog", "closed").await;
+        click(&c, "tr[data-location] .delete-location").await;
+        wait_for(&c, "#confirm-delete-location", "delete location").await;
+        axe(&c, &axe_js, &format!("delete location ({lang})")).await;
+        press(&c, ESCAPE).await;
+        wait_gone(&c, "#confirm-delete-location", "closed").await;
+
+        click(&c, "#nav-audit").await;
+        wait_for(&c, "#audit-table tbody tr[data-event]", "audit log").await;
+        axe(&c, &axe_js, &format!("audit log ({lang})")).await;
 
         click(&c, "#user-menu").await;
         wait_for(&c, "#logout", "menu").await;

@@ -1,6 +1,7 @@
 //! The Tauri commands: the only API the UI has. Each takes one argument `req` and returns
 //! `Result<_, CommandError>`; names are shared with the UI through `kontor_api::ipc::cmd`.
 
+pub mod audit;
 pub mod auth;
 pub mod billing_details; // sepa8
 pub mod config;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod files;
 pub mod import;
 pub mod license;
+pub mod locations;
 pub mod startup;
 pub mod update;
 pub mod users;

@@ -29,6 +29,8 @@ pub enum Page {
     Downloads,
     /// sepa8: billing address and payment (Owner and Billing).
     Billing,
+    Locations,
+    Audit,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

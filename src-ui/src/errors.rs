@@ -194,6 +194,13 @@ mod tests {
                     ),
                 ],
             },
+            ErrorDetail::LocationHasUsers { users: 3 },
+            ErrorDetail::LocationNameTaken {
+                name: "Berlin".into(),
+            },
+            ErrorDetail::NotFound {
+                what: kontor_api::Resource::Location,
+            },
         ];
         for d in &all {
             match d {
@@ -220,6 +227,8 @@ mod tests {
                 | ErrorDetail::UseOwnPasswordChange
                 | ErrorDetail::OwnRoleFixed
                 | ErrorDetail::BillingFields { .. }
+                | ErrorDetail::LocationHasUsers { .. }
+                | ErrorDetail::LocationNameTaken { .. }
                 | ErrorDetail::Other => {}
             }
         }

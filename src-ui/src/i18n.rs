@@ -451,6 +451,52 @@ pub struct Texts {
     // --- sepa8: the Billing details page (its other texts are `BillingTexts`) ---
     pub nav_billing: &'static str,
     pub billing_fix_fields: &'static str,
+    // --- Locations and the audit log (branch audit9) ---
+    pub nav_locations: &'static str,
+    pub nav_audit: &'static str,
+    pub locations_title: &'static str,
+    pub locations_intro: &'static str,
+    pub location_add: &'static str,
+    pub location_name: &'static str,
+    pub location_street: &'static str,
+    pub location_postal_code: &'static str,
+    pub location_city: &'static str,
+    pub location_country: &'static str,
+    pub location_address: &'static str,
+    pub location_users: &'static str,
+    pub location_edit: &'static str,
+    pub location_delete: &'static str,
+    pub location_new_title: &'static str,
+    pub location_edit_title: fn(&str) -> String,
+    pub location_created: fn(&str) -> String,
+    pub location_saved: fn(&str) -> String,
+    pub location_deleted: fn(&str) -> String,
+    pub location_delete_title: fn(&str) -> String,
+    pub location_delete_empty: &'static str,
+    /// `{n}` users must move before the location goes.
+    pub location_delete_move: Plural,
+    pub location_move_to: &'static str,
+    pub location_move_choose: &'static str,
+    pub locations_empty: &'static str,
+    pub audit_title: &'static str,
+    pub audit_intro: &'static str,
+    pub audit_time: &'static str,
+    pub audit_user: &'static str,
+    pub audit_event: &'static str,
+    pub audit_target: &'static str,
+    pub audit_ip: &'static str,
+    pub audit_area: &'static str,
+    pub audit_all: &'static str,
+    pub audit_from: &'static str,
+    pub audit_to: &'static str,
+    pub audit_apply: &'static str,
+    pub audit_reset: &'static str,
+    pub audit_load_more: &'static str,
+    pub audit_export: &'static str,
+    pub audit_export_file: &'static str,
+    pub audit_exported: fn(u64, &str) -> String,
+    pub audit_export_cancelled: &'static str,
+    pub audit_none: &'static str,
 }
 
 impl Texts {
@@ -756,6 +802,54 @@ pub static EN: Texts = Texts {
     // --- sepa8: the Billing details page (the rest: BILLING_EN) ---
     nav_billing: "Billing details",
     billing_fix_fields: "Please correct the marked fields.",
+    // --- Locations and the audit log (branch audit9) ---
+    nav_locations: "Locations",
+    nav_audit: "Audit log",
+    locations_title: "Locations",
+    locations_intro: "Sites your users belong to. Names are unique within your account, regardless of upper and lower case.",
+    location_add: "Add location",
+    location_name: "Name",
+    location_street: "Street",
+    location_postal_code: "Postal code",
+    location_city: "City",
+    location_country: "Country",
+    location_address: "Address",
+    location_users: "Users",
+    location_edit: "Edit",
+    location_delete: "Delete",
+    location_new_title: "New location",
+    location_edit_title: |name| format!("Edit {name}"),
+    location_created: |name| format!("Location {name} created."),
+    location_saved: |name| format!("Location {name} saved."),
+    location_deleted: |name| format!("Location {name} deleted."),
+    location_delete_title: |name| format!("Delete location {name}?"),
+    location_delete_empty: "No users belong to this location. It is deleted for good.",
+    location_delete_move: Plural {
+        one: "{n} user belongs to this location. Choose the location the user moves to; both happen in one step.",
+        other: "{n} users belong to this location. Choose the location they move to; both happen in one step.",
+    },
+    location_move_to: "Move users to",
+    location_move_choose: "Choose a location…",
+    locations_empty: "No locations yet.",
+    audit_title: "Audit log",
+    audit_intro: "Who did what in your account, newest first. Times are in this computer's time zone.",
+    audit_time: "Time",
+    audit_user: "User",
+    audit_event: "Event",
+    audit_target: "Concerns",
+    audit_ip: "IP address",
+    audit_area: "Event type",
+    audit_all: "All",
+    audit_from: "From",
+    audit_to: "To",
+    audit_apply: "Filter",
+    audit_reset: "Reset",
+    audit_load_more: "Load more",
+    audit_export: "Export CSV",
+    audit_export_file: "kontor-audit-log.csv",
+    audit_exported: |n, path| format!("{n} entries saved to {path}"),
+    audit_export_cancelled: "Export cancelled.",
+    audit_none: "No entries match.",
 };
 
 pub static DE: Texts = Texts {
@@ -1014,6 +1108,54 @@ pub static DE: Texts = Texts {
     // --- sepa8: the Billing details page (the rest: BILLING_DE) ---
     nav_billing: "Rechnungsdaten",
     billing_fix_fields: "Bitte korrigieren Sie die markierten Felder.",
+    // --- Locations and the audit log (branch audit9) ---
+    nav_locations: "Standorte",
+    nav_audit: "Protokoll",
+    locations_title: "Standorte",
+    locations_intro: "Standorte, zu denen Ihre Benutzer gehören. Namen sind in Ihrem Konto eindeutig, unabhängig von Groß- und Kleinschreibung.",
+    location_add: "Standort hinzufügen",
+    location_name: "Name",
+    location_street: "Straße",
+    location_postal_code: "Postleitzahl",
+    location_city: "Ort",
+    location_country: "Land",
+    location_address: "Adresse",
+    location_users: "Benutzer",
+    location_edit: "Bearbeiten",
+    location_delete: "Löschen",
+    location_new_title: "Neuer Standort",
+    location_edit_title: |name| format!("{name} bearbeiten"),
+    location_created: |name| format!("Standort {name} angelegt."),
+    location_saved: |name| format!("Standort {name} gespeichert."),
+    location_deleted: |name| format!("Standort {name} gelöscht."),
+    location_delete_title: |name| format!("Standort {name} löschen?"),
+    location_delete_empty: "Zu diesem Standort gehören keine Benutzer. Er wird endgültig gelöscht.",
+    location_delete_move: Plural {
+        one: "Zu diesem Standort gehört {n} Benutzer. Wählen Sie den Standort, zu dem er wechselt; beides geschieht in einem Schritt.",
+        other: "Zu diesem Standort gehören {n} Benutzer. Wählen Sie den Standort, zu dem sie wechseln; beides geschieht in einem Schritt.",
+    },
+    location_move_to: "Benutzer verschieben nach",
+    location_move_choose: "Standort wählen…",
+    locations_empty: "Noch keine Standorte.",
+    audit_title: "Protokoll",
+    audit_intro: "Wer was in Ihrem Konto getan hat, neueste zuerst. Zeiten in der Zeitzone dieses Computers.",
+    audit_time: "Zeit",
+    audit_user: "Benutzer",
+    audit_event: "Ereignis",
+    audit_target: "Betrifft",
+    audit_ip: "IP-Adresse",
+    audit_area: "Ereignisart",
+    audit_all: "Alle",
+    audit_from: "Von",
+    audit_to: "Bis",
+    audit_apply: "Filtern",
+    audit_reset: "Zurücksetzen",
+    audit_load_more: "Mehr laden",
+    audit_export: "CSV exportieren",
+    audit_export_file: "kontor-protokoll.csv",
+    audit_exported: |n, path| format!("{n} Einträge gespeichert unter {path}"),
+    audit_export_cancelled: "Export abgebrochen.",
+    audit_none: "Keine passenden Einträge.",
 };
 
 impl Texts {
@@ -1115,6 +1257,14 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         ErrorDetail::LicenseTermEnded { date } => {
             format!("The license term ended on {}.", Lang::En.date(date))
         }
+        ErrorDetail::LocationHasUsers { users } => Plural {
+            one: "{n} user still belongs to this location. Choose the location the user moves to.",
+            other: "{n} users still belong to this location. Choose the location they move to.",
+        }
+        .of(u64::from(*users)),
+        ErrorDetail::LocationNameTaken { name } => format!(
+            "There is already a location named {name} (upper and lower case count as the same)."
+        ),
         ErrorDetail::NotFound { what } => match what {
             Resource::User => "This user no longer exists.",
             Resource::DeletedUser => "This deleted user can no longer be restored.",
@@ -1125,6 +1275,7 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             Resource::Installer => "This installer is no longer available.",
             Resource::ReleaseFile => "This update file is not available.",
             Resource::Endpoint => "The portal does not offer this function.",
+            Resource::Location => "This location no longer exists.",
             Resource::Other => t.err_not_found,
         }
         .into(),
@@ -1245,6 +1396,14 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         ErrorDetail::LicenseTermEnded { date } => {
             format!("Die Lizenzlaufzeit ist am {} abgelaufen.", Lang::De.date(date))
         }
+        ErrorDetail::LocationHasUsers { users } => Plural {
+            one: "Zu diesem Standort gehört noch {n} Benutzer. Wählen Sie den Standort, zu dem er wechselt.",
+            other: "Zu diesem Standort gehören noch {n} Benutzer. Wählen Sie den Standort, zu dem sie wechseln.",
+        }
+        .of(u64::from(*users)),
+        ErrorDetail::LocationNameTaken { name } => format!(
+            "Es gibt bereits einen Standort namens {name} (Groß- und Kleinschreibung gelten als gleich)."
+        ),
         ErrorDetail::NotFound { what } => match what {
             Resource::User => "Diesen Benutzer gibt es nicht mehr.",
             Resource::DeletedUser => "Dieser gelöschte Benutzer kann nicht mehr wiederhergestellt werden.",
@@ -1255,6 +1414,7 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             Resource::Installer => "Dieses Installationsprogramm ist nicht mehr verfügbar.",
             Resource::ReleaseFile => "Diese Update-Datei ist nicht verfügbar.",
             Resource::Endpoint => "Diese Funktion bietet das Portal nicht an.",
+            Resource::Location => "Diesen Standort gibt es nicht mehr.",
             Resource::Other => t.err_not_found,
         }
         .into(),
@@ -1827,5 +1987,141 @@ mod sepa8_tests {
         );
         assert_eq!(Lang::En.billing().billing_title, "Billing details");
         assert_eq!(Lang::De.billing().billing_title, DE.nav_billing);
+    }
+}
+
+/// An audit event as a sentence in `lang` (`user.created` → "Created a user"; what it concerns is shown
+/// beside it); an unknown code is shown generically. Not a field of [`Texts`]: only the Audit log page uses
+/// it, so its code stays in that page's wasm chunk (the test below checks every known code in both languages).
+pub fn audit_sentence(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::En => en_audit_sentence(code),
+        Lang::De => de_audit_sentence(code),
+    }
+}
+
+/// An event area's name in `lang` (`user` → "Users"); an unknown area shows its code.
+pub fn audit_area_name(lang: Lang, area: &str) -> String {
+    let (en, de) = match area {
+        "auth" => ("Sign-in", "Anmeldung"),
+        "user" => ("Users", "Benutzer"),
+        "license" => ("Licenses", "Lizenzen"),
+        "location" => ("Locations", "Standorte"),
+        "offline_license" => ("Offline licenses", "Offline-Lizenzen"),
+        "installer" => ("Downloads", "Downloads"),
+        "billing" => ("Billing", "Abrechnung"),
+        "subscription" => ("Subscription", "Abonnement"),
+        "invoice" => ("Invoices", "Rechnungen"),
+        other => return other.to_string(),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::De => de,
+    }
+    .to_string()
+}
+
+/// An audit event in English (what it concerns is shown beside it); unknown codes generically.
+fn en_audit_sentence(code: &str) -> String {
+    match code {
+        "auth.sign_in" => "Signed in",
+        "auth.token_sign_in" => "Signed in with the license token",
+        "auth.sign_in_failed" => "Sign-in failed",
+        "auth.sign_out" => "Signed out",
+        "auth.refresh_reuse_detected" => "Reuse of an old sign-in detected; the session was ended",
+        "user.created" => "Created a user",
+        "user.imported" => "Imported users",
+        "user.import_retried" => "Repeated an import step",
+        "user.updated" => "Changed a user",
+        "user.owner_transferred" => "Made a user the Owner",
+        "user.deleted" => "Deleted a user",
+        "user.restored" => "Restored a user",
+        "user.password_reset" => "Reset a user's password",
+        "user.password_changed" => "Changed their password",
+        "license.assigned" => "Assigned a license",
+        "license.revoked" => "Took back a license",
+        "location.created" => "Created a location",
+        "location.renamed" => "Renamed a location",
+        "location.updated" => "Changed a location's address",
+        "location.deleted" => "Deleted a location",
+        "offline_license.issued" => "Issued an offline license",
+        "offline_license.activated" => "Activated a machine",
+        "offline_license.revoked" => "Revoked an offline license",
+        "installer.downloaded" => "Downloaded an installer",
+        "billing.address_changed" => "Changed the billing address",
+        "billing.mandate_accepted" => "Accepted a SEPA direct debit mandate",
+        "billing.payment_method_changed" => "Changed the payment method",
+        "subscription.change_booked" => "Booked a package change",
+        "subscription.downgrade_applied" => "A package downgrade took effect",
+        "invoice.issued" => "An invoice was issued",
+        "invoice.credit_note_issued" => "A credit note was issued",
+        "invoice.status_changed" => "An invoice's status changed",
+        other => return format!("Event \u{201c}{other}\u{201d}"),
+    }
+    .to_string()
+}
+
+/// An audit event in German (what it concerns is shown beside it); unknown codes generically.
+fn de_audit_sentence(code: &str) -> String {
+    match code {
+        "auth.sign_in" => "Angemeldet",
+        "auth.token_sign_in" => "Mit dem Lizenz-Token angemeldet",
+        "auth.sign_in_failed" => "Anmeldung fehlgeschlagen",
+        "auth.sign_out" => "Abgemeldet",
+        "auth.refresh_reuse_detected" => {
+            "Wiederverwendung einer alten Anmeldung erkannt; die Sitzung wurde beendet"
+        }
+        "user.created" => "Benutzer angelegt",
+        "user.imported" => "Benutzer importiert",
+        "user.import_retried" => "Importschritt wiederholt",
+        "user.updated" => "Benutzer geändert",
+        "user.owner_transferred" => "Benutzer zum Inhaber gemacht",
+        "user.deleted" => "Benutzer gelöscht",
+        "user.restored" => "Benutzer wiederhergestellt",
+        "user.password_reset" => "Passwort eines Benutzers zurückgesetzt",
+        "user.password_changed" => "Eigenes Passwort geändert",
+        "license.assigned" => "Lizenz zugewiesen",
+        "license.revoked" => "Lizenz entzogen",
+        "location.created" => "Standort angelegt",
+        "location.renamed" => "Standort umbenannt",
+        "location.updated" => "Adresse eines Standorts geändert",
+        "location.deleted" => "Standort gelöscht",
+        "offline_license.issued" => "Offline-Lizenz ausgestellt",
+        "offline_license.activated" => "Rechner aktiviert",
+        "offline_license.revoked" => "Offline-Lizenz widerrufen",
+        "installer.downloaded" => "Installationsprogramm heruntergeladen",
+        "billing.address_changed" => "Rechnungsadresse geändert",
+        "billing.mandate_accepted" => "SEPA-Lastschriftmandat erteilt",
+        "billing.payment_method_changed" => "Zahlungsart geändert",
+        "subscription.change_booked" => "Paketwechsel gebucht",
+        "subscription.downgrade_applied" => "Paket-Herabstufung wirksam geworden",
+        "invoice.issued" => "Rechnung gestellt",
+        "invoice.credit_note_issued" => "Gutschrift erstellt",
+        "invoice.status_changed" => "Status einer Rechnung geändert",
+        other => return format!("Ereignis \u{201e}{other}\u{201c}"),
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod audit_texts {
+    use super::*;
+
+    #[test]
+    fn every_audit_event_and_area_has_words_in_both_languages() {
+        for lang in [Lang::En, Lang::De] {
+            for code in kontor_api::AUDIT_EVENTS {
+                let s = audit_sentence(lang, code);
+                assert!(!s.contains(code), "{code} has no sentence");
+            }
+            for area in kontor_api::AUDIT_AREAS {
+                assert_ne!(audit_area_name(lang, area), *area, "{area}");
+            }
+            assert!(audit_sentence(lang, "future.thing").contains("future.thing"));
+        }
+        assert_ne!(
+            audit_sentence(Lang::En, "user.created"),
+            audit_sentence(Lang::De, "user.created")
+        );
     }
 }

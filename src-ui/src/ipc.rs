@@ -345,3 +345,52 @@ pub async fn mandate_text(
 ) -> IpcResult<kontor_api::MandateText> {
     invoke(cmd::MANDATE_TEXT, &kontor_api::MandateTextArgs { language }).await
 }
+
+// --- Locations and the audit log ---
+
+pub async fn location_infos() -> IpcResult<Vec<kontor_api::LocationInfo>> {
+    invoke(cmd::LOCATION_INFOS, &NoArgs {}).await
+}
+
+pub async fn create_location(
+    location: kontor_api::LocationInput,
+) -> IpcResult<kontor_api::LocationInfo> {
+    invoke(cmd::CREATE_LOCATION, &location).await
+}
+
+pub async fn update_location(
+    id: String,
+    location: kontor_api::LocationInput,
+) -> IpcResult<kontor_api::LocationInfo> {
+    invoke(
+        cmd::UPDATE_LOCATION,
+        &kontor_api::UpdateLocationArgs { id, location },
+    )
+    .await
+}
+
+pub async fn delete_location(
+    id: String,
+    move_to: Option<String>,
+) -> IpcResult<kontor_api::LocationDeleted> {
+    invoke(
+        cmd::DELETE_LOCATION,
+        &kontor_api::DeleteLocationArgs { id, move_to },
+    )
+    .await
+}
+
+pub async fn audit_page(query: kontor_api::AuditQuery) -> IpcResult<kontor_api::AuditPage> {
+    invoke(cmd::AUDIT_PAGE, &query).await
+}
+
+pub async fn save_audit_csv(
+    query: kontor_api::AuditQuery,
+    file_name: String,
+) -> IpcResult<kontor_api::SavedAuditCsv> {
+    invoke(
+        cmd::SAVE_AUDIT_CSV,
+        &kontor_api::SaveAuditCsv { query, file_name },
+    )
+    .await
+}

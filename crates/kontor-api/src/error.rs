@@ -160,6 +160,8 @@ pub enum Resource {
     ReleaseFile,
     /// An API route that does not exist.
     Endpoint,
+    /// A location of the account.
+    Location,
     /// A kind this build does not know.
     #[serde(other)]
     Other,
@@ -177,6 +179,7 @@ impl Resource {
             Resource::Installer => "installer",
             Resource::ReleaseFile => "release file",
             Resource::Endpoint => "endpoint",
+            Resource::Location => "location",
             Resource::Other => "item",
         }
     }
@@ -234,6 +237,10 @@ pub enum ErrorDetail {
     ActivationLimit { used: u32, max: u32 },
     /// The subscription's license term ended on `date` (ISO).
     LicenseTermEnded { date: String },
+    /// A location still has `users` live users: deleting it must name where they move (`move_to`).
+    LocationHasUsers { users: u32 },
+    /// Another location of the account has this name (names are compared regardless of case).
+    LocationNameTaken { name: String },
     /// Not there, or not this account's.
     NotFound { what: Resource },
     /// The signed-in user's role does not allow this.
@@ -347,7 +354,9 @@ impl ErrorDetail {
             | ErrorDetail::CannotDeleteSelf
             | ErrorDetail::OwnerKeepsRole
             | ErrorDetail::ActivationLimit { .. }
-            | ErrorDetail::LicenseTermEnded { .. } => ErrorCode::Conflict,
+            | ErrorDetail::LicenseTermEnded { .. }
+            | ErrorDetail::LocationHasUsers { .. }
+            | ErrorDetail::LocationNameTaken { .. } => ErrorCode::Conflict,
             ErrorDetail::NotFound { .. } => ErrorCode::NotFound,
             ErrorDetail::RoleNotAllowed
             | ErrorDetail::OwnerOnly { .. }
@@ -407,6 +416,12 @@ impl ErrorDetail {
                 format!("activation limit reached ({used} of {max} machines); revoke one first")
             }
             ErrorDetail::LicenseTermEnded { date } => format!("the license term ended on {date}"),
+            ErrorDetail::LocationHasUsers { users } => format!(
+                "the location still has {users} user(s): name the location they move to (move_to)"
+            ),
+            ErrorDetail::LocationNameTaken { name } => {
+                format!("a location named {name} already exists (names ignore case)")
+            }
             ErrorDetail::NotFound {
                 what: Resource::Products,
             } => "the subscription has no products".to_string(),

@@ -64,6 +64,13 @@ pub mod cmd {
     pub const SAVE_BANK_ACCOUNT: &str = "save_bank_account";
     pub const PAY_BY_INVOICE: &str = "pay_by_invoice";
     pub const MANDATE_TEXT: &str = "mandate_text";
+    // Locations and the audit log (issue 9).
+    pub const LOCATION_INFOS: &str = "location_infos";
+    pub const CREATE_LOCATION: &str = "create_location";
+    pub const UPDATE_LOCATION: &str = "update_location";
+    pub const DELETE_LOCATION: &str = "delete_location";
+    pub const AUDIT_PAGE: &str = "audit_page";
+    pub const SAVE_AUDIT_CSV: &str = "save_audit_csv";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -116,6 +123,12 @@ pub mod cmd {
         SAVE_BANK_ACCOUNT,
         PAY_BY_INVOICE,
         MANDATE_TEXT,
+        LOCATION_INFOS,
+        CREATE_LOCATION,
+        UPDATE_LOCATION,
+        DELETE_LOCATION,
+        AUDIT_PAGE,
+        SAVE_AUDIT_CSV,
     ];
 }
 

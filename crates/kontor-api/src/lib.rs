@@ -5,6 +5,7 @@
 //! Times are Unix seconds (`i64`), calendar dates are ISO `YYYY-MM-DD` strings, money is integer cents.
 
 pub mod account;
+pub mod audit;
 pub mod auth;
 pub mod billing_details; // sepa8
 pub mod billing_rules; // sepa8
@@ -13,6 +14,7 @@ pub mod downloads;
 pub mod error;
 pub mod ipc;
 pub mod license;
+pub mod locations;
 pub mod users;
 pub mod validate;
 
@@ -20,11 +22,13 @@ pub use ipc::{ImportField, ImportReason};
 pub use validate::{FieldError, FieldProblem};
 
 pub use account::*;
+pub use audit::*;
 pub use auth::*;
 pub use billing_details::*; // sepa8
 pub use downloads::*;
 pub use error::*;
 pub use license::*;
+pub use locations::*;
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

@@ -333,16 +333,88 @@ impl PortalClient {
         before: Option<i64>,
         limit: Option<u32>,
     ) -> Result<AuditPage, ClientError> {
+        let query = kontor_api::AuditQuery {
+            before,
+            limit,
+            ..Default::default()
+        };
+        self.audit_query(access_token, account_id, &query).await
+    }
+
+    /// One page of the audit log matching the query's filters.
+    pub async fn audit_query(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        query: &kontor_api::AuditQuery,
+    ) -> Result<AuditPage, ClientError> {
         let url = self.url(&format!("/accounts/{}/audit", seg(account_id)));
-        let mut query: Vec<(&str, String)> = Vec::new();
-        if let Some(b) = before {
-            query.push(("before", b.to_string()));
-        }
-        if let Some(l) = limit {
-            query.push(("limit", l.to_string()));
-        }
-        self.send(self.http.get(url).query(&query).bearer_auth(access_token))
+        self.send(self.http.get(url).query(query).bearer_auth(access_token))
             .await
+    }
+
+    /// The locations with address and user count (the same list as [`Self::locations`]).
+    pub async fn location_infos(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<Vec<kontor_api::LocationInfo>, ClientError> {
+        self.get(
+            &format!("/accounts/{}/locations", seg(account_id)),
+            access_token,
+        )
+        .await
+    }
+
+    pub async fn create_location(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &kontor_api::LocationInput,
+    ) -> Result<kontor_api::LocationInfo, ClientError> {
+        let url = self.url(&format!("/accounts/{}/locations", seg(account_id)));
+        self.send(self.http.post(url).json(req).bearer_auth(access_token))
+            .await
+    }
+
+    /// Renames a location and/or changes its address (`req` is the new state).
+    pub async fn update_location(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        location_id: &str,
+        req: &kontor_api::LocationInput,
+    ) -> Result<kontor_api::LocationInfo, ClientError> {
+        let url = self.url(&format!(
+            "/accounts/{}/locations/{}",
+            seg(account_id),
+            seg(location_id)
+        ));
+        self.send(self.http.patch(url).json(req).bearer_auth(access_token))
+            .await
+    }
+
+    /// Deletes a location, moving its users to `move_to` (required while it has users).
+    pub async fn delete_location(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        location_id: &str,
+        move_to: Option<&str>,
+    ) -> Result<kontor_api::LocationDeleted, ClientError> {
+        let url = self.url(&format!(
+            "/accounts/{}/locations/{}",
+            seg(account_id),
+            seg(location_id)
+        ));
+        let query: Vec<(&str, &str)> = move_to.map(|m| ("move_to", m)).into_iter().collect();
+        self.send(
+            self.http
+                .delete(url)
+                .query(&query)
+                .bearer_auth(access_token),
+        )
+        .await
     }
 
     /// Replaces the signed-in user's own (temporary) password.

@@ -115,3 +115,36 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<(AuthUser, bool
         ctx.must_change_password,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The app shows the Users, Offline license, Downloads, Locations and Audit log pages to roles with
+    /// `Role::can_manage_users`; each page's requests need one of these permissions. If either side
+    /// changes, the navigation and the server disagree and this fails.
+    #[test]
+    fn the_apps_navigation_matches_the_servers_permissions() {
+        let pages = [
+            ("users and locations", Permission::ManageUsers),
+            ("audit log", Permission::ReadAudit),
+            ("offline license", Permission::ManageOfflineLicenses),
+            ("downloads", Permission::DownloadInstallers),
+        ];
+        for role in Role::ALL {
+            let user = AuthUser {
+                session_id: "s".into(),
+                user_id: "u".into(),
+                account_id: "a".into(),
+                role,
+            };
+            for (page, p) in pages {
+                assert_eq!(
+                    user.require(p).is_ok(),
+                    role.can_manage_users(),
+                    "{page} for {role:?}"
+                );
+            }
+        }
+    }
+}

@@ -39,6 +39,9 @@ pub struct Config {
     /// sepa8: the vendor's SEPA creditor identifier, named in every mandate (`serve --sepa-creditor-id`,
     /// validated; default the demo id `DE98ZZZ09999999999`).
     pub sepa_creditor_id: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`); empty: the
+    /// header is ignored and the client is the connection's peer.
+    pub trusted_proxies: Vec<crate::proxy::Cidr>,
 }
 
 impl Config {
@@ -57,6 +60,7 @@ impl Config {
             public_url: None,
             download_limit: None,
             sepa_creditor_id: DEMO_SEPA_CREDITOR_ID.to_string(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -36,6 +36,7 @@ mod http_error;
 pub mod import;
 pub mod installers;
 pub mod licensing;
+pub mod proxy;
 pub mod releases;
 mod router;
 pub mod seed;

@@ -94,7 +94,12 @@ async fn password_sign_in_shows_account_and_summary_from_the_seed() {
             .expect("invoices");
         assert_eq!(invoices.len(), 6);
         assert!(invoices.iter().all(|i| i.amount_cents == next.amount_cents));
-        assert_eq!(audit_names(&env).await, vec!["sign_in"], "{}", env.backend);
+        assert_eq!(
+            audit_names(&env).await,
+            vec!["auth.sign_in"],
+            "{}",
+            env.backend
+        );
     })
     .await;
 }
@@ -127,7 +132,7 @@ async fn license_token_signs_in_as_owner() {
                 .await,
         );
         assert_eq!((status, body.code), (401, ErrorCode::InvalidCredentials));
-        assert_eq!(audit_names(&env).await, vec!["token_sign_in"]);
+        assert_eq!(audit_names(&env).await, vec!["auth.token_sign_in"]);
 
         // The token expires with the license term.
         env.clock.advance(366 * 86_400);
@@ -167,7 +172,10 @@ async fn wrong_password_and_unknown_user_answer_identically() {
             .await
             .expect("case-insensitive e-mail");
         assert_eq!(s.user.email, env.seed.owner_email);
-        assert_eq!(audit_names(&env).await, vec!["sign_in_failed", "sign_in"]);
+        assert_eq!(
+            audit_names(&env).await,
+            vec!["auth.sign_in_failed", "auth.sign_in"]
+        );
     })
     .await;
 }
@@ -372,7 +380,7 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
         );
         assert!(audit_names(&env)
             .await
-            .contains(&"refresh_reuse_detected".to_string()));
+            .contains(&"auth.refresh_reuse_detected".to_string()));
 
         // Another session of the same user is not affected.
         let other = sign_in(&env, false).await;
@@ -396,7 +404,10 @@ async fn logout_revokes_access_and_refresh_token() {
             .logout(&s.refresh_token)
             .await
             .expect("second logout");
-        assert_eq!(audit_names(&env).await, vec!["sign_in", "sign_out"]);
+        assert_eq!(
+            audit_names(&env).await,
+            vec!["auth.sign_in", "auth.sign_out"]
+        );
     })
     .await;
 }

@@ -355,20 +355,27 @@ fn users_import_reports_rows_commits_valid_ones_and_is_idempotent() {
         let acc = acc.clone();
         Box::pin(async move {
             let n = db.active_user_count(&acc).await.unwrap();
-            let events = db.audit_page(&acc, None, 100).await.unwrap();
+            let events = db
+                .audit_page(
+                    &acc,
+                    &kontor_server::db::users::AuditFilter {
+                        limit: 100,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
             (n, events)
         })
     }));
     assert_eq!(count, 12 + 3, "no duplicates");
     let batch_events: Vec<_> = events
         .iter()
-        .filter(|e| e.event.starts_with("user.import_batch"))
+        .filter(|e| e.event.starts_with("user.import"))
         .collect();
     // The re-run changed nothing (no passwords reissued), so only the commit is recorded.
     assert_eq!(batch_events.len(), 1, "{events:?}");
-    assert!(!events
-        .iter()
-        .any(|e| e.event == "user.import_batch_retried"));
+    assert!(!events.iter().any(|e| e.event == "user.import_retried"));
     let csv = std::fs::read_to_string(&pw).expect("passwords file");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
@@ -852,7 +859,7 @@ fn license_cli_issues_with_the_served_key_and_keeps_the_activation_limit() {
     }));
     let issued: Vec<_> = events
         .iter()
-        .filter(|e| e.event == "license.issued" || e.event == "license.activated")
+        .filter(|e| e.event == "offline_license.issued" || e.event == "offline_license.activated")
         .collect();
     assert_eq!(issued.len(), 7);
     assert!(issued.iter().all(|e| e.actor_user_id.is_none()));

@@ -58,7 +58,7 @@ async fn audit_names(env: &Env) -> Vec<(String, Option<String>)> {
         .await
         .expect("audit")
         .into_iter()
-        .filter(|e| e.event.starts_with("license."))
+        .filter(|e| e.event.starts_with("offline_license."))
         .map(|e| (e.event, e.target))
         .collect()
 }
@@ -130,7 +130,7 @@ async fn account_license_carries_the_subscription_and_verifies() {
         assert_eq!(
             audit_names(&env).await,
             vec![(
-                "license.issued".to_string(),
+                "offline_license.issued".to_string(),
                 Some(lic.info.license_id.clone())
             )]
         );
@@ -246,11 +246,11 @@ async fn activation_binds_reactivation_is_free_and_the_limit_holds() {
 
         let events = audit_names(&env).await;
         let count = |name: &str| events.iter().filter(|(e, _)| e == name).count();
-        assert_eq!(count("license.activated"), 8);
-        assert_eq!(count("license.issued"), 1);
+        assert_eq!(count("offline_license.activated"), 8);
+        assert_eq!(count("offline_license.issued"), 1);
         // Two renewals of machine a and one revocation (the second revoke wrote nothing).
-        assert_eq!(count("license.revoked"), 3);
-        assert!(events.contains(&("license.revoked".to_string(), Some(victim))));
+        assert_eq!(count("offline_license.revoked"), 3);
+        assert!(events.contains(&("offline_license.revoked".to_string(), Some(victim))));
 
         // Unusable requests: 422 with the reason.
         let bad = ActivationRequestUpload {

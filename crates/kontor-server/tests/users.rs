@@ -1218,14 +1218,11 @@ async fn import_batches_are_idempotent() {
             .into_iter()
             .map(|e| e.event)
             .collect();
-        assert_eq!(
-            events.iter().filter(|e| *e == "user.import_batch").count(),
-            2
-        );
+        assert_eq!(events.iter().filter(|e| *e == "user.imported").count(), 2);
         assert_eq!(
             events
                 .iter()
-                .filter(|e| *e == "user.import_batch_retried")
+                .filter(|e| *e == "user.import_retried")
                 .count(),
             2
         );
@@ -1332,7 +1329,7 @@ async fn audit_log_names_actor_event_target_and_ip_newest_first() {
             .audit(&own, &acc, page.next_before, Some(50))
             .await
             .unwrap();
-        assert_eq!(older.events.last().unwrap().event, "sign_in");
+        assert_eq!(older.events.last().unwrap().event, "auth.sign_in");
         assert!(older.next_before.is_none());
         assert!(older.events.iter().all(|e| e.id < page.events[6].id));
     })

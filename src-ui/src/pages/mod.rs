@@ -1,9 +1,11 @@
 //! The app's pages.
 
+pub mod audit;
 pub mod billing_details; // sepa8
 pub mod dashboard;
 pub mod downloads;
 pub mod license;
+pub mod locations;
 pub mod login;
 pub mod password;
 pub mod setup;

@@ -74,6 +74,8 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                         {nav(Page::Users, "nav-users", |t| t.nav_users)}
                         {nav(Page::License, "nav-license", |t| t.nav_license)}
                         {nav(Page::Downloads, "nav-downloads", |t| t.nav_downloads)}
+                        {nav(Page::Locations, "nav-locations", |t| t.nav_locations)}
+                        {nav(Page::Audit, "nav-audit", |t| t.nav_audit)}
                     </Show>
                     <Show when=move || role.can_manage_billing()>
                         {nav(Page::Billing, "nav-billing", |t| t.nav_billing)}

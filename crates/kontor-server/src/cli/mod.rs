@@ -1,11 +1,12 @@
 //! The `kontor-server` subcommands, one module each: `serve`, `seed` (`seed-demo`), `users` (`users
-//! import`), `license`, `installers`, `release`. Each calls the library (services, storage), never the
+//! import`), `license`, `installers`, `release`, `audit` (`audit verify`). Each calls the library (services, storage), never the
 //! HTTP handlers.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod installers;
 mod license;
 mod output;
@@ -43,6 +44,11 @@ pub enum Command {
         #[command(subcommand)]
         command: installers::InstallersCommand,
     },
+    /// The audit log: verify its tamper evidence (hash chains).
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// The desktop app's self-update releases: updater keys, signatures, publishing.
     Release {
         #[command(subcommand)]
@@ -54,6 +60,7 @@ pub enum Command {
 pub async fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Users { command } => return users::run(command).await,
+        Command::Audit { command } => return audit::run(command).await,
         Command::Serve(args) => serve::run(args).await,
         Command::SeedDemo(args) => seed::run(args).await,
         Command::License { command } => license::run(command).await,

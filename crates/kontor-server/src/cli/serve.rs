@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use kontor_server::licensing::resolve_data_dir;
+use kontor_server::proxy::Cidr;
 use kontor_server::{start, Config, ServerError};
 
 // No doc comment here: the `Serve` variant's is the command's help.
@@ -43,6 +44,15 @@ pub struct ServeArgs {
     /// DE98ZZZ09999999999.
     #[arg(long, env = "KONTOR_SEPA_CREDITOR_ID")]
     pub sepa_creditor_id: Option<String>,
+    /// A reverse proxy's address range (e.g. 10.0.0.0/8), repeatable: from such a peer the client's
+    /// address is the right-most X-Forwarded-For address that is not a trusted proxy. Default: none, the
+    /// header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_proxies: Vec<Cidr>,
+}
+
+fn parse_cidr(s: &str) -> Result<Cidr, String> {
+    s.parse()
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
@@ -57,6 +67,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         public_url,
         download_limit,
         sepa_creditor_id,
+        trusted_proxies,
     } = args;
     let data_dir = resolve_data_dir(&database_url, data_dir)?;
     if let Some(u) = &public_url {
@@ -80,6 +91,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
             ))
         })?;
     }
+    config.trusted_proxies = trusted_proxies;
     config.data_dir = Some(data_dir);
     if let Some(v) = vendor_name {
         config.vendor_name = v;

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use kontor_api::{ErrorDetail, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
+use crate::db::audit::{Chain, NewEntry};
 use crate::db::backend::RowsAffected;
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -57,23 +58,19 @@ pub trait LicenseStore {
     async fn activations_max(&self, account_id: &str) -> DbResult<Option<i64>>;
     /// The account's issued licenses, newest first.
     async fn offline_licenses(&self, account_id: &str) -> DbResult<Vec<OfflineLicenseRecord>>;
-    /// Records a signed license with its audit event (`license.issued`, or `license.activated` for a
+    /// Records a signed license with its audit event (`offline_license.issued`, or `offline_license.activated` for a
     /// machine-bound one) in one transaction. Machine-bound: the same machine's live license is revoked
-    /// (`license.revoked`) and the new one takes its place without consuming an activation; a new machine
+    /// (`offline_license.revoked`) and the new one takes its place without consuming an activation; a new machine
     /// beyond the limit is refused with `Conflict` and nothing is written.
     async fn record_offline_license(
         &self,
         actor: &Actor,
         license: &NewOfflineLicense,
     ) -> Outcome<()>;
-    /// Revokes a license of the actor's account (`license.revoked`); revoking a revoked one changes
+    /// Revokes a license of the actor's account (`offline_license.revoked`); revoking a revoked one changes
     /// nothing. Unknown or another account's license: `NotFound`.
     async fn revoke_offline_license(&self, actor: &Actor, license_id: &str) -> Outcome<()>;
 }
-
-const INSERT_AUDIT: &str = "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, \
-     target, ip, at) VALUES ($1, $2, \
-     COALESCE($3, (SELECT COALESCE(deleted_email, email) FROM users WHERE id = $2)), $4, $5, $6, $7)";
 
 const ACTIVATIONS_MAX: &str =
     "SELECT license_activations_max FROM subscriptions WHERE account_id = $1";
@@ -134,6 +131,8 @@ where
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> OfflineLicenseRecord: FromRow<'r, DB::Row>,
+    for<'r> (i64, String): FromRow<'r, DB::Row>,
+    for<'r> (Option<String>,): FromRow<'r, DB::Row>,
 {
     /// One audit event of `actor`, with the actor's e-mail (or system name) kept with it.
     async fn audit(
@@ -146,17 +145,24 @@ where
             Some(_) => None,
             None => Some(actor.user_id.as_str()),
         };
-        sqlx::query::<DB>(INSERT_AUDIT)
-            .bind(&actor.account_id)
-            .bind(user_id)
-            .bind(&actor.system)
-            .bind(event)
-            .bind(target)
-            .bind(&actor.ip)
-            .bind(actor.at)
-            .execute(c)
-            .await?;
-        Ok(())
+        let actor_email = match (&actor.system, user_id) {
+            (Some(name), _) => Some(name.clone()),
+            (None, Some(id)) => Chain::<DB>::actor_email(&mut *c, id).await?,
+            (None, None) => None,
+        };
+        Chain::<DB>::append(
+            c,
+            &[NewEntry {
+                account_id: &actor.account_id,
+                actor_user_id: user_id,
+                actor_email: actor_email.as_deref(),
+                event,
+                target: Some(target),
+                ip: actor.ip.as_deref(),
+                at: actor.at,
+            }],
+        )
+        .await
     }
 
     async fn activations_max(pool: &Pool<DB>, account_id: &str) -> DbResult<Option<i64>> {
@@ -237,12 +243,12 @@ where
             .execute(&mut *tx)
             .await?;
         for old in &replaced {
-            Self::audit(&mut tx, actor, "license.revoked", old).await?;
+            Self::audit(&mut tx, actor, "offline_license.revoked", old).await?;
         }
         let event = if l.machine.is_some() {
-            "license.activated"
+            "offline_license.activated"
         } else {
-            "license.issued"
+            "offline_license.issued"
         };
         Self::audit(&mut tx, actor, event, &l.id).await?;
         tx.commit().await?;
@@ -275,7 +281,7 @@ where
             tx.rollback().await?;
             return Ok(Ok(()));
         }
-        Self::audit(&mut tx, actor, "license.revoked", license_id).await?;
+        Self::audit(&mut tx, actor, "offline_license.revoked", license_id).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }

@@ -1,7 +1,7 @@
 //! The storage boundary: the `Database` trait, its record types, and `open_database` choosing SQLite or PostgreSQL by URL.
 //!
 //! Layout: `records` (the record types), `store` (the `Database` methods), `users`, `licenses`,
-//! `installers` (the other storage traits), `sqlite` and `postgres` (opening each backend, its migrations).
+//! `locations`, `installers` (the other storage traits), `audit` (the audit log's hash chain), `sqlite` and `postgres` (opening each backend, its migrations).
 //! Both backends share one implementation: the SQL text is written once (named constants next to the
 //! code that runs it) with `$n` placeholders, which sqlx-sqlite maps by number too, and only portable
 //! column types; rows are read into `sqlx::FromRow` structs. `store`, `users`, `licenses` and `installers`
@@ -18,10 +18,12 @@ use kontor_api::Account;
 use crate::error::ServerError;
 pub use crate::error::{DbError, DbResult};
 
+pub mod audit;
 mod backend;
 pub mod billing_details; // sepa8
 pub mod installers;
 pub mod licenses;
+pub mod locations;
 mod postgres;
 pub mod records;
 mod sqlite;
@@ -31,6 +33,7 @@ pub mod users;
 pub use billing_details::BillingDetailsStore; // sepa8
 pub use installers::InstallerStore;
 pub use licenses::LicenseStore;
+pub use locations::LocationStore;
 pub use postgres::PostgresDatabase;
 pub use records::*;
 pub use sqlite::SqliteDatabase;
@@ -39,7 +42,7 @@ pub use users::UserStore;
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
 pub trait Database:
-    UserStore + LicenseStore + InstallerStore + BillingDetailsStore + Send + Sync
+    UserStore + LicenseStore + LocationStore + InstallerStore + BillingDetailsStore + Send + Sync
 {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
@@ -76,7 +79,10 @@ pub trait Database:
     /// Newest first.
     async fn invoices(&self, account_id: &str) -> DbResult<Vec<InvoiceRecord>>;
 
+    /// Appends one event to its account's hash chain (`db::audit`).
     async fn audit(&self, event: &AuditEvent) -> DbResult<()>;
+    /// Checks the audit hash chain of one account or of all (`kontor-server audit verify`).
+    async fn audit_verify(&self, account: Option<&str>) -> DbResult<Vec<audit::AccountCheck>>;
     /// Oldest first.
     async fn audit_events(&self, account_id: &str) -> DbResult<Vec<AuditEvent>>;
 

@@ -28,6 +28,13 @@ impl PostgresDatabase {
             .run(&pool)
             .await
             .map_err(|e| ServerError::Database(format!("PostgreSQL migration failed: {e}")))?;
+        // Audit entries written before the hash chain existed are chained once (see `db::audit`).
+        let chained = crate::db::audit::Chain::<Postgres>::chain_unchained(&pool)
+            .await
+            .map_err(|e| ServerError::Database(format!("cannot chain the audit log: {e}")))?;
+        if chained > 0 {
+            tracing::info!(chained, "audit log entries chained");
+        }
         Ok(Self {
             pool,
             write_lock: tokio::sync::Mutex::new(()),

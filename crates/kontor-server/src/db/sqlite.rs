@@ -55,6 +55,13 @@ impl SqliteDatabase {
             .run(&pool)
             .await
             .map_err(|e| ServerError::Database(format!("SQLite migration failed: {e}")))?;
+        // Audit entries written before the hash chain existed are chained once (see `db::audit`).
+        let chained = crate::db::audit::Chain::<Sqlite>::chain_unchained(&pool)
+            .await
+            .map_err(|e| ServerError::Database(format!("cannot chain the audit log: {e}")))?;
+        if chained > 0 {
+            tracing::info!(chained, "audit log entries chained");
+        }
         Ok(Self {
             pool,
             write_lock: tokio::sync::Mutex::new(()),

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use kontor_api::Account;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
+use crate::db::audit::{AccountCheck, Chain, ChainRow, NewEntry};
 use crate::db::backend::RowsAffected;
 use crate::db::records::{
     role, AccessContext, AuditEvent, InvoiceRecord, LicenseTokenRecord, NewSession, SeatRecord,
@@ -130,10 +131,6 @@ const INVOICES: &str =
     "SELECT id, number, issued_on, due_on, gross_cents AS amount_cents, currency, status \
      FROM invoices WHERE account_id = $1 ORDER BY issued_on DESC, number DESC";
 
-const INSERT_AUDIT: &str =
-    "INSERT INTO audit_events (account_id, actor_user_id, event, target, ip, at, \
-     actor_email) VALUES ($1, $2, $3, $4, $5, $6, (SELECT email FROM users WHERE id = $2))";
-
 const AUDIT_EVENTS: &str =
     "SELECT account_id, actor_user_id, event, target, ip, at FROM audit_events \
      WHERE account_id = $1 ORDER BY id";
@@ -153,7 +150,8 @@ const SEED_SUBSCRIPTION: &str = "INSERT INTO subscriptions (account_id, package_
      renews_on, license_expires_on) VALUES ($1, $2, $3, $4, $5)";
 const SEED_SEATS: &str = "INSERT INTO subscription_seats (account_id, product_id, seats, \
      unit_price_cents, currency) VALUES ($1, $2, $3, $4, $5)";
-const SEED_LOCATION: &str = "INSERT INTO locations (id, account_id, name) VALUES ($1, $2, $3)";
+const SEED_LOCATION: &str =
+    "INSERT INTO locations (id, account_id, name, name_key) VALUES ($1, $2, $3, $4)";
 const SEED_ASSIGNMENT: &str =
     "INSERT INTO license_assignments (user_id, product_id, assigned_at) VALUES ($1, $2, $3)";
 // Until the invoice issuing of issue 8 seeds real invoices: one line, no VAT, the account name as address.
@@ -201,6 +199,9 @@ where
     for<'r> SeatRecord: FromRow<'r, DB::Row>,
     for<'r> InvoiceRecord: FromRow<'r, DB::Row>,
     for<'r> AuditEvent: FromRow<'r, DB::Row>,
+    for<'r> (i64, String): FromRow<'r, DB::Row>,
+    for<'r> (Option<String>,): FromRow<'r, DB::Row>,
+    for<'r> ChainRow: FromRow<'r, DB::Row>,
 {
     /// Runs [`INSERT_USER`] for a user with a location.
     async fn insert_user_on(
@@ -416,17 +417,45 @@ where
             .await?)
     }
 
-    async fn audit(pool: &Pool<DB>, e: &AuditEvent) -> DbResult<()> {
-        sqlx::query::<DB>(INSERT_AUDIT)
-            .bind(&e.account_id)
-            .bind(&e.actor_user_id)
-            .bind(&e.event)
-            .bind(&e.target)
-            .bind(&e.ip)
-            .bind(e.at)
-            .execute(pool)
-            .await?;
+    /// One event appended to its account's chain in a write transaction of its own (SQLite: after the
+    /// database's write lock, `write_lock`, as every writer of the users store).
+    async fn audit(
+        pool: &Pool<DB>,
+        write_lock: Option<&tokio::sync::Mutex<()>>,
+        e: &AuditEvent,
+    ) -> DbResult<()> {
+        let _writer = match write_lock {
+            Some(l) => Some(l.lock().await),
+            None => None,
+        };
+        let mut tx = if write_lock.is_some() {
+            pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            pool.begin().await?
+        };
+        let actor_email = match &e.actor_user_id {
+            Some(id) => Chain::<DB>::actor_email(&mut tx, id).await?,
+            None => None,
+        };
+        Chain::<DB>::append(
+            &mut tx,
+            &[NewEntry {
+                account_id: &e.account_id,
+                actor_user_id: e.actor_user_id.as_deref(),
+                actor_email: actor_email.as_deref(),
+                event: &e.event,
+                target: e.target.as_deref(),
+                ip: e.ip.as_deref(),
+                at: e.at,
+            }],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    async fn audit_verify(pool: &Pool<DB>, account: Option<&str>) -> DbResult<Vec<AccountCheck>> {
+        Chain::<DB>::verify(pool, account).await
     }
 
     async fn audit_events(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<AuditEvent>> {
@@ -513,6 +542,7 @@ where
                 .bind(&l.id)
                 .bind(&d.account.id)
                 .bind(&l.name)
+                .bind(l.name.to_lowercase())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -632,7 +662,11 @@ macro_rules! impl_database {
                 Sql::<$db>::invoices(&self.pool, account_id).await
             }
             async fn audit(&self, event: &AuditEvent) -> DbResult<()> {
-                Sql::<$db>::audit(&self.pool, event).await
+                let lock = ($name == "sqlite").then_some(&self.write_lock);
+                Sql::<$db>::audit(&self.pool, lock, event).await
+            }
+            async fn audit_verify(&self, account: Option<&str>) -> DbResult<Vec<AccountCheck>> {
+                Sql::<$db>::audit_verify(&self.pool, account).await
             }
             async fn audit_events(&self, account_id: &str) -> DbResult<Vec<AuditEvent>> {
                 Sql::<$db>::audit_events(&self.pool, account_id).await

@@ -30,6 +30,7 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 pub use crate::domain::{Actor, Outcome, Refusal};
 
+use crate::db::audit::{Chain, NewEntry};
 use crate::db::backend::RowsAffected;
 use crate::db::postgres::PostgresDatabase;
 use crate::db::records::role;
@@ -177,13 +178,9 @@ pub trait UserStore {
         password_hash: &str,
         keep_session: &str,
     ) -> DbResult<()>;
-    /// Newest first, ids below `before`.
-    async fn audit_page(
-        &self,
-        account_id: &str,
-        before: Option<i64>,
-        limit: u32,
-    ) -> DbResult<Vec<AuditEntry>>;
+    /// Newest first: the entries matching `filter`, ids below `filter.before`, at most `filter.limit`.
+    async fn audit_page(&self, account_id: &str, filter: &AuditFilter)
+        -> DbResult<Vec<AuditEntry>>;
     /// Hard-deletes users deleted before `cutoff` with their assignments, sessions and license tokens.
     async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64>;
     /// The addresses among `emails` (normalised, lower case) that a live user has — of `account` only, or
@@ -261,11 +258,29 @@ struct AuditRow {
     ip: Option<String>,
 }
 
+/// The audit page's columns; the filter's conditions follow `WHERE a.account_id = $1 AND a.id < $2`.
 const AUDIT_PAGE: &str =
     "SELECT a.id, a.at, COALESCE(a.actor_email, u.deleted_email, u.email) AS actor, \
      a.event, COALESCE(a.target, '') AS target, a.ip \
      FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
-     WHERE a.account_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
+     WHERE a.account_id = $1 AND a.id < $2";
+
+/// A validated audit-page query (`handlers::audit`): every set field narrows the page.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub before: Option<i64>,
+    pub limit: u32,
+    /// The actor's e-mail (or system name), lower case, exact.
+    pub actor: Option<String>,
+    /// The event's area (`user`), exact.
+    pub area: Option<String>,
+    /// The event code (`user.created`), exact.
+    pub event: Option<String>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub to: Option<i64>,
+}
 
 /// A user as restore reads it: the address to move back and when they were deleted.
 #[derive(sqlx::FromRow)]
@@ -550,6 +565,7 @@ where
     for<'r> PendingUser: FromRow<'r, DB::Row>,
     for<'r> DeletedRow: FromRow<'r, DB::Row>,
     for<'r> HeldRow: FromRow<'r, DB::Row>,
+    for<'r> (i64, String): FromRow<'r, DB::Row>,
 {
     /// `n` placeholders from `$1` for a statement that has no others: SQLite gets anonymous `?`, because
     /// sqlx maps each named `$i` through `sqlite3_bind_parameter_name`, a linear search, which made a
@@ -613,7 +629,7 @@ where
         Ok(row.map(|r| r.0))
     }
 
-    /// Writes `(event, target)` rows for `actor`, multi-row.
+    /// Appends `(event, target)` entries of `actor` to the account's audit chain (`db::audit`).
     async fn audit(
         &self,
         c: &mut DB::Connection,
@@ -627,26 +643,19 @@ where
                 self.email_of(c, &actor.user_id).await?,
             ),
         };
-        for chunk in events.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, target, ip, at) \
-                 VALUES {}",
-                self.value_rows(chunk.len(), 7)
-            );
-            let mut q = sqlx::query::<DB>(&sql);
-            for (event, target) in chunk {
-                q = q
-                    .bind(&actor.account_id)
-                    .bind(actor_user_id)
-                    .bind(&actor_email)
-                    .bind(event)
-                    .bind(target)
-                    .bind(&actor.ip)
-                    .bind(actor.at);
-            }
-            q.execute(&mut *c).await?;
-        }
-        Ok(())
+        let entries: Vec<NewEntry<'_>> = events
+            .iter()
+            .map(|(event, target)| NewEntry {
+                account_id: &actor.account_id,
+                actor_user_id,
+                actor_email: actor_email.as_deref(),
+                event,
+                target: Some(target),
+                ip: actor.ip.as_deref(),
+                at: actor.at,
+            })
+            .collect();
+        Chain::<DB>::append(c, &entries).await
     }
 
     async fn revoke_sessions(
@@ -1032,7 +1041,7 @@ where
         }
         let events: Vec<(String, String)> = match import {
             Some(imp) => vec![(
-                "user.import_batch".to_string(),
+                "user.imported".to_string(),
                 format!(
                     "import {} batch {}: {} users",
                     imp.import_id,
@@ -1388,18 +1397,37 @@ where
         Ok(())
     }
 
-    async fn audit_page(
-        &self,
-        account_id: &str,
-        before: Option<i64>,
-        limit: u32,
-    ) -> DbResult<Vec<AuditEntry>> {
-        let rows: Vec<AuditRow> = sqlx::query_as::<DB, AuditRow>(AUDIT_PAGE)
-            .bind(account_id)
-            .bind(before.unwrap_or(i64::MAX))
-            .bind(limit as i64)
-            .fetch_all(self.pool)
-            .await?;
+    async fn audit_page(&self, account_id: &str, f: &AuditFilter) -> DbResult<Vec<AuditEntry>> {
+        // Each filter is served by an index with the id last (`audit_events_actor`, `_area`, `_event`),
+        // so a page walks the index backwards from the cursor.
+        let mut sql = AUDIT_PAGE.to_string();
+        let mut args = vec![
+            Arg::Text(account_id.to_string()),
+            Arg::Int(f.before.unwrap_or(i64::MAX)),
+        ];
+        let mut add = |cond: &str, a: Arg| {
+            args.push(a);
+            sql.push_str(&format!(" AND {cond} ${}", args.len()));
+        };
+        if let Some(v) = &f.actor {
+            add("a.actor_email =", Arg::Text(v.clone()));
+        }
+        if let Some(v) = &f.area {
+            add("a.area =", Arg::Text(v.clone()));
+        }
+        if let Some(v) = &f.event {
+            add("a.event =", Arg::Text(v.clone()));
+        }
+        if let Some(v) = f.from {
+            add("a.at >=", Arg::Int(v));
+        }
+        if let Some(v) = f.to {
+            add("a.at <", Arg::Int(v));
+        }
+        args.push(Arg::Int(i64::from(f.limit)));
+        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT ${}", args.len()));
+        let q = bind_args!(sqlx::query_as::<DB, AuditRow>(&sql), &args);
+        let rows: Vec<AuditRow> = q.fetch_all(self.pool).await?;
         Ok(rows
             .into_iter()
             .map(|r| AuditEntry {
@@ -1602,10 +1630,9 @@ macro_rules! impl_user_store {
             async fn audit_page(
                 &self,
                 account_id: &str,
-                before: Option<i64>,
-                limit: u32,
+                filter: &AuditFilter,
             ) -> DbResult<Vec<AuditEntry>> {
-                self.users_sql().audit_page(account_id, before, limit).await
+                self.users_sql().audit_page(account_id, filter).await
             }
             async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
                 self.users_sql().purge_deleted(cutoff).await

@@ -1,5 +1,6 @@
 //! The HTTP surface: every route of the portal API with its handler, the error safety net, the headers
-//! every answer gets (`headers`: request id, nosniff, no-store), and (in `openapi`) the OpenAPI document.
+//! every answer gets (`headers`: request id, nosniff, no-store), the client's address behind trusted proxies
+//! (`client_ip`), and (in `openapi`) the OpenAPI document.
 //! The only module that imports `handlers`.
 
 use axum::routing::{get, post, put};
@@ -9,6 +10,7 @@ use crate::handlers;
 use crate::http_error;
 use crate::state::AppState;
 
+mod client_ip;
 mod headers;
 pub mod openapi;
 
@@ -36,7 +38,11 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route(
             "/accounts/{account_id}/locations",
-            get(handlers::locations::list),
+            get(handlers::locations::list).post(handlers::locations::create),
+        )
+        .route(
+            "/accounts/{account_id}/locations/{location_id}",
+            axum::routing::patch(handlers::locations::update).delete(handlers::locations::delete),
         )
         .route("/accounts/{account_id}/audit", get(handlers::audit::list))
         .route(
@@ -135,5 +141,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .fallback(http_error::fallback)
         .layer(axum::middleware::map_response(http_error::json_errors))
         .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client_ip::from_trusted_proxy,
+        ))
         .with_state(state)
 }

@@ -6,6 +6,7 @@
 //! `sessions`: signing in (password or license token, throttled), refresh rotation with reuse detection,
 //! signing out.
 //! `dashboard`: which roles see amounts in the dashboard summary.
+//! `locations`: checking a location's name and address before storage creates, edits or deletes it.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use kontor_api::{ErrorDetail, FieldProblem};
@@ -14,6 +15,7 @@ use crate::domain::Refusal;
 
 pub mod billing_details; // sepa8
 pub mod dashboard;
+pub mod locations;
 pub mod sessions;
 pub mod users;
 

@@ -203,14 +203,19 @@ impl Sessions<'_> {
             other => {
                 // The attempt stays counted as a failure.
                 if let Some(u) = other {
-                    self.audit(&u.account_id, Some(&u.id), "sign_in_failed", Some(email))
-                        .await;
+                    self.audit(
+                        &u.account_id,
+                        Some(&u.id),
+                        "auth.sign_in_failed",
+                        Some(email),
+                    )
+                    .await;
                 }
                 return Err(SessionError::InvalidCredentials(BAD_PASSWORD));
             }
         };
         self.throttle.succeeded(&attempt);
-        self.sign_in(&user, remember, "sign_in").await
+        self.sign_in(&user, remember, "auth.sign_in").await
     }
 
     /// Signs in with a (validated) license token from the order mail, as the user it was issued to.
@@ -233,7 +238,7 @@ impl Sessions<'_> {
             .await?
             .filter(|u| u.deleted_at.is_none())
             .ok_or_else(invalid)?;
-        self.sign_in(&user, remember, "token_sign_in").await
+        self.sign_in(&user, remember, "auth.token_sign_in").await
     }
 
     /// Trades a refresh token for a new pair. The old one dies; presenting it again revokes the family.
@@ -250,7 +255,7 @@ impl Sessions<'_> {
             self.audit(
                 &session.account_id,
                 Some(&session.user_id),
-                "refresh_reuse_detected",
+                "auth.refresh_reuse_detected",
                 Some(&session.family_id),
             )
             .await;
@@ -284,7 +289,7 @@ impl Sessions<'_> {
                 self.audit(
                     &session.account_id,
                     Some(&session.user_id),
-                    "sign_out",
+                    "auth.sign_out",
                     Some(&session.family_id),
                 )
                 .await;

@@ -259,7 +259,7 @@ pub async fn commit_import_batch(
         });
     }
     let events = vec![(
-        "user.import_batch_retried".to_string(),
+        "user.import_retried".to_string(),
         format!(
             "import {} batch {}: {} temporary passwords reissued",
             key.import_id,
