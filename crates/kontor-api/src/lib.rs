@@ -10,6 +10,7 @@ pub mod downloads;
 pub mod error;
 pub mod ipc;
 pub mod license;
+pub mod mail;
 pub mod users;
 pub mod validate;
 
@@ -21,6 +22,7 @@ pub use auth::*;
 pub use downloads::*;
 pub use error::*;
 pub use license::*;
+pub use mail::*;
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

@@ -17,6 +17,7 @@ use kontor_api::{InstallerList, UpdateManifest};
 use serde::{de::DeserializeOwned, Serialize};
 
 pub mod download;
+mod mail;
 
 /// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).
 pub use reqwest;

@@ -33,6 +33,59 @@ pub struct Config {
     /// Installer files are sent at most this fast (bytes per second per download), so the demo's pause and
     /// resume can be tried on a loopback portal; `None`: as fast as possible.
     pub download_limit: Option<u64>,
+    /// Where the outbox's mails go (default: nowhere, they stay queued).
+    pub mail: MailConfig,
+}
+
+/// How mail is sent. The `serve` command reads it from the environment (`KONTOR_SMTP_URL`,
+/// `KONTOR_SMTP_PASSWORD`, `KONTOR_SMTP_FROM`), never from its command line.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub transport: MailTransport,
+    /// The sender, e.g. `Kontor <noreply@vendor.example>`.
+    pub from: String,
+    /// How often the outbox worker looks for due mails.
+    pub poll: std::time::Duration,
+}
+
+/// Where mails go.
+#[derive(Clone)]
+pub enum MailTransport {
+    /// No worker runs: mails stay queued (tests that read the outbox, embedders).
+    Off,
+    /// `.eml` files in this folder (the demo; a portal without SMTP).
+    Files(std::path::PathBuf),
+    /// `smtps://[USER@]HOST[:PORT]` (implicit TLS), `smtp://[USER@]HOST[:PORT]?tls=required` (STARTTLS), or
+    /// plain `smtp://` to a loopback host only; the password separately.
+    Smtp {
+        url: String,
+        password: Option<String>,
+    },
+}
+
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MailTransport::Off => write!(f, "Off"),
+            MailTransport::Files(d) => write!(f, "Files({})", d.display()),
+            // Never the password.
+            MailTransport::Smtp { url, password } => write!(
+                f,
+                "Smtp({url}, password {})",
+                if password.is_some() { "set" } else { "not set" }
+            ),
+        }
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::Off,
+            from: "Kontor <noreply@localhost>".to_string(),
+            poll: std::time::Duration::from_secs(5),
+        }
+    }
 }
 
 impl Config {
@@ -50,6 +103,7 @@ impl Config {
             releases_dir: None,
             public_url: None,
             download_limit: None,
+            mail: MailConfig::default(),
         }
     }
 }

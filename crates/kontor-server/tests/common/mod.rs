@@ -11,6 +11,8 @@ use kontor_server::seed::{seed_demo, DemoSeed, SeedOptions};
 use kontor_server::{open_database, start_with, Config, Database, ManualClock};
 use sqlx::Connection;
 
+pub mod smtp;
+
 /// 2026-05-28T..Z: the tests' "now".
 pub const T0: i64 = 1_780_000_000;
 
@@ -38,8 +40,12 @@ pub fn seed_options() -> SeedOptions {
     }
 }
 
-async fn run_on<F, Fut>(backend: &'static str, url: &str, scenario: &F)
-where
+async fn run_on<F, Fut>(
+    backend: &'static str,
+    url: &str,
+    configure: &dyn Fn(&mut Config),
+    scenario: &F,
+) where
     F: Fn(Env) -> Fut,
     Fut: Future<Output = ()>,
 {
@@ -53,6 +59,7 @@ where
     let files = tempfile::tempdir().expect("tempdir");
     config.installers_dir = Some(files.path().join("installers"));
     config.releases_dir = Some(files.path().join("releases"));
+    configure(&mut config);
     let server = start_with(config, db.clone(), clock.clone())
         .await
         .expect("start server");
@@ -80,9 +87,18 @@ where
     F: Fn(Env) -> Fut,
     Fut: Future<Output = ()>,
 {
+    check_with(&|_| {}, scenario).await
+}
+
+/// [`check`] with the server's configuration changed by `configure` first (e.g. its mail transport).
+pub async fn check_with<F, Fut>(configure: &dyn Fn(&mut Config), scenario: F)
+where
+    F: Fn(Env) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite:{}", dir.path().join("kontor.sqlite").display());
-    run_on("sqlite", &url, &scenario).await;
+    run_on("sqlite", &url, configure, &scenario).await;
 
     match std::env::var("KONTOR_TEST_POSTGRES_URL") {
         Ok(admin) if !admin.trim().is_empty() => {
@@ -96,7 +112,7 @@ where
                 .expect("create test database");
             let mut url = url::Url::parse(&admin).expect("KONTOR_TEST_POSTGRES_URL is a URL");
             url.set_path(&format!("/{name}"));
-            run_on("postgres", url.as_str(), &scenario).await;
+            run_on("postgres", url.as_str(), configure, &scenario).await;
             sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
                 .execute(&mut conn)
                 .await
