@@ -81,6 +81,13 @@ pub fn run_app<R: Runtime>(
         commands::license::activate_machine_pick,
         commands::import::save_import_problems,
         commands::auth::temporary_password_kept,
+        commands::mail::request_password_reset,
+        commands::mail::reset_password_with_code,
+        commands::mail::mail_temporary_password,
+        commands::profile::profile,
+        commands::profile::update_profile,
+        commands::profile::sessions,
+        commands::profile::end_other_sessions,
     ])
 }
 

@@ -9,6 +9,8 @@ pub mod error;
 pub mod files;
 pub mod import;
 pub mod license;
+pub mod mail;
+pub mod profile;
 pub mod startup;
 pub mod update;
 pub mod users;

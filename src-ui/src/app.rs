@@ -19,8 +19,10 @@ use crate::errors::describe;
 use crate::i18n::Lang;
 use crate::ipc;
 use crate::pages::downloads::DownloadsPage;
+use crate::pages::forgot::ForgotPasswordPage;
 use crate::pages::license::LicensePage;
 use crate::pages::password::ChangePasswordPage;
+use crate::pages::profile::ProfilePage;
 use crate::pages::shell::Shell;
 use crate::pages::update::{self, AboutDialog, UpdateBanner};
 use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage, users::UsersPage};
@@ -33,6 +35,14 @@ fn setup_page() -> AnyView {
 #[lazy]
 fn change_password_page() -> AnyView {
     view! { <ChangePasswordPage /> }.into_any()
+}
+#[lazy]
+fn forgot_password_page(email: String) -> AnyView {
+    view! { <ForgotPasswordPage email /> }.into_any()
+}
+#[lazy]
+fn profile_page() -> AnyView {
+    view! { <ProfilePage /> }.into_any()
 }
 #[lazy]
 fn users_page(me: Me) -> AnyView {
@@ -140,6 +150,7 @@ pub fn App() -> impl IntoView {
             }
             Phase::Setup => lazy_view(ctx, setup_page()),
             Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
+            Phase::ForgotPassword { email } => lazy_view(ctx, forgot_password_page(email)),
             Phase::SignedIn(me) if me.must_change_password => lazy_view(ctx, change_password_page()),
             Phase::SignedIn(me) => {
                 let for_page = me.clone();
@@ -157,6 +168,7 @@ pub fn App() -> impl IntoView {
                                 Page::Downloads if me.role.can_manage_users() => {
                                     lazy_view(ctx, downloads_page())
                                 }
+                                Page::Profile => lazy_view(ctx, profile_page()),
                                 _ => view! { <Dashboard /> }.into_any(),
                             }
                         }

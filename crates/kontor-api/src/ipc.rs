@@ -57,6 +57,13 @@ pub mod cmd {
     pub const ACTIVATE_MACHINE_PICK: &str = "activate_machine_pick";
     pub const SAVE_IMPORT_PROBLEMS: &str = "save_import_problems";
     pub const TEMPORARY_PASSWORD_KEPT: &str = "temporary_password_kept";
+    pub const REQUEST_PASSWORD_RESET: &str = "request_password_reset";
+    pub const RESET_PASSWORD_WITH_CODE: &str = "reset_password_with_code";
+    pub const MAIL_TEMPORARY_PASSWORD: &str = "mail_temporary_password";
+    pub const PROFILE: &str = "profile";
+    pub const UPDATE_PROFILE: &str = "update_profile";
+    pub const SESSIONS: &str = "sessions";
+    pub const END_OTHER_SESSIONS: &str = "end_other_sessions";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -102,6 +109,13 @@ pub mod cmd {
         ACTIVATE_MACHINE_PICK,
         SAVE_IMPORT_PROBLEMS,
         TEMPORARY_PASSWORD_KEPT,
+        REQUEST_PASSWORD_RESET,
+        RESET_PASSWORD_WITH_CODE,
+        MAIL_TEMPORARY_PASSWORD,
+        PROFILE,
+        UPDATE_PROFILE,
+        SESSIONS,
+        END_OTHER_SESSIONS,
     ];
 }
 

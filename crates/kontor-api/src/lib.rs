@@ -11,6 +11,7 @@ pub mod error;
 pub mod ipc;
 pub mod license;
 pub mod mail;
+pub mod profile;
 pub mod users;
 pub mod validate;
 
@@ -23,6 +24,7 @@ pub use downloads::*;
 pub use error::*;
 pub use license::*;
 pub use mail::*;
+pub use profile::*;
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

@@ -65,3 +65,36 @@ impl std::fmt::Debug for TemporaryPasswordMail {
             .finish_non_exhaustive()
     }
 }
+
+/// IPC (`reset_password_with_code`): set a new password with the mailed code, then sign in with it.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ResetWithCode {
+    pub email: String,
+    pub code: String,
+    pub new_password: String,
+    #[serde(default)]
+    pub remember: bool,
+}
+
+impl std::fmt::Debug for ResetWithCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetWithCode")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// IPC (`mail_temporary_password`): mail this user the temporary password the app shows.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct MailTemporaryPasswordArgs {
+    pub user_id: String,
+    pub temporary_password: String,
+}
+
+impl std::fmt::Debug for MailTemporaryPasswordArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailTemporaryPasswordArgs")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}

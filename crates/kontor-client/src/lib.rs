@@ -18,6 +18,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 pub mod download;
 mod mail;
+mod profile;
 
 /// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).
 pub use reqwest;

@@ -2,9 +2,11 @@
 
 pub mod dashboard;
 pub mod downloads;
+pub mod forgot;
 pub mod license;
 pub mod login;
 pub mod password;
+pub mod profile;
 pub mod setup;
 pub mod shell;
 pub mod update;

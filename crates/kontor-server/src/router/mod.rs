@@ -33,6 +33,15 @@ pub(crate) fn router(state: AppState) -> Router {
             post(handlers::password_mail::confirm),
         )
         .route(
+            "/me/profile",
+            get(handlers::profile::get_profile).put(handlers::profile::put_profile),
+        )
+        .route("/me/sessions", get(handlers::profile::sessions))
+        .route(
+            "/me/sessions/end-others",
+            post(handlers::profile::end_other_sessions),
+        )
+        .route(
             "/accounts/{account_id}/users/{user_id}/temporary-password/mail",
             post(handlers::password_mail::mail_temporary_password),
         )

@@ -70,18 +70,37 @@ impl Received {
         let end = rest.find("\r\n--").unwrap_or(rest.len());
         let raw = &rest[..end];
         if head.contains("content-transfer-encoding: base64") {
-            use base64::Engine;
-            let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(compact)
-                .ok()?;
-            String::from_utf8(bytes).ok()
+            String::from_utf8(decode_base64(raw)?).ok()
         } else if head.contains("content-transfer-encoding: quoted-printable") {
             Some(decode_qp(raw))
         } else {
             Some(raw.to_string())
         }
     }
+}
+
+/// Standard base64 with padding, whitespace ignored (no dependency: the app's e2e tests use this file too).
+fn decode_base64(raw: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in raw.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).ok()?);
+        }
+    }
+    Some(out)
 }
 
 fn decode_qp(raw: &str) -> String {
