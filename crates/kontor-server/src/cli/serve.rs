@@ -70,14 +70,13 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
     config.public_url = public_url;
     config.download_limit = download_limit;
     config.mail = mail_from_env(&data_dir)?;
+    // On stderr (the log): stdout's first line is the address, which scripts and tests read.
     match &config.mail.transport {
-        MailTransport::Files(dir) => {
-            println!(
-                "mail: no KONTOR_SMTP_URL, mails are written to {}",
-                dir.display()
-            )
-        }
-        MailTransport::Smtp { url, .. } => println!("mail: SMTP {url}"),
+        MailTransport::Files(dir) => tracing::info!(
+            outbox = %dir.display(),
+            "no KONTOR_SMTP_URL: mails are written as .eml files"
+        ),
+        MailTransport::Smtp { url, .. } => tracing::info!(%url, "mails go through SMTP"),
         MailTransport::Off => {}
     }
     config.data_dir = Some(data_dir);
