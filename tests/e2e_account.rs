@@ -143,6 +143,9 @@ async fn the_profile_shows_the_sessions_and_changes_the_password() {
     assert!(text(&c, "#profile-password-rules").await.contains("12"));
     fill(&c, "#profile-current-password", &portal.seed.owner_password).await;
     fill(&c, "#profile-new-password", "profile-Passw0rd-2026").await;
+    // The strength meter (zxcvbn) rates what is typed.
+    let strength = text(&c, "#profile-strength-text").await;
+    assert!(strength.starts_with("Strength: "), "{strength:?}");
     fill(&c, "#profile-repeat-password", "profile-Passw0rd-2026").await;
     click(&c, "#profile-password-save").await;
     wait_for(&c, "#toast-text", "password changed toast").await;

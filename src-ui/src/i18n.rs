@@ -476,6 +476,7 @@ pub struct Texts {
     pub sessions_end_others_confirm: &'static str,
     pub sessions_end_others_body: &'static str,
     pub sessions_ended: Plural,
+    pub password_strength: fn(u8) -> &'static str,
 }
 
 impl Texts {
@@ -802,6 +803,13 @@ pub static EN: Texts = Texts {
     sessions_end_others_confirm: "Sign out the others",
     sessions_end_others_body: "Every other device and app signed in with your account is signed out. This app stays signed in.",
     sessions_ended: Plural { one: "{n} other session ended.", other: "{n} other sessions ended." },
+    password_strength: |s| match s {
+        0 => "Strength: very weak",
+        1 => "Strength: weak",
+        2 => "Strength: fair",
+        3 => "Strength: good",
+        _ => "Strength: strong",
+    },
 };
 
 pub static DE: Texts = Texts {
@@ -1086,6 +1094,13 @@ pub static DE: Texts = Texts {
     sessions_end_others_confirm: "Die anderen abmelden",
     sessions_end_others_body: "Alle anderen Geräte und Apps, die mit Ihrem Konto angemeldet sind, werden abgemeldet. Diese App bleibt angemeldet.",
     sessions_ended: Plural { one: "{n} andere Sitzung beendet.", other: "{n} andere Sitzungen beendet." },
+    password_strength: |s| match s {
+        0 => "Stärke: sehr schwach",
+        1 => "Stärke: schwach",
+        2 => "Stärke: mittel",
+        3 => "Stärke: gut",
+        _ => "Stärke: stark",
+    },
 };
 
 impl Texts {

@@ -6,7 +6,7 @@ use kontor_api::{validate, ErrorDetail, FieldProblem, ResetWithCode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::LanguageSwitch;
+use crate::components::{LanguageSwitch, StrengthMeter};
 use crate::context::{Ctx, Phase};
 use crate::errors::{check_new_password, clear_on_change, Problem};
 use crate::ipc;
@@ -180,6 +180,7 @@ pub fn ForgotPasswordPage(email: String) -> impl IntoView {
                     <p class="muted small" id="forgot-rules">{move || ctx.t().forgot_rules}</p>
                     <input id="forgot-new" type="password" autocomplete="new-password" bind:value=new
                         aria-invalid=invalid("new_password") aria-describedby=described("new_password", "forgot-rules") />
+                    <StrengthMeter password=new known=vec![email.get_untracked()] id="forgot-strength" />
                     <label for="forgot-repeat">{move || ctx.t().repeat_password}</label>
                     <input id="forgot-repeat" type="password" autocomplete="new-password" bind:value=repeat
                         aria-invalid=invalid("repeat_password") aria-describedby=described("repeat_password", "") />

@@ -5,7 +5,7 @@ use kontor_api::{validate, ChangePassword, ErrorDetail, Profile, UpdateProfile};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{ConfirmDialog, LoadFailed, Loading, Toasts};
+use crate::components::{ConfirmDialog, LoadFailed, Loading, StrengthMeter, Toasts};
 use crate::context::Ctx;
 use crate::errors::{check_new_password, clear_on_change, Problem, Shown};
 use crate::ipc;
@@ -140,6 +140,7 @@ fn PasswordForm() -> impl IntoView {
             <p class="muted small" id="profile-password-rules">{move || ctx.t().forgot_rules}</p>
             <input id="profile-new-password" type="password" autocomplete="new-password" bind:value=new
                 aria-describedby="profile-password-rules" aria-invalid=bad />
+            <StrengthMeter password=new id="profile-strength" />
             <label for="profile-repeat-password">{move || ctx.t().repeat_password}</label>
             <input id="profile-repeat-password" type="password" autocomplete="new-password" bind:value=repeat aria-invalid=bad />
             <Show when=move || error.get().is_some()>
