@@ -64,6 +64,11 @@ done
 
 echo
 echo "Demo portal: $url   (data: $data)"
+if [ -n "${KONTOR_SMTP_URL:-}" ]; then
+  echo "Mails go through SMTP: $KONTOR_SMTP_URL"
+else
+  echo "Mails (forgotten password, temporary passwords) are written as .eml files into: $data/outbox/"
+fi
 echo "Sign in with:  $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["owner_email"], "/", d["owner_password"], " or license token", d["license_token"])' "$data/demo-account.json")"
 echo
 if [ -n "${KONTOR_DEMO_NO_APP:-}" ]; then

@@ -94,6 +94,13 @@ pub fn run_app<R: Runtime>(
         commands::locations::delete_location,
         commands::audit::audit_page,
         commands::audit::save_audit_csv,
+        commands::mail::request_password_reset,
+        commands::mail::reset_password_with_code,
+        commands::mail::mail_temporary_password,
+        commands::profile::profile,
+        commands::profile::update_profile,
+        commands::profile::sessions,
+        commands::profile::end_other_sessions,
     ])
 }
 

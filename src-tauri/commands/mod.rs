@@ -12,6 +12,8 @@ pub mod files;
 pub mod import;
 pub mod license;
 pub mod locations;
+pub mod mail;
+pub mod profile;
 pub mod startup;
 pub mod update;
 pub mod users;

@@ -20,8 +20,10 @@ use crate::i18n::Lang;
 use crate::ipc;
 use crate::pages::billing_details::BillingDetailsPage;
 use crate::pages::downloads::DownloadsPage;
+use crate::pages::forgot::ForgotPasswordPage;
 use crate::pages::license::LicensePage;
 use crate::pages::password::ChangePasswordPage;
+use crate::pages::profile::ProfilePage;
 use crate::pages::shell::Shell;
 use crate::pages::update::{self, AboutDialog, UpdateBanner};
 use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage, users::UsersPage};
@@ -34,6 +36,14 @@ fn setup_page() -> AnyView {
 #[lazy]
 fn change_password_page() -> AnyView {
     view! { <ChangePasswordPage /> }.into_any()
+}
+#[lazy]
+fn forgot_password_page(email: String) -> AnyView {
+    view! { <ForgotPasswordPage email /> }.into_any()
+}
+#[lazy]
+fn profile_page() -> AnyView {
+    view! { <ProfilePage /> }.into_any()
 }
 #[lazy]
 fn users_page(me: Me) -> AnyView {
@@ -132,60 +142,62 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-            <Show when=move || ctx.info.get().is_some_and(|i| i.demo)>
-                <div id="demo-banner" class="demo-banner" role="status">{move || ctx.t().demo_banner}</div>
-            </Show>
-            // The update banner and the About dialog, loaded when first needed and kept from then on.
-            <Show when=move || update_wanted.get()>{move || Suspend::new(update_ui())}</Show>
-            <ToastHost />
-            {move || match ctx.phase.get() {
-                Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
-                Phase::StartupFailed(e) => {
-                    let t = ctx.t();
-                    view! {
-                        <div class="center card narrow" id="startup-error" role="alert">
-                            <h2>{t.startup_failed}</h2>
-                            <p class="error">{describe(t, &e)}</p>
-                            <button id="startup-retry" on:click=move |_| start(ctx)>{t.retry}</button>
-                        </div>
-                    }
-                        .into_any()
+        <Show when=move || ctx.info.get().is_some_and(|i| i.demo)>
+            <div id="demo-banner" class="demo-banner" role="status">{move || ctx.t().demo_banner}</div>
+        </Show>
+        // The update banner and the About dialog, loaded when first needed and kept from then on.
+        <Show when=move || update_wanted.get()>{move || Suspend::new(update_ui())}</Show>
+        <ToastHost />
+        {move || match ctx.phase.get() {
+            Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
+            Phase::StartupFailed(e) => {
+                let t = ctx.t();
+                view! {
+                    <div class="center card narrow" id="startup-error" role="alert">
+                        <h2>{t.startup_failed}</h2>
+                        <p class="error">{describe(t, &e)}</p>
+                        <button id="startup-retry" on:click=move |_| start(ctx)>{t.retry}</button>
+                    </div>
                 }
-                Phase::Setup => lazy_view(ctx, setup_page()),
-                Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
-                Phase::SignedIn(me) if me.must_change_password => lazy_view(ctx, change_password_page()),
-                Phase::SignedIn(me) => {
-                    let for_page = me.clone();
-                    view! {
-                        <Shell me>
-                            {
-                                let me = for_page.clone();
-                                move || match ctx.page.get() {
-                                    Page::Users if me.role.can_manage_users() => {
-                                        lazy_view(ctx, users_page(me.clone()))
-                                    }
-                                    Page::License if me.role.can_manage_users() => {
-                                        lazy_view(ctx, license_page())
-                                    }
-                                    Page::Downloads if me.role.can_manage_users() => {
-                                        lazy_view(ctx, downloads_page())
-                                    }
-                                    Page::Billing if me.role.can_manage_billing() => {
-                                        lazy_view(ctx, billing_details_page())
-    }
-                                    Page::Locations if me.role.can_manage_users() => {
-                                        lazy_view(ctx, locations_page())
-                                    }
-                                    Page::Audit if me.role.can_manage_users() => {
-                                        lazy_view(ctx, audit_page())
-                                    }
-                                    _ => view! { <Dashboard /> }.into_any(),
+                    .into_any()
+            }
+            Phase::Setup => lazy_view(ctx, setup_page()),
+            Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
+            Phase::ForgotPassword { email } => lazy_view(ctx, forgot_password_page(email)),
+            Phase::SignedIn(me) if me.must_change_password => lazy_view(ctx, change_password_page()),
+            Phase::SignedIn(me) => {
+                let for_page = me.clone();
+                view! {
+                    <Shell me>
+                        {
+                            let me = for_page.clone();
+                            move || match ctx.page.get() {
+                                Page::Users if me.role.can_manage_users() => {
+                                    lazy_view(ctx, users_page(me.clone()))
                                 }
+                                Page::License if me.role.can_manage_users() => {
+                                    lazy_view(ctx, license_page())
+                                }
+                                Page::Downloads if me.role.can_manage_users() => {
+                                    lazy_view(ctx, downloads_page())
+                                }
+                                Page::Profile => lazy_view(ctx, profile_page()),
+                                Page::Billing if me.role.can_manage_billing() => {
+                                    lazy_view(ctx, billing_details_page())
+                                }
+                                Page::Locations if me.role.can_manage_users() => {
+                                    lazy_view(ctx, locations_page())
+                                }
+                                Page::Audit if me.role.can_manage_users() => {
+                                    lazy_view(ctx, audit_page())
+                                }
+                                _ => view! { <Dashboard /> }.into_any(),
                             }
-                        </Shell>
-                    }
-                        .into_any()
+                        }
+                    </Shell>
                 }
-            }}
-        }
+                    .into_any()
+            }
+        }}
+    }
 }

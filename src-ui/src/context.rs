@@ -17,6 +17,10 @@ pub enum Phase {
     SignIn {
         expired: bool,
     },
+    /// "Forgot password?" from the sign-in page, with the address typed there.
+    ForgotPassword {
+        email: String,
+    },
     SignedIn(Me),
 }
 
@@ -31,6 +35,8 @@ pub enum Page {
     Billing,
     Locations,
     Audit,
+    /// The own profile (every role).
+    Profile,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

@@ -175,6 +175,52 @@ pub async fn reset_password(user_id: String) -> IpcResult<TemporaryPassword> {
     invoke(cmd::RESET_PASSWORD, &UserId { user_id }).await
 }
 
+/// The own profile.
+pub async fn profile() -> IpcResult<kontor_api::Profile> {
+    invoke(cmd::PROFILE, &NoArgs {}).await
+}
+
+/// Changes the own name and mail language.
+pub async fn update_profile(req: kontor_api::UpdateProfile) -> IpcResult<kontor_api::Profile> {
+    invoke(cmd::UPDATE_PROFILE, &req).await
+}
+
+/// Where the user is signed in.
+pub async fn sessions() -> IpcResult<kontor_api::SessionList> {
+    invoke(cmd::SESSIONS, &NoArgs {}).await
+}
+
+/// Signs out everywhere else.
+pub async fn end_other_sessions() -> IpcResult<kontor_api::SessionsEnded> {
+    invoke(cmd::END_OTHER_SESSIONS, &NoArgs {}).await
+}
+
+/// Asks the portal to mail a forgotten-password code.
+pub async fn request_password_reset(email: String) -> IpcResult<()> {
+    invoke(
+        cmd::REQUEST_PASSWORD_RESET,
+        &kontor_api::PasswordResetRequest { email },
+    )
+    .await
+}
+
+/// Sets a new password with the mailed code and signs in with it.
+pub async fn reset_password_with_code(req: kontor_api::ResetWithCode) -> IpcResult<Me> {
+    invoke(cmd::RESET_PASSWORD_WITH_CODE, &req).await
+}
+
+/// Mails a user their temporary password.
+pub async fn mail_temporary_password(user_id: String, temporary_password: String) -> IpcResult<()> {
+    invoke(
+        cmd::MAIL_TEMPORARY_PASSWORD,
+        &kontor_api::MailTemporaryPasswordArgs {
+            user_id,
+            temporary_password,
+        },
+    )
+    .await
+}
+
 pub async fn delete_users(user_ids: Vec<String>) -> IpcResult<DeleteUsersResult> {
     invoke(cmd::DELETE_USERS, &UserIds { user_ids }).await
 }

@@ -26,6 +26,11 @@ pub struct Portal {
 
 impl Portal {
     pub async fn start() -> Portal {
+        Self::start_with(|_| {}).await
+    }
+
+    /// [`Portal::start`] with the server's configuration changed first (e.g. its mail transport).
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Portal {
         let dir = tempfile::tempdir().unwrap();
         let db_url = format!("sqlite://{}", dir.path().join("portal.db").display());
         let db = kontor_server::open_database(&db_url)
@@ -44,6 +49,7 @@ impl Portal {
         config.demo = true;
         config.installers_dir = Some(installers_dir.clone());
         config.releases_dir = Some(releases_dir.clone());
+        configure(&mut config);
         let server = kontor_server::start_with(config, db, Arc::new(kontor_server::SystemClock))
             .await
             .expect("start portal");

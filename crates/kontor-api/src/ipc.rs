@@ -71,6 +71,13 @@ pub mod cmd {
     pub const DELETE_LOCATION: &str = "delete_location";
     pub const AUDIT_PAGE: &str = "audit_page";
     pub const SAVE_AUDIT_CSV: &str = "save_audit_csv";
+    pub const REQUEST_PASSWORD_RESET: &str = "request_password_reset";
+    pub const RESET_PASSWORD_WITH_CODE: &str = "reset_password_with_code";
+    pub const MAIL_TEMPORARY_PASSWORD: &str = "mail_temporary_password";
+    pub const PROFILE: &str = "profile";
+    pub const UPDATE_PROFILE: &str = "update_profile";
+    pub const SESSIONS: &str = "sessions";
+    pub const END_OTHER_SESSIONS: &str = "end_other_sessions";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -129,6 +136,13 @@ pub mod cmd {
         DELETE_LOCATION,
         AUDIT_PAGE,
         SAVE_AUDIT_CSV,
+        REQUEST_PASSWORD_RESET,
+        RESET_PASSWORD_WITH_CODE,
+        MAIL_TEMPORARY_PASSWORD,
+        PROFILE,
+        UPDATE_PROFILE,
+        SESSIONS,
+        END_OTHER_SESSIONS,
     ];
 }
 

@@ -15,6 +15,8 @@ pub mod error;
 pub mod ipc;
 pub mod license;
 pub mod locations;
+pub mod mail;
+pub mod profile;
 pub mod users;
 pub mod validate;
 
@@ -29,6 +31,8 @@ pub use downloads::*;
 pub use error::*;
 pub use license::*;
 pub use locations::*;
+pub use mail::*;
+pub use profile::*;
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

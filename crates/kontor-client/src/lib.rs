@@ -18,6 +18,8 @@ use serde::{de::DeserializeOwned, Serialize};
 
 mod billing_details; // sepa8
 pub mod download;
+mod mail;
+mod profile;
 
 /// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).
 pub use reqwest;

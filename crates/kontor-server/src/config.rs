@@ -42,6 +42,59 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`); empty: the
     /// header is ignored and the client is the connection's peer.
     pub trusted_proxies: Vec<crate::proxy::Cidr>,
+    /// Where the outbox's mails go (default: nowhere, they stay queued).
+    pub mail: MailConfig,
+}
+
+/// How mail is sent. The `serve` command reads it from the environment (`KONTOR_SMTP_URL`,
+/// `KONTOR_SMTP_PASSWORD`, `KONTOR_SMTP_FROM`), never from its command line.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub transport: MailTransport,
+    /// The sender, e.g. `Kontor <noreply@vendor.example>`.
+    pub from: String,
+    /// How often the outbox worker looks for due mails.
+    pub poll: std::time::Duration,
+}
+
+/// Where mails go.
+#[derive(Clone)]
+pub enum MailTransport {
+    /// No worker runs: mails stay queued (tests that read the outbox, embedders).
+    Off,
+    /// `.eml` files in this folder (the demo; a portal without SMTP).
+    Files(std::path::PathBuf),
+    /// `smtps://[USER@]HOST[:PORT]` (implicit TLS), `smtp://[USER@]HOST[:PORT]?tls=required` (STARTTLS), or
+    /// plain `smtp://` to a loopback host only; the password separately.
+    Smtp {
+        url: String,
+        password: Option<String>,
+    },
+}
+
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MailTransport::Off => write!(f, "Off"),
+            MailTransport::Files(d) => write!(f, "Files({})", d.display()),
+            // Never the password.
+            MailTransport::Smtp { url, password } => write!(
+                f,
+                "Smtp({url}, password {})",
+                if password.is_some() { "set" } else { "not set" }
+            ),
+        }
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::Off,
+            from: "Kontor <noreply@localhost>".to_string(),
+            poll: std::time::Duration::from_secs(5),
+        }
+    }
 }
 
 impl Config {
@@ -61,6 +114,7 @@ impl Config {
             download_limit: None,
             sepa_creditor_id: DEMO_SEPA_CREDITOR_ID.to_string(),
             trusted_proxies: Vec::new(),
+            mail: MailConfig::default(),
         }
     }
 }

@@ -11,6 +11,7 @@
 //!   changing the own password), `licensing` (the offline-license signing key file and issuing),
 //!   `installers` (the installer content store), `releases` (the app's self-update releases folder and
 //!   signing), `import` (the CLI's file import), `seed` (demo data);
+//! - `mail` (templates, the SMTP or `.eml` transport, the outbox worker `serve` runs);
 //! - HTTP: `http_error` (`ApiError`), `auth` (the `AuthUser` extractor), `state`,
 //!   `handlers` (one module per resource: extract, call the storage or a service, answer), `router` (the
 //!   routes and the OpenAPI document; the only module that imports `handlers`).
@@ -36,6 +37,7 @@ mod http_error;
 pub mod import;
 pub mod installers;
 pub mod licensing;
+pub mod mail;
 pub mod proxy;
 pub mod releases;
 mod router;
@@ -74,6 +76,8 @@ pub struct RunningServer {
     task: JoinHandle<()>,
     purge_stop: Option<oneshot::Sender<()>>,
     purge_task: Option<JoinHandle<()>>,
+    mail_stop: Option<oneshot::Sender<()>>,
+    mail_task: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -84,6 +88,14 @@ impl RunningServer {
 
     /// Stops accepting, lets running requests finish, and waits for the server task.
     pub async fn shutdown(mut self) {
+        if let Some(tx) = self.mail_stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.mail_task.take() {
+            if let Err(e) = t.await {
+                tracing::error!(error = %e, "outbox worker failed");
+            }
+        }
         if let Some(tx) = self.purge_stop.take() {
             let _ = tx.send(());
         }
@@ -156,6 +168,7 @@ async fn serve(
         addr: config.bind,
         source: e,
     })?;
+    let mailer = mail::Mailer::from_config(&config.mail)?;
     let hashes = Arc::new(credentials::HashPool::per_core());
     let dummy_hash = hashes
         .hash(credentials::new_session_token())
@@ -175,6 +188,22 @@ async fn serve(
         })),
         dummy_hash: Arc::new(dummy_hash),
         signer,
+        reset_limit: Arc::new(throttle::Throttle::new(throttle::Limits {
+            per_key_ip: usize::MAX,
+            ..throttle::RESET_LIMITS
+        })),
+        reset_limit_by_address: Arc::new(throttle::Throttle::new(throttle::Limits {
+            per_ip: usize::MAX,
+            ..throttle::RESET_LIMITS
+        })),
+    };
+    let (mail_stop, mail_task) = match mailer {
+        Some(m) => {
+            let (stop, task) =
+                mail::spawn_worker(db.clone(), m, state.clock.clone(), state.config.mail.poll);
+            (Some(stop), Some(task))
+        }
+        None => (None, None),
     };
     let purge_clock = state.clock.clone();
     let app = router::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -219,5 +248,7 @@ async fn serve(
         task,
         purge_stop: Some(purge_stop),
         purge_task: Some(purge_task),
+        mail_stop,
+        mail_task,
     })
 }

@@ -24,4 +24,8 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// The license signing key (`licensing`).
     pub signer: Arc<LicenseSigner>,
+    /// Forgotten-password requests per IP (any address).
+    pub reset_limit: Arc<Throttle>,
+    /// Forgotten-password requests per address (any IP).
+    pub reset_limit_by_address: Arc<Throttle>,
 }

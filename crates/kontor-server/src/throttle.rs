@@ -40,6 +40,19 @@ impl Default for Limits {
     }
 }
 
+/// The forgotten-password requests' limits (every request counts, whether the address exists or not): 5
+/// per address and 20 per IP within an hour, then growing waits from 5 minutes. The server keeps two
+/// throttles with these limits, one keyed on the address (any IP), one on the IP.
+pub const RESET_LIMITS: Limits = Limits {
+    per_key_ip: 5,
+    per_ip: 20,
+    global: usize::MAX,
+    global_window_secs: 60,
+    window_secs: 3_600,
+    base_delay_secs: 300,
+    max_delay_secs: 3_600,
+};
+
 /// An attempt let through by [`Throttle::begin`]; it counts as a failure until [`Throttle::succeeded`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {

@@ -1,5 +1,6 @@
 //! Widgets and behaviour the pages share: the language switch, a load's fallbacks, the notice dialog, the
-//! confirmation before a destructive action, non-blocking notices (toasts), the copy button and file drops.
+//! confirmation before a destructive action, non-blocking notices (toasts), the copy button, file drops and
+//! the password strength meter (`zxcvbn`).
 //! They import from `context`, `errors`, `i18n` and `ipc` only, never from a page.
 
 pub mod confirm;
@@ -8,6 +9,7 @@ pub mod dialog;
 pub mod file_drop;
 pub mod language;
 pub mod load;
+pub mod strength;
 pub mod toast;
 
 pub use confirm::ConfirmDialog;
@@ -16,6 +18,7 @@ pub use dialog::{modal, Notice};
 pub use file_drop::on_file_drop;
 pub use language::LanguageSwitch;
 pub use load::{LoadFailed, Loading};
+pub use strength::StrengthMeter;
 pub use toast::{ToastHost, Toasts};
 
 use leptos::prelude::*;

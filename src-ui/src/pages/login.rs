@@ -144,6 +144,10 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
                     <label for="login-password">{move || ctx.t().password}</label>
                     <input id="login-password" type="password" autocomplete="current-password"
                         bind:value=password aria-invalid=invalid("password") />
+                    <button type="button" class="link small" id="login-forgot"
+                        on:click=move |_| ctx.phase.set(Phase::ForgotPassword { email: email.get_untracked() })>
+                        {move || ctx.t().forgot_link}
+                    </button>
                 </Show>
                 <label class="check">
                     <input id="login-remember" type="checkbox" bind:checked=remember />

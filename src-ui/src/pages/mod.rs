@@ -4,10 +4,12 @@ pub mod audit;
 pub mod billing_details; // sepa8
 pub mod dashboard;
 pub mod downloads;
+pub mod forgot;
 pub mod license;
 pub mod locations;
 pub mod login;
 pub mod password;
+pub mod profile;
 pub mod setup;
 pub mod shell;
 pub mod update;

@@ -97,6 +97,10 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                         <p class="menu-who"><b>{me.display_name.clone()}</b><br />
                             <span class="muted small">{me.email.clone()}" · "{move || ctx.t().role(role)}</span></p>
                         <LanguageSwitch />
+                        <button type="button" id="menu-profile" class="menu-item"
+                            on:click=move |_| { menu_open.set(false); ctx.page.set(Page::Profile); }>
+                            {move || ctx.t().menu_profile}
+                        </button>
                         <button type="button" id="change-password" class="menu-item"
                             on:click=move |_| { menu_open.set(false); password.set(true); }>
                             {move || ctx.t().menu_change_password}

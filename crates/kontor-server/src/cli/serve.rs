@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
+use kontor_server::config::{MailConfig, MailTransport};
 use kontor_server::licensing::resolve_data_dir;
 use kontor_server::proxy::Cidr;
 use kontor_server::{start, Config, ServerError};
@@ -92,6 +93,16 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         })?;
     }
     config.trusted_proxies = trusted_proxies;
+    config.mail = mail_from_env(&data_dir)?;
+    // On stderr (the log): stdout's first line is the address, which scripts and tests read.
+    match &config.mail.transport {
+        MailTransport::Files(dir) => tracing::info!(
+            outbox = %dir.display(),
+            "no KONTOR_SMTP_URL: mails are written as .eml files"
+        ),
+        MailTransport::Smtp { url, .. } => tracing::info!(%url, "mails go through SMTP"),
+        MailTransport::Off => {}
+    }
     config.data_dir = Some(data_dir);
     if let Some(v) = vendor_name {
         config.vendor_name = v;
@@ -103,6 +114,33 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
     tracing::info!("shutting down");
     server.shutdown().await;
     Ok(())
+}
+
+/// Mail settings from the environment only (a password on the command line would show in `ps`):
+/// `KONTOR_SMTP_URL` (`smtps://USER@HOST[:PORT]`, `smtp://USER@HOST:587?tls=required`, or plain
+/// `smtp://` to a loopback host), `KONTOR_SMTP_PASSWORD`, `KONTOR_SMTP_FROM` (required with SMTP). Without
+/// `KONTOR_SMTP_URL` mails are written as `.eml` files into `<data dir>/outbox/`.
+fn mail_from_env(data_dir: &std::path::Path) -> Result<MailConfig, ServerError> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let mut mail = MailConfig::default();
+    match var("KONTOR_SMTP_URL") {
+        Some(url) => {
+            mail.from = var("KONTOR_SMTP_FROM").ok_or_else(|| {
+                ServerError::Usage("KONTOR_SMTP_URL is set: set KONTOR_SMTP_FROM too".to_string())
+            })?;
+            mail.transport = MailTransport::Smtp {
+                url,
+                password: var("KONTOR_SMTP_PASSWORD"),
+            };
+        }
+        None => {
+            if let Some(from) = var("KONTOR_SMTP_FROM") {
+                mail.from = from;
+            }
+            mail.transport = MailTransport::Files(data_dir.join("outbox"));
+        }
+    }
+    Ok(mail)
 }
 
 /// `http://HOST[:PORT][/PATH]` or `https://…`, without spaces.

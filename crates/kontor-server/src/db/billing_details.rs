@@ -12,6 +12,7 @@ use kontor_api::billing_rules::mask_iban;
 use kontor_api::{BillingAddress, MandateLanguage, PaymentMethod, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
+use crate::db::audit::{Chain, NewEntry};
 use crate::db::backend::RowsAffected;
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -116,10 +117,6 @@ pub trait BillingDetailsStore {
     async fn pay_by_invoice(&self, actor: &Actor) -> Outcome<PaymentRecord>;
 }
 
-const INSERT_AUDIT: &str = "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, \
-     target, ip, at) VALUES ($1, $2, \
-     COALESCE($3, (SELECT COALESCE(deleted_email, email) FROM users WHERE id = $2)), $4, $5, $6, $7)";
-
 const ADDRESS: &str = "SELECT company, addressee, street, street2, postal_code, city, country, vat_id, \
      invoice_emails, po_reference, leitweg_id, updated_at FROM billing_addresses WHERE account_id = $1";
 
@@ -178,28 +175,33 @@ where
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> BillingAddressRow: FromRow<'r, DB::Row>,
     for<'r> MandateRecord: FromRow<'r, DB::Row>,
+    for<'r> (i64, String): FromRow<'r, DB::Row>,
+    for<'r> (Option<String>,): FromRow<'r, DB::Row>,
 {
+    /// Appends one entry to the account's audit chain (`db::audit`), in the caller's transaction.
     async fn audit(
         c: &mut DB::Connection,
         actor: &Actor,
         event: &str,
         target: &str,
     ) -> DbResult<()> {
-        let user_id = match actor.system {
-            Some(_) => None,
-            None => Some(actor.user_id.as_str()),
+        let (user_id, email) = match &actor.system {
+            Some(name) => (None, Some(name.clone())),
+            None => (
+                Some(actor.user_id.as_str()),
+                Chain::<DB>::actor_email(&mut *c, &actor.user_id).await?,
+            ),
         };
-        sqlx::query::<DB>(INSERT_AUDIT)
-            .bind(&actor.account_id)
-            .bind(user_id)
-            .bind(&actor.system)
-            .bind(event)
-            .bind(target)
-            .bind(&actor.ip)
-            .bind(actor.at)
-            .execute(c)
-            .await?;
-        Ok(())
+        let entry = NewEntry {
+            account_id: &actor.account_id,
+            actor_user_id: user_id,
+            actor_email: email.as_deref(),
+            event,
+            target: Some(target),
+            ip: actor.ip.as_deref(),
+            at: actor.at,
+        };
+        Chain::<DB>::append(c, &[entry]).await
     }
 
     async fn billing_address(

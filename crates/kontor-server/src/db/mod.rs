@@ -1,7 +1,9 @@
 //! The storage boundary: the `Database` trait, its record types, and `open_database` choosing SQLite or PostgreSQL by URL.
 //!
 //! Layout: `records` (the record types), `store` (the `Database` methods), `users`, `licenses`,
-//! `locations`, `installers` (the other storage traits), `audit` (the audit log's hash chain), `sqlite` and `postgres` (opening each backend, its migrations).
+//! `locations`, `installers`, `mail`, `profile` (the other storage traits; `mail` is the outbox any transaction
+//! can queue into), `audit` (the audit log's hash chain), `sqlite` and `postgres` (opening each backend, its
+//! migrations).
 //! Both backends share one implementation: the SQL text is written once (named constants next to the
 //! code that runs it) with `$n` placeholders, which sqlx-sqlite maps by number too, and only portable
 //! column types; rows are read into `sqlx::FromRow` structs. `store`, `users`, `licenses` and `installers`
@@ -24,7 +26,9 @@ pub mod billing_details; // sepa8
 pub mod installers;
 pub mod licenses;
 pub mod locations;
+pub mod mail;
 mod postgres;
+pub mod profile;
 pub mod records;
 mod sqlite;
 mod store;
@@ -34,7 +38,9 @@ pub use billing_details::BillingDetailsStore; // sepa8
 pub use installers::InstallerStore;
 pub use licenses::LicenseStore;
 pub use locations::LocationStore;
+pub use mail::MailStore;
 pub use postgres::PostgresDatabase;
+pub use profile::ProfileStore;
 pub use records::*;
 pub use sqlite::SqliteDatabase;
 pub use users::UserStore;
@@ -42,7 +48,15 @@ pub use users::UserStore;
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
 pub trait Database:
-    UserStore + LicenseStore + LocationStore + InstallerStore + BillingDetailsStore + Send + Sync
+    UserStore
+    + LicenseStore
+    + LocationStore
+    + InstallerStore
+    + BillingDetailsStore
+    + MailStore
+    + ProfileStore
+    + Send
+    + Sync
 {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;

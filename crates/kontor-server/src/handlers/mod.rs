@@ -10,6 +10,8 @@ pub mod licenses;
 pub mod locations;
 pub mod me;
 pub mod offline_license;
+pub mod password_mail;
+pub mod profile;
 pub mod users;
 
 use crate::auth::AuthUser;

@@ -26,6 +26,27 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/auth/token-login", post(handlers::auth::token_login))
         .route("/auth/refresh", post(handlers::auth::refresh))
         .route("/auth/logout", post(handlers::auth::logout))
+        .route(
+            "/auth/password-reset",
+            post(handlers::password_mail::request),
+        )
+        .route(
+            "/auth/password-reset/confirm",
+            post(handlers::password_mail::confirm),
+        )
+        .route(
+            "/me/profile",
+            get(handlers::profile::get_profile).put(handlers::profile::put_profile),
+        )
+        .route("/me/sessions", get(handlers::profile::sessions))
+        .route(
+            "/me/sessions/end-others",
+            post(handlers::profile::end_other_sessions),
+        )
+        .route(
+            "/accounts/{account_id}/users/{user_id}/temporary-password/mail",
+            post(handlers::password_mail::mail_temporary_password),
+        )
         .route("/me", get(handlers::me::me))
         .route("/me/password", post(handlers::me::change_password))
         .route(

@@ -11,6 +11,8 @@ use kontor_server::seed::{seed_demo, DemoSeed, SeedOptions};
 use kontor_server::{open_database, start_with, Config, Database, ManualClock};
 use sqlx::Connection;
 
+pub mod smtp;
+
 /// 2026-05-28T..Z: the tests' "now".
 pub const T0: i64 = 1_780_000_000;
 

@@ -1,12 +1,12 @@
 //! The confirmation screen after creating or importing users, or after a password reset: the temporary
-//! passwords, each with a copy button, to save as CSV or print.
+//! passwords, each with a copy button and "E-mail it" (through the portal's outbox), to save as CSV or print.
 
 use kontor_api::CreatedUser;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::kind::Dialog;
-use crate::components::{modal, CopyButton};
+use crate::components::{modal, CopyButton, Toasts};
 use crate::context::Ctx;
 use crate::errors::Problem;
 use crate::ipc;
@@ -20,6 +20,7 @@ pub fn CreatedDialog(
     #[prop(optional)] reset: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let toasts = expect_context::<Toasts>();
     let saved = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<Problem>);
     let for_save = users.clone();
@@ -51,10 +52,25 @@ pub fn CreatedDialog(
                     <tbody>
                         {users.into_iter().map(|u| {
                             let name = u.display_name.clone();
+                            let (id, email, password) = (u.id.clone(), u.email.clone(), u.temporary_password.clone());
+                            let label_email = u.email.clone();
+                            // Through the portal's outbox, in the user's language.
+                            let mail = move |_| {
+                                let (id, email, password) = (id.clone(), email.clone(), password.clone());
+                                spawn_local(async move {
+                                    match ipc::mail_temporary_password(id, password).await {
+                                        Ok(()) => toasts.success(move |t| (t.mail_temp_password_sent)(&email)),
+                                        Err(e) => error.set(Some(Problem::Refused(e))),
+                                    }
+                                });
+                            };
                             view! {
                                 <tr data-email=u.email.clone()><td>{u.display_name}</td><td>{u.email.clone()}</td>
                                     <td class="password-cell"><span class="mono temp-password">{u.temporary_password.clone()}</span>
                                         <CopyButton text=u.temporary_password label=move || (ctx.t().copy_password_of)(&name) />
+                                        <button type="button" class="secondary small mail-password no-print"
+                                            aria-label=move || (ctx.t().mail_temp_password_label)(&label_email)
+                                            on:click=mail>{move || ctx.t().mail_temp_password}</button>
                                     </td></tr>
                             }
                         }).collect_view()}

@@ -1,0 +1,61 @@
+//! The passwords-by-mail endpoints: forgotten-password request and confirm, mailing a temporary password.
+
+use kontor_api::{PasswordResetConfirm, PasswordResetRequest, TemporaryPasswordMail};
+
+use crate::{check, network, seg, ClientError, PortalClient};
+
+impl PortalClient {
+    /// Asks for a forgotten-password code (the portal answers alike for every address).
+    pub async fn request_password_reset(
+        &self,
+        req: &PasswordResetRequest,
+    ) -> Result<(), ClientError> {
+        let resp = self
+            .http
+            .post(self.url("/auth/password-reset"))
+            .json(req)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await.map(|_| ())
+    }
+
+    /// Sets a new password with the mailed code; every session of the user ends.
+    pub async fn confirm_password_reset(
+        &self,
+        req: &PasswordResetConfirm,
+    ) -> Result<(), ClientError> {
+        let resp = self
+            .http
+            .post(self.url("/auth/password-reset/confirm"))
+            .json(req)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await.map(|_| ())
+    }
+
+    /// Mails a user their current temporary password.
+    pub async fn mail_temporary_password(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        user_id: &str,
+        req: &TemporaryPasswordMail,
+    ) -> Result<(), ClientError> {
+        let url = self.url(&format!(
+            "/accounts/{}/users/{}/temporary-password/mail",
+            seg(account_id),
+            seg(user_id)
+        ));
+        let resp = self
+            .http
+            .post(url)
+            .json(req)
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await.map(|_| ())
+    }
+}
