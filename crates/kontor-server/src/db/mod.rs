@@ -20,6 +20,7 @@ pub use crate::error::{DbError, DbResult};
 
 mod backend;
 pub mod installers;
+pub mod invoices;
 pub mod licenses;
 mod postgres;
 pub mod records;
@@ -28,6 +29,7 @@ mod store;
 pub mod users;
 
 pub use installers::InstallerStore;
+pub use invoices::InvoiceStore;
 pub use licenses::LicenseStore;
 pub use postgres::PostgresDatabase;
 pub use records::*;
@@ -36,7 +38,7 @@ pub use users::UserStore;
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
-pub trait Database: UserStore + LicenseStore + InstallerStore + Send + Sync {
+pub trait Database: UserStore + LicenseStore + InstallerStore + InvoiceStore + Send + Sync {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 

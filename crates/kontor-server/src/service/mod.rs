@@ -6,6 +6,7 @@
 //! `sessions`: signing in (password or license token, throttled), refresh rotation with reuse detection,
 //! signing out.
 //! `dashboard`: which roles see amounts in the dashboard summary.
+//! `invoicing`: issuing invoices and credit notes, the recurring lines of a subscription, the period run.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use kontor_api::{ErrorDetail, FieldProblem};
@@ -13,6 +14,7 @@ use kontor_api::{ErrorDetail, FieldProblem};
 use crate::domain::Refusal;
 
 pub mod dashboard;
+pub mod invoicing;
 pub mod sessions;
 pub mod users;
 
