@@ -1104,6 +1104,7 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             Resource::License => "This license was not found.",
             Resource::Installer => "This installer is no longer available.",
             Resource::ReleaseFile => "This update file is not available.",
+            Resource::Invoice => "This invoice was not found.",
             Resource::Endpoint => "The portal does not offer this function.",
             Resource::Other => t.err_not_found,
         }
@@ -1232,6 +1233,7 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             Resource::License => "Diese Lizenz wurde nicht gefunden.",
             Resource::Installer => "Dieses Installationsprogramm ist nicht mehr verfügbar.",
             Resource::ReleaseFile => "Diese Update-Datei ist nicht verfügbar.",
+            Resource::Invoice => "Diese Rechnung wurde nicht gefunden.",
             Resource::Endpoint => "Diese Funktion bietet das Portal nicht an.",
             Resource::Other => t.err_not_found,
         }

@@ -145,6 +145,8 @@ pub enum Resource {
     License,
     Installer,
     ReleaseFile,
+    /// An invoice or credit note (inv8).
+    Invoice,
     /// An API route that does not exist.
     Endpoint,
     /// A kind this build does not know.
@@ -163,6 +165,7 @@ impl Resource {
             Resource::License => "license",
             Resource::Installer => "installer",
             Resource::ReleaseFile => "release file",
+            Resource::Invoice => "invoice",
             Resource::Endpoint => "endpoint",
             Resource::Other => "item",
         }

@@ -8,6 +8,7 @@ pub mod account;
 pub mod auth;
 pub mod downloads;
 pub mod error;
+pub mod invoices;
 pub mod ipc;
 pub mod license;
 pub mod users;
@@ -20,8 +21,9 @@ pub use account::*;
 pub use auth::*;
 pub use downloads::*;
 pub use error::*;
+pub use invoices::*;
 pub use license::*;
-pub use users::*;
+pub use users::*; // inv8
 
 /// The version prefix of every portal endpoint.
 pub const API_PREFIX: &str = "/api/v1";

@@ -167,7 +167,10 @@ mod tests {
         let lines = compute_lines(&[line(1, 33), line(1, 33), line(1, 33)], 1900);
         let t = totals(&lines);
         assert_eq!((t.net_cents, t.vat_cents, t.gross_cents), (99, 18, 117));
-        assert_eq!(lines.iter().map(|l| l.vat_cents).collect::<Vec<_>>(), [6, 6, 6]);
+        assert_eq!(
+            lines.iter().map(|l| l.vat_cents).collect::<Vec<_>>(),
+            [6, 6, 6]
+        );
         // Negative (credit note) mirrors positive.
         let neg = compute_lines(&[line(-1, 33), line(-1, 33), line(-1, 33)], 1900);
         assert_eq!(totals(&neg).vat_cents, -18);

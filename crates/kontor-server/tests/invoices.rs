@@ -161,7 +161,7 @@ async fn issuing_again_with_the_same_key_issues_nothing() {
         let new = new_invoice(
             &env.seed.account_id,
             vec![one_line(1000, 2)],
-            Some("recurring:2026-05-01"),
+            Some("change:test-1"),
         );
         let a = issue(&env, &new).await;
         let b = issue(&env, &new).await;
@@ -185,7 +185,14 @@ async fn issuing_again_with_the_same_key_issues_nothing() {
 async fn domestic_vat_reverse_charge_and_the_address_snapshot() {
     check(|env| async move {
         let acc = env.seed.account_id.clone();
-        // No billing address: the account name, and the note says so; German VAT at 19 %.
+        // No billing address (the seed wrote one): the account name, and the note says so; 19 % VAT.
+        exec(
+            &env,
+            "DELETE FROM billing_addresses WHERE account_id = $1",
+            &[&acc],
+        )
+        .await
+        .expect("no address");
         let none = issue(
             &env,
             &new_invoice(&acc, vec![one_line(10_000, 1), one_line(33, 3)], None),
@@ -348,6 +355,422 @@ async fn issued_invoices_refuse_changes_and_deletes_in_sql() {
         let now = env.db.invoice(&acc, &id).await.expect("db").expect("there");
         assert_eq!(now.head.gross_cents, inv.invoice.head.gross_cents);
         assert_eq!(now.head.status, "paid");
+    })
+    .await;
+}
+
+// ---- The API: role matrix, tenancy, paging, documents ----
+
+use common::{api_error, owner, seed_options, seeded_session};
+use kontor_api::{InvoiceQuery, InvoiceStatus, PaymentTerms};
+use kontor_client::InvoiceFormat;
+
+/// `1.808,80 €`: how the German PDF shows an amount.
+fn euro_de(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let units = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped},{:02} €", abs % 100)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owner_and_billing_see_invoices_admin_and_user_get_403_other_accounts_404() {
+    check(|env| async move {
+        let acc = env.seed.account_id.clone();
+        let owner_tok = owner(&env).await;
+        let page = env
+            .client
+            .invoices(&owner_tok, &acc, &InvoiceQuery::default())
+            .await
+            .expect("owner lists");
+        // The seed: a year of invoices plus a credit note, every status.
+        assert_eq!(page.invoices.len(), 13, "{}", env.backend);
+        let statuses: std::collections::HashSet<InvoiceStatus> =
+            page.invoices.iter().map(|i| i.status).collect();
+        for s in InvoiceStatus::FILTERS {
+            assert!(statuses.contains(&s), "{s:?} in the demo data");
+        }
+        let first = page.invoices[0].clone();
+        assert_eq!(
+            first.status,
+            InvoiceStatus::Open,
+            "newest first: this month's"
+        );
+
+        let billing = seeded_session(&env, &owner_tok, "lea.schmidt").await;
+        let admin = seeded_session(&env, &owner_tok, "jonas.becker").await;
+        let user = seeded_session(&env, &owner_tok, "paul.wagner").await;
+        for tok in [&owner_tok, &billing] {
+            let d = env
+                .client
+                .invoice(tok, &acc, &first.id)
+                .await
+                .expect("detail");
+            assert_eq!(d.summary, first);
+            assert!(env
+                .client
+                .invoice_document(tok, &acc, &first.id, InvoiceFormat::Xml)
+                .await
+                .is_ok());
+        }
+        for tok in [&admin, &user] {
+            let (status, body) = api_error(
+                env.client
+                    .invoices(tok, &acc, &InvoiceQuery::default())
+                    .await,
+            );
+            assert_eq!((status, body.code), (403, kontor_api::ErrorCode::Forbidden));
+            assert_eq!(
+                api_error(env.client.invoice(tok, &acc, &first.id).await).0,
+                403
+            );
+            assert_eq!(
+                api_error(
+                    env.client
+                        .invoice_document(tok, &acc, &first.id, InvoiceFormat::Pdf)
+                        .await
+                )
+                .0,
+                403
+            );
+        }
+
+        // Another account's invoice: 404 through either path, exactly as an unknown one.
+        let b = kontor_server::seed::seed_demo(
+            env.db.as_ref(),
+            &kontor_server::seed::SeedOptions {
+                customer_number: "K-99999".into(),
+                account_name: "Beispiel AG".into(),
+                owner_email: "chef@beispiel.example".into(),
+                owner_password: "Other-Passw0rd!".into(),
+                ..seed_options()
+            },
+        )
+        .await
+        .expect("second account");
+        let b_tok = env
+            .client
+            .login_password(&common::login(&b.owner_email, "Other-Passw0rd!"))
+            .await
+            .expect("B signs in")
+            .access_token;
+        let b_first = env
+            .client
+            .invoices(&b_tok, &b.account_id, &InvoiceQuery::default())
+            .await
+            .expect("B lists")
+            .invoices[0]
+            .clone();
+        for (path_acc, id) in [(&acc, &b_first.id), (&b.account_id, &b_first.id)] {
+            let (status, body) = api_error(env.client.invoice(&owner_tok, path_acc, id).await);
+            assert_eq!((status, body.code), (404, kontor_api::ErrorCode::NotFound));
+            assert_eq!(
+                api_error(
+                    env.client
+                        .invoice_document(&owner_tok, path_acc, id, InvoiceFormat::Pdf)
+                        .await
+                )
+                .0,
+                404
+            );
+        }
+        assert_eq!(
+            api_error(env.client.invoice(&owner_tok, &acc, "nope").await).0,
+            404
+        );
+
+        // The API offers no change to an invoice.
+        let http = reqwest::Client::new();
+        for m in [
+            reqwest::Method::PUT,
+            reqwest::Method::PATCH,
+            reqwest::Method::DELETE,
+        ] {
+            let r = http
+                .request(
+                    m.clone(),
+                    format!(
+                        "{}/api/v1/accounts/{acc}/invoices/{}",
+                        env.base_url, first.id
+                    ),
+                )
+                .bearer_auth(&owner_tok)
+                .json(&serde_json::json!({"gross_cents": 1}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status().as_u16(), 405, "{m}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_pages_by_keyset_and_filters_by_year_and_status() {
+    check(|env| async move {
+        let acc = env.seed.account_id.clone();
+        for i in 0..230 {
+            let mut new = new_invoice(&acc, vec![one_line(100 + i, 1)], None);
+            new.issued_on = date!(2025 - 03 - 01) + time::Duration::days(i % 200);
+            issue(&env, &new).await;
+        }
+        let tok = owner(&env).await;
+        let mut all = Vec::new();
+        let mut before = None;
+        let mut pages = 0;
+        loop {
+            let page = env
+                .client
+                .invoices(
+                    &tok,
+                    &acc,
+                    &InvoiceQuery {
+                        limit: Some(40),
+                        before: before.clone(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect("page");
+            pages += 1;
+            assert!(page.invoices.len() <= 40);
+            all.extend(page.invoices);
+            match page.next_before {
+                Some(b) => before = Some(b),
+                None => break,
+            }
+        }
+        assert_eq!(all.len(), 230 + 13, "{}", env.backend);
+        assert_eq!(pages, 7);
+        let keys: Vec<(String, String)> = all
+            .iter()
+            .map(|i| (i.issued_on.clone(), i.number.clone()))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.reverse();
+        assert_eq!(keys, sorted, "newest first, no duplicate, nothing skipped");
+
+        // Year and status filters.
+        let y2025 = env
+            .client
+            .invoices(
+                &tok,
+                &acc,
+                &InvoiceQuery {
+                    year: Some(2025),
+                    limit: Some(200),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("2025");
+        assert!(y2025
+            .invoices
+            .iter()
+            .all(|i| i.issued_on.starts_with("2025-")));
+        assert_eq!(
+            y2025.invoices.len() as usize,
+            all.iter()
+                .filter(|i| i.issued_on.starts_with("2025-"))
+                .count()
+                .min(200)
+        );
+        for s in InvoiceStatus::FILTERS {
+            let page = env
+                .client
+                .invoices(
+                    &tok,
+                    &acc,
+                    &InvoiceQuery {
+                        status: Some(s),
+                        limit: Some(200),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect("status page");
+            let expected = all.iter().filter(|i| i.status == s).count().min(200);
+            assert_eq!(page.invoices.len(), expected, "{s:?}");
+            assert!(page.invoices.iter().all(|i| i.status == s), "{s:?}");
+        }
+        // Limits are checked.
+        for q in [
+            InvoiceQuery {
+                limit: Some(0),
+                ..Default::default()
+            },
+            InvoiceQuery {
+                limit: Some(201),
+                ..Default::default()
+            },
+            InvoiceQuery {
+                year: Some(1999),
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(
+                api_error(env.client.invoices(&tok, &acc, &q).await).0,
+                422,
+                "{q:?}"
+            );
+        }
+    })
+    .await;
+}
+
+/// `pdftotext -layout FILE -`.
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("invoice.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, scripts/setup.sh)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `scripts/check-einvoice.py FILE` (python factur-x): the XSD check and the totals, as JSON.
+fn check_einvoice(bytes: &[u8], name: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/check-einvoice.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&path)
+        .output()
+        .expect("python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "check-einvoice.py: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("one JSON line")
+}
+
+fn decimal(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:02}",
+        cents.unsigned_abs() / 100,
+        cents.unsigned_abs() % 100
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pdf_shows_number_and_total_and_embeds_xml_with_the_same_totals() {
+    check(|env| async move {
+        let acc = env.seed.account_id.clone();
+        let tok = owner(&env).await;
+        let page = env
+            .client
+            .invoices(&tok, &acc, &InvoiceQuery::default())
+            .await
+            .expect("list");
+        let open = page
+            .invoices
+            .iter()
+            .find(|i| i.status == InvoiceStatus::Open)
+            .expect("open");
+        let credit = page
+            .invoices
+            .iter()
+            .find(|i| i.status == InvoiceStatus::CreditNote)
+            .expect("credit note");
+        for inv in [open, credit] {
+            let (pdf, name) = env
+                .client
+                .invoice_document(&tok, &acc, &inv.id, InvoiceFormat::Pdf)
+                .await
+                .expect("pdf");
+            assert_eq!(name, format!("{}.pdf", inv.number));
+            assert!(pdf.starts_with(b"%PDF-"));
+            let text = pdf_text(&pdf);
+            assert!(text.contains(&inv.number), "number in {text}");
+            assert!(
+                text.contains(&euro_de(inv.gross_cents))
+                    || text.contains(&euro_de(-inv.gross_cents)),
+                "gross {} in {text}",
+                euro_de(inv.gross_cents)
+            );
+            let report = check_einvoice(&pdf, &name);
+            assert_eq!(report["valid_xsd"], true, "{report}");
+            assert_eq!(report["number"], inv.number.as_str());
+            // A credit note's XML states the amounts positive (EN 16931, type 381).
+            assert_eq!(
+                report["grand_total"],
+                decimal(inv.gross_cents.abs()).as_str(),
+                "{report}"
+            );
+            assert_eq!(
+                report["tax_total"],
+                decimal(inv.vat_cents.abs()).as_str(),
+                "{report}"
+            );
+            assert_eq!(
+                report["line_total"],
+                decimal(inv.net_cents.abs()).as_str(),
+                "{report}"
+            );
+
+            let (xml, xml_name) = env
+                .client
+                .invoice_document(&tok, &acc, &inv.id, InvoiceFormat::Xml)
+                .await
+                .expect("xml");
+            assert_eq!(xml_name, format!("{}.xml", inv.number));
+            let report = check_einvoice(&xml, &xml_name);
+            assert_eq!(report["valid_xsd"], true, "{report}");
+            assert_eq!(
+                report["grand_total"],
+                decimal(inv.gross_cents.abs()).as_str()
+            );
+        }
+        // The seed's open invoice is issued to the demo address with 19 % and paid by transfer.
+        let d = env
+            .client
+            .invoice(&tok, &acc, &open.id)
+            .await
+            .expect("detail");
+        assert_eq!(d.bill_to.company, "Muster GmbH");
+        assert!(matches!(d.payment, PaymentTerms::Invoice { .. }));
+        assert!(d.lines.iter().all(|l| l.vat_rate_bp == 1900));
+        let c = env
+            .client
+            .invoice(&tok, &acc, &credit.id)
+            .await
+            .expect("credit");
+        let corrected = c.corrects_number.clone().expect("corrects");
+        let orig = page
+            .invoices
+            .iter()
+            .find(|i| i.number == corrected)
+            .expect("original listed");
+        assert_eq!(orig.status, InvoiceStatus::Cancelled);
+        assert_eq!(orig.gross_cents, -credit.gross_cents);
+        let o = env
+            .client
+            .invoice(&tok, &acc, &orig.id)
+            .await
+            .expect("original");
+        assert_eq!(
+            o.corrected_by.map(|r| r.number),
+            Some(credit.number.clone())
+        );
     })
     .await;
 }

@@ -177,6 +177,8 @@ pub struct BillingBasis {
     pub period_start: Option<String>,
     pub period_end: Option<String>,
     pub addons: Vec<AddonPrice>,
+    /// The billing address's VAT ID (for the reverse-charge estimate of the upcoming invoice).
+    pub buyer_vat_id: Option<String>,
 }
 
 /// A package's prices.
@@ -290,6 +292,30 @@ pub trait InvoiceStore: Send + Sync {
     async fn billing_basis(&self, account_id: &str) -> DbResult<Option<BillingBasis>>;
     /// Every account with a subscription (the period run).
     async fn subscribed_accounts(&self) -> DbResult<Vec<String>>;
+    /// `seed-demo`: prices the package and sets the subscription's period where they are not set yet, and
+    /// writes the billing address if the account has none.
+    async fn seed_billing(&self, seed: &SeedBilling) -> DbResult<()>;
+}
+
+/// What `seed-demo` writes for invoicing (see [`InvoiceStore::seed_billing`]).
+#[derive(Debug, Clone)]
+pub struct SeedBilling {
+    pub account_id: String,
+    pub package_code: String,
+    pub monthly_cents: i64,
+    pub yearly_cents: i64,
+    pub billing_period: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub company: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub vat_id: Option<String>,
+    /// JSON array.
+    pub emails: String,
+    pub updated_at: i64,
 }
 
 const HEAD_COLUMNS: &str = "id, account_id, number, kind, corrects_invoice_id, issued_on, period_start, \
@@ -348,6 +374,17 @@ const ADDONS: &str =
      FROM subscription_addons sa JOIN addons a ON a.id = sa.addon_id WHERE sa.account_id = $1 \
      ORDER BY a.code";
 
+const BUYER_VAT_ID: &str = "SELECT vat_id FROM billing_addresses WHERE account_id = $1";
+
+const SEED_PRICES: &str = "UPDATE packages SET monthly_cents = $2, yearly_cents = $3 \
+     WHERE code = $1 AND monthly_cents = 0 AND yearly_cents = 0";
+const SEED_PERIOD: &str =
+    "UPDATE subscriptions SET billing_period = $2, period_start = $3, period_end = $4 \
+     WHERE account_id = $1 AND period_end IS NULL";
+const SEED_ADDRESS: &str = "INSERT INTO billing_addresses (account_id, company, addressee, street, street2, \
+     postal_code, city, country, vat_id, invoice_emails, po_reference, leitweg_id, updated_at) \
+     VALUES ($1, $2, NULL, $3, NULL, $4, $5, $6, $7, $8, NULL, NULL, $9) ON CONFLICT (account_id) DO NOTHING";
+
 const SUBSCRIBED_ACCOUNTS: &str = "SELECT account_id FROM subscriptions ORDER BY account_id";
 
 const CANCEL: &str = "UPDATE invoices SET status = 'cancelled' WHERE id = $1";
@@ -395,6 +432,7 @@ where
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> (String, String): FromRow<'r, DB::Row>,
+    for<'r> (Option<String>,): FromRow<'r, DB::Row>,
     for<'r> InvoiceHead: FromRow<'r, DB::Row>,
     for<'r> InvoiceLineRow: FromRow<'r, DB::Row>,
     for<'r> MandateTerms: FromRow<'r, DB::Row>,
@@ -994,7 +1032,13 @@ where
             .bind(account_id)
             .fetch_all(&mut *c)
             .await?;
+        let buyer_vat_id = sqlx::query_as::<DB, (Option<String>,)>(BUYER_VAT_ID)
+            .bind(account_id)
+            .fetch_optional(&mut *c)
+            .await?
+            .and_then(|r| r.0);
         Ok(Some(BillingBasis {
+            buyer_vat_id,
             account_id: account_id.to_string(),
             package,
             pending_package,
@@ -1003,6 +1047,37 @@ where
             period_end: s.period_end,
             addons,
         }))
+    }
+
+    async fn seed_billing(&self, b: &SeedBilling) -> DbResult<()> {
+        let (_guard, mut tx) = self.begin_write().await?;
+        sqlx::query::<DB>(SEED_PRICES)
+            .bind(&b.package_code)
+            .bind(b.monthly_cents)
+            .bind(b.yearly_cents)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<DB>(SEED_PERIOD)
+            .bind(&b.account_id)
+            .bind(&b.billing_period)
+            .bind(&b.period_start)
+            .bind(&b.period_end)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<DB>(SEED_ADDRESS)
+            .bind(&b.account_id)
+            .bind(&b.company)
+            .bind(&b.street)
+            .bind(&b.postal_code)
+            .bind(&b.city)
+            .bind(&b.country)
+            .bind(&b.vat_id)
+            .bind(&b.emails)
+            .bind(b.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn subscribed_accounts(&self) -> DbResult<Vec<String>> {
@@ -1064,6 +1139,9 @@ macro_rules! impl_invoice_store {
             }
             async fn subscribed_accounts(&self) -> DbResult<Vec<String>> {
                 self.invoices_sql().subscribed_accounts().await
+            }
+            async fn seed_billing(&self, seed: &SeedBilling) -> DbResult<()> {
+                self.invoices_sql().seed_billing(seed).await
             }
         }
     };

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod downloads;
 pub mod info;
+pub mod invoices;
 pub mod licenses;
 pub mod locations;
 pub mod me;

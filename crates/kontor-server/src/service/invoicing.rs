@@ -212,7 +212,6 @@ pub async fn upcoming(
     db: &dyn Database,
     vendor: &VendorProfile,
     account_id: &str,
-    buyer_vat_id: Option<&str>,
 ) -> crate::error::DbResult<Option<Upcoming>> {
     let Some(basis) = db.billing_basis(account_id).await? else {
         return Ok(None);
@@ -221,7 +220,7 @@ pub async fn upcoming(
         return Ok(None);
     };
     let lines = recurring_lines(&basis, package, period);
-    let rate = if crate::tax::reverse_charge(&vendor.country, buyer_vat_id) {
+    let rate = if crate::tax::reverse_charge(&vendor.country, basis.buyer_vat_id.as_deref()) {
         0
     } else {
         vendor.vat_rate_bp
@@ -376,6 +375,187 @@ pub async fn get(
     db.invoice(account_id, invoice_id).await
 }
 
+/// The masked form of an IBAN: country, check digits and the last four characters (`DE89 **** 3000`).
+pub fn mask_iban(iban: &str) -> String {
+    let c: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
+    if c.len() < 8 {
+        return "****".to_string();
+    }
+    format!("{} **** {}", &c[..4], &c[c.len() - 4..])
+}
+
+fn nonempty(s: &str, fallback: &str) -> String {
+    if s.trim().is_empty() {
+        fallback.to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Why an invoice has no document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentError {
+    /// The stored invoice breaks a document rule (e.g. rows migrated from before issue 8, without VAT).
+    Unrenderable(String),
+    /// Rendering failed.
+    Render(String),
+}
+
+/// The `kontor-invoice` model of a stored invoice (`customer_number` of its account) and the seller.
+pub fn document(
+    inv: &StoredInvoice,
+    customer_number: &str,
+    vendor: &VendorProfile,
+) -> Result<(kontor_invoice::Invoice, kontor_invoice::Seller), DocumentError> {
+    use kontor_invoice as ki;
+    let h = &inv.head;
+    let date = |s: &str, what: &str| {
+        parse_iso(s)
+            .ok_or_else(|| DocumentError::Unrenderable(format!("{what} {s:?} is not a date")))
+    };
+    let kind = match (&h.kind[..], &inv.corrects) {
+        ("credit_note", Some((number, issued))) => ki::Kind::CreditNote {
+            corrects_number: number.clone(),
+            corrects_issued_on: date(issued, "corrected invoice date")?,
+        },
+        ("credit_note", None) => {
+            return Err(DocumentError::Unrenderable(
+                "a credit note without its invoice".into(),
+            ))
+        }
+        _ => ki::Kind::Invoice,
+    };
+    let no_address = h.bill_country.trim().is_empty();
+    let emails: Vec<String> = serde_json::from_str(&h.bill_emails).unwrap_or_default();
+    let buyer = ki::Buyer {
+        address: ki::Address {
+            name: h.bill_company.clone(),
+            addressee: h.bill_addressee.clone(),
+            street: nonempty(&h.bill_street, "(no billing address on file)"),
+            street2: h.bill_street2.clone(),
+            postal_code: nonempty(&h.bill_postal_code, "-"),
+            city: nonempty(&h.bill_city, "-"),
+            country: if no_address {
+                vendor.country.clone()
+            } else {
+                h.bill_country.clone()
+            },
+        },
+        vat_id: h.bill_vat_id.clone(),
+        emails,
+        customer_number: customer_number.to_string(),
+        po_reference: h.bill_po_reference.clone(),
+        leitweg_id: h.bill_leitweg_id.clone(),
+    };
+    let payment = match (&h.payment_method[..], &h.mandate_reference, &h.debit_on) {
+        ("sepa", Some(reference), Some(debit_on)) => ki::Payment::SepaDebit {
+            mandate_reference: reference.clone(),
+            creditor_id: inv
+                .mandate
+                .as_ref()
+                .map(|m| m.creditor_id.clone())
+                .or_else(|| vendor.creditor_id.clone())
+                .unwrap_or_default(),
+            iban_masked: inv
+                .mandate
+                .as_ref()
+                .map(|m| mask_iban(&m.iban))
+                .unwrap_or_else(|| "****".to_string()),
+            debit_on: date(debit_on, "debit date")?,
+        },
+        _ => ki::Payment::Transfer,
+    };
+    let mut lines = Vec::with_capacity(inv.lines.len());
+    for l in &inv.lines {
+        let period = match (&l.period_start, &l.period_end) {
+            (Some(a), Some(b)) => Some((date(a, "line period")?, date(b, "line period")?)),
+            _ => None,
+        };
+        lines.push(ki::Line {
+            position: u32::try_from(l.position).unwrap_or(0),
+            description: l.description.clone(),
+            quantity: l.quantity,
+            unit_price_cents: l.unit_price_cents,
+            net_cents: l.net_cents,
+            vat_rate_bp: u32::try_from(l.vat_rate_bp).unwrap_or(0),
+            vat_cents: l.vat_cents,
+            period,
+        });
+    }
+    let invoice = ki::Invoice {
+        number: h.number.clone(),
+        kind,
+        issued_on: date(&h.issued_on, "issue date")?,
+        period_start: date(&h.period_start, "period start")?,
+        period_end: date(&h.period_end, "period end")?,
+        due_on: date(&h.due_on, "due date")?,
+        currency: h.currency.clone(),
+        language: if h.language == "en" {
+            ki::Lang::En
+        } else {
+            ki::Lang::De
+        },
+        buyer,
+        lines,
+        net_cents: h.net_cents,
+        vat_cents: h.vat_cents,
+        gross_cents: h.gross_cents,
+        reverse_charge: h.reverse_charge,
+        payment,
+    };
+    let v = vendor;
+    let seller = ki::Seller {
+        address: ki::Address {
+            name: v.name.clone(),
+            addressee: v.addressee.clone(),
+            street: v.street.clone(),
+            street2: v.street2.clone(),
+            postal_code: v.postal_code.clone(),
+            city: v.city.clone(),
+            country: v.country.clone(),
+        },
+        vat_id: v.vat_id.clone(),
+        tax_number: v.tax_number.clone(),
+        email: v.email.clone(),
+        phone: v.phone.clone(),
+        website: v.website.clone(),
+        bank: ki::BankAccount {
+            holder: v.bank.holder.clone(),
+            iban: v.bank.iban.clone(),
+            bic: v.bank.bic.clone(),
+            bank_name: v.bank.bank_name.clone(),
+        },
+        register: v.register.clone(),
+        managing_directors: v.managing_directors.clone(),
+    };
+    kontor_invoice::check(&invoice).map_err(|e| DocumentError::Unrenderable(e.to_string()))?;
+    Ok((invoice, seller))
+}
+
+/// The Factur-X PDF of a stored invoice and its file name (`RE-2026-000123.pdf`).
+pub fn pdf(
+    inv: &StoredInvoice,
+    customer_number: &str,
+    vendor: &VendorProfile,
+) -> Result<(Vec<u8>, String), DocumentError> {
+    let (doc, seller) = document(inv, customer_number, vendor)?;
+    let bytes =
+        kontor_invoice::pdf(&doc, &seller).map_err(|e| DocumentError::Render(e.to_string()))?;
+    Ok((bytes, format!("{}.pdf", inv.head.number)))
+}
+
+/// The CII XML (Factur-X, or XRechnung with a Leitweg-ID) and its file name (`RE-2026-000123.xml`).
+pub fn xml(
+    inv: &StoredInvoice,
+    customer_number: &str,
+    vendor: &VendorProfile,
+) -> Result<(String, String), DocumentError> {
+    let (doc, seller) = document(inv, customer_number, vendor)?;
+    let text =
+        kontor_invoice::cii_xml(&doc, &seller).map_err(|e| DocumentError::Render(e.to_string()))?;
+    Ok((text, format!("{}.xml", inv.head.number)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,6 +584,7 @@ mod tests {
                 yearly_cents: 5_000,
                 currency: "EUR".into(),
             }],
+            buyer_vat_id: None,
         }
     }
 
