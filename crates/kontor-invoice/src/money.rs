@@ -18,7 +18,7 @@ fn grouped(n: u64, sep: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -44,7 +44,7 @@ pub(crate) fn rate(bp: u32, lang: Lang) -> String {
     let (whole, frac) = (bp / 100, bp % 100);
     let frac = if frac == 0 {
         String::new()
-    } else if frac % 10 == 0 {
+    } else if frac.is_multiple_of(10) {
         format!("{}{}", if lang == Lang::De { ',' } else { '.' }, frac / 10)
     } else {
         format!("{}{frac:02}", if lang == Lang::De { ',' } else { '.' })

@@ -1,7 +1,8 @@
-//! The PDF/A-3b document, drawn with `krilla`: an A4 invoice in the invoice's language with the CII XML
-//! embedded as an associated file (`/AFRelationship /Alternative`), fonts (DejaVu Sans, shipped in
-//! `fonts/`) embedded and subset. krilla 0.8 writes the XMP packet itself and has no way to add to it, so
-//! `factur_x_xmp` adds the Factur-X properties and their PDF/A extension schema afterwards (see there).
+//! The PDF/A-3u (every glyph maps to Unicode) document, drawn with `krilla`: an A4 invoice in the invoice's
+//! language with the CII XML embedded as an associated file (`/AFRelationship /Alternative`), fonts (DejaVu
+//! Sans, shipped in `fonts/`) embedded and subset. krilla 0.8 writes the XMP packet itself and has no way to
+//! add to it, so `xmp::add_factur_x` adds the Factur-X properties and their PDF/A extension schema afterwards (see
+//! there).
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
@@ -38,6 +39,8 @@ const DESC_W: f32 = 232.0;
 const COL_QTY: f32 = 362.0;
 const COL_PRICE: f32 = 432.0;
 const COL_VAT: f32 = 472.0;
+/// The most lines a description takes in the table (a page holds about 55).
+const MAX_DESC_LINES: usize = 30;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Align {
@@ -261,7 +264,7 @@ impl Doc<'_> {
         block.extend(b.street2.clone());
         block.push(format!("{} {}", b.postal_code, b.city));
         if b.country != s.address.country {
-            block.push(b.country.clone());
+            block.push(crate::texts::country(&b.country, self.lang));
         }
         let mut y = 158.0;
         for line in &block {
@@ -378,12 +381,20 @@ impl Doc<'_> {
     fn lines(&self, l: &mut Layout) {
         self.table_head(l);
         for line in &self.inv.lines {
-            let desc = l.m.wrap(
+            let mut desc = l.m.wrap(
                 &l.m.printable(&line.description),
                 Face::Regular,
                 8.5,
                 DESC_W,
             );
+            // A row never outgrows a page: a description beyond MAX_DESC_LINES ends with "…" (the XML
+            // carries it whole).
+            if desc.len() > MAX_DESC_LINES {
+                desc.truncate(MAX_DESC_LINES);
+                if let Some(last) = desc.last_mut() {
+                    last.push_str(" …");
+                }
+            }
             let height =
                 11.0 * desc.len() as f32 + if line.period.is_some() { 10.0 } else { 0.0 } + 6.0;
             self.ensure(l, height, true);
@@ -696,12 +707,20 @@ fn draw(surface: &mut Surface, ops: &[Op], regular: &Font, bold: &Font) {
     }
 }
 
+/// The two fonts, parsed (and hashed by krilla) once per process.
+fn fonts() -> Option<&'static (Font, Font)> {
+    static FONTS: std::sync::OnceLock<Option<(Font, Font)>> = std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| Some((Font::new(REGULAR.into(), 0)?, Font::new(BOLD.into(), 0)?)))
+        .as_ref()
+}
+
 pub(crate) fn render(inv: &Invoice, seller: &Seller, xml: &str) -> Result<Vec<u8>, Error> {
     let metrics = Metrics::new()?;
     let pages = layout(inv, seller, &metrics);
 
     let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A3_B)
+        .with_archival_validator(Archival::A3_U)
         .finish()
         .map_err(|e| Error::Render(format!("PDF configuration: {e:?}")))?;
     let settings = SerializeSettings {
@@ -709,16 +728,14 @@ pub(crate) fn render(inv: &Invoice, seller: &Seller, xml: &str) -> Result<Vec<u8
         ..SerializeSettings::default()
     };
     let mut document = Document::new_with(settings);
-    let regular =
-        Font::new(REGULAR.into(), 0).ok_or_else(|| Error::Render("font DejaVuSans".into()))?;
-    let bold =
-        Font::new(BOLD.into(), 0).ok_or_else(|| Error::Render("font DejaVuSans-Bold".into()))?;
+    let (regular, bold) =
+        fonts().ok_or_else(|| Error::Render("the embedded fonts do not load".into()))?;
     let size = krilla::geom::Size::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| Error::Render("page size".into()))?;
     for ops in &pages {
         let mut page = document.start_page_with(PageSettings::new(size));
         let mut surface = page.surface();
-        draw(&mut surface, ops, &regular, &bold);
+        draw(&mut surface, ops, regular, bold);
         surface.finish();
         page.finish();
     }

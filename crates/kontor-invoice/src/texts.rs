@@ -179,3 +179,51 @@ pub(crate) fn payment_terms(inv: &Invoice, seller: &Seller, lang: Lang) -> Strin
         }
     }
 }
+
+/// Country names for the address block (EU, EEA, CH, GB, US), German and English; else the code.
+const COUNTRIES: [(&str, &str, &str); 34] = [
+    ("AT", "Österreich", "Austria"),
+    ("BE", "Belgien", "Belgium"),
+    ("BG", "Bulgarien", "Bulgaria"),
+    ("CH", "Schweiz", "Switzerland"),
+    ("CY", "Zypern", "Cyprus"),
+    ("CZ", "Tschechien", "Czechia"),
+    ("DE", "Deutschland", "Germany"),
+    ("DK", "Dänemark", "Denmark"),
+    ("EE", "Estland", "Estonia"),
+    ("ES", "Spanien", "Spain"),
+    ("FI", "Finnland", "Finland"),
+    ("FR", "Frankreich", "France"),
+    ("GB", "Vereinigtes Königreich", "United Kingdom"),
+    ("GR", "Griechenland", "Greece"),
+    ("HR", "Kroatien", "Croatia"),
+    ("HU", "Ungarn", "Hungary"),
+    ("IE", "Irland", "Ireland"),
+    ("IS", "Island", "Iceland"),
+    ("IT", "Italien", "Italy"),
+    ("LI", "Liechtenstein", "Liechtenstein"),
+    ("LT", "Litauen", "Lithuania"),
+    ("LU", "Luxemburg", "Luxembourg"),
+    ("LV", "Lettland", "Latvia"),
+    ("MT", "Malta", "Malta"),
+    ("NL", "Niederlande", "Netherlands"),
+    ("NO", "Norwegen", "Norway"),
+    ("PL", "Polen", "Poland"),
+    ("PT", "Portugal", "Portugal"),
+    ("RO", "Rumänien", "Romania"),
+    ("SE", "Schweden", "Sweden"),
+    ("SI", "Slowenien", "Slovenia"),
+    ("SK", "Slowakei", "Slovakia"),
+    ("US", "Vereinigte Staaten", "United States"),
+    ("XI", "Nordirland", "Northern Ireland"),
+];
+
+/// The country line of a foreign address, in capitals as the post wants it (`ÖSTERREICH`, `AUSTRIA`).
+pub(crate) fn country(code: &str, lang: Lang) -> String {
+    COUNTRIES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, de, en)| if lang == Lang::De { *de } else { *en })
+        .unwrap_or(code)
+        .to_uppercase()
+}

