@@ -774,3 +774,97 @@ async fn the_pdf_shows_number_and_total_and_embeds_xml_with_the_same_totals() {
     })
     .await;
 }
+
+fn cli(args: &[&str]) -> (bool, Vec<serde_json::Value>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kontor-server"))
+        .args(args)
+        .env_remove("KONTOR_VENDOR_PROFILE")
+        .output()
+        .expect("run kontor-server");
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    (
+        out.status.success(),
+        lines,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_cli_period_run_is_idempotent_and_credits_and_marks_paid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("k.sqlite").display());
+    {
+        let db = kontor_server::open_database(&url).await.expect("open");
+        kontor_server::seed::seed_demo(db.as_ref(), &seed_options())
+            .await
+            .expect("seed");
+        db.close().await;
+    }
+    // The seed's subscription is monthly from 2026-05-01: June's period is billed once.
+    let run = |p: &str| cli(&["invoices", "issue", "--database-url", &url, "--period", p]);
+    let (ok, first, err) = run("2026-06");
+    assert!(ok, "{err}");
+    assert!(err.contains("DEMO"), "says it uses the demo profile: {err}");
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0]["status"], "issued");
+    let number = first[0]["number"].as_str().expect("number").to_string();
+    // The seed (T0 = 2026-05-28) issued June–December 2025 (7) and January–May 2026 plus a credit note (6).
+    assert_eq!(number, "RE-2026-000007", "continues the seed's 2026 series");
+    let (ok, again, _) = run("2026-06");
+    assert!(ok);
+    assert_eq!(again[0]["status"], "already_issued");
+    assert_eq!(again[0]["number"], number.as_str());
+    let (ok, _, err) = run("2026-13");
+    assert!(!ok && err.contains("YYYY-MM"), "{err}");
+
+    let (ok, paid, err) = cli(&[
+        "invoices",
+        "mark-paid",
+        "--database-url",
+        &url,
+        "--number",
+        &number,
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(paid[0]["status"], "paid");
+    let (ok, credit, err) = cli(&[
+        "invoices",
+        "credit",
+        "--database-url",
+        &url,
+        "--number",
+        &number,
+        "--reason",
+        "test",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(credit[0]["corrects"], number.as_str());
+    assert_eq!(credit[0]["gross_cents"], -180_880);
+    let (ok, _, err) = cli(&[
+        "invoices",
+        "credit",
+        "--database-url",
+        &url,
+        "--number",
+        &number,
+        "--reason",
+        "twice",
+    ]);
+    assert!(!ok && err.contains("already cancelled"), "{err}");
+    let (ok, list, _) = cli(&["invoices", "list", "--database-url", &url]);
+    assert!(ok);
+    assert_eq!(list.len(), 15);
+    let mut numbers: Vec<String> = list
+        .iter()
+        .filter_map(|l| l["number"].as_str().map(str::to_string))
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=7)
+        .map(|n| format!("RE-2025-{n:06}"))
+        .chain((1..=8).map(|n| format!("RE-2026-{n:06}")))
+        .collect();
+    assert_eq!(numbers, expected, "gapless");
+}

@@ -39,6 +39,10 @@ pub struct ServeArgs {
     /// pause and resume can be tried. Default: no limit.
     #[arg(long, env = "KONTOR_DOWNLOAD_LIMIT")]
     pub download_limit: Option<u64>,
+    /// The vendor profile for invoices (TOML; see docs/vendor-profile.example.toml), validated at start.
+    /// Default: a built-in profile marked DEMO.
+    #[arg(long, env = "KONTOR_VENDOR_PROFILE")]
+    pub vendor_profile: Option<PathBuf>,
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
@@ -52,7 +56,9 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         releases_dir,
         public_url,
         download_limit,
+        vendor_profile,
     } = args;
+    let vendor = super::invoices::vendor_profile(vendor_profile.as_ref())?;
     let data_dir = resolve_data_dir(&database_url, data_dir)?;
     if let Some(u) = &public_url {
         let ok = url_like(u);
@@ -68,6 +74,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
     config.releases_dir = Some(releases_dir.unwrap_or_else(|| data_dir.join("releases")));
     config.public_url = public_url;
     config.download_limit = download_limit;
+    config.vendor = vendor;
     config.data_dir = Some(data_dir);
     if let Some(v) = vendor_name {
         config.vendor_name = v;
