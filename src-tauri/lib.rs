@@ -81,6 +81,9 @@ pub fn run_app<R: Runtime>(
         commands::license::activate_machine_pick,
         commands::import::save_import_problems,
         commands::auth::temporary_password_kept,
+        commands::invoices::invoices,
+        commands::invoices::invoice,
+        commands::invoices::save_invoice_document,
     ])
 }
 

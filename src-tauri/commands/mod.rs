@@ -8,6 +8,7 @@ pub mod downloads;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod invoices;
 pub mod license;
 pub mod startup;
 pub mod update;

@@ -19,6 +19,7 @@ use crate::errors::describe;
 use crate::i18n::Lang;
 use crate::ipc;
 use crate::pages::downloads::DownloadsPage;
+use crate::pages::invoices::InvoicesPage;
 use crate::pages::license::LicensePage;
 use crate::pages::password::ChangePasswordPage;
 use crate::pages::shell::Shell;
@@ -45,6 +46,10 @@ fn license_page() -> AnyView {
 #[lazy]
 fn downloads_page() -> AnyView {
     view! { <DownloadsPage /> }.into_any()
+}
+#[lazy]
+fn invoices_page() -> AnyView {
+    view! { <InvoicesPage /> }.into_any()
 }
 #[lazy]
 fn update_ui() -> AnyView {
@@ -156,6 +161,9 @@ pub fn App() -> impl IntoView {
                                 }
                                 Page::Downloads if me.role.can_manage_users() => {
                                     lazy_view(ctx, downloads_page())
+                                }
+                                Page::Invoices if me.role.can_manage_billing() => {
+                                    lazy_view(ctx, invoices_page())
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }

@@ -27,6 +27,8 @@ pub enum Page {
     Users,
     License,
     Downloads,
+    /// inv8: Owner and Billing.
+    Invoices,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

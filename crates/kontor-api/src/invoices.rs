@@ -178,3 +178,28 @@ pub struct InvoiceRef {
     pub id: String,
     pub number: String,
 }
+
+/// Argument of the shell commands `invoice` and `save_invoice_document` (inv8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDocumentRequest {
+    pub invoice_id: String,
+    /// `pdf` (the Factur-X PDF) or `xml` (the e-invoice XML); ignored by `invoice`.
+    #[serde(default)]
+    pub format: InvoiceDocumentFormat,
+}
+
+/// Which document of an invoice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceDocumentFormat {
+    #[default]
+    Pdf,
+    Xml,
+}
+
+/// Where `save_invoice_document` saved the file; `None` when the user cancelled the dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedInvoiceDocument {
+    pub path: Option<String>,
+    pub file_name: String,
+}

@@ -57,6 +57,10 @@ pub mod cmd {
     pub const ACTIVATE_MACHINE_PICK: &str = "activate_machine_pick";
     pub const SAVE_IMPORT_PROBLEMS: &str = "save_import_problems";
     pub const TEMPORARY_PASSWORD_KEPT: &str = "temporary_password_kept";
+    // inv8: invoices.
+    pub const INVOICES: &str = "invoices";
+    pub const INVOICE: &str = "invoice";
+    pub const SAVE_INVOICE_DOCUMENT: &str = "save_invoice_document";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -102,6 +106,9 @@ pub mod cmd {
         ACTIVATE_MACHINE_PICK,
         SAVE_IMPORT_PROBLEMS,
         TEMPORARY_PASSWORD_KEPT,
+        INVOICES,
+        INVOICE,
+        SAVE_INVOICE_DOCUMENT,
     ];
 }
 

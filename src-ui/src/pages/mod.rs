@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod downloads;
+pub mod invoices;
 pub mod license;
 pub mod login;
 pub mod password;
