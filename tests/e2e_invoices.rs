@@ -23,17 +23,16 @@ fn euro_de(cents: i64) -> String {
     format!("{grouped},{:02} €", cents % 100)
 }
 
-/// The `data-status` of every row of the invoices table.
+/// The `data-status` of every row of the invoices table (read in one script: rows re-render as filters change).
 async fn statuses(c: &fantoccini::Client) -> Vec<String> {
-    let mut out = Vec::new();
-    for row in c
-        .find_all(Locator::Css("#invoice-table tbody tr[data-status]"))
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#invoice-table tbody tr[data-status]')).map(r => r.dataset.status);",
+            vec![],
+        )
         .await
-        .unwrap()
-    {
-        out.push(row.attr("data-status").await.unwrap().unwrap_or_default());
-    }
-    out
+        .unwrap_or_default();
+    serde_json::from_value(v).unwrap_or_default()
 }
 
 /// Waits until the rows' statuses satisfy `ok`.

@@ -868,3 +868,95 @@ async fn the_cli_period_run_is_idempotent_and_credits_and_marks_paid() {
         .collect();
     assert_eq!(numbers, expected, "gapless");
 }
+
+/// p50 and p99 of `samples` (milliseconds).
+fn percentiles(mut samples: Vec<f64>) -> (f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    (at(0.50), at(0.99))
+}
+
+/// BENCHMARKS.md: 10,000 invoices in one account; one list page, a filtered page and one PDF, each timed
+/// against `GET /api/health` in the same run. `cargo test -p kontor-server --release --test invoices
+/// bench -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run by hand for BENCHMARKS.md"]
+async fn bench_list_10000_invoices_and_render_a_pdf() {
+    check(|env| async move {
+        let acc = env.seed.account_id.clone();
+        let t0 = std::time::Instant::now();
+        for i in 0..10_000i64 {
+            let mut new = new_invoice(&acc, vec![one_line(1_000 + i, 1), one_line(33, 3)], None);
+            new.issued_on = date!(2024 - 01 - 01) + time::Duration::days(i % 1000);
+            issue(&env, &new).await;
+        }
+        eprintln!(
+            "{}: issued 10,000 in {:.1} s",
+            env.backend,
+            t0.elapsed().as_secs_f64()
+        );
+        let tok = owner(&env).await;
+        let http = reqwest::Client::new();
+        let time = |url: String| {
+            let http = http.clone();
+            let tok = tok.clone();
+            async move {
+                let t = std::time::Instant::now();
+                let r = http.get(url).bearer_auth(tok).send().await.expect("send");
+                assert!(r.status().is_success());
+                let _ = r.bytes().await.expect("body");
+                t.elapsed().as_secs_f64() * 1000.0
+            }
+        };
+        let base = env.base_url.clone();
+        let page_url = format!("{base}/api/v1/accounts/{acc}/invoices?limit=50");
+        let first = env
+            .client
+            .invoices(
+                &tok,
+                &acc,
+                &InvoiceQuery {
+                    limit: Some(50),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("page");
+        let deep = format!(
+            "{base}/api/v1/accounts/{acc}/invoices?limit=50&before={}",
+            first.invoices[25].number
+        );
+        let filtered =
+            format!("{base}/api/v1/accounts/{acc}/invoices?limit=50&year=2025&status=overdue");
+        let pdf = format!(
+            "{base}/api/v1/accounts/{acc}/invoices/{}/pdf",
+            first.invoices[0].id
+        );
+        let cases = [
+            (
+                "GET /api/health (baseline)",
+                format!("{base}/api/health"),
+                300,
+            ),
+            ("list, first page of 50", page_url, 300),
+            ("list, page after a cursor", deep, 300),
+            ("list, year + status filter", filtered, 300),
+            ("PDF of one invoice", pdf, 100),
+        ];
+        for (name, url, n) in cases {
+            for _ in 0..5 {
+                time(url.clone()).await;
+            }
+            let mut s = Vec::with_capacity(n);
+            for _ in 0..n {
+                s.push(time(url.clone()).await);
+            }
+            let (p50, p99) = percentiles(s);
+            eprintln!(
+                "{}: {name}: p50 {p50:.2} ms, p99 {p99:.2} ms (n = {n})",
+                env.backend
+            );
+        }
+    })
+    .await;
+}
