@@ -101,6 +101,9 @@ pub fn run_app<R: Runtime>(
         commands::profile::update_profile,
         commands::profile::sessions,
         commands::profile::end_other_sessions,
+        commands::invoices::invoices,
+        commands::invoices::invoice,
+        commands::invoices::save_invoice_document,
     ])
 }
 

@@ -10,6 +10,7 @@ pub mod downloads;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod invoices;
 pub mod license;
 pub mod locations;
 pub mod mail;

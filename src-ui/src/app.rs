@@ -21,6 +21,7 @@ use crate::ipc;
 use crate::pages::billing_details::BillingDetailsPage;
 use crate::pages::downloads::DownloadsPage;
 use crate::pages::forgot::ForgotPasswordPage;
+use crate::pages::invoices::InvoicesPage;
 use crate::pages::license::LicensePage;
 use crate::pages::password::ChangePasswordPage;
 use crate::pages::profile::ProfilePage;
@@ -68,6 +69,10 @@ fn locations_page() -> AnyView {
 #[lazy]
 fn audit_page() -> AnyView {
     view! { <crate::pages::audit::AuditPage /> }.into_any()
+}
+#[lazy]
+fn invoices_page() -> AnyView {
+    view! { <InvoicesPage /> }.into_any()
 }
 #[lazy]
 fn update_ui() -> AnyView {
@@ -142,62 +147,65 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Show when=move || ctx.info.get().is_some_and(|i| i.demo)>
-            <div id="demo-banner" class="demo-banner" role="status">{move || ctx.t().demo_banner}</div>
-        </Show>
-        // The update banner and the About dialog, loaded when first needed and kept from then on.
-        <Show when=move || update_wanted.get()>{move || Suspend::new(update_ui())}</Show>
-        <ToastHost />
-        {move || match ctx.phase.get() {
-            Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
-            Phase::StartupFailed(e) => {
-                let t = ctx.t();
-                view! {
-                    <div class="center card narrow" id="startup-error" role="alert">
-                        <h2>{t.startup_failed}</h2>
-                        <p class="error">{describe(t, &e)}</p>
-                        <button id="startup-retry" on:click=move |_| start(ctx)>{t.retry}</button>
-                    </div>
+            <Show when=move || ctx.info.get().is_some_and(|i| i.demo)>
+                <div id="demo-banner" class="demo-banner" role="status">{move || ctx.t().demo_banner}</div>
+            </Show>
+            // The update banner and the About dialog, loaded when first needed and kept from then on.
+            <Show when=move || update_wanted.get()>{move || Suspend::new(update_ui())}</Show>
+            <ToastHost />
+            {move || match ctx.phase.get() {
+                Phase::Starting => view! { <p class="center muted" id="starting">{ctx.t().loading}</p> }.into_any(),
+                Phase::StartupFailed(e) => {
+                    let t = ctx.t();
+                    view! {
+                        <div class="center card narrow" id="startup-error" role="alert">
+                            <h2>{t.startup_failed}</h2>
+                            <p class="error">{describe(t, &e)}</p>
+                            <button id="startup-retry" on:click=move |_| start(ctx)>{t.retry}</button>
+                        </div>
+                    }
+                        .into_any()
                 }
-                    .into_any()
-            }
-            Phase::Setup => lazy_view(ctx, setup_page()),
-            Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
-            Phase::ForgotPassword { email } => lazy_view(ctx, forgot_password_page(email)),
-            Phase::SignedIn(me) if me.must_change_password => lazy_view(ctx, change_password_page()),
-            Phase::SignedIn(me) => {
-                let for_page = me.clone();
-                view! {
-                    <Shell me>
-                        {
-                            let me = for_page.clone();
-                            move || match ctx.page.get() {
-                                Page::Users if me.role.can_manage_users() => {
-                                    lazy_view(ctx, users_page(me.clone()))
-                                }
-                                Page::License if me.role.can_manage_users() => {
-                                    lazy_view(ctx, license_page())
-                                }
-                                Page::Downloads if me.role.can_manage_users() => {
-                                    lazy_view(ctx, downloads_page())
-                                }
-                                Page::Profile => lazy_view(ctx, profile_page()),
-                                Page::Billing if me.role.can_manage_billing() => {
-                                    lazy_view(ctx, billing_details_page())
-                                }
-                                Page::Locations if me.role.can_manage_users() => {
-                                    lazy_view(ctx, locations_page())
-                                }
-                                Page::Audit if me.role.can_manage_users() => {
-                                    lazy_view(ctx, audit_page())
-                                }
-                                _ => view! { <Dashboard /> }.into_any(),
-                            }
-                        }
-                    </Shell>
-                }
-                    .into_any()
-            }
-        }}
+                Phase::Setup => lazy_view(ctx, setup_page()),
+                Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
+                Phase::ForgotPassword { email } => lazy_view(ctx, forgot_password_page(email)),
+                Phase::SignedIn(me) if me.must_change_password => lazy_view(ctx, change_password_page()),
+                Phase::SignedIn(me) => {
+                    let for_page = me.clone();
+                    view! {
+                        <Shell me>
+                            {
+                                let me = for_page.clone();
+                                move || match ctx.page.get() {
+                                    Page::Users if me.role.can_manage_users() => {
+                                        lazy_view(ctx, users_page(me.clone()))
+                                    }
+                                    Page::License if me.role.can_manage_users() => {
+                                        lazy_view(ctx, license_page())
+                                    }
+                                    Page::Downloads if me.role.can_manage_users() => {
+                                        lazy_view(ctx, downloads_page())
+                                    }
+                                    Page::Profile => lazy_view(ctx, profile_page()),
+                                    Page::Billing if me.role.can_manage_billing() => {
+                                        lazy_view(ctx, billing_details_page())
+                                    }
+                                    Page::Locations if me.role.can_manage_users() => {
+                                        lazy_view(ctx, locations_page())
+                                    }
+                                    Page::Audit if me.role.can_manage_users() => {
+                                        lazy_view(ctx, audit_page())
     }
+                                    Page::Invoices if me.role.can_manage_billing() => {
+                                        lazy_view(ctx, invoices_page())
+                                    }
+                                    _ => view! { <Dashboard /> }.into_any(),
+                                }
+                            }
+                        </Shell>
+                    }
+                        .into_any()
+                }
+            }}
+        }
 }

@@ -37,6 +37,8 @@ pub enum Page {
     Audit,
     /// The own profile (every role).
     Profile,
+    /// inv8: Owner and Billing.
+    Invoices,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

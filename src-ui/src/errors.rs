@@ -294,6 +294,7 @@ mod tests {
             Resource::License,
             Resource::Installer,
             Resource::ReleaseFile,
+            Resource::Invoice,
             Resource::Endpoint,
         ] {
             let body = ErrorBody::detailed(ErrorDetail::NotFound { what });

@@ -440,3 +440,27 @@ pub async fn save_audit_csv(
     )
     .await
 }
+
+// inv8: invoices.
+/// One page of the account's invoices (Owner and Billing).
+pub async fn invoices(query: kontor_api::InvoiceQuery) -> IpcResult<kontor_api::InvoicePage> {
+    invoke(cmd::INVOICES, &query).await
+}
+
+/// One invoice with lines, totals, address snapshot and payment terms.
+pub async fn invoice(invoice_id: String) -> IpcResult<kontor_api::InvoiceDetail> {
+    let req = kontor_api::InvoiceDocumentRequest {
+        invoice_id,
+        format: kontor_api::InvoiceDocumentFormat::Pdf,
+    };
+    invoke(cmd::INVOICE, &req).await
+}
+
+/// Saves the invoice's PDF or e-invoice XML through the save dialog; `path: None` if cancelled.
+pub async fn save_invoice_document(
+    invoice_id: String,
+    format: kontor_api::InvoiceDocumentFormat,
+) -> IpcResult<kontor_api::SavedInvoiceDocument> {
+    let req = kontor_api::InvoiceDocumentRequest { invoice_id, format };
+    invoke(cmd::SAVE_INVOICE_DOCUMENT, &req).await
+}

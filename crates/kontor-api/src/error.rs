@@ -158,6 +158,8 @@ pub enum Resource {
     License,
     Installer,
     ReleaseFile,
+    /// An invoice or credit note (inv8).
+    Invoice,
     /// An API route that does not exist.
     Endpoint,
     /// A location of the account.
@@ -178,6 +180,7 @@ impl Resource {
             Resource::License => "license",
             Resource::Installer => "installer",
             Resource::ReleaseFile => "release file",
+            Resource::Invoice => "invoice",
             Resource::Endpoint => "endpoint",
             Resource::Location => "location",
             Resource::Other => "item",

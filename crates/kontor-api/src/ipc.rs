@@ -78,6 +78,10 @@ pub mod cmd {
     pub const UPDATE_PROFILE: &str = "update_profile";
     pub const SESSIONS: &str = "sessions";
     pub const END_OTHER_SESSIONS: &str = "end_other_sessions";
+    // inv8: invoices.
+    pub const INVOICES: &str = "invoices";
+    pub const INVOICE: &str = "invoice";
+    pub const SAVE_INVOICE_DOCUMENT: &str = "save_invoice_document";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -143,6 +147,9 @@ pub mod cmd {
         UPDATE_PROFILE,
         SESSIONS,
         END_OTHER_SESSIONS,
+        INVOICES,
+        INVOICE,
+        SAVE_INVOICE_DOCUMENT,
     ];
 }
 

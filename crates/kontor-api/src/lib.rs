@@ -12,6 +12,7 @@ pub mod billing_rules; // sepa8
 pub mod countries; // sepa8
 pub mod downloads;
 pub mod error;
+pub mod invoices;
 pub mod ipc;
 pub mod license;
 pub mod locations;
@@ -29,6 +30,7 @@ pub use auth::*;
 pub use billing_details::*; // sepa8
 pub use downloads::*;
 pub use error::*;
+pub use invoices::*;
 pub use license::*;
 pub use locations::*;
 pub use mail::*;

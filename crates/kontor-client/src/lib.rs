@@ -640,6 +640,86 @@ impl PortalClient {
         self.send(rb).await
     }
 
+    // inv8: invoices.
+    /// One page of the account's invoices (newest first), filtered by year and status.
+    pub async fn invoices(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        q: &kontor_api::InvoiceQuery,
+    ) -> Result<kontor_api::InvoicePage, ClientError> {
+        let url = self.url(&format!("/accounts/{}/invoices", seg(account_id)));
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(y) = q.year {
+            query.push(("year", y.to_string()));
+        }
+        if let Some(s) = q.status {
+            query.push(("status", s.as_str().to_string()));
+        }
+        if let Some(l) = q.limit {
+            query.push(("limit", l.to_string()));
+        }
+        if let Some(b) = &q.before {
+            query.push(("before", b.clone()));
+        }
+        self.send(self.http.get(url).query(&query).bearer_auth(access_token))
+            .await
+    }
+
+    /// One invoice with lines, totals, address snapshot and payment terms.
+    pub async fn invoice(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        invoice_id: &str,
+    ) -> Result<kontor_api::InvoiceDetail, ClientError> {
+        self.get(
+            &format!("/accounts/{}/invoices/{}", seg(account_id), seg(invoice_id)),
+            access_token,
+        )
+        .await
+    }
+
+    /// The invoice's document: `pdf` (Factur-X PDF) or `xml` (CII XML). Returns the bytes and the file
+    /// name from `Content-Disposition` (`RE-2026-000123.pdf`).
+    pub async fn invoice_document(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        invoice_id: &str,
+        format: InvoiceFormat,
+    ) -> Result<(Vec<u8>, String), ClientError> {
+        let ext = match format {
+            InvoiceFormat::Pdf => "pdf",
+            InvoiceFormat::Xml => "xml",
+        };
+        let url = self.url(&format!(
+            "/accounts/{}/invoices/{}/{ext}",
+            seg(account_id),
+            seg(invoice_id)
+        ));
+        let resp = check(
+            self.files
+                .get(url)
+                .bearer_auth(access_token)
+                .send()
+                .await
+                .map_err(network)?,
+        )
+        .await?;
+        let name = resp
+            .headers()
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("filename=\"").nth(1))
+            .and_then(|v| v.split('"').next())
+            .filter(|n| !n.is_empty() && !n.contains(['/', '\\']))
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("invoice.{ext}"));
+        let bytes = resp.bytes().await.map_err(network)?;
+        Ok((bytes.to_vec(), name))
+    }
+
     async fn send<T: DeserializeOwned>(
         &self,
         rb: reqwest::RequestBuilder,
@@ -680,4 +760,11 @@ async fn check(resp: reqwest::Response) -> Result<reqwest::Response, ClientError
         status: status.as_u16(),
         body,
     })
+}
+
+/// An invoice document's format (inv8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceFormat {
+    Pdf,
+    Xml,
 }

@@ -22,7 +22,7 @@ pub enum Permission {
     ManageOfflineLicenses,
     /// The installer catalog and its files: Owner and Admin.
     DownloadInstallers,
-    /// Billing address, payment method and SEPA mandate: Owner and Billing (sepa8).
+    /// Billing address, payment method and SEPA mandate, the subscription and invoices: Owner and Billing.
     ManageBilling,
 }
 

@@ -44,6 +44,8 @@ pub struct Config {
     pub trusted_proxies: Vec<crate::proxy::Cidr>,
     /// Where the outbox's mails go (default: nowhere, they stay queued).
     pub mail: MailConfig,
+    /// Who issues the invoices (`serve --vendor-profile`); the built-in demo profile by default.
+    pub vendor: crate::vendor::VendorProfile,
 }
 
 /// How mail is sent. The `serve` command reads it from the environment (`KONTOR_SMTP_URL`,
@@ -115,6 +117,7 @@ impl Config {
             sepa_creditor_id: DEMO_SEPA_CREDITOR_ID.to_string(),
             trusted_proxies: Vec::new(),
             mail: MailConfig::default(),
+            vendor: crate::vendor::VendorProfile::demo(),
         }
     }
 }

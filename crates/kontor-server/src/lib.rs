@@ -44,7 +44,9 @@ mod router;
 pub mod seed;
 mod service;
 mod state;
+pub mod tax;
 mod throttle;
+pub mod vendor;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
@@ -54,6 +56,7 @@ pub use credentials::{
 pub use db::{open_database, Database};
 pub use error::{DbError, ServerError};
 pub use router::openapi;
+pub use service::invoicing;
 
 use state::AppState;
 

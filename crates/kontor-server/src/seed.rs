@@ -7,7 +7,7 @@ use kontor_api::{validate, Account, Role};
 
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::{hash_password_blocking, hash_token, new_license_token};
-use crate::db::{Database, InvoiceRecord, SeedData, SeedProduct, SeedSeats, SeedUser, UserRecord};
+use crate::db::{Database, SeedData, SeedProduct, SeedSeats, SeedUser, UserRecord};
 use crate::error::ServerError;
 
 /// What to seed. The defaults give the demo account "Muster GmbH"; change customer number, account name and
@@ -140,7 +140,6 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
     let today = OffsetDateTime::from_unix_timestamp(now)
         .map_err(|e| ServerError::InvalidSeed(format!("now: {e}")))?
         .date();
-    let this_month = first_of_month_shifted(today, 0)?;
     let renews_on = first_of_month_shifted(today, 1)?;
     let started_on = first_of_month_shifted(today, -5)?;
     let license_expires_on = today
@@ -192,24 +191,8 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
     let owner_id = users[0].user.id.clone();
 
     let monthly: i64 = SEATS.iter().map(|(_, _, n, price)| n * price).sum();
-    let mut invoices = Vec::new();
-    for back in 0..6 {
-        let issued = first_of_month_shifted(this_month, -back)?;
-        invoices.push(InvoiceRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            number: format!(
-                "{}-{:04}{:02}",
-                opts.customer_number.trim(),
-                issued.year(),
-                issued.month() as u8
-            ),
-            issued_on: iso(issued),
-            due_on: iso(issued + Duration::days(14)),
-            amount_cents: monthly,
-            currency: CURRENCY.to_string(),
-            status: if back == 0 { "open" } else { "paid" }.to_string(),
-        });
-    }
+    // The demo invoices are issued through invoicing (seed_invoices, below); none are written here.
+    let invoices = Vec::new();
 
     let mut products: Vec<SeedProduct> = SEATS
         .iter()
@@ -254,6 +237,7 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
         license_token_expires_at: now + 365 * 86_400,
     };
     db.seed(&data).await?;
+    seed_invoices(db, &account_id, today, now, monthly).await?;
     Ok(DemoSeed {
         account_id,
         owner_email,
@@ -261,4 +245,104 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
         license_token,
         customer_number: data.account.customer_number,
     })
+}
+
+// inv8: the demo account's billing address, a monthly price and period, and a year of invoices.
+/// A year of demo invoices issued through `service::invoicing::issue` (gapless numbers), with every status:
+/// paid (older months), cancelled with its credit note (three months ago), overdue (last month), open
+/// (this month, issued today). Also prices the package, sets the monthly period and writes a billing
+/// address where those are not set yet.
+async fn seed_invoices(
+    db: &dyn Database,
+    account_id: &str,
+    today: Date,
+    now: i64,
+    monthly_cents: i64,
+) -> Result<(), ServerError> {
+    use crate::db::invoices::SeedBilling;
+    use crate::service::invoicing::{self, NewInvoice, NewLine};
+    let vendor = crate::vendor::VendorProfile::demo();
+    let this_month = first_of_month_shifted(today, 0)?;
+    db.seed_billing(&SeedBilling {
+        account_id: account_id.to_string(),
+        package_code: "business".to_string(),
+        monthly_cents,
+        yearly_cents: monthly_cents * 10,
+        billing_period: "monthly".to_string(),
+        period_start: iso(this_month),
+        period_end: iso(first_of_month_shifted(today, 1)?),
+        company: "Muster GmbH".to_string(),
+        street: "Musterstraße 12".to_string(),
+        postal_code: "80331".to_string(),
+        city: "München".to_string(),
+        country: "DE".to_string(),
+        vat_id: Some("DE811907980".to_string()),
+        emails: "[\"rechnung@muster.example\"]".to_string(),
+        updated_at: now,
+    })
+    .await?;
+    let actor = crate::domain::Actor {
+        account_id: account_id.to_string(),
+        user_id: String::new(),
+        system: Some("seed".to_string()),
+        ip: None,
+        at: now,
+    };
+    let refused = |r: crate::domain::Refusal| ServerError::Internal(r.message().to_string());
+    for back in (0..12).rev() {
+        let start = first_of_month_shifted(this_month, -back)?;
+        let last = first_of_month_shifted(this_month, 1 - back)?
+            .previous_day()
+            .unwrap_or(start);
+        let issued_on = if back == 0 { today } else { start };
+        let lines = SEATS
+            .iter()
+            .map(|(_, name, n, price)| NewLine {
+                description: format!("{name} ({n} seats, monthly)"),
+                quantity: *n,
+                unit_price_cents: *price,
+                period: Some((start, last)),
+            })
+            .collect();
+        let issued = invoicing::issue(
+            db,
+            &vendor,
+            &actor,
+            &NewInvoice {
+                account_id: account_id.to_string(),
+                issued_on,
+                period_start: start,
+                period_end: last,
+                lines,
+                key: Some(format!("recurring:{}", iso(start))),
+                subscription_change_id: None,
+            },
+        )
+        .await?
+        .map_err(refused)?;
+        let id = issued.invoice.head.id;
+        match back {
+            0 | 1 => {} // open; last month's is past its due date: overdue
+            3 => {
+                invoicing::credit(
+                    db,
+                    &vendor,
+                    &actor,
+                    account_id,
+                    &id,
+                    "Seats booked twice",
+                    start + Duration::days(5),
+                )
+                .await?
+                .map_err(refused)?;
+            }
+            _ => {
+                let paid_at = now - i64::from(back) * 30 * 86_400;
+                db.set_invoice_status(&actor, &id, "paid", Some(paid_at))
+                    .await?
+                    .map_err(refused)?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The dashboard: the account's package, seats, next invoice and license term, computed by the portal.
 //! A plain User sees no amounts: the portal sends none, and the invoice card is not shown.
 
-use kontor_api::{DashboardSummary, Role};
+use kontor_api::DashboardSummary;
 use leptos::prelude::*;
 
 use crate::chart::SeatChart;
@@ -55,7 +55,7 @@ fn SummaryView(s: DashboardSummary) -> impl IntoView {
     } = s;
     let sees_amounts = ctx
         .phase
-        .with_untracked(|p| matches!(p, Phase::SignedIn(me) if me.role != Role::User));
+        .with_untracked(|p| matches!(p, Phase::SignedIn(me) if me.role.can_manage_billing()));
     view! {
         <p class="muted" id="account-name">{account.name}" · "{account.customer_number}</p>
         <div class="cards">

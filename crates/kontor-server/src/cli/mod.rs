@@ -1,5 +1,5 @@
 //! The `kontor-server` subcommands, one module each: `serve`, `seed` (`seed-demo`), `users` (`users
-//! import`), `license`, `installers`, `release`, `audit` (`audit verify`). Each calls the library (services, storage), never the
+//! import`), `license`, `installers`, `invoices`, `release`, `audit` (`audit verify`). Each calls the library (services, storage), never the
 //! HTTP handlers.
 
 use std::process::ExitCode;
@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod installers;
+mod invoices;
 mod license;
 mod output;
 mod release;
@@ -49,6 +50,11 @@ pub enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Invoices: the period run, credit notes, payments, listing (inv8).
+    Invoices {
+        #[command(subcommand)]
+        command: invoices::InvoicesCommand,
+    },
     /// The desktop app's self-update releases: updater keys, signatures, publishing.
     Release {
         #[command(subcommand)]
@@ -65,6 +71,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::SeedDemo(args) => seed::run(args).await,
         Command::License { command } => license::run(command).await,
         Command::Installers { command } => installers::run(command).await,
+        Command::Invoices { command } => invoices::run(command).await,
         Command::Release { command } => release::run(command),
     };
     match result {

@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// DE98ZZZ09999999999.
     #[arg(long, env = "KONTOR_SEPA_CREDITOR_ID")]
     pub sepa_creditor_id: Option<String>,
+    /// The vendor profile for invoices (TOML; see docs/vendor-profile.example.toml), validated at start.
+    /// Default: a built-in profile marked DEMO.
+    #[arg(long, env = "KONTOR_VENDOR_PROFILE")]
+    pub vendor_profile: Option<PathBuf>,
     /// A reverse proxy's address range (e.g. 10.0.0.0/8), repeatable: from such a peer the client's
     /// address is the right-most X-Forwarded-For address that is not a trusted proxy. Default: none, the
     /// header is ignored.
@@ -69,7 +73,9 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         download_limit,
         sepa_creditor_id,
         trusted_proxies,
+        vendor_profile,
     } = args;
+    let vendor = super::invoices::vendor_profile(vendor_profile.as_ref())?;
     let data_dir = resolve_data_dir(&database_url, data_dir)?;
     if let Some(u) = &public_url {
         let ok = url_like(u);
@@ -103,6 +109,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         MailTransport::Smtp { url, .. } => tracing::info!(%url, "mails go through SMTP"),
         MailTransport::Off => {}
     }
+    config.vendor = vendor;
     config.data_dir = Some(data_dir);
     if let Some(v) = vendor_name {
         config.vendor_name = v;

@@ -24,6 +24,7 @@ pub mod audit;
 mod backend;
 pub mod billing_details; // sepa8
 pub mod installers;
+pub mod invoices;
 pub mod licenses;
 pub mod locations;
 pub mod mail;
@@ -36,6 +37,7 @@ pub mod users;
 
 pub use billing_details::BillingDetailsStore; // sepa8
 pub use installers::InstallerStore;
+pub use invoices::InvoiceStore;
 pub use licenses::LicenseStore;
 pub use locations::LocationStore;
 pub use mail::MailStore;
@@ -55,6 +57,7 @@ pub trait Database:
     + BillingDetailsStore
     + MailStore
     + ProfileStore
+    + InvoiceStore
     + Send
     + Sync
 {

@@ -6,7 +6,7 @@ use kontor_api::{Account, DashboardSummary, ErrorBody, NextInvoice, ProductSeats
 
 use crate::auth::AuthUser;
 use crate::http_error::ApiError;
-use crate::service::dashboard;
+use crate::service::{dashboard, invoicing};
 use crate::state::AppState;
 
 /// The caller's account id if the path names it; otherwise 404 (never 403: existence is not revealed).
@@ -64,23 +64,14 @@ pub async fn summary(
     let seats = st.db.seats(&id).await?;
     let user_count = st.db.active_user_count(&id).await?;
 
-    let mut amount: i64 = 0;
-    for s in &seats {
-        amount = s
-            .seats
-            .checked_mul(s.unit_price_cents)
-            .and_then(|v| amount.checked_add(v))
-            .ok_or_else(|| ApiError::internal("invoice amount overflows"))?;
-    }
-    let currency = seats
-        .first()
-        .map(|s| s.currency.clone())
-        .unwrap_or_else(|| "EUR".to_string());
-    let next_invoice = subscription.as_ref().map(|s| NextInvoice {
-        date: s.renews_on.clone(),
-        amount_cents: amount,
-        currency,
-    });
+    // The real upcoming invoice: the next period's recurring lines with VAT, on the period end date.
+    let next_invoice = invoicing::upcoming(st.db.as_ref(), &st.config.vendor, &id)
+        .await?
+        .map(|u| NextInvoice {
+            date: crate::db::invoices::iso(u.date),
+            amount_cents: u.gross_cents,
+            currency: u.currency,
+        });
     let summary = DashboardSummary {
         account,
         package_name: subscription

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod billing_details; // sepa8
 pub mod downloads;
 pub mod info;
+pub mod invoices;
 pub mod licenses;
 pub mod locations;
 pub mod me;

@@ -66,6 +66,23 @@ pub(crate) fn router(state: AppState) -> Router {
             axum::routing::patch(handlers::locations::update).delete(handlers::locations::delete),
         )
         .route("/accounts/{account_id}/audit", get(handlers::audit::list))
+        // inv8: invoices (Owner and Billing).
+        .route(
+            "/accounts/{account_id}/invoices",
+            get(handlers::invoices::list),
+        )
+        .route(
+            "/accounts/{account_id}/invoices/{invoice_id}",
+            get(handlers::invoices::get),
+        )
+        .route(
+            "/accounts/{account_id}/invoices/{invoice_id}/pdf",
+            get(handlers::invoices::pdf),
+        )
+        .route(
+            "/accounts/{account_id}/invoices/{invoice_id}/xml",
+            get(handlers::invoices::xml),
+        )
         .route(
             "/accounts/{account_id}/users",
             get(handlers::users::list).post(handlers::users::create),

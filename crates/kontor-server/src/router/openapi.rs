@@ -58,6 +58,10 @@ use crate::handlers;
         handlers::profile::put_profile,
         handlers::profile::sessions,
         handlers::profile::end_other_sessions,
+        handlers::invoices::list,
+        handlers::invoices::get,
+        handlers::invoices::pdf,
+        handlers::invoices::xml,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
@@ -70,6 +74,7 @@ use crate::handlers;
         (name = "licenses", description = "Seat pools and license assignments (Owner and Admin)"),
         (name = "audit", description = "The account's audit log (Owner and Admin)"),
         (name = "offline-license", description = "Signed offline license files for air-gapped installations (Owner and Admin)"),
+        (name = "invoices", description = "Invoices and credit notes with their PDF and e-invoice XML (Owner and Billing)"),
         (name = "downloads", description = "Installers of the account's products (Owner and Admin) and the app's self-update (no sign-in)"),
         (name = "billing", description = "Billing address, payment method and SEPA mandate (Owner and Billing)"),
     )

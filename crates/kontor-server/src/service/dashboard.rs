@@ -1,13 +1,13 @@
-//! What the dashboard summary shows to whom: amounts (the next invoice) only to roles that deal with money
-//! or the contract; a plain User gets the same figures without any amount.
+//! What the dashboard summary shows to whom: amounts (the next invoice) only to the roles that see invoices
+//! (Owner and Billing, issue 8); Admin and User get the same figures without any amount.
 
 use kontor_api::{DashboardSummary, Role};
 
 /// Whether `role` may see amounts of money (the next invoice) on the dashboard.
 pub fn sees_amounts(role: Role) -> bool {
     match role {
-        Role::Owner | Role::Admin | Role::Billing => true,
-        Role::User => false,
+        Role::Owner | Role::Billing => true,
+        Role::Admin | Role::User => false,
     }
 }
 
@@ -25,10 +25,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_plain_user_sees_no_amounts() {
+    fn only_owner_and_billing_see_amounts() {
         assert_eq!(
             Role::ALL.map(sees_amounts),
-            [true, true, true, false],
+            [true, false, true, false],
             "Owner, Admin, Billing, User"
         );
     }

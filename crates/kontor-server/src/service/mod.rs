@@ -8,6 +8,7 @@
 //! `dashboard`: which roles see amounts in the dashboard summary.
 //! `locations`: checking a location's name and address before storage creates, edits or deletes it.
 //! `password_mail`: forgotten-password codes by mail, and mailing a user their temporary password.
+//! `invoicing`: issuing invoices and credit notes, the recurring lines of a subscription, the period run.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use kontor_api::{ErrorDetail, FieldProblem};
@@ -16,6 +17,7 @@ use crate::domain::Refusal;
 
 pub mod billing_details; // sepa8
 pub mod dashboard;
+pub mod invoicing;
 pub mod locations;
 pub mod password_mail;
 pub mod sessions;
