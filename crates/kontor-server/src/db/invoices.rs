@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use time::Date;
 
+use crate::db::audit::{Chain, NewEntry};
 use crate::db::backend::RowsAffected;
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -398,9 +399,6 @@ const CORRECTED_BY: &str = "SELECT id, number FROM invoices WHERE corrects_invoi
 
 const NUMBER_AND_DATE: &str = "SELECT number, issued_on FROM invoices WHERE id = $1";
 
-const INSERT_AUDIT: &str = "INSERT INTO audit_events (account_id, actor_user_id, actor_email, event, \
-     target, ip, at) VALUES ($1, $2, COALESCE($3, (SELECT email FROM users WHERE id = $2)), $4, $5, $6, $7)";
-
 /// Fails a transaction with a refusal (rolled back by the drop).
 macro_rules! refuse {
     ($r:expr) => {{
@@ -433,6 +431,7 @@ where
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> (String, String): FromRow<'r, DB::Row>,
     for<'r> (Option<String>,): FromRow<'r, DB::Row>,
+    for<'r> (i64, String): FromRow<'r, DB::Row>,
     for<'r> InvoiceHead: FromRow<'r, DB::Row>,
     for<'r> InvoiceLineRow: FromRow<'r, DB::Row>,
     for<'r> MandateTerms: FromRow<'r, DB::Row>,
@@ -931,6 +930,7 @@ where
         Ok(Ok(Issued { invoice, new: true }))
     }
 
+    /// Appends one entry to the account's audit chain (`db::audit`), in the caller's transaction.
     async fn audit(
         c: &mut DB::Connection,
         actor: &Actor,
@@ -938,21 +938,23 @@ where
         event: &str,
         target: &str,
     ) -> DbResult<()> {
-        let (user, system) = match &actor.system {
-            Some(name) => (None, Some(name.as_str())),
-            None => (Some(actor.user_id.as_str()), None),
+        let (user, email) = match &actor.system {
+            Some(name) => (None, Some(name.clone())),
+            None => (
+                Some(actor.user_id.as_str()),
+                Chain::<DB>::actor_email(&mut *c, &actor.user_id).await?,
+            ),
         };
-        sqlx::query::<DB>(INSERT_AUDIT)
-            .bind(account_id)
-            .bind(user)
-            .bind(system)
-            .bind(event)
-            .bind(target)
-            .bind(actor.ip.as_deref())
-            .bind(actor.at)
-            .execute(&mut *c)
-            .await?;
-        Ok(())
+        let entry = NewEntry {
+            account_id,
+            actor_user_id: user,
+            actor_email: email.as_deref(),
+            event,
+            target: Some(target),
+            ip: actor.ip.as_deref(),
+            at: actor.at,
+        };
+        Chain::<DB>::append(c, &[entry]).await
     }
 
     async fn set_invoice_status(
