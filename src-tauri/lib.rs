@@ -81,6 +81,10 @@ pub fn run_app<R: Runtime>(
         commands::license::activate_machine_pick,
         commands::import::save_import_problems,
         commands::auth::temporary_password_kept,
+        commands::subscription::subscription,
+        commands::subscription::packages,
+        commands::subscription::package_preview,
+        commands::subscription::package_change,
     ])
 }
 

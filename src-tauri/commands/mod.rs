@@ -10,5 +10,6 @@ pub mod files;
 pub mod import;
 pub mod license;
 pub mod startup;
+pub mod subscription;
 pub mod update;
 pub mod users;

@@ -47,6 +47,10 @@ fn downloads_page() -> AnyView {
     view! { <DownloadsPage /> }.into_any()
 }
 #[lazy]
+fn subscription_page() -> AnyView {
+    view! { <crate::pages::subscription::SubscriptionPage /> }.into_any()
+}
+#[lazy]
 fn update_ui() -> AnyView {
     view! { <UpdateBanner /><AboutDialog /> }.into_any()
 }
@@ -156,6 +160,9 @@ pub fn App() -> impl IntoView {
                                 }
                                 Page::Downloads if me.role.can_manage_users() => {
                                     lazy_view(ctx, downloads_page())
+                                }
+                                Page::Subscription if me.role.can_manage_billing() => {
+                                    lazy_view(ctx, subscription_page())
                                 }
                                 _ => view! { <Dashboard /> }.into_any(),
                             }

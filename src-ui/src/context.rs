@@ -27,6 +27,7 @@ pub enum Page {
     Users,
     License,
     Downloads,
+    Subscription,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

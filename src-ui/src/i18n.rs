@@ -447,6 +447,64 @@ pub struct Texts {
     pub downloads_saved_at: Template,
     /// `{used}` of `{total}` seats.
     pub seats_used_of_total: Template,
+    // --- Subscription and package change (issue 8) ---
+    pub nav_subscription: &'static str,
+    pub sub_title: &'static str,
+    pub sub_billing_period: &'static str,
+    pub sub_monthly: &'static str,
+    pub sub_yearly: &'static str,
+    pub sub_term_start: &'static str,
+    pub sub_period: &'static str,
+    pub sub_renews_on: &'static str,
+    pub sub_recurring: &'static str,
+    pub sub_net: &'static str,
+    pub sub_payment_method: &'static str,
+    pub sub_pay_sepa: &'static str,
+    pub sub_pay_invoice: &'static str,
+    /// The pending downgrade: package name, date.
+    pub sub_pending: fn(&str, &str) -> String,
+    pub sub_app: &'static str,
+    pub sub_package_seats: &'static str,
+    pub sub_addon_seats: &'static str,
+    pub sub_assigned_limit: &'static str,
+    pub sub_addons: &'static str,
+    pub sub_no_addons: &'static str,
+    pub sub_addon: &'static str,
+    pub sub_quantity: &'static str,
+    pub sub_price: &'static str,
+    pub sub_compare: &'static str,
+    pub sub_current_badge: &'static str,
+    pub sub_included: &'static str,
+    pub sub_not_included: &'static str,
+    pub sub_seats: fn(i64) -> String,
+    pub sub_compatible_addons: &'static str,
+    pub sub_change_to: fn(&str) -> String,
+    pub sub_preview_title: fn(&str) -> String,
+    pub sub_gained: &'static str,
+    pub sub_lost: &'static str,
+    pub sub_none: &'static str,
+    pub sub_addons_dropped: &'static str,
+    pub sub_new_amount: &'static str,
+    pub sub_before: &'static str,
+    pub sub_proration: &'static str,
+    pub sub_prorated_charge: fn(&str) -> String,
+    pub sub_prorated_credit: fn(&str) -> String,
+    /// Remaining days, period days.
+    pub sub_proration_rule: fn(i64, i64) -> String,
+    pub sub_effective: &'static str,
+    pub sub_old_limit: &'static str,
+    pub sub_new_limit: &'static str,
+    pub sub_assigned: &'static str,
+    pub sub_confirm_change: &'static str,
+    /// Package, invoice number, invoice amount.
+    pub sub_booked_upgrade: fn(&str, &str, &str) -> String,
+    /// Package, prorated amount.
+    pub sub_booked_upgrade_no_invoice: fn(&str, &str) -> String,
+    /// Package, date.
+    pub sub_booked_downgrade: fn(&str, &str) -> String,
+    /// Product name, assigned, allowed.
+    pub sub_over_limit_line: fn(&str, u32, u32) -> String,
+    pub sub_over_limit: &'static str,
 }
 
 impl Texts {
@@ -744,8 +802,59 @@ pub static EN: Texts = Texts {
     import_progress: Template("Importing… {done} of {total} users"),
     downloads_saved_at: Template("Saved to {path}"),
     seats_used_of_total: Template("{used} of {total}"),
+    // --- Subscription and package change (issue 8) ---
+    nav_subscription: "Subscription",
+    sub_title: "Subscription and package",
+    sub_billing_period: "Billing period",
+    sub_monthly: "Monthly",
+    sub_yearly: "Yearly",
+    sub_term_start: "Customer since",
+    sub_period: "Current period",
+    sub_renews_on: "Renews on",
+    sub_recurring: "Recurring amount",
+    sub_net: "net, per period",
+    sub_payment_method: "Payment method",
+    sub_pay_sepa: "SEPA direct debit",
+    sub_pay_invoice: "Bank transfer (invoice)",
+    sub_pending: |package, date| format!("Changes to {package} on {date} (end of the current period)."),
+    sub_app: "Application",
+    sub_package_seats: "Seats in the package",
+    sub_addon_seats: "Seats from add-ons",
+    sub_assigned_limit: "Assigned / limit",
+    sub_addons: "Add-ons",
+    sub_no_addons: "No add-ons booked.",
+    sub_addon: "Add-on",
+    sub_quantity: "Quantity",
+    sub_price: "Price per period",
+    sub_compare: "Compare packages",
+    sub_current_badge: "Current",
+    sub_included: "included",
+    sub_not_included: "not included",
+    sub_seats: |n| if n == 1 { "1 seat".to_string() } else { format!("{n} seats") },
+    sub_compatible_addons: "Compatible add-ons",
+    sub_change_to: |package| format!("Change to {package}"),
+    sub_preview_title: |package| format!("Change to {package}?"),
+    sub_gained: "Applications gained",
+    sub_lost: "Applications lost",
+    sub_none: "none",
+    sub_addons_dropped: "Add-ons that end",
+    sub_new_amount: "New recurring amount (net)",
+    sub_before: "now",
+    sub_proration: "For the rest of the period",
+    sub_prorated_charge: |amount| format!("{amount} charged now (net)"),
+    sub_prorated_credit: |amount| format!("{amount} credited (net)"),
+    sub_proration_rule: |remaining, period| format!("Price difference × {remaining} of {period} days left, rounded to the cent (half away from zero)."),
+    sub_effective: "Takes effect on",
+    sub_old_limit: "Seats now",
+    sub_new_limit: "Seats after",
+    sub_assigned: "Assigned",
+    sub_confirm_change: "Confirm change",
+    sub_booked_upgrade: |package, number, amount| format!("Changed to {package}. Proration invoice {number} over {amount}."),
+    sub_booked_upgrade_no_invoice: |package, amount| format!("Changed to {package}. {amount} (net) will be charged for the rest of the period."),
+    sub_booked_downgrade: |package, date| format!("Change to {package} booked for {date}."),
+    sub_over_limit_line: |product, assigned, allowed| format!("{product}: {assigned} licenses assigned, {allowed} allowed"),
+    sub_over_limit: "More licenses are assigned than the new package allows. Revoke licenses first (nothing was changed):",
 };
-
 pub static DE: Texts = Texts {
     app_name: "Kontor",
     loading: "Wird geladen …",
@@ -999,8 +1108,59 @@ pub static DE: Texts = Texts {
     import_progress: Template("Import läuft … {done} von {total} Benutzern"),
     downloads_saved_at: Template("Gespeichert unter {path}"),
     seats_used_of_total: Template("{used} von {total}"),
+    // --- Subscription and package change (issue 8) ---
+    nav_subscription: "Abonnement",
+    sub_title: "Abonnement und Paket",
+    sub_billing_period: "Abrechnungszeitraum",
+    sub_monthly: "Monatlich",
+    sub_yearly: "Jährlich",
+    sub_term_start: "Kunde seit",
+    sub_period: "Aktueller Zeitraum",
+    sub_renews_on: "Verlängert sich am",
+    sub_recurring: "Wiederkehrender Betrag",
+    sub_net: "netto, je Zeitraum",
+    sub_payment_method: "Zahlungsart",
+    sub_pay_sepa: "SEPA-Lastschrift",
+    sub_pay_invoice: "Überweisung (Rechnung)",
+    sub_pending: |package, date| format!("Wechsel zu {package} am {date} (Ende des aktuellen Zeitraums)."),
+    sub_app: "Anwendung",
+    sub_package_seats: "Plätze im Paket",
+    sub_addon_seats: "Plätze aus Zusatzoptionen",
+    sub_assigned_limit: "Vergeben / Grenze",
+    sub_addons: "Zusatzoptionen",
+    sub_no_addons: "Keine Zusatzoptionen gebucht.",
+    sub_addon: "Zusatzoption",
+    sub_quantity: "Anzahl",
+    sub_price: "Preis je Zeitraum",
+    sub_compare: "Pakete vergleichen",
+    sub_current_badge: "Aktuell",
+    sub_included: "enthalten",
+    sub_not_included: "nicht enthalten",
+    sub_seats: |n| if n == 1 { "1 Platz".to_string() } else { format!("{n} Plätze") },
+    sub_compatible_addons: "Passende Zusatzoptionen",
+    sub_change_to: |package| format!("Zu {package} wechseln"),
+    sub_preview_title: |package| format!("Zu {package} wechseln?"),
+    sub_gained: "Neue Anwendungen",
+    sub_lost: "Wegfallende Anwendungen",
+    sub_none: "keine",
+    sub_addons_dropped: "Endende Zusatzoptionen",
+    sub_new_amount: "Neuer wiederkehrender Betrag (netto)",
+    sub_before: "bisher",
+    sub_proration: "Für den Rest des Zeitraums",
+    sub_prorated_charge: |amount| format!("{amount} werden jetzt berechnet (netto)"),
+    sub_prorated_credit: |amount| format!("{amount} werden gutgeschrieben (netto)"),
+    sub_proration_rule: |remaining, period| format!("Preisdifferenz × {remaining} von {period} verbleibenden Tagen, auf den Cent gerundet (kaufmännisch)."),
+    sub_effective: "Wirksam ab",
+    sub_old_limit: "Plätze bisher",
+    sub_new_limit: "Plätze danach",
+    sub_assigned: "Vergeben",
+    sub_confirm_change: "Wechsel bestätigen",
+    sub_booked_upgrade: |package, number, amount| format!("Zu {package} gewechselt. Anteilige Rechnung {number} über {amount}."),
+    sub_booked_upgrade_no_invoice: |package, amount| format!("Zu {package} gewechselt. Für den Rest des Zeitraums werden {amount} (netto) berechnet."),
+    sub_booked_downgrade: |package, date| format!("Wechsel zu {package} zum {date} gebucht."),
+    sub_over_limit_line: |product, assigned, allowed| format!("{product}: {assigned} Lizenzen vergeben, {allowed} erlaubt"),
+    sub_over_limit: "Es sind mehr Lizenzen vergeben, als das neue Paket erlaubt. Entziehen Sie zuerst Lizenzen (nichts wurde geändert):",
 };
-
 impl Texts {
     /// The label of a request field the portal names in an error (`email`, `display_name`, …); a field the
     /// app has no label for is shown by its name.
@@ -1034,6 +1194,20 @@ impl Texts {
             ImportField::Location => self.col_location,
         }
     }
+}
+
+/// The products a package change would leave over their license limit, one line each.
+fn over_limit(t: &Texts, products: &[kontor_api::OverLimit]) -> String {
+    let mut text = t.sub_over_limit.to_string();
+    for p in products {
+        text.push_str("\n• ");
+        text.push_str(&(t.sub_over_limit_line)(
+            &p.product_name,
+            p.assigned,
+            p.allowed,
+        ));
+    }
+    text
 }
 
 fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
@@ -1168,6 +1342,14 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         ErrorDetail::Wait { seconds } => {
             format!("Please try again in {}.", Lang::En.duration(*seconds))
         }
+        ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
+        ErrorDetail::SamePackage { .. } => "This is already your package.".to_string(),
+        ErrorDetail::UnknownPackage { package } => {
+            format!("The package “{package}” is not offered (any more). Reload the page.")
+        }
+        ErrorDetail::IdempotencyKeyReused => {
+            "This change was already sent for another package. Open the preview again.".to_string()
+        }
         ErrorDetail::Other => return None,
     })
 }
@@ -1298,6 +1480,15 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         }
         ErrorDetail::Wait { seconds } => {
             format!("Bitte versuchen Sie es in {} erneut.", Lang::De.duration(*seconds))
+        }
+        ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
+        ErrorDetail::SamePackage { .. } => "Das ist bereits Ihr Paket.".to_string(),
+        ErrorDetail::UnknownPackage { package } => {
+            format!("Das Paket „{package}“ wird nicht (mehr) angeboten. Laden Sie die Seite neu.")
+        }
+        ErrorDetail::IdempotencyKeyReused => {
+            "Dieser Wechsel wurde schon für ein anderes Paket gesendet. Öffnen Sie die Vorschau erneut."
+                .to_string()
         }
         ErrorDetail::Other => return None,
     })
@@ -1578,6 +1769,10 @@ mod tests {
         assert_eq!(Lang::En.money(123450, "EUR"), "€1,234.50");
         assert_eq!(Lang::En.money(5, "USD"), "$0.05");
         assert_eq!(Lang::De.money(100000000, "EUR"), "1.000.000,00 €");
+        // A credit (negative), and amounts below one euro and with a half cent's rounding done before.
+        assert_eq!(Lang::De.money(-17_484, "EUR"), "-174,84 €");
+        assert_eq!(Lang::En.money(-17_484, "EUR"), "-€174.84");
+        assert_eq!(Lang::De.money(99, "EUR"), "0,99 €");
         assert_eq!(Lang::De.date("2026-12-01"), "01.12.2026");
         assert_eq!(Lang::En.date("2026-12-01"), "2026-12-01");
         assert_eq!(Lang::En.day(0), "1970-01-01");

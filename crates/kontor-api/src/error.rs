@@ -241,6 +241,17 @@ pub enum ErrorDetail {
     },
     /// Too many attempts, or the portal is busy: try again in `seconds` (also the `Retry-After` header).
     Wait { seconds: u64 },
+    // Package change (issue 8, subscription).
+    /// A package change would leave more licenses assigned than the new package allows, per product.
+    SeatsOverLimit {
+        products: Vec<crate::subscription::OverLimit>,
+    },
+    /// The subscription already has this package.
+    SamePackage { package: String },
+    /// No package with this code in the catalog.
+    UnknownPackage { package: String },
+    /// The idempotency key was already used for a different change.
+    IdempotencyKeyReused,
     /// A kind this build does not know (a newer portal); the app shows `message`.
     #[serde(other)]
     Other,
@@ -322,6 +333,7 @@ impl ErrorDetail {
             | ErrorDetail::UnknownProduct { .. }
             | ErrorDetail::UnknownLocation { .. }
             | ErrorDetail::InvalidActivationRequest
+            | ErrorDetail::UnknownPackage { .. }
             | ErrorDetail::ImportFile { .. } => ErrorCode::Validation,
             ErrorDetail::EmailInUse { .. }
             | ErrorDetail::EmailRepeated { .. }
@@ -329,7 +341,10 @@ impl ErrorDetail {
             | ErrorDetail::CannotDeleteSelf
             | ErrorDetail::OwnerKeepsRole
             | ErrorDetail::ActivationLimit { .. }
-            | ErrorDetail::LicenseTermEnded { .. } => ErrorCode::Conflict,
+            | ErrorDetail::LicenseTermEnded { .. }
+            | ErrorDetail::SeatsOverLimit { .. }
+            | ErrorDetail::SamePackage { .. }
+            | ErrorDetail::IdempotencyKeyReused => ErrorCode::Conflict,
             ErrorDetail::NotFound { .. } => ErrorCode::NotFound,
             ErrorDetail::RoleNotAllowed
             | ErrorDetail::OwnerOnly { .. }
@@ -410,6 +425,28 @@ impl ErrorDetail {
                 format!("{file_name}: the file cannot be imported")
             }
             ErrorDetail::Wait { seconds } => format!("try again in {seconds} seconds"),
+            ErrorDetail::SeatsOverLimit { products } => {
+                let list: Vec<String> = products
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}: {} assigned, {} allowed",
+                            p.product_name, p.assigned, p.allowed
+                        )
+                    })
+                    .collect();
+                format!(
+                    "more licenses are assigned than the new package allows ({}); revoke licenses first",
+                    list.join("; ")
+                )
+            }
+            ErrorDetail::SamePackage { package } => {
+                format!("the subscription already has the package {package}")
+            }
+            ErrorDetail::UnknownPackage { package } => format!("no package {package:?}"),
+            ErrorDetail::IdempotencyKeyReused => {
+                "this idempotency key was already used for another change".to_string()
+            }
             ErrorDetail::Other => "error".to_string(),
         }
     }

@@ -57,6 +57,10 @@ pub mod cmd {
     pub const ACTIVATE_MACHINE_PICK: &str = "activate_machine_pick";
     pub const SAVE_IMPORT_PROBLEMS: &str = "save_import_problems";
     pub const TEMPORARY_PASSWORD_KEPT: &str = "temporary_password_kept";
+    pub const SUBSCRIPTION: &str = "subscription";
+    pub const PACKAGES: &str = "packages";
+    pub const PACKAGE_PREVIEW: &str = "package_preview";
+    pub const PACKAGE_CHANGE: &str = "package_change";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -102,6 +106,10 @@ pub mod cmd {
         ACTIVATE_MACHINE_PICK,
         SAVE_IMPORT_PROBLEMS,
         TEMPORARY_PASSWORD_KEPT,
+        SUBSCRIPTION,
+        PACKAGES,
+        PACKAGE_PREVIEW,
+        PACKAGE_CHANGE,
     ];
 }
 

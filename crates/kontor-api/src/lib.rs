@@ -10,6 +10,7 @@ pub mod downloads;
 pub mod error;
 pub mod ipc;
 pub mod license;
+pub mod subscription;
 pub mod users;
 pub mod validate;
 
@@ -21,6 +22,7 @@ pub use auth::*;
 pub use downloads::*;
 pub use error::*;
 pub use license::*;
+pub use subscription::*;
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

@@ -22,6 +22,8 @@ pub enum Permission {
     ManageOfflineLicenses,
     /// The installer catalog and its files: Owner and Admin.
     DownloadInstallers,
+    /// Subscription, package change, billing and invoices: Owner and Billing.
+    ManageBilling,
 }
 
 /// The caller, from a live Bearer access token. Rejects with 401 `unauthorized`, and with 403 `forbidden`
@@ -44,6 +46,7 @@ impl AuthUser {
             | Permission::DownloadInstallers => {
                 matches!(self.role, Role::Owner | Role::Admin)
             }
+            Permission::ManageBilling => matches!(self.role, Role::Owner | Role::Billing),
         };
         if ok {
             Ok(())

@@ -7,5 +7,6 @@ pub mod login;
 pub mod password;
 pub mod setup;
 pub mod shell;
+pub mod subscription;
 pub mod update;
 pub mod users;

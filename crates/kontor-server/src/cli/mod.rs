@@ -1,5 +1,5 @@
 //! The `kontor-server` subcommands, one module each: `serve`, `seed` (`seed-demo`), `users` (`users
-//! import`), `license`, `installers`, `release`. Each calls the library (services, storage), never the
+//! import`), `license`, `installers`, `packages`, `release`. Each calls the library (services, storage), never the
 //! HTTP handlers.
 
 use std::process::ExitCode;
@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod installers;
 mod license;
 mod output;
+mod packages;
 mod release;
 mod seed;
 mod serve;
@@ -43,6 +44,11 @@ pub enum Command {
         #[command(subcommand)]
         command: installers::InstallersCommand,
     },
+    /// The package catalog: packages, included applications, add-ons and prices.
+    Packages {
+        #[command(subcommand)]
+        command: packages::PackagesCommand,
+    },
     /// The desktop app's self-update releases: updater keys, signatures, publishing.
     Release {
         #[command(subcommand)]
@@ -59,6 +65,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::License { command } => license::run(command).await,
         Command::Installers { command } => installers::run(command).await,
         Command::Release { command } => release::run(command),
+        Command::Packages { command } => packages::run(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,7 @@
 //! The storage boundary: the `Database` trait, its record types, and `open_database` choosing SQLite or PostgreSQL by URL.
 //!
 //! Layout: `records` (the record types), `store` (the `Database` methods), `users`, `licenses`,
-//! `installers` (the other storage traits), `sqlite` and `postgres` (opening each backend, its migrations).
+//! `installers`, `subscriptions` (the other storage traits), `sqlite` and `postgres` (opening each backend, its migrations).
 //! Both backends share one implementation: the SQL text is written once (named constants next to the
 //! code that runs it) with `$n` placeholders, which sqlx-sqlite maps by number too, and only portable
 //! column types; rows are read into `sqlx::FromRow` structs. `store`, `users`, `licenses` and `installers`
@@ -25,6 +25,7 @@ mod postgres;
 pub mod records;
 mod sqlite;
 mod store;
+pub mod subscriptions;
 pub mod users;
 
 pub use installers::InstallerStore;
@@ -32,11 +33,14 @@ pub use licenses::LicenseStore;
 pub use postgres::PostgresDatabase;
 pub use records::*;
 pub use sqlite::SqliteDatabase;
+pub use subscriptions::SubscriptionStore;
 pub use users::UserStore;
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
-pub trait Database: UserStore + LicenseStore + InstallerStore + Send + Sync {
+pub trait Database:
+    UserStore + LicenseStore + InstallerStore + SubscriptionStore + Send + Sync
+{
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 

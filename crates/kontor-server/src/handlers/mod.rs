@@ -9,6 +9,7 @@ pub mod licenses;
 pub mod locations;
 pub mod me;
 pub mod offline_license;
+pub mod subscription;
 pub mod users;
 
 use crate::auth::AuthUser;

@@ -41,6 +41,10 @@ use crate::handlers;
         handlers::downloads::file,
         handlers::downloads::update,
         handlers::downloads::release_file,
+        handlers::subscription::get,
+        handlers::subscription::packages,
+        handlers::subscription::preview,
+        handlers::subscription::change,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
@@ -53,6 +57,7 @@ use crate::handlers;
         (name = "licenses", description = "Seat pools and license assignments (Owner and Admin)"),
         (name = "audit", description = "The account's audit log (Owner and Admin)"),
         (name = "offline-license", description = "Signed offline license files for air-gapped installations (Owner and Admin)"),
+        (name = "subscription", description = "The subscription, the package catalog and package changes (Owner and Billing)"),
         (name = "downloads", description = "Installers of the account's products (Owner and Admin) and the app's self-update (no sign-in)"),
     )
 )]

@@ -6,14 +6,18 @@
 //! `sessions`: signing in (password or license token, throttled), refresh rotation with reuse detection,
 //! signing out.
 //! `dashboard`: which roles see amounts in the dashboard summary.
+//! `catalog`: the vendor's package catalog file; `subscription`: the subscription and package views, the
+//! package change (preview, booking once per idempotency key) and applying due downgrades.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use kontor_api::{ErrorDetail, FieldProblem};
 
 use crate::domain::Refusal;
 
+pub mod catalog;
 pub mod dashboard;
 pub mod sessions;
+pub mod subscription;
 pub mod users;
 
 /// An id or code from a request (product code, location id, user id): present, at most 64 characters, no
