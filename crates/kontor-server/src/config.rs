@@ -33,6 +33,8 @@ pub struct Config {
     /// Installer files are sent at most this fast (bytes per second per download), so the demo's pause and
     /// resume can be tried on a loopback portal; `None`: as fast as possible.
     pub download_limit: Option<u64>,
+    /// Who issues the invoices (`serve --vendor-profile`); the built-in demo profile by default.
+    pub vendor: crate::vendor::VendorProfile,
 }
 
 impl Config {
@@ -50,6 +52,7 @@ impl Config {
             releases_dir: None,
             public_url: None,
             download_limit: None,
+            vendor: crate::vendor::VendorProfile::demo(),
         }
     }
 }

@@ -42,7 +42,9 @@ mod router;
 pub mod seed;
 mod service;
 mod state;
+pub mod tax;
 mod throttle;
+pub mod vendor;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
@@ -52,6 +54,7 @@ pub use credentials::{
 pub use db::{open_database, Database};
 pub use error::{DbError, ServerError};
 pub use router::openapi;
+pub use service::invoicing;
 
 use state::AppState;
 

@@ -240,6 +240,31 @@ async fn an_upgrade_books_what_its_preview_said_once_per_key() {
             ("business", "enterprise")
         );
 
+        // The proration invoice: issued through invoicing (net = the prorated charge, one line), linked.
+        let inv = booked.invoice.clone().expect("a proration invoice");
+        let stored = env
+            .db
+            .invoice(&acc, &inv.id)
+            .await
+            .expect("db")
+            .expect("the invoice is stored");
+        assert_eq!(stored.head.number, inv.number);
+        assert_eq!(stored.head.net_cents, p.prorated_cents);
+        assert_eq!(stored.head.gross_cents, inv.gross_cents);
+        assert_eq!(stored.lines.len(), 1);
+        assert_eq!(stored.lines[0].net_cents, p.prorated_cents);
+        assert_eq!(
+            (
+                stored.head.period_start.as_str(),
+                stored.head.period_end.as_str()
+            ),
+            (TODAY, "2026-05-31")
+        );
+        assert_eq!(
+            events(&env, "invoice.issued").await,
+            [Some(inv.number.clone())]
+        );
+
         let s = env.client.subscription(&o, &acc).await.expect("sub");
         assert_eq!(s.package_code, "enterprise");
         assert!(s.addons.is_empty(), "the add-on that does not fit ended");
@@ -294,6 +319,11 @@ async fn an_upgrade_books_what_its_preview_said_once_per_key() {
         assert_eq!(
             events(&env, "subscription.change_booked").await,
             [Some("business → enterprise".to_string())]
+        );
+        assert_eq!(
+            events(&env, "invoice.issued").await.len(),
+            1,
+            "the replays issued no second invoice"
         );
 
         // Now on the current package: a clear refusal; an unknown package: 422; no key: 422.
@@ -369,9 +399,11 @@ async fn parallel_requests_with_one_key_book_once() {
                 .await
                 .expect("task")
                 .expect("every request answers the booking");
-            ids.insert(booked.change_id);
+            ids.insert((booked.change_id, booked.invoice.map(|i| i.number)));
         }
-        assert_eq!(ids.len(), 1, "one booking: {ids:?}");
+        assert_eq!(ids.len(), 1, "one booking, one invoice: {ids:?}");
+        assert!(ids.iter().all(|(_, number)| number.is_some()));
+        assert_eq!(events(&env, "invoice.issued").await.len(), 1);
         assert_eq!(events(&env, "subscription.change_booked").await.len(), 1);
     })
     .await;

@@ -20,6 +20,7 @@ pub use crate::error::{DbError, DbResult};
 
 mod backend;
 pub mod installers;
+pub mod invoices;
 pub mod licenses;
 mod postgres;
 pub mod records;
@@ -29,6 +30,7 @@ pub mod subscriptions;
 pub mod users;
 
 pub use installers::InstallerStore;
+pub use invoices::InvoiceStore;
 pub use licenses::LicenseStore;
 pub use postgres::PostgresDatabase;
 pub use records::*;
@@ -39,7 +41,7 @@ pub use users::UserStore;
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
 pub trait Database:
-    UserStore + LicenseStore + InstallerStore + SubscriptionStore + Send + Sync
+    UserStore + LicenseStore + InstallerStore + InvoiceStore + SubscriptionStore + Send + Sync
 {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;

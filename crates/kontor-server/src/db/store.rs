@@ -126,7 +126,8 @@ const SEATS: &str = "SELECT p.code AS product_code, p.name AS product_name, ss.s
 const ACTIVE_USER_COUNT: &str =
     "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NULL";
 
-const INVOICES: &str = "SELECT id, number, issued_on, due_on, gross_cents AS amount_cents, currency, status \
+const INVOICES: &str =
+    "SELECT id, number, issued_on, due_on, gross_cents AS amount_cents, currency, status \
      FROM invoices WHERE account_id = $1 ORDER BY issued_on DESC, number DESC";
 
 const INSERT_AUDIT: &str =

@@ -137,6 +137,14 @@ pub async fn change(
     let actor = actor_of(&st, &auth, peer);
     let today = rules::today(actor.at);
     Ok(Json(
-        rules::change(st.db.as_ref(), &actor, &package, &key, today).await??,
+        rules::change(
+            st.db.as_ref(),
+            &st.config.vendor,
+            &actor,
+            &package,
+            &key,
+            today,
+        )
+        .await??,
     ))
 }

@@ -8,6 +8,7 @@
 //! `dashboard`: which roles see amounts in the dashboard summary.
 //! `catalog`: the vendor's package catalog file; `subscription`: the subscription and package views, the
 //! package change (preview, booking once per idempotency key) and applying due downgrades.
+//! `invoicing`: issuing invoices and credit notes, the recurring lines of a subscription, the period run.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use kontor_api::{ErrorDetail, FieldProblem};
@@ -16,6 +17,7 @@ use crate::domain::Refusal;
 
 pub mod catalog;
 pub mod dashboard;
+pub mod invoicing;
 pub mod sessions;
 pub mod subscription;
 pub mod users;

@@ -26,6 +26,8 @@ use crate::db::{Database, SeatRecord};
 use crate::domain::proration::prorate;
 use crate::domain::{Actor, Outcome, Refusal};
 use crate::error::{DbError, DbResult};
+use crate::service::invoicing::{self, NewInvoice, NewLine};
+use crate::vendor::VendorProfile;
 
 /// The calendar day (UTC) of a Unix time.
 pub fn today(now: i64) -> Date {
@@ -519,22 +521,105 @@ fn booked(r: ChangeRecord) -> ChangeBooked {
     }
 }
 
+/// The proration invoice of an upgrade with a charge, issued through `service::invoicing` (gapless number,
+/// address snapshot, VAT) with the key `change:<change id>` and linked to the change in the same
+/// transaction, so a retry after a lost answer or a crash issues nothing twice. Other changes: as they are.
+async fn with_invoice(
+    db: &dyn Database,
+    vendor: &VendorProfile,
+    actor: &Actor,
+    record: ChangeRecord,
+    today: Date,
+) -> Outcome<ChangeBooked> {
+    let mut out = booked(record.clone());
+    if out.kind != ChangeKind::Upgrade || out.prorated_cents <= 0 || out.invoice.is_some() {
+        return Ok(Ok(out));
+    }
+    let ctx = match Context::load(db, &actor.account_id).await? {
+        Ok(c) => c,
+        Err(r) => return Ok(Err(r)),
+    };
+    let name = |code: &str| {
+        ctx.package(code)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let start = parse_iso(&record.effective_on).unwrap_or(today);
+    // The period is [start, end): the invoice names its last day.
+    let last = ctx.period_end.previous_day().unwrap_or(start).max(start);
+    let new = NewInvoice {
+        account_id: actor.account_id.clone(),
+        issued_on: today,
+        period_start: start,
+        period_end: last,
+        lines: vec![NewLine {
+            description: format!(
+                "Package change {} → {} (prorated for the rest of the period)",
+                name(&record.from_code),
+                name(&record.to_code)
+            ),
+            quantity: 1,
+            unit_price_cents: record.prorated_cents,
+            period: Some((start, last)),
+        }],
+        key: Some(format!("change:{}", record.id)),
+        subscription_change_id: Some(record.id.clone()),
+    };
+    // Parallel requests of one key race to issue with the same issue key; on PostgreSQL the loser fails on
+    // the key's uniqueness and, asked again, answers the winner's invoice.
+    let issued = match invoicing::issue(db, vendor, actor, &new).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::debug!(error = %e, "proration invoice: issuing again after a race");
+            invoicing::issue(db, vendor, actor, &new).await?
+        }
+    };
+    let issued = match issued {
+        Ok(i) => i,
+        Err(r) => return Ok(Err(r)),
+    };
+    let head = issued.invoice.head;
+    out.invoice = Some(ChangeInvoice {
+        id: head.id,
+        number: head.number,
+        gross_cents: head.gross_cents,
+        currency: head.currency,
+    });
+    Ok(Ok(out))
+}
+
 /// Books the change to `package` once per `key` (a UUID): the same key again answers the first booking,
-/// also while it is being booked in parallel; a key used for another package is refused.
+/// also while it is being booked in parallel; a key used for another package is refused. An upgrade with a
+/// charge gets its proration invoice ([`with_invoice`]).
 pub async fn change(
     db: &dyn Database,
+    vendor: &VendorProfile,
     actor: &Actor,
     package: &str,
     key: &str,
     today: Date,
 ) -> Outcome<ChangeBooked> {
+    match book(db, actor, package, key, today).await? {
+        Ok(record) => with_invoice(db, vendor, actor, record, today).await,
+        Err(r) => Ok(Err(r)),
+    }
+}
+
+/// Books the change (or finds the booking of this key); no invoice.
+async fn book(
+    db: &dyn Database,
+    actor: &Actor,
+    package: &str,
+    key: &str,
+    today: Date,
+) -> Outcome<ChangeRecord> {
     let key = match idempotency_key(key) {
         Ok(k) => k,
         Err(r) => return Ok(Err(r)),
     };
     if let Some(done) = db.change_by_key(&actor.account_id, &key).await? {
         if done.to_code == package {
-            return Ok(Ok(booked(done)));
+            return Ok(Ok(done));
         }
         return Ok(Err(Refusal::because(ErrorDetail::IdempotencyKeyReused)));
     }
@@ -548,7 +633,7 @@ pub async fn change(
             // A parallel request with the same key may have booked it meanwhile.
             if let Some(done) = db.change_by_key(&actor.account_id, &key).await? {
                 if done.to_code == package {
-                    return Ok(Ok(booked(done)));
+                    return Ok(Ok(done));
                 }
             }
             return Ok(Err(r));
@@ -566,7 +651,7 @@ pub async fn change(
         product_names: planned.names,
         dropped_addons: planned.dropped,
     };
-    Ok(db.book_change(actor, &plan).await?.map(booked))
+    db.book_change(actor, &plan).await
 }
 
 /// One due downgrade: the account and whether it was applied (a refusal: licenses over the new limit, it
