@@ -461,8 +461,8 @@ pub struct Texts {
     pub sub_payment_method: &'static str,
     pub sub_pay_sepa: &'static str,
     pub sub_pay_invoice: &'static str,
-    /// The pending downgrade: package name, date.
-    pub sub_pending: fn(&str, &str) -> String,
+    /// The pending downgrade: `{package}`, `{date}`.
+    pub sub_pending: Template,
     pub sub_app: &'static str,
     pub sub_package_seats: &'static str,
     pub sub_addon_seats: &'static str,
@@ -476,10 +476,10 @@ pub struct Texts {
     pub sub_current_badge: &'static str,
     pub sub_included: &'static str,
     pub sub_not_included: &'static str,
-    pub sub_seats: fn(i64) -> String,
+    pub sub_seats: Plural,
     pub sub_compatible_addons: &'static str,
-    pub sub_change_to: fn(&str) -> String,
-    pub sub_preview_title: fn(&str) -> String,
+    pub sub_change_to: Template,
+    pub sub_preview_title: Template,
     pub sub_gained: &'static str,
     pub sub_lost: &'static str,
     pub sub_none: &'static str,
@@ -487,23 +487,23 @@ pub struct Texts {
     pub sub_new_amount: &'static str,
     pub sub_before: &'static str,
     pub sub_proration: &'static str,
-    pub sub_prorated_charge: fn(&str) -> String,
-    pub sub_prorated_credit: fn(&str) -> String,
-    /// Remaining days, period days.
-    pub sub_proration_rule: fn(i64, i64) -> String,
+    pub sub_prorated_charge: Template,
+    pub sub_prorated_credit: Template,
+    /// `{remaining}` of `{period}` days.
+    pub sub_proration_rule: Template,
     pub sub_effective: &'static str,
     pub sub_old_limit: &'static str,
     pub sub_new_limit: &'static str,
     pub sub_assigned: &'static str,
     pub sub_confirm_change: &'static str,
-    /// Package, invoice number, invoice amount.
-    pub sub_booked_upgrade: fn(&str, &str, &str) -> String,
-    /// Package, prorated amount.
-    pub sub_booked_upgrade_no_invoice: fn(&str, &str) -> String,
-    /// Package, date.
-    pub sub_booked_downgrade: fn(&str, &str) -> String,
-    /// Product name, assigned, allowed.
-    pub sub_over_limit_line: fn(&str, u32, u32) -> String,
+    /// `{package}`, invoice `{number}`, `{amount}`.
+    pub sub_booked_upgrade: Template,
+    /// `{package}`, prorated `{amount}`.
+    pub sub_booked_upgrade_no_invoice: Template,
+    /// `{package}`, `{date}`.
+    pub sub_booked_downgrade: Template,
+    /// `{product}`, `{assigned}`, `{allowed}`.
+    pub sub_over_limit_line: Template,
     pub sub_over_limit: &'static str,
 }
 
@@ -816,7 +816,7 @@ pub static EN: Texts = Texts {
     sub_payment_method: "Payment method",
     sub_pay_sepa: "SEPA direct debit",
     sub_pay_invoice: "Bank transfer (invoice)",
-    sub_pending: |package, date| format!("Changes to {package} on {date} (end of the current period)."),
+    sub_pending: Template("Changes to {package} on {date} (end of the current period)."),
     sub_app: "Application",
     sub_package_seats: "Seats in the package",
     sub_addon_seats: "Seats from add-ons",
@@ -830,10 +830,10 @@ pub static EN: Texts = Texts {
     sub_current_badge: "Current",
     sub_included: "included",
     sub_not_included: "not included",
-    sub_seats: |n| if n == 1 { "1 seat".to_string() } else { format!("{n} seats") },
+    sub_seats: Plural { one: "{n} seat", other: "{n} seats" },
     sub_compatible_addons: "Compatible add-ons",
-    sub_change_to: |package| format!("Change to {package}"),
-    sub_preview_title: |package| format!("Change to {package}?"),
+    sub_change_to: Template("Change to {package}"),
+    sub_preview_title: Template("Change to {package}?"),
     sub_gained: "Applications gained",
     sub_lost: "Applications lost",
     sub_none: "none",
@@ -841,18 +841,18 @@ pub static EN: Texts = Texts {
     sub_new_amount: "New recurring amount (net)",
     sub_before: "now",
     sub_proration: "For the rest of the period",
-    sub_prorated_charge: |amount| format!("{amount} charged now (net)"),
-    sub_prorated_credit: |amount| format!("{amount} credited (net)"),
-    sub_proration_rule: |remaining, period| format!("Price difference × {remaining} of {period} days left, rounded to the cent (half away from zero)."),
+    sub_prorated_charge: Template("{amount} charged now (net)"),
+    sub_prorated_credit: Template("{amount} credited (net)"),
+    sub_proration_rule: Template("Price difference × {remaining} of {period} days left, rounded to the cent (half away from zero)."),
     sub_effective: "Takes effect on",
     sub_old_limit: "Seats now",
     sub_new_limit: "Seats after",
     sub_assigned: "Assigned",
     sub_confirm_change: "Confirm change",
-    sub_booked_upgrade: |package, number, amount| format!("Changed to {package}. Proration invoice {number} over {amount}."),
-    sub_booked_upgrade_no_invoice: |package, amount| format!("Changed to {package}. {amount} (net) will be charged for the rest of the period."),
-    sub_booked_downgrade: |package, date| format!("Change to {package} booked for {date}."),
-    sub_over_limit_line: |product, assigned, allowed| format!("{product}: {assigned} licenses assigned, {allowed} allowed"),
+    sub_booked_upgrade: Template("Changed to {package}. Proration invoice {number} over {amount}."),
+    sub_booked_upgrade_no_invoice: Template("Changed to {package}. {amount} (net) will be charged for the rest of the period."),
+    sub_booked_downgrade: Template("Change to {package} booked for {date}."),
+    sub_over_limit_line: Template("{product}: {assigned} licenses assigned, {allowed} allowed"),
     sub_over_limit: "More licenses are assigned than the new package allows. Revoke licenses first (nothing was changed):",
 };
 pub static DE: Texts = Texts {
@@ -1122,7 +1122,7 @@ pub static DE: Texts = Texts {
     sub_payment_method: "Zahlungsart",
     sub_pay_sepa: "SEPA-Lastschrift",
     sub_pay_invoice: "Überweisung (Rechnung)",
-    sub_pending: |package, date| format!("Wechsel zu {package} am {date} (Ende des aktuellen Zeitraums)."),
+    sub_pending: Template("Wechsel zu {package} am {date} (Ende des aktuellen Zeitraums)."),
     sub_app: "Anwendung",
     sub_package_seats: "Plätze im Paket",
     sub_addon_seats: "Plätze aus Zusatzoptionen",
@@ -1136,10 +1136,10 @@ pub static DE: Texts = Texts {
     sub_current_badge: "Aktuell",
     sub_included: "enthalten",
     sub_not_included: "nicht enthalten",
-    sub_seats: |n| if n == 1 { "1 Platz".to_string() } else { format!("{n} Plätze") },
+    sub_seats: Plural { one: "{n} Platz", other: "{n} Plätze" },
     sub_compatible_addons: "Passende Zusatzoptionen",
-    sub_change_to: |package| format!("Zu {package} wechseln"),
-    sub_preview_title: |package| format!("Zu {package} wechseln?"),
+    sub_change_to: Template("Zu {package} wechseln"),
+    sub_preview_title: Template("Zu {package} wechseln?"),
     sub_gained: "Neue Anwendungen",
     sub_lost: "Wegfallende Anwendungen",
     sub_none: "keine",
@@ -1147,18 +1147,18 @@ pub static DE: Texts = Texts {
     sub_new_amount: "Neuer wiederkehrender Betrag (netto)",
     sub_before: "bisher",
     sub_proration: "Für den Rest des Zeitraums",
-    sub_prorated_charge: |amount| format!("{amount} werden jetzt berechnet (netto)"),
-    sub_prorated_credit: |amount| format!("{amount} werden gutgeschrieben (netto)"),
-    sub_proration_rule: |remaining, period| format!("Preisdifferenz × {remaining} von {period} verbleibenden Tagen, auf den Cent gerundet (kaufmännisch)."),
+    sub_prorated_charge: Template("{amount} werden jetzt berechnet (netto)"),
+    sub_prorated_credit: Template("{amount} werden gutgeschrieben (netto)"),
+    sub_proration_rule: Template("Preisdifferenz × {remaining} von {period} verbleibenden Tagen, auf den Cent gerundet (kaufmännisch)."),
     sub_effective: "Wirksam ab",
     sub_old_limit: "Plätze bisher",
     sub_new_limit: "Plätze danach",
     sub_assigned: "Vergeben",
     sub_confirm_change: "Wechsel bestätigen",
-    sub_booked_upgrade: |package, number, amount| format!("Zu {package} gewechselt. Anteilige Rechnung {number} über {amount}."),
-    sub_booked_upgrade_no_invoice: |package, amount| format!("Zu {package} gewechselt. Für den Rest des Zeitraums werden {amount} (netto) berechnet."),
-    sub_booked_downgrade: |package, date| format!("Wechsel zu {package} zum {date} gebucht."),
-    sub_over_limit_line: |product, assigned, allowed| format!("{product}: {assigned} Lizenzen vergeben, {allowed} erlaubt"),
+    sub_booked_upgrade: Template("Zu {package} gewechselt. Anteilige Rechnung {number} über {amount}."),
+    sub_booked_upgrade_no_invoice: Template("Zu {package} gewechselt. Für den Rest des Zeitraums werden {amount} (netto) berechnet."),
+    sub_booked_downgrade: Template("Wechsel zu {package} zum {date} gebucht."),
+    sub_over_limit_line: Template("{product}: {assigned} Lizenzen vergeben, {allowed} erlaubt"),
     sub_over_limit: "Es sind mehr Lizenzen vergeben, als das neue Paket erlaubt. Entziehen Sie zuerst Lizenzen (nichts wurde geändert):",
 };
 impl Texts {
@@ -1201,11 +1201,11 @@ fn over_limit(t: &Texts, products: &[kontor_api::OverLimit]) -> String {
     let mut text = t.sub_over_limit.to_string();
     for p in products {
         text.push_str("\n• ");
-        text.push_str(&(t.sub_over_limit_line)(
-            &p.product_name,
-            p.assigned,
-            p.allowed,
-        ));
+        text.push_str(&t.sub_over_limit_line.fill(&[
+            ("product", &p.product_name),
+            ("assigned", &p.assigned.to_string()),
+            ("allowed", &p.allowed.to_string()),
+        ]));
     }
     text
 }

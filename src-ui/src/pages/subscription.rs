@@ -67,17 +67,18 @@ pub fn booked_text(
     currency: &str,
 ) -> String {
     match (b.kind, &b.invoice) {
-        (ChangeKind::Upgrade, Some(inv)) => (t.sub_booked_upgrade)(
-            to_name,
-            &inv.number,
-            &lang.money(inv.gross_cents, &inv.currency),
-        ),
-        (ChangeKind::Upgrade, None) => {
-            (t.sub_booked_upgrade_no_invoice)(to_name, &lang.money(b.prorated_cents, currency))
-        }
-        (ChangeKind::Downgrade, _) => {
-            (t.sub_booked_downgrade)(to_name, &lang.date(&b.effective_on))
-        }
+        (ChangeKind::Upgrade, Some(inv)) => t.sub_booked_upgrade.fill(&[
+            ("package", to_name),
+            ("number", &inv.number),
+            ("amount", &lang.money(inv.gross_cents, &inv.currency)),
+        ]),
+        (ChangeKind::Upgrade, None) => t.sub_booked_upgrade_no_invoice.fill(&[
+            ("package", to_name),
+            ("amount", &lang.money(b.prorated_cents, currency)),
+        ]),
+        (ChangeKind::Downgrade, _) => t
+            .sub_booked_downgrade
+            .fill(&[("package", to_name), ("date", &lang.date(&b.effective_on))]),
     }
 }
 
@@ -143,7 +144,7 @@ fn CurrentPackage(sub: Subscription) -> impl IntoView {
                     <dt>{t.sub_payment_method}</dt><dd id="payment-method">{match s.payment_method { PaymentMethod::Sepa => t.sub_pay_sepa, PaymentMethod::Invoice => t.sub_pay_invoice }}</dd>
                 </dl>
                 {s.pending_change.clone().map(|p| view! {
-                    <p class="notice" id="pending-downgrade" role="status">{(t.sub_pending)(&p.package_name, &lang.date(&p.effective_on))}</p>
+                    <p class="notice" id="pending-downgrade" role="status">{t.sub_pending.fill(&[("package", &p.package_name), ("date", &lang.date(&p.effective_on))])}</p>
                 })}
                 <div class="table-wrap">
                     <table class="installers" id="subscription-apps">
@@ -232,7 +233,7 @@ fn Compare(
                                     view! {
                                         <td class:current=p.relation == PackageRelation::Current>
                                             {match seats {
-                                                Some(n) => view! { <span class="yes" aria-label=t.sub_included>"✓"</span>" "{(t.sub_seats)(n)} }.into_any(),
+                                                Some(n) => view! { <span class="yes" aria-label=t.sub_included>"✓"</span>" "{t.sub_seats.of(u64::try_from(n).unwrap_or(0))} }.into_any(),
                                                 None => view! { <span aria-label=t.sub_not_included>"–"</span> }.into_any(),
                                             }}
                                         </td>
@@ -262,7 +263,7 @@ fn Compare(
                             <th></th>
                             {pkgs.iter().map(|p| {
                                 let (code, name) = (p.code.clone(), p.name.clone());
-                                let label = (t.sub_change_to)(&p.name);
+                                let label = t.sub_change_to.fill(&[("package", &p.name)]);
                                 let is_pending = pending.as_deref() == Some(p.code.as_str());
                                 view! {
                                     <td class:current=p.relation == PackageRelation::Current>
@@ -339,7 +340,7 @@ fn PreviewDialog(
         <div class="modal" role="dialog" aria-modal="true" aria-labelledby="change-preview-title" id="change-preview"
             node_ref=modal_ref on:keydown=modal_keys>
             <div class="card">
-                <h2 id="change-preview-title">{move || (ctx.t().sub_preview_title)(&title)}</h2>
+                <h2 id="change-preview-title">{move || ctx.t().sub_preview_title.fill(&[("package", &title)])}</h2>
                 <Show when=move || busy.get() && preview.get().is_none() && error.get().is_none()>
                     <p class="muted">{move || ctx.t().loading}</p>
                 </Show>
@@ -348,9 +349,9 @@ fn PreviewDialog(
                     let lang = ctx.lang.get();
                     let list = |v: &Vec<String>| if v.is_empty() { t.sub_none.to_string() } else { v.join(", ") };
                     let prorated = if p.prorated_cents >= 0 {
-                        (t.sub_prorated_charge)(&lang.money(p.prorated_cents, &p.currency))
+                        t.sub_prorated_charge.fill(&[("amount", &lang.money(p.prorated_cents, &p.currency))])
                     } else {
-                        (t.sub_prorated_credit)(&lang.money(-p.prorated_cents, &p.currency))
+                        t.sub_prorated_credit.fill(&[("amount", &lang.money(-p.prorated_cents, &p.currency))])
                     };
                     view! {
                         <dl class="facts" id="preview-facts">
@@ -364,7 +365,7 @@ fn PreviewDialog(
                                 <span class="muted small">{format!("({} {})", t.sub_before, lang.money(p.old_recurring_cents, &p.currency))}</span></dd>
                             <dt>{t.sub_proration}</dt>
                             <dd id="preview-proration">{prorated}<br />
-                                <span class="muted small">{(t.sub_proration_rule)(p.remaining_days, p.period_days)}</span></dd>
+                                <span class="muted small">{t.sub_proration_rule.fill(&[("remaining", &p.remaining_days.to_string()), ("period", &p.period_days.to_string())])}</span></dd>
                             <dt>{t.sub_effective}</dt><dd id="preview-effective">{lang.date(&p.effective_on)}</dd>
                         </dl>
                         <table class="installers" id="preview-seats">
