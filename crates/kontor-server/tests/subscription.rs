@@ -3,6 +3,7 @@
 //! idempotency key, also in parallel), the downgrade refusal with its numbers, pending downgrades applied at
 //! the period's end, and the audit events. On SQLite and, when configured, PostgreSQL.
 
+mod cli_support;
 mod common;
 
 use common::{api_error, check, owner, seeded_session, Env};
@@ -558,4 +559,115 @@ async fn a_downgrade_over_the_limit_is_refused_and_a_fitting_one_waits_for_the_p
         );
     })
     .await;
+}
+
+/// `packages import | list`: the example catalog loads, lists, upserts on a second import, and a broken file
+/// is refused with the place of each problem and writes nothing.
+#[test]
+fn the_catalog_file_is_imported_listed_and_validated_by_the_cli() {
+    use cli_support::{assert_fails_with, run};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("catalog.sqlite").display());
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/catalog.example.toml"
+    );
+    let out = run(&[
+        "packages",
+        "import",
+        "--database-url",
+        &url,
+        "--file",
+        example,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        counts,
+        serde_json::json!({"products": 4, "packages": 3, "addons": 3})
+    );
+    let list = |url: &str| -> serde_json::Value {
+        let out = run(&["packages", "list", "--database-url", url]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let l = list(&url);
+    let codes: Vec<&str> = l["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| p["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(codes, ["starter", "business", "enterprise"]);
+    assert_eq!(l["packages"][2]["apps"].as_array().map(Vec::len), Some(4));
+    assert_eq!(l["packages"][1]["monthly_cents"], 149_000);
+    let analytics = l["addons"]
+        .as_array()
+        .expect("addons")
+        .iter()
+        .find(|a| a["code"] == "analytics-5")
+        .expect("analytics-5")
+        .clone();
+    assert_eq!(
+        analytics["packages"],
+        serde_json::json!(["business", "starter"])
+    );
+
+    // A second import with a new price and one application less: upserted, not duplicated.
+    let text = std::fs::read_to_string(example).expect("example");
+    let changed = text
+        .replacen("monthly_cents = 149000", "monthly_cents = 159000", 1)
+        .replacen("    { product = \"docs\", seats = 5 },\n", "", 1);
+    let file = dir.path().join("catalog.toml");
+    std::fs::write(&file, &changed).expect("write");
+    let file_s = file.display().to_string();
+    let out = run(&[
+        "packages",
+        "import",
+        "--database-url",
+        &url,
+        "--file",
+        &file_s,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let l2 = list(&url);
+    assert_eq!(l2["packages"].as_array().map(Vec::len), Some(3));
+    assert_eq!(l2["packages"][1]["monthly_cents"], 159_000);
+    assert_eq!(l2["packages"][0]["apps"].as_array().map(Vec::len), Some(1));
+
+    // A broken file: every problem with its place, nothing written.
+    let broken = changed
+        .replacen(
+            "product = \"cmdb\", seats = 25",
+            "product = \"crm\", seats = 25",
+            1,
+        )
+        .replacen("yearly_cents = 490000", "yearly_cents = -1", 1);
+    std::fs::write(&file, broken).expect("write");
+    let out = run(&[
+        "packages",
+        "import",
+        "--database-url",
+        &url,
+        "--file",
+        &file_s,
+    ]);
+    assert_fails_with(
+        &out,
+        "packages[1].apps[0].product: \"crm\" is not in [[products]]",
+    );
+    assert_fails_with(&out, "packages[0].yearly_cents: -1");
+    assert_eq!(list(&url), l2, "nothing written");
 }
