@@ -505,6 +505,7 @@ pub struct Texts {
     /// `{product}`, `{assigned}`, `{allowed}`.
     pub sub_over_limit_line: Template,
     pub sub_over_limit: &'static str,
+    pub sub_package: &'static str,
 }
 
 impl Texts {
@@ -816,7 +817,7 @@ pub static EN: Texts = Texts {
     sub_payment_method: "Payment method",
     sub_pay_sepa: "SEPA direct debit",
     sub_pay_invoice: "Bank transfer (invoice)",
-    sub_pending: Template("Changes to {package} on {date} (end of the current period)."),
+    sub_pending: Template("Changes to {package} on {date}."),
     sub_app: "Application",
     sub_package_seats: "Seats in the package",
     sub_addon_seats: "Seats from add-ons",
@@ -843,17 +844,18 @@ pub static EN: Texts = Texts {
     sub_proration: "For the rest of the period",
     sub_prorated_charge: Template("{amount} charged now (net)"),
     sub_prorated_credit: Template("{amount} credited (net)"),
-    sub_proration_rule: Template("Price difference × {remaining} of {period} days left, rounded to the cent (half away from zero)."),
+    sub_proration_rule: Template("Difference × {remaining}/{period} days left, rounded half away from zero."),
     sub_effective: "Takes effect on",
     sub_old_limit: "Seats now",
     sub_new_limit: "Seats after",
     sub_assigned: "Assigned",
     sub_confirm_change: "Confirm change",
     sub_booked_upgrade: Template("Changed to {package}. Proration invoice {number} over {amount}."),
-    sub_booked_upgrade_no_invoice: Template("Changed to {package}. {amount} (net) will be charged for the rest of the period."),
+    sub_booked_upgrade_no_invoice: Template("Changed to {package}; {amount} (net) charged for the rest of the period."),
     sub_booked_downgrade: Template("Change to {package} booked for {date}."),
     sub_over_limit_line: Template("{product}: {assigned} licenses assigned, {allowed} allowed"),
-    sub_over_limit: "More licenses are assigned than the new package allows. Revoke licenses first (nothing was changed):",
+    sub_over_limit: "More licenses are assigned than the new package allows. Revoke some first:",
+    sub_package: "Package",
 };
 pub static DE: Texts = Texts {
     app_name: "Kontor",
@@ -1122,7 +1124,7 @@ pub static DE: Texts = Texts {
     sub_payment_method: "Zahlungsart",
     sub_pay_sepa: "SEPA-Lastschrift",
     sub_pay_invoice: "Überweisung (Rechnung)",
-    sub_pending: Template("Wechsel zu {package} am {date} (Ende des aktuellen Zeitraums)."),
+    sub_pending: Template("Wechsel zu {package} am {date}."),
     sub_app: "Anwendung",
     sub_package_seats: "Plätze im Paket",
     sub_addon_seats: "Plätze aus Zusatzoptionen",
@@ -1149,17 +1151,18 @@ pub static DE: Texts = Texts {
     sub_proration: "Für den Rest des Zeitraums",
     sub_prorated_charge: Template("{amount} werden jetzt berechnet (netto)"),
     sub_prorated_credit: Template("{amount} werden gutgeschrieben (netto)"),
-    sub_proration_rule: Template("Preisdifferenz × {remaining} von {period} verbleibenden Tagen, auf den Cent gerundet (kaufmännisch)."),
+    sub_proration_rule: Template("Differenz × {remaining}/{period} Resttage, kaufmännisch gerundet."),
     sub_effective: "Wirksam ab",
     sub_old_limit: "Plätze bisher",
     sub_new_limit: "Plätze danach",
     sub_assigned: "Vergeben",
     sub_confirm_change: "Wechsel bestätigen",
     sub_booked_upgrade: Template("Zu {package} gewechselt. Anteilige Rechnung {number} über {amount}."),
-    sub_booked_upgrade_no_invoice: Template("Zu {package} gewechselt. Für den Rest des Zeitraums werden {amount} (netto) berechnet."),
+    sub_booked_upgrade_no_invoice: Template("Zu {package} gewechselt; {amount} (netto) für den Rest des Zeitraums."),
     sub_booked_downgrade: Template("Wechsel zu {package} zum {date} gebucht."),
     sub_over_limit_line: Template("{product}: {assigned} Lizenzen vergeben, {allowed} erlaubt"),
-    sub_over_limit: "Es sind mehr Lizenzen vergeben, als das neue Paket erlaubt. Entziehen Sie zuerst Lizenzen (nichts wurde geändert):",
+    sub_over_limit: "Es sind mehr Lizenzen vergeben, als das neue Paket erlaubt. Entziehen Sie zuerst welche:",
+    sub_package: "Paket",
 };
 impl Texts {
     /// The label of a request field the portal names in an error (`email`, `display_name`, …); a field the
@@ -1177,6 +1180,7 @@ impl Texts {
             "role" => self.col_role,
             "users" | "user_ids" => self.users,
             "url" | "portal_url" => self.setup_url,
+            "package" => self.sub_package,
             other => other,
         }
     }
@@ -1343,13 +1347,6 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             format!("Please try again in {}.", Lang::En.duration(*seconds))
         }
         ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
-        ErrorDetail::SamePackage { .. } => "This is already your package.".to_string(),
-        ErrorDetail::UnknownPackage { package } => {
-            format!("The package “{package}” is not offered (any more). Reload the page.")
-        }
-        ErrorDetail::IdempotencyKeyReused => {
-            "This change was already sent for another package. Open the preview again.".to_string()
-        }
         ErrorDetail::Other => return None,
     })
 }
@@ -1482,14 +1479,6 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             format!("Bitte versuchen Sie es in {} erneut.", Lang::De.duration(*seconds))
         }
         ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
-        ErrorDetail::SamePackage { .. } => "Das ist bereits Ihr Paket.".to_string(),
-        ErrorDetail::UnknownPackage { package } => {
-            format!("Das Paket „{package}“ wird nicht (mehr) angeboten. Laden Sie die Seite neu.")
-        }
-        ErrorDetail::IdempotencyKeyReused => {
-            "Dieser Wechsel wurde schon für ein anderes Paket gesendet. Öffnen Sie die Vorschau erneut."
-                .to_string()
-        }
         ErrorDetail::Other => return None,
     })
 }

@@ -246,12 +246,6 @@ pub enum ErrorDetail {
     SeatsOverLimit {
         products: Vec<crate::subscription::OverLimit>,
     },
-    /// The subscription already has this package.
-    SamePackage { package: String },
-    /// No package with this code in the catalog.
-    UnknownPackage { package: String },
-    /// The idempotency key was already used for a different change.
-    IdempotencyKeyReused,
     /// A kind this build does not know (a newer portal); the app shows `message`.
     #[serde(other)]
     Other,
@@ -333,7 +327,6 @@ impl ErrorDetail {
             | ErrorDetail::UnknownProduct { .. }
             | ErrorDetail::UnknownLocation { .. }
             | ErrorDetail::InvalidActivationRequest
-            | ErrorDetail::UnknownPackage { .. }
             | ErrorDetail::ImportFile { .. } => ErrorCode::Validation,
             ErrorDetail::EmailInUse { .. }
             | ErrorDetail::EmailRepeated { .. }
@@ -342,9 +335,7 @@ impl ErrorDetail {
             | ErrorDetail::OwnerKeepsRole
             | ErrorDetail::ActivationLimit { .. }
             | ErrorDetail::LicenseTermEnded { .. }
-            | ErrorDetail::SeatsOverLimit { .. }
-            | ErrorDetail::SamePackage { .. }
-            | ErrorDetail::IdempotencyKeyReused => ErrorCode::Conflict,
+            | ErrorDetail::SeatsOverLimit { .. } => ErrorCode::Conflict,
             ErrorDetail::NotFound { .. } => ErrorCode::NotFound,
             ErrorDetail::RoleNotAllowed
             | ErrorDetail::OwnerOnly { .. }
@@ -439,13 +430,6 @@ impl ErrorDetail {
                     "more licenses are assigned than the new package allows ({}); revoke licenses first",
                     list.join("; ")
                 )
-            }
-            ErrorDetail::SamePackage { package } => {
-                format!("the subscription already has the package {package}")
-            }
-            ErrorDetail::UnknownPackage { package } => format!("no package {package:?}"),
-            ErrorDetail::IdempotencyKeyReused => {
-                "this idempotency key was already used for another change".to_string()
             }
             ErrorDetail::Other => "error".to_string(),
         }

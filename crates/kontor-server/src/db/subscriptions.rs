@@ -611,7 +611,9 @@ where
             if done.to_code == plan.to_code {
                 return Ok(Ok(done));
             }
-            return Ok(Err(Refusal::because(ErrorDetail::IdempotencyKeyReused)));
+            return Ok(Err(Refusal::Conflict(
+                "this idempotency key was already used for another change".to_string(),
+            )));
         }
         let current: Option<String> = sqlx::query_scalar::<DB, String>(CURRENT_PACKAGE)
             .bind(account_id)
@@ -621,9 +623,14 @@ where
             None => refuse!(tx, Refusal::not_found(Resource::Subscription)),
             Some(c) if c == plan.to_code => refuse!(
                 tx,
-                Refusal::because(ErrorDetail::SamePackage {
-                    package: plan.to_code.clone()
-                })
+                Refusal::Detailed(
+                    ErrorDetail::Field {
+                        field: "package".to_string(),
+                        row: None,
+                        problem: kontor_api::FieldProblem::Unchanged,
+                    },
+                    "package is the subscription's current package".to_string(),
+                )
             ),
             Some(c) if c != plan.from_code => refuse!(
                 tx,

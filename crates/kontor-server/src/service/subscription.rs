@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kontor_api::{
     BillingPeriod, CatalogAddon, CatalogPackage, ChangeBooked, ChangeInvoice, ChangeKind,
-    ChangePreview, ErrorDetail, PackageApp, PackageCatalog, PackageRelation, PaymentMethod,
-    PendingChange, Resource, SeatChange, Subscription, SubscriptionAddon, SubscriptionApp,
+    ChangePreview, ErrorDetail, FieldProblem, PackageApp, PackageCatalog, PackageRelation,
+    PaymentMethod, PendingChange, Resource, SeatChange, Subscription, SubscriptionAddon,
+    SubscriptionApp,
 };
 use time::{Date, Month, OffsetDateTime};
 
@@ -352,6 +353,31 @@ fn relation(current: &PackageRow, p: &PackageRow) -> PackageRelation {
     }
 }
 
+/// A refusal of the requested package (`field` `package`, 422), with the English reason.
+fn package_refused(problem: FieldProblem, why: &str) -> Refusal {
+    Refusal::Detailed(
+        ErrorDetail::Field {
+            field: "package".to_string(),
+            row: None,
+            problem,
+        },
+        format!("package {why}"),
+    )
+}
+
+/// Changing to the package the subscription already has (422, `package` unchanged).
+pub fn same_package() -> Refusal {
+    package_refused(
+        FieldProblem::Unchanged,
+        "is the subscription's current package",
+    )
+}
+
+/// An idempotency key already used for a change to another package (409).
+pub fn key_reused() -> Refusal {
+    Refusal::Conflict("this idempotency key was already used for another change".to_string())
+}
+
 /// A preview and the plan that books exactly it.
 struct Planned {
     preview: ChangePreview,
@@ -362,15 +388,14 @@ struct Planned {
 
 fn plan_change(ctx: &Context, package: &str, today: Date) -> DbResult<Result<Planned, Refusal>> {
     let Some(to) = ctx.package(package) else {
-        return Ok(Err(Refusal::because(ErrorDetail::UnknownPackage {
-            package: package.to_string(),
-        })));
+        return Ok(Err(package_refused(
+            FieldProblem::InvalidId,
+            "is not in the catalog",
+        )));
     };
     let from = ctx.current()?;
     if to.code == from.code {
-        return Ok(Err(Refusal::because(ErrorDetail::SamePackage {
-            package: to.code.clone(),
-        })));
+        return Ok(Err(same_package()));
     }
     let kind = match relation(from, to) {
         PackageRelation::Higher => ChangeKind::Upgrade,
@@ -621,7 +646,7 @@ async fn book(
         if done.to_code == package {
             return Ok(Ok(done));
         }
-        return Ok(Err(Refusal::because(ErrorDetail::IdempotencyKeyReused)));
+        return Ok(Err(key_reused()));
     }
     let ctx = match Context::load(db, &actor.account_id).await? {
         Ok(c) => c,
