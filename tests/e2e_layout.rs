@@ -332,6 +332,27 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
             check_layout(&c, &format!("downloads {at}"), &["#installers td.nowrap"]).await;
             screenshot(&c, &format!("{at}-downloads"), size).await;
 
+            click(&c, "#nav-subscription").await;
+            wait_for(&c, "#package-compare", "subscription").await;
+            check_layout(
+                &c,
+                &format!("subscription {at}"),
+                &["#package-compare thead th"],
+            )
+            .await;
+            screenshot(&c, &format!("{at}-subscription"), size).await;
+            click(&c, "#change-to-enterprise").await;
+            wait_for(&c, "#preview-seats", "the change preview").await;
+            assert_in_view(
+                &c,
+                "#change-preview .actions button",
+                &format!("change preview buttons {at}"),
+            )
+            .await;
+            check_layout(&c, &format!("change preview {at}"), &[]).await;
+            click(&c, "#change-cancel").await;
+            wait_gone(&c, "#change-preview", "cancel closes").await;
+
             click(&c, "#user-menu").await;
             wait_for(&c, "#logout", "the user menu").await;
             assert_in_view(
@@ -698,6 +719,15 @@ async fn every_page_and_main_dialog_passes_axe_wcag21_aa() {
         click(&c, "#nav-downloads").await;
         wait_for(&c, "#installers tbody tr", "downloads").await;
         axe(&c, &axe_js, &format!("downloads ({lang})")).await;
+
+        click(&c, "#nav-subscription").await;
+        wait_for(&c, "#package-compare", "subscription").await;
+        axe(&c, &axe_js, &format!("subscription ({lang})")).await;
+        click(&c, "#change-to-enterprise").await;
+        wait_for(&c, "#preview-seats", "the change preview").await;
+        axe(&c, &axe_js, &format!("change preview ({lang})")).await;
+        press(&c, ESCAPE).await;
+        wait_gone(&c, "#change-preview", "closed").await;
 
         click(&c, "#user-menu").await;
         wait_for(&c, "#logout", "menu").await;
