@@ -101,6 +101,8 @@ async fn screenshot(c: &Client, name: &str, (w, h): (u32, u32)) {
             "1280x800-de-dashboard" => Some("dashboard-de.png"),
             "1280x800-en-users" => Some("users-en.png"),
             "1280x800-de-users" => Some("users-de.png"),
+            "1280x800-en-subscription" => Some("subscription-en.png"),
+            "1280x800-de-subscription" => Some("subscription-de.png"),
             _ => None,
         };
         if let Some(doc) = doc {

@@ -73,8 +73,8 @@ pub async fn packages(
         (status = 401, description = "No valid session", body = ErrorBody),
         (status = 403, description = "Only Owner and Billing change the package", body = ErrorBody),
         (status = 404, description = "Not the caller's account, or no subscription", body = ErrorBody),
-        (status = 409, description = "The current package (`same_package`), or more licenses assigned than the package allows (`seats_over_limit`, per product)", body = ErrorBody),
-        (status = 422, description = "Unknown package (`unknown_package`) or an invalid field", body = ErrorBody),
+        (status = 409, description = "More licenses assigned than the package allows (`seats_over_limit`, per product)", body = ErrorBody),
+        (status = 422, description = "`package` unknown (`invalid_id`) or the current package (`unchanged`)", body = ErrorBody),
     ))]
 pub async fn preview(
     State(st): State<AppState>,
@@ -106,8 +106,8 @@ pub async fn preview(
         (status = 401, description = "No valid session", body = ErrorBody),
         (status = 403, description = "Only Owner and Billing change the package", body = ErrorBody),
         (status = 404, description = "Not the caller's account, or no subscription", body = ErrorBody),
-        (status = 409, description = "The current package, licenses over the new limit (per product), the key used for another change, or the subscription changed meanwhile", body = ErrorBody),
-        (status = 422, description = "Unknown package, or no valid idempotency key", body = ErrorBody),
+        (status = 409, description = "Licenses over the new limit (`seats_over_limit`, per product), the key used for another change, or the subscription changed meanwhile", body = ErrorBody),
+        (status = 422, description = "`package` unknown or current, or no valid idempotency key", body = ErrorBody),
     ))]
 pub async fn change(
     State(st): State<AppState>,
