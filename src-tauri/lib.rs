@@ -104,6 +104,10 @@ pub fn run_app<R: Runtime>(
         commands::invoices::invoices,
         commands::invoices::invoice,
         commands::invoices::save_invoice_document,
+        commands::subscription::subscription,
+        commands::subscription::packages,
+        commands::subscription::package_preview,
+        commands::subscription::package_change,
     ])
 }
 

@@ -101,6 +101,8 @@ async fn screenshot(c: &Client, name: &str, (w, h): (u32, u32)) {
             "1280x800-de-dashboard" => Some("dashboard-de.png"),
             "1280x800-en-users" => Some("users-en.png"),
             "1280x800-de-users" => Some("users-de.png"),
+            "1280x800-en-subscription" => Some("subscription-en.png"),
+            "1280x800-de-subscription" => Some("subscription-de.png"),
             _ => None,
         };
         if let Some(doc) = doc {
@@ -349,6 +351,27 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
             wait_for(&c, "#audit-table tbody tr[data-event]", "audit log").await;
             check_layout(&c, &format!("audit log {at}"), &[]).await;
             screenshot(&c, &format!("{at}-audit"), size).await;
+
+            click(&c, "#nav-subscription").await;
+            wait_for(&c, "#package-compare", "subscription").await;
+            check_layout(
+                &c,
+                &format!("subscription {at}"),
+                &["#package-compare thead th"],
+            )
+            .await;
+            screenshot(&c, &format!("{at}-subscription"), size).await;
+            click(&c, "#change-to-enterprise").await;
+            wait_for(&c, "#preview-seats", "the change preview").await;
+            assert_in_view(
+                &c,
+                "#change-preview .actions button",
+                &format!("change preview buttons {at}"),
+            )
+            .await;
+            check_layout(&c, &format!("change preview {at}"), &[]).await;
+            click(&c, "#change-cancel").await;
+            wait_gone(&c, "#change-preview", "cancel closes").await;
 
             click(&c, "#user-menu").await;
             wait_for(&c, "#logout", "the user menu").await;
@@ -747,6 +770,15 @@ async fn every_page_and_main_dialog_passes_axe_wcag21_aa() {
         click(&c, "#nav-audit").await;
         wait_for(&c, "#audit-table tbody tr[data-event]", "audit log").await;
         axe(&c, &axe_js, &format!("audit log ({lang})")).await;
+
+        click(&c, "#nav-subscription").await;
+        wait_for(&c, "#package-compare", "subscription").await;
+        axe(&c, &axe_js, &format!("subscription ({lang})")).await;
+        click(&c, "#change-to-enterprise").await;
+        wait_for(&c, "#preview-seats", "the change preview").await;
+        axe(&c, &axe_js, &format!("change preview ({lang})")).await;
+        press(&c, ESCAPE).await;
+        wait_gone(&c, "#change-preview", "closed").await;
 
         click(&c, "#user-menu").await;
         wait_for(&c, "#logout", "menu").await;

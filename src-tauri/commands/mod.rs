@@ -16,5 +16,6 @@ pub mod locations;
 pub mod mail;
 pub mod profile;
 pub mod startup;
+pub mod subscription;
 pub mod update;
 pub mod users;

@@ -75,6 +75,10 @@ fn invoices_page() -> AnyView {
     view! { <InvoicesPage /> }.into_any()
 }
 #[lazy]
+fn subscription_page() -> AnyView {
+    view! { <crate::pages::subscription::SubscriptionPage /> }.into_any()
+}
+#[lazy]
 fn update_ui() -> AnyView {
     view! { <UpdateBanner /><AboutDialog /> }.into_any()
 }
@@ -196,6 +200,9 @@ pub fn App() -> impl IntoView {
                                     Page::Audit if me.role.can_manage_users() => {
                                         lazy_view(ctx, audit_page())
     }
+                                    Page::Subscription if me.role.can_manage_billing() => {
+                                        lazy_view(ctx, subscription_page())
+                                    }
                                     Page::Invoices if me.role.can_manage_billing() => {
                                         lazy_view(ctx, invoices_page())
                                     }

@@ -39,6 +39,7 @@ pub enum Page {
     Profile,
     /// inv8: Owner and Billing.
     Invoices,
+    Subscription,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

@@ -201,6 +201,14 @@ mod tests {
             ErrorDetail::NotFound {
                 what: kontor_api::Resource::Location,
             },
+            ErrorDetail::SeatsOverLimit {
+                products: vec![kontor_api::OverLimit {
+                    product_code: "cmdb".into(),
+                    product_name: "CMDB Pro".into(),
+                    assigned: 11,
+                    allowed: 10,
+                }],
+            },
         ];
         for d in &all {
             match d {
@@ -229,10 +237,45 @@ mod tests {
                 | ErrorDetail::BillingFields { .. }
                 | ErrorDetail::LocationHasUsers { .. }
                 | ErrorDetail::LocationNameTaken { .. }
+                | ErrorDetail::SeatsOverLimit { .. }
                 | ErrorDetail::Other => {}
             }
         }
         all
+    }
+
+    #[test]
+    fn a_refused_downgrade_names_each_product_with_its_numbers() {
+        let body = ErrorBody::detailed(ErrorDetail::SeatsOverLimit {
+            products: vec![
+                kontor_api::OverLimit {
+                    product_code: "cmdb".into(),
+                    product_name: "CMDB Pro".into(),
+                    assigned: 11,
+                    allowed: 10,
+                },
+                kontor_api::OverLimit {
+                    product_code: "docs".into(),
+                    product_name: "Documents".into(),
+                    assigned: 6,
+                    allowed: 0,
+                },
+            ],
+        });
+        let en = describe_refusal(&EN, &body);
+        assert!(
+            en.contains("CMDB Pro: 11 licenses assigned, 10 allowed"),
+            "{en}"
+        );
+        assert!(
+            en.contains("Documents: 6 licenses assigned, 0 allowed"),
+            "{en}"
+        );
+        let de = describe_refusal(&DE, &body);
+        assert!(
+            de.contains("CMDB Pro: 11 Lizenzen vergeben, 10 erlaubt"),
+            "{de}"
+        );
     }
 
     #[test]

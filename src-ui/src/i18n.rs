@@ -567,6 +567,65 @@ pub struct Texts {
     pub inv_saved_to: fn(&str) -> String,
     pub inv_detail_title: fn(&str) -> String,
     pub inv_mandate: fn(&str, &str) -> String,
+    // --- Subscription and package change (issue 8) ---
+    pub nav_subscription: &'static str,
+    pub sub_title: &'static str,
+    pub sub_billing_period: &'static str,
+    pub sub_monthly: &'static str,
+    pub sub_yearly: &'static str,
+    pub sub_term_start: &'static str,
+    pub sub_period: &'static str,
+    pub sub_renews_on: &'static str,
+    pub sub_recurring: &'static str,
+    pub sub_net: &'static str,
+    pub sub_payment_method: &'static str,
+    pub sub_pay_sepa: &'static str,
+    pub sub_pay_invoice: &'static str,
+    /// The pending downgrade: `{package}`, `{date}`.
+    pub sub_pending: Template,
+    pub sub_app: &'static str,
+    pub sub_package_seats: &'static str,
+    pub sub_addon_seats: &'static str,
+    pub sub_assigned_limit: &'static str,
+    pub sub_addons: &'static str,
+    pub sub_no_addons: &'static str,
+    pub sub_addon: &'static str,
+    pub sub_quantity: &'static str,
+    pub sub_price: &'static str,
+    pub sub_compare: &'static str,
+    pub sub_current_badge: &'static str,
+    pub sub_included: &'static str,
+    pub sub_not_included: &'static str,
+    pub sub_seats: Plural,
+    pub sub_compatible_addons: &'static str,
+    pub sub_change_to: Template,
+    pub sub_preview_title: Template,
+    pub sub_gained: &'static str,
+    pub sub_lost: &'static str,
+    pub sub_none: &'static str,
+    pub sub_addons_dropped: &'static str,
+    pub sub_new_amount: &'static str,
+    pub sub_before: &'static str,
+    pub sub_proration: &'static str,
+    pub sub_prorated_charge: Template,
+    pub sub_prorated_credit: Template,
+    /// `{remaining}` of `{period}` days.
+    pub sub_proration_rule: Template,
+    pub sub_effective: &'static str,
+    pub sub_old_limit: &'static str,
+    pub sub_new_limit: &'static str,
+    pub sub_assigned: &'static str,
+    pub sub_confirm_change: &'static str,
+    /// `{package}`, invoice `{number}`, `{amount}`.
+    pub sub_booked_upgrade: Template,
+    /// `{package}`, prorated `{amount}`.
+    pub sub_booked_upgrade_no_invoice: Template,
+    /// `{package}`, `{date}`.
+    pub sub_booked_downgrade: Template,
+    /// `{product}`, `{assigned}`, `{allowed}`.
+    pub sub_over_limit_line: Template,
+    pub sub_over_limit: &'static str,
+    pub sub_package: &'static str,
 }
 
 impl Texts {
@@ -996,8 +1055,60 @@ pub static EN: Texts = Texts {
     inv_saved_to: |path| format!("Saved to {path}."),
     inv_detail_title: |number| format!("Invoice {number}"),
     inv_mandate: |reference, date| format!("Mandate {reference}, debited on {date}"),
+    // --- Subscription and package change (issue 8) ---
+    nav_subscription: "Subscription",
+    sub_title: "Subscription and package",
+    sub_billing_period: "Billing period",
+    sub_monthly: "Monthly",
+    sub_yearly: "Yearly",
+    sub_term_start: "Customer since",
+    sub_period: "Current period",
+    sub_renews_on: "Renews on",
+    sub_recurring: "Recurring amount",
+    sub_net: "net, per period",
+    sub_payment_method: "Payment method",
+    sub_pay_sepa: "SEPA direct debit",
+    sub_pay_invoice: "Bank transfer (invoice)",
+    sub_pending: Template("Changes to {package} on {date}."),
+    sub_app: "Application",
+    sub_package_seats: "Seats in the package",
+    sub_addon_seats: "Seats from add-ons",
+    sub_assigned_limit: "Assigned / limit",
+    sub_addons: "Add-ons",
+    sub_no_addons: "No add-ons booked.",
+    sub_addon: "Add-on",
+    sub_quantity: "Quantity",
+    sub_price: "Price per period",
+    sub_compare: "Compare packages",
+    sub_current_badge: "Current",
+    sub_included: "included",
+    sub_not_included: "not included",
+    sub_seats: Plural { one: "{n} seat", other: "{n} seats" },
+    sub_compatible_addons: "Compatible add-ons",
+    sub_change_to: Template("Change to {package}"),
+    sub_preview_title: Template("Change to {package}?"),
+    sub_gained: "Applications gained",
+    sub_lost: "Applications lost",
+    sub_none: "none",
+    sub_addons_dropped: "Add-ons that end",
+    sub_new_amount: "New recurring amount (net)",
+    sub_before: "now",
+    sub_proration: "For the rest of the period",
+    sub_prorated_charge: Template("{amount} charged now (net)"),
+    sub_prorated_credit: Template("{amount} credited (net)"),
+    sub_proration_rule: Template("Difference × {remaining}/{period} days left, rounded half away from zero."),
+    sub_effective: "Takes effect on",
+    sub_old_limit: "Seats now",
+    sub_new_limit: "Seats after",
+    sub_assigned: "Assigned",
+    sub_confirm_change: "Confirm change",
+    sub_booked_upgrade: Template("Changed to {package}. Proration invoice {number} over {amount}."),
+    sub_booked_upgrade_no_invoice: Template("Changed to {package}; {amount} (net) charged for the rest of the period."),
+    sub_booked_downgrade: Template("Change to {package} booked for {date}."),
+    sub_over_limit_line: Template("{product}: {assigned} licenses assigned, {allowed} allowed"),
+    sub_over_limit: "More licenses are assigned than the new package allows. Revoke some first:",
+    sub_package: "Package",
 };
-
 pub static DE: Texts = Texts {
     app_name: "Kontor",
     loading: "Wird geladen …",
@@ -1378,8 +1489,60 @@ pub static DE: Texts = Texts {
     inv_saved_to: |path| format!("Gespeichert unter {path}."),
     inv_detail_title: |number| format!("Rechnung {number}"),
     inv_mandate: |reference, date| format!("Mandat {reference}, Einzug am {date}"),
+    // --- Subscription and package change (issue 8) ---
+    nav_subscription: "Abonnement",
+    sub_title: "Abonnement und Paket",
+    sub_billing_period: "Abrechnungszeitraum",
+    sub_monthly: "Monatlich",
+    sub_yearly: "Jährlich",
+    sub_term_start: "Kunde seit",
+    sub_period: "Aktueller Zeitraum",
+    sub_renews_on: "Verlängert sich am",
+    sub_recurring: "Wiederkehrender Betrag",
+    sub_net: "netto, je Zeitraum",
+    sub_payment_method: "Zahlungsart",
+    sub_pay_sepa: "SEPA-Lastschrift",
+    sub_pay_invoice: "Überweisung (Rechnung)",
+    sub_pending: Template("Wechsel zu {package} am {date}."),
+    sub_app: "Anwendung",
+    sub_package_seats: "Plätze im Paket",
+    sub_addon_seats: "Plätze aus Zusatzoptionen",
+    sub_assigned_limit: "Vergeben / Grenze",
+    sub_addons: "Zusatzoptionen",
+    sub_no_addons: "Keine Zusatzoptionen gebucht.",
+    sub_addon: "Zusatzoption",
+    sub_quantity: "Anzahl",
+    sub_price: "Preis je Zeitraum",
+    sub_compare: "Pakete vergleichen",
+    sub_current_badge: "Aktuell",
+    sub_included: "enthalten",
+    sub_not_included: "nicht enthalten",
+    sub_seats: Plural { one: "{n} Platz", other: "{n} Plätze" },
+    sub_compatible_addons: "Passende Zusatzoptionen",
+    sub_change_to: Template("Zu {package} wechseln"),
+    sub_preview_title: Template("Zu {package} wechseln?"),
+    sub_gained: "Neue Anwendungen",
+    sub_lost: "Wegfallende Anwendungen",
+    sub_none: "keine",
+    sub_addons_dropped: "Endende Zusatzoptionen",
+    sub_new_amount: "Neuer wiederkehrender Betrag (netto)",
+    sub_before: "bisher",
+    sub_proration: "Für den Rest des Zeitraums",
+    sub_prorated_charge: Template("{amount} werden jetzt berechnet (netto)"),
+    sub_prorated_credit: Template("{amount} werden gutgeschrieben (netto)"),
+    sub_proration_rule: Template("Differenz × {remaining}/{period} Resttage, kaufmännisch gerundet."),
+    sub_effective: "Wirksam ab",
+    sub_old_limit: "Plätze bisher",
+    sub_new_limit: "Plätze danach",
+    sub_assigned: "Vergeben",
+    sub_confirm_change: "Wechsel bestätigen",
+    sub_booked_upgrade: Template("Zu {package} gewechselt. Anteilige Rechnung {number} über {amount}."),
+    sub_booked_upgrade_no_invoice: Template("Zu {package} gewechselt; {amount} (netto) für den Rest des Zeitraums."),
+    sub_booked_downgrade: Template("Wechsel zu {package} zum {date} gebucht."),
+    sub_over_limit_line: Template("{product}: {assigned} Lizenzen vergeben, {allowed} erlaubt"),
+    sub_over_limit: "Es sind mehr Lizenzen vergeben, als das neue Paket erlaubt. Entziehen Sie zuerst welche:",
+    sub_package: "Paket",
 };
-
 impl Texts {
     /// The label of a request field the portal names in an error (`email`, `display_name`, …); a field the
     /// app has no label for is shown by its name.
@@ -1398,6 +1561,7 @@ impl Texts {
             "role" => self.col_role,
             "users" | "user_ids" => self.users,
             "url" | "portal_url" => self.setup_url,
+            "package" => self.sub_package,
             other => other,
         }
     }
@@ -1420,6 +1584,20 @@ impl Texts {
 /// Billing field problems (sepa8): the Billing details page shows each at its field; elsewhere one sentence.
 fn billing_fields(t: &Texts, _errors: &[kontor_api::BillingFieldError]) -> String {
     t.billing_fix_fields.to_string()
+}
+
+/// The products a package change would leave over their license limit, one line each.
+fn over_limit(t: &Texts, products: &[kontor_api::OverLimit]) -> String {
+    let mut text = t.sub_over_limit.to_string();
+    for p in products {
+        text.push_str("\n• ");
+        text.push_str(&t.sub_over_limit_line.fill(&[
+            ("product", &p.product_name),
+            ("assigned", &p.assigned.to_string()),
+            ("allowed", &p.allowed.to_string()),
+        ]));
+    }
+    text
 }
 
 fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
@@ -1566,6 +1744,7 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         }
         // sepa8: the Billing details page shows each problem at its field.
         ErrorDetail::BillingFields { errors } => billing_fields(t, errors),
+        ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
         ErrorDetail::Other => return None,
     })
 }
@@ -1709,6 +1888,7 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         }
         // sepa8: the Billing details page shows each problem at its field.
         ErrorDetail::BillingFields { errors } => billing_fields(t, errors),
+        ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
         ErrorDetail::Other => return None,
     })
 }
@@ -2165,6 +2345,10 @@ mod tests {
         assert_eq!(Lang::En.money(123450, "EUR"), "€1,234.50");
         assert_eq!(Lang::En.money(5, "USD"), "$0.05");
         assert_eq!(Lang::De.money(100000000, "EUR"), "1.000.000,00 €");
+        // A credit (negative), and amounts below one euro and with a half cent's rounding done before.
+        assert_eq!(Lang::De.money(-17_484, "EUR"), "-174,84 €");
+        assert_eq!(Lang::En.money(-17_484, "EUR"), "-€174.84");
+        assert_eq!(Lang::De.money(99, "EUR"), "0,99 €");
         assert_eq!(Lang::De.date("2026-12-01"), "01.12.2026");
         assert_eq!(Lang::En.date("2026-12-01"), "2026-12-01");
         assert_eq!(Lang::En.day(0), "1970-01-01");

@@ -151,6 +151,37 @@ pub async fn dashboard() -> IpcResult<DashboardSummary> {
     invoke(cmd::DASHBOARD, &NoArgs {}).await
 }
 
+pub async fn subscription() -> IpcResult<kontor_api::Subscription> {
+    invoke(cmd::SUBSCRIPTION, &NoArgs {}).await
+}
+
+pub async fn packages() -> IpcResult<kontor_api::PackageCatalog> {
+    invoke(cmd::PACKAGES, &NoArgs {}).await
+}
+
+pub async fn package_preview(package: String) -> IpcResult<kontor_api::ChangePreview> {
+    invoke(
+        cmd::PACKAGE_PREVIEW,
+        &kontor_api::ChangePreviewRequest { package },
+    )
+    .await
+}
+
+/// Books the change once per `idempotency_key` (one per opened preview).
+pub async fn package_change(
+    package: String,
+    idempotency_key: String,
+) -> IpcResult<kontor_api::ChangeBooked> {
+    invoke(
+        cmd::PACKAGE_CHANGE,
+        &kontor_api::ChangeRequest {
+            package,
+            idempotency_key: Some(idempotency_key),
+        },
+    )
+    .await
+}
+
 pub async fn licenses() -> IpcResult<Vec<LicensePool>> {
     invoke(cmd::LICENSES, &NoArgs {}).await
 }

@@ -269,6 +269,11 @@ pub enum ErrorDetail {
     BillingFields {
         errors: Vec<crate::billing_details::BillingFieldError>,
     },
+    // Package change (issue 8, subscription).
+    /// A package change would leave more licenses assigned than the new package allows, per product.
+    SeatsOverLimit {
+        products: Vec<crate::subscription::OverLimit>,
+    },
     /// A kind this build does not know (a newer portal); the app shows `message`.
     #[serde(other)]
     Other,
@@ -359,7 +364,8 @@ impl ErrorDetail {
             | ErrorDetail::ActivationLimit { .. }
             | ErrorDetail::LicenseTermEnded { .. }
             | ErrorDetail::LocationHasUsers { .. }
-            | ErrorDetail::LocationNameTaken { .. } => ErrorCode::Conflict,
+            | ErrorDetail::LocationNameTaken { .. }
+            | ErrorDetail::SeatsOverLimit { .. } => ErrorCode::Conflict,
             ErrorDetail::NotFound { .. } => ErrorCode::NotFound,
             ErrorDetail::RoleNotAllowed
             | ErrorDetail::OwnerOnly { .. }
@@ -457,6 +463,21 @@ impl ErrorDetail {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
+            ErrorDetail::SeatsOverLimit { products } => {
+                let list: Vec<String> = products
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}: {} assigned, {} allowed",
+                            p.product_name, p.assigned, p.allowed
+                        )
+                    })
+                    .collect();
+                format!(
+                    "more licenses are assigned than the new package allows ({}); revoke licenses first",
+                    list.join("; ")
+                )
+            }
             ErrorDetail::Other => "error".to_string(),
         }
     }

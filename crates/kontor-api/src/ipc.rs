@@ -82,6 +82,10 @@ pub mod cmd {
     pub const INVOICES: &str = "invoices";
     pub const INVOICE: &str = "invoice";
     pub const SAVE_INVOICE_DOCUMENT: &str = "save_invoice_document";
+    pub const SUBSCRIPTION: &str = "subscription";
+    pub const PACKAGES: &str = "packages";
+    pub const PACKAGE_PREVIEW: &str = "package_preview";
+    pub const PACKAGE_CHANGE: &str = "package_change";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -150,6 +154,10 @@ pub mod cmd {
         INVOICES,
         INVOICE,
         SAVE_INVOICE_DOCUMENT,
+        SUBSCRIPTION,
+        PACKAGES,
+        PACKAGE_PREVIEW,
+        PACKAGE_CHANGE,
     ];
 }
 

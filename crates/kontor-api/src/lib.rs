@@ -18,6 +18,7 @@ pub mod license;
 pub mod locations;
 pub mod mail;
 pub mod profile;
+pub mod subscription;
 pub mod users;
 pub mod validate;
 
@@ -35,6 +36,7 @@ pub use license::*;
 pub use locations::*;
 pub use mail::*;
 pub use profile::*;
+pub use subscription::*;
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

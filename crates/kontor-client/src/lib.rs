@@ -13,6 +13,9 @@ use kontor_api::{
     UpdateUser, UserPage, UserQuery, UserSummary, API_PREFIX,
 };
 use kontor_api::{ActivationRequestUpload, LicensePublicKey, OfflineLicense, OfflineLicenseStatus};
+use kontor_api::{
+    ChangeBooked, ChangePreview, ChangePreviewRequest, ChangeRequest, PackageCatalog, Subscription,
+};
 use kontor_api::{InstallerList, UpdateManifest};
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -620,6 +623,62 @@ impl PortalClient {
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| ClientError::BadResponse(e.to_string()))
+    }
+
+    /// The account's subscription (Owner and Billing).
+    pub async fn subscription(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<Subscription, ClientError> {
+        self.get(
+            &format!("/accounts/{}/subscription", seg(account_id)),
+            access_token,
+        )
+        .await
+    }
+
+    /// The package catalog for comparison, priced for the account's billing period.
+    pub async fn packages(
+        &self,
+        access_token: &str,
+        account_id: &str,
+    ) -> Result<PackageCatalog, ClientError> {
+        self.get(
+            &format!("/accounts/{}/packages", seg(account_id)),
+            access_token,
+        )
+        .await
+    }
+
+    /// What changing to a package would do.
+    pub async fn preview_package_change(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &ChangePreviewRequest,
+    ) -> Result<ChangePreview, ClientError> {
+        self.post(
+            &format!("/accounts/{}/subscription/preview", seg(account_id)),
+            Some(access_token),
+            req,
+        )
+        .await
+    }
+
+    /// Books a package change; the same idempotency key books once.
+    pub async fn change_package(
+        &self,
+        access_token: &str,
+        account_id: &str,
+        req: &ChangeRequest,
+    ) -> Result<ChangeBooked, ClientError> {
+        self.post(
+            &format!("/accounts/{}/subscription/change", seg(account_id)),
+            Some(access_token),
+            req,
+        )
+        .await
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, access: &str) -> Result<T, ClientError> {

@@ -22,7 +22,8 @@ pub enum Permission {
     ManageOfflineLicenses,
     /// The installer catalog and its files: Owner and Admin.
     DownloadInstallers,
-    /// Billing address, payment method and SEPA mandate, the subscription and invoices: Owner and Billing.
+    /// Billing address, payment method and SEPA mandate, the subscription and package change, invoices:
+    /// Owner and Billing.
     ManageBilling,
 }
 

@@ -1,9 +1,12 @@
 //! Types shared by services, storage, handlers and the CLI: who acts ([`Actor`]), why a change was refused
-//! ([`Refusal`]) and the result of a change that may be refused ([`Outcome`]).
+//! ([`Refusal`]) and the result of a change that may be refused ([`Outcome`]). `proration`: the pure rule
+//! for the charge or credit of a package change.
 
 use kontor_api::{ErrorCode, ErrorDetail, Resource};
 
 use crate::error::DbResult;
+
+pub mod proration;
 
 /// Why a change was refused; the HTTP layer maps it to 404/422/409/403, the CLI to an error line.
 ///

@@ -9,7 +9,8 @@
 //! - the services, shared by API and CLI: `service::users` (who may change whose role, the owner rules,
 //!   creating users, committing import batches), `service::sessions` (sign-in, refresh rotation, sign-out,
 //!   changing the own password), `licensing` (the offline-license signing key file and issuing),
-//!   `installers` (the installer content store), `releases` (the app's self-update releases folder and
+//!   `service::catalog` and `service::subscription` (the package catalog file; subscription, package
+//!   change and due downgrades), `installers` (the installer content store), `releases` (the app's self-update releases folder and
 //!   signing), `import` (the CLI's file import), `seed` (demo data);
 //! - `mail` (templates, the SMTP or `.eml` transport, the outbox worker `serve` runs);
 //! - HTTP: `http_error` (`ApiError`), `auth` (the `AuthUser` extractor), `state`,
@@ -69,6 +70,20 @@ pub async fn purge_deleted_users(db: &dyn Database, now: i64) -> Result<u64, Ser
     Ok(db
         .purge_deleted(now - kontor_api::RESTORE_WINDOW_SECS)
         .await?)
+}
+
+/// Applies the package downgrades due at `now` (see `service::subscription::apply_due_changes`); the
+/// server runs it at start and hourly, the invoice run before issuing. Returns how many were applied
+/// (a downgrade blocked by licenses over the new limit stays pending and is logged).
+pub async fn apply_due_changes(db: &dyn Database, now: i64) -> Result<usize, ServerError> {
+    let today = service::subscription::today(now);
+    let applied = service::subscription::apply_due_changes(db, today, now).await?;
+    Ok(applied.iter().filter(|a| a.result.is_ok()).count())
+}
+
+/// Parses and validates a package catalog file (`packages import`); `Err` lists every located problem.
+pub fn parse_catalog(text: &str) -> Result<db::subscriptions::CatalogDef, Vec<String>> {
+    service::catalog::parse(text)
 }
 
 /// A server running on a background task.
@@ -224,6 +239,12 @@ async fn serve(
                         Ok(0) => {}
                         Ok(n) => tracing::info!(purged = n, "purged deleted users"),
                         Err(e) => tracing::error!(error = %e, "purging deleted users failed"),
+                    }
+                    let now = purge_clock.now();
+                    match apply_due_changes(purge_db.as_ref(), now).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(applied = n, "applied due package downgrades"),
+                        Err(e) => tracing::error!(error = %e, "applying due downgrades failed"),
                     }
                 }
             }

@@ -116,6 +116,46 @@ fn iso(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
+/// The demo package catalog (`docs/catalog.example.toml`): Starter, Business, Enterprise with add-ons.
+pub const DEMO_CATALOG: &str = include_str!("../../../docs/catalog.example.toml");
+/// The demo account's package and the add-on it bought (one unit).
+const DEMO_PACKAGE: &str = "business";
+const DEMO_ADDON: &str = "analytics-5";
+
+/// Loads the demo catalog (idempotent) and puts the account on the middle package, billed monthly for the
+/// current month, with one add-on bought; the seat limits follow from package and add-on.
+async fn seed_subscription_terms(
+    db: &dyn Database,
+    account_id: &str,
+    period_start: Date,
+    period_end: Date,
+    addon_since: Date,
+) -> Result<(), ServerError> {
+    let catalog = crate::service::catalog::parse(DEMO_CATALOG)
+        .map_err(|e| ServerError::InvalidSeed(format!("demo catalog: {}", e.join("; "))))?;
+    db.import_catalog(&catalog).await?;
+    let mut seats: std::collections::BTreeMap<String, i64> = catalog
+        .packages
+        .iter()
+        .filter(|p| p.code == DEMO_PACKAGE)
+        .flat_map(|p| p.apps.iter().cloned())
+        .collect();
+    for a in catalog.addons.iter().filter(|a| a.code == DEMO_ADDON) {
+        *seats.entry(a.product_code.clone()).or_default() += a.seats;
+    }
+    let terms = crate::db::subscriptions::TermsDef {
+        package_code: DEMO_PACKAGE.to_string(),
+        billing_period: "monthly".to_string(),
+        period_start: iso(period_start),
+        period_end: iso(period_end),
+        renews_on: iso(period_end),
+        addons: vec![(DEMO_ADDON.to_string(), 1, iso(addon_since))],
+        seats: seats.into_iter().collect(),
+    };
+    db.set_terms(account_id, &terms).await?;
+    Ok(())
+}
+
 /// Seeds the catalog (idempotent) and one account in one transaction.
 /// Fails with [`ServerError::Conflict`] if the customer number (or an e-mail) exists.
 pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed, ServerError> {
@@ -141,6 +181,7 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
         .map_err(|e| ServerError::InvalidSeed(format!("now: {e}")))?
         .date();
     let renews_on = first_of_month_shifted(today, 1)?;
+    let this_month = first_of_month_shifted(today, 0)?;
     let started_on = first_of_month_shifted(today, -5)?;
     let license_expires_on = today
         .replace_year(today.year() + 1)
@@ -237,6 +278,7 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
         license_token_expires_at: now + 365 * 86_400,
     };
     db.seed(&data).await?;
+    seed_subscription_terms(db, &account_id, this_month, renews_on, started_on).await?;
     seed_invoices(db, &account_id, today, now, monthly).await?;
     Ok(DemoSeed {
         account_id,

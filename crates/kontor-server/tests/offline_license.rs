@@ -395,6 +395,13 @@ async fn roles_other_accounts_and_accounts_without_products() {
             api_error(env.client.activate_machine(&other_tok, b, &req).await).0,
             404
         );
+        // The seeded account bought an add-on (issue 8): its row goes first.
+        remove_rows(
+            &env,
+            "DELETE FROM subscription_addons WHERE account_id = $1",
+            b,
+        )
+        .await;
         remove_rows(&env, "DELETE FROM subscriptions WHERE account_id = $1", b).await;
         assert_eq!(
             api_error(env.client.offline_license_status(&other_tok, b).await).0,

@@ -13,5 +13,6 @@ pub mod password;
 pub mod profile;
 pub mod setup;
 pub mod shell;
+pub mod subscription;
 pub mod update;
 pub mod users;

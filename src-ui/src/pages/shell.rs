@@ -83,6 +83,9 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                     <Show when=move || role.can_manage_billing()>
                         {nav(Page::Invoices, "nav-invoices", |t| t.nav_invoices)}
                     </Show>
+                    <Show when=move || role.can_manage_billing()>
+                        {nav(Page::Subscription, "nav-subscription", |t| t.nav_subscription)}
+                    </Show>
                 </nav>
                 <span class="spacer"></span>
                 <div class="user-menu" node_ref=menu_ref on:focusout=on_focus_out on:keydown=on_menu_key>

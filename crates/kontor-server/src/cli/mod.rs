@@ -1,5 +1,5 @@
 //! The `kontor-server` subcommands, one module each: `serve`, `seed` (`seed-demo`), `users` (`users
-//! import`), `license`, `installers`, `invoices`, `release`, `audit` (`audit verify`). Each calls the library (services, storage), never the
+//! import`), `license`, `installers`, `invoices`, `packages`, `release`, `audit` (`audit verify`). Each calls the library (services, storage), never the
 //! HTTP handlers.
 
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ mod installers;
 mod invoices;
 mod license;
 mod output;
+mod packages;
 mod release;
 mod seed;
 mod serve;
@@ -55,6 +56,11 @@ pub enum Command {
         #[command(subcommand)]
         command: invoices::InvoicesCommand,
     },
+    /// The package catalog: packages, included applications, add-ons and prices.
+    Packages {
+        #[command(subcommand)]
+        command: packages::PackagesCommand,
+    },
     /// The desktop app's self-update releases: updater keys, signatures, publishing.
     Release {
         #[command(subcommand)]
@@ -73,6 +79,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Installers { command } => installers::run(command).await,
         Command::Invoices { command } => invoices::run(command).await,
         Command::Release { command } => release::run(command),
+        Command::Packages { command } => packages::run(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

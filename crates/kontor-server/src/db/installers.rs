@@ -76,19 +76,17 @@ const INSTALLER_BY_ID: &str =
      i.platform, i.arch, i.file_name, i.size, i.sha256, i.notes, i.released_on, i.created_at \
      FROM installers i JOIN products p ON p.id = i.product_id WHERE i.id = $1";
 
-/// The installers of the products in `$1`'s package.
+/// The installers of the products in `$1`'s subscription (its package's and its add-ons': the seat pools).
 const ACCOUNT_INSTALLERS: &str = "SELECT i.id, p.code AS product_code, p.name AS product_name, \
      i.version, i.platform, i.arch, i.file_name, i.size, i.sha256, i.notes, i.released_on, i.created_at \
      FROM installers i JOIN products p ON p.id = i.product_id \
-     JOIN package_products pp ON pp.product_id = i.product_id \
-     JOIN subscriptions s ON s.package_id = pp.package_id AND s.account_id = $1";
+     JOIN subscription_seats ss ON ss.product_id = i.product_id AND ss.account_id = $1";
 
-/// One installer ($2) if it is among `$1`'s package's products.
+/// One installer ($2) if it is among `$1`'s subscription's products.
 const ACCOUNT_INSTALLER: &str = "SELECT i.id, p.code AS product_code, p.name AS product_name, \
      i.version, i.platform, i.arch, i.file_name, i.size, i.sha256, i.notes, i.released_on, i.created_at \
      FROM installers i JOIN products p ON p.id = i.product_id \
-     JOIN package_products pp ON pp.product_id = i.product_id \
-     JOIN subscriptions s ON s.package_id = pp.package_id AND s.account_id = $1 WHERE i.id = $2";
+     JOIN subscription_seats ss ON ss.product_id = i.product_id AND ss.account_id = $1 WHERE i.id = $2";
 
 /// The installer statements, for any sqlx backend `DB` that has what they need (written once for both).
 struct Sql<DB>(std::marker::PhantomData<DB>);

@@ -1,9 +1,9 @@
 //! The storage boundary: the `Database` trait, its record types, and `open_database` choosing SQLite or PostgreSQL by URL.
 //!
 //! Layout: `records` (the record types), `store` (the `Database` methods), `users`, `licenses`,
-//! `locations`, `installers`, `mail`, `profile` (the other storage traits; `mail` is the outbox any transaction
-//! can queue into), `audit` (the audit log's hash chain), `sqlite` and `postgres` (opening each backend, its
-//! migrations).
+//! `locations`, `installers`, `mail`, `profile`, `subscriptions` (the other storage traits; `mail` is the
+//! outbox any transaction can queue into), `audit` (the audit log's hash chain), `sqlite` and `postgres`
+//! (opening each backend, its migrations).
 //! Both backends share one implementation: the SQL text is written once (named constants next to the
 //! code that runs it) with `$n` placeholders, which sqlx-sqlite maps by number too, and only portable
 //! column types; rows are read into `sqlx::FromRow` structs. `store`, `users`, `licenses` and `installers`
@@ -33,6 +33,7 @@ pub mod profile;
 pub mod records;
 mod sqlite;
 mod store;
+pub mod subscriptions;
 pub mod users;
 
 pub use billing_details::BillingDetailsStore; // sepa8
@@ -45,6 +46,7 @@ pub use postgres::PostgresDatabase;
 pub use profile::ProfileStore;
 pub use records::*;
 pub use sqlite::SqliteDatabase;
+pub use subscriptions::SubscriptionStore;
 pub use users::UserStore;
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
@@ -58,6 +60,7 @@ pub trait Database:
     + MailStore
     + ProfileStore
     + InvoiceStore
+    + SubscriptionStore
     + Send
     + Sync
 {

@@ -13,6 +13,7 @@ pub mod me;
 pub mod offline_license;
 pub mod password_mail;
 pub mod profile;
+pub mod subscription;
 pub mod users;
 
 use crate::auth::AuthUser;

@@ -139,6 +139,22 @@ pub(crate) fn router(state: AppState) -> Router {
             "/app/releases/{version}/{file}",
             get(handlers::downloads::release_file),
         )
+        .route(
+            "/accounts/{account_id}/subscription",
+            get(handlers::subscription::get),
+        )
+        .route(
+            "/accounts/{account_id}/subscription/preview",
+            post(handlers::subscription::preview),
+        )
+        .route(
+            "/accounts/{account_id}/subscription/change",
+            post(handlers::subscription::change),
+        )
+        .route(
+            "/accounts/{account_id}/packages",
+            get(handlers::subscription::packages),
+        )
         .route("/accounts/{account_id}", get(handlers::accounts::account))
         .route(
             "/accounts/{account_id}/summary",

@@ -62,6 +62,10 @@ use crate::handlers;
         handlers::invoices::get,
         handlers::invoices::pdf,
         handlers::invoices::xml,
+        handlers::subscription::get,
+        handlers::subscription::packages,
+        handlers::subscription::preview,
+        handlers::subscription::change,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
@@ -75,6 +79,7 @@ use crate::handlers;
         (name = "audit", description = "The account's audit log (Owner and Admin)"),
         (name = "offline-license", description = "Signed offline license files for air-gapped installations (Owner and Admin)"),
         (name = "invoices", description = "Invoices and credit notes with their PDF and e-invoice XML (Owner and Billing)"),
+        (name = "subscription", description = "The subscription, the package catalog and package changes (Owner and Billing)"),
         (name = "downloads", description = "Installers of the account's products (Owner and Admin) and the app's self-update (no sign-in)"),
         (name = "billing", description = "Billing address, payment method and SEPA mandate (Owner and Billing)"),
     )

@@ -8,6 +8,8 @@
 //! `dashboard`: which roles see amounts in the dashboard summary.
 //! `locations`: checking a location's name and address before storage creates, edits or deletes it.
 //! `password_mail`: forgotten-password codes by mail, and mailing a user their temporary password.
+//! `catalog`: the vendor's package catalog file; `subscription`: the subscription and package views, the
+//! package change (preview, booking once per idempotency key) and applying due downgrades.
 //! `invoicing`: issuing invoices and credit notes, the recurring lines of a subscription, the period run.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
@@ -16,11 +18,13 @@ use kontor_api::{ErrorDetail, FieldProblem};
 use crate::domain::Refusal;
 
 pub mod billing_details; // sepa8
+pub mod catalog;
 pub mod dashboard;
 pub mod invoicing;
 pub mod locations;
 pub mod password_mail;
 pub mod sessions;
+pub mod subscription;
 pub mod users;
 
 /// An id or code from a request (product code, location id, user id): present, at most 64 characters, no
