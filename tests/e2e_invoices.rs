@@ -97,7 +97,7 @@ async fn filter_open_and_save_an_invoice_pdf() {
         .find_all(Locator::Css("#invoice-lines tbody tr"))
         .await
         .unwrap();
-    assert_eq!(lines.len(), 3, "the demo's three products");
+    assert_eq!(lines.len(), 2, "the demo's package and its add-on");
     let gross = text(&c, "#invoice-detail-gross").await;
     assert!(gross.contains('€'), "{gross:?}");
     let cents: i64 = gross

@@ -89,6 +89,15 @@ async fn compare_packages_preview_and_book_an_upgrade() {
         .starts_with(&money(expected.new_recurring_cents)));
 
     // --- confirm, twice in a row: one booking ---
+    // The seed's invoices are in the audit log too: count the ones issued before the booking.
+    let issued_before = client
+        .audit(&token, &acc, None, Some(200))
+        .await
+        .unwrap()
+        .events
+        .iter()
+        .filter(|e| e.event == "invoice.issued")
+        .count();
     wait_for(&c, "#change-confirm:not([disabled])", "confirm enabled").await;
     c.execute(
         "const b = document.querySelector('#change-confirm'); b.click(); b.click();",
@@ -113,19 +122,20 @@ async fn compare_packages_preview_and_book_an_upgrade() {
     .await;
 
     // The toast names the invoice the portal issued, with its amount.
-    let audit = client.audit(&token, &acc, None, Some(100)).await.unwrap();
+    let audit = client.audit(&token, &acc, None, Some(200)).await.unwrap();
     let booked: Vec<_> = audit
         .events
         .iter()
         .filter(|e| e.event == "subscription.change_booked")
         .collect();
     assert_eq!(booked.len(), 1, "booked once: {booked:?}");
+    // Newest first: the proration invoice is the one issued after the booking began.
     let issued: Vec<_> = audit
         .events
         .iter()
         .filter(|e| e.event == "invoice.issued")
         .collect();
-    assert_eq!(issued.len(), 1, "{issued:?}");
+    assert_eq!(issued.len(), issued_before + 1, "one invoice: {issued:?}");
     assert!(
         toast.contains(&issued[0].target),
         "{toast:?} names {}",
@@ -134,5 +144,35 @@ async fn compare_packages_preview_and_book_an_upgrade() {
     assert!(toast.contains('€'), "{toast:?}");
     let sub = client.subscription(&token, &acc).await.unwrap();
     assert_eq!(sub.package_code, "enterprise");
+
+    // The proration invoice is on the Invoices page, and its PDF saves through the native dialog.
+    let number = issued[0].target.clone();
+    click(&c, "#nav-invoices").await;
+    wait_xpath(
+        &c,
+        &format!(
+            "//table[@id='invoice-table']//*[contains(@class, 'invoice-open') and normalize-space()='{number}']"
+        ),
+        "the proration invoice in the list",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    let title = text(&c, "#invoice-detail-title").await;
+    assert!(title.contains(&number), "{title:?}");
+    click(&c, "#invoice-save-pdf").await;
+    let saved = text(&c, "#invoice-saved").await;
+    let file = app.saved_dir().join(format!("{number}.pdf"));
+    assert!(saved.contains(&file.display().to_string()), "{saved:?}");
+    let bytes = std::fs::read(&file).expect("the saved PDF");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let out = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let pdf_text = String::from_utf8_lossy(&out.stdout);
+    assert!(pdf_text.contains(&number), "{pdf_text}");
     portal.stop().await;
 }

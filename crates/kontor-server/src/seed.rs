@@ -279,7 +279,15 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
     };
     db.seed(&data).await?;
     seed_subscription_terms(db, &account_id, this_month, renews_on, started_on).await?;
-    seed_invoices(db, &account_id, today, now, monthly).await?;
+    seed_invoices(
+        db,
+        &account_id,
+        opts.account_name.trim(),
+        today,
+        now,
+        monthly,
+    )
+    .await?;
     Ok(DemoSeed {
         account_id,
         owner_email,
@@ -297,12 +305,13 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
 async fn seed_invoices(
     db: &dyn Database,
     account_id: &str,
+    company: &str,
     today: Date,
     now: i64,
     monthly_cents: i64,
 ) -> Result<(), ServerError> {
     use crate::db::invoices::SeedBilling;
-    use crate::service::invoicing::{self, NewInvoice, NewLine};
+    use crate::service::invoicing::{self, NewInvoice};
     let vendor = crate::vendor::VendorProfile::demo();
     let this_month = first_of_month_shifted(today, 0)?;
     db.seed_billing(&SeedBilling {
@@ -313,7 +322,7 @@ async fn seed_invoices(
         billing_period: "monthly".to_string(),
         period_start: iso(this_month),
         period_end: iso(first_of_month_shifted(today, 1)?),
-        company: "Muster GmbH".to_string(),
+        company: company.to_string(),
         street: "Musterstraße 12".to_string(),
         postal_code: "80331".to_string(),
         city: "München".to_string(),
@@ -331,21 +340,18 @@ async fn seed_invoices(
         at: now,
     };
     let refused = |r: crate::domain::Refusal| ServerError::Internal(r.message().to_string());
+    let basis = db
+        .billing_basis(account_id)
+        .await?
+        .ok_or_else(|| ServerError::InvalidSeed("the demo account has no subscription".into()))?;
     for back in (0..12).rev() {
         let start = first_of_month_shifted(this_month, -back)?;
         let last = first_of_month_shifted(this_month, 1 - back)?
             .previous_day()
             .unwrap_or(start);
         let issued_on = if back == 0 { today } else { start };
-        let lines = SEATS
-            .iter()
-            .map(|(_, name, n, price)| NewLine {
-                description: format!("{name} ({n} seats, monthly)"),
-                quantity: *n,
-                unit_price_cents: *price,
-                period: Some((start, last)),
-            })
-            .collect();
+        // What the subscription bills each period (the catalog's package and add-on prices).
+        let lines = invoicing::recurring_lines(&basis, &basis.package, (start, last));
         let issued = invoicing::issue(
             db,
             &vendor,

@@ -83,8 +83,9 @@ async fn password_sign_in_shows_account_and_summary_from_the_seed() {
         assert_eq!(sum.seats_used, 21);
         assert_eq!(sum.seats_total, 40);
         let next = sum.next_invoice.expect("next invoice");
-        // The next period's recurring lines (the package's monthly price) with 19 % VAT.
-        let net = 25 * 4_900 + 10 * 1_500 + 5 * 2_900;
+        // The next period's recurring lines with 19 % VAT: the demo catalog's Business package and one
+        // Analytics add-on, monthly (docs/catalog.example.toml).
+        let net = 149_000 + 14_500;
         assert_eq!(next.amount_cents, net + net * 19 / 100);
         assert_eq!(next.currency, "EUR");
         assert_eq!(next.date, "2026-06-01");
