@@ -1,7 +1,7 @@
 //! End-to-end checks of layout, keyboard and accessibility in the real app (tauri-driver + WebKitWebDriver under
 //! Xvfb, against a real portal on port 0): every page at 1280×800 and at the minimum window size 720×520, in
 //! English and German, with a screenshot each and the layout asserted (no horizontal page overflow, the header
-//! stays after scrolling, the navigation on one line, no clipped cell text where it matters, the Add-user
+//! stays after scrolling, the navigation on one line (two below 900 px), no clipped cell text where it matters, the Add-user
 //! buttons inside the window); dialogs from the keyboard (first field focused, Tab stays inside in visual
 //! order, Enter submits, Escape closes, the focus returns); and axe-core's WCAG 2.1 A/AA rules with no serious
 //! or critical violation on every page and main dialog.
@@ -153,7 +153,9 @@ const bar = document.querySelector('header.topbar');
 if (bar) {
   const links = [...bar.querySelectorAll('nav a')];
   const tops = new Set(links.map(a => Math.round(a.getBoundingClientRect().top)));
-  if (tops.size > 1) problems.push(`navigation on ${tops.size} lines`);
+  // One line from 900 px up; below, with every page an Owner has (nine), the links may wrap onto a second.
+  const maxLines = window.innerWidth < 900 ? 2 : 1;
+  if (tops.size > maxLines) problems.push(`navigation on ${tops.size} lines`);
   for (const a of links) if (lineTops(a).size > 1) problems.push(`nav link ${name(a)} wraps`);
   const nav = bar.querySelector('nav');
   if (nav.scrollWidth > nav.clientWidth + 1) problems.push(`navigation clipped: ${nav.scrollWidth} > ${nav.clientWidth}`);
@@ -742,6 +744,8 @@ async fn every_page_and_main_dialog_passes_axe_wcag21_aa() {
 
         // sepa8: the Billing details page with field errors at the address and the bank form.
         click(&c, "#nav-billing").await;
+        // The demo seed has an address: empty the company so that saving shows field errors.
+        fill(&c, "#billing-company", "").await;
         click(&c, "#billing-address-save").await;
         wait_for(&c, "#billing-company-error", "billing field errors").await;
         click(&c, "#billing-change-bank").await;
