@@ -120,14 +120,16 @@ pub fn AuditPage() -> impl IntoView {
     let export = move |_| {
         exporting.set(true);
         let q = applied.get_untracked();
-        let file = ctx.t().audit_export_file.to_string();
+        let file = ctx.lang.get().audit().audit_export_file.to_string();
         spawn_local(async move {
             let r = ctx.guard(ipc::save_audit_csv(q, file).await);
             exporting.set(false);
             match r {
                 Ok(s) => match s.path {
-                    Some(p) => toasts.success(move |t| (t.audit_exported)(s.entries, &p)),
-                    None => toasts.success(|t| t.audit_export_cancelled.to_string()),
+                    Some(p) => {
+                        toasts.success(move |t| (t.lang().audit().audit_exported)(s.entries, &p))
+                    }
+                    None => toasts.success(|t| t.lang().audit().audit_export_cancelled.to_string()),
                 },
                 Err(e) => toasts.trouble(move |t| crate::errors::describe(t, &e)),
             }
@@ -150,22 +152,22 @@ pub fn AuditPage() -> impl IntoView {
 
     view! {
         <section id="audit-page">
-            <h1>{move || ctx.t().audit_title}</h1>
-            <p class="muted" id="audit-intro">{move || ctx.t().audit_intro}</p>
+            <h1>{move || ctx.lang.get().audit().audit_title}</h1>
+            <p class="muted" id="audit-intro">{move || ctx.lang.get().audit().audit_intro}</p>
             <form class="filters row" id="audit-filters" on:submit=apply>
-                <label>{move || ctx.t().audit_user}
+                <label>{move || ctx.lang.get().audit().audit_user}
                     <input id="audit-user" type="text" bind:value=user autocomplete="off" /></label>
-                <label>{move || ctx.t().audit_area}
+                <label>{move || ctx.lang.get().audit().audit_area}
                     <select id="audit-area" on:change=move |ev| { area.set(event_target_value(&ev)); event.set(String::new()); }
                         prop:value=move || area.get()>
-                        <option value="">{move || ctx.t().audit_all}</option>
+                        <option value="">{move || ctx.lang.get().audit().audit_all}</option>
                         {AUDIT_AREAS.iter().map(|a| view! {
                             <option value=*a>{move || audit_area_name(ctx.lang.get(), a)}</option>
                         }).collect_view()}
                     </select></label>
-                <label>{move || ctx.t().audit_event}
+                <label>{move || ctx.lang.get().audit().audit_event}
                     <select id="audit-event" on:change=move |ev| event.set(event_target_value(&ev)) prop:value=move || event.get()>
-                        <option value="">{move || ctx.t().audit_all}</option>
+                        <option value="">{move || ctx.lang.get().audit().audit_all}</option>
                         {move || {
                             let a = area.get();
                             AUDIT_EVENTS.iter()
@@ -174,13 +176,13 @@ pub fn AuditPage() -> impl IntoView {
                                 .collect_view()
                         }}
                     </select></label>
-                <label>{move || ctx.t().audit_from}
+                <label>{move || ctx.lang.get().audit().audit_from}
                     <input id="audit-from" type="date" bind:value=from /></label>
-                <label>{move || ctx.t().audit_to}
+                <label>{move || ctx.lang.get().audit().audit_to}
                     <input id="audit-to" type="date" bind:value=to /></label>
-                <button type="submit" id="audit-apply">{move || ctx.t().audit_apply}</button>
-                <button type="button" class="secondary" id="audit-reset" on:click=reset>{move || ctx.t().audit_reset}</button>
-                <button type="button" class="secondary" id="audit-export" on:click=export disabled=move || exporting.get()>{move || ctx.t().audit_export}</button>
+                <button type="submit" id="audit-apply">{move || ctx.lang.get().audit().audit_apply}</button>
+                <button type="button" class="secondary" id="audit-reset" on:click=reset>{move || ctx.lang.get().audit().audit_reset}</button>
+                <button type="button" class="secondary" id="audit-export" on:click=export disabled=move || exporting.get()>{move || ctx.lang.get().audit().audit_export}</button>
             </form>
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || first.refetch() /> }>
@@ -196,12 +198,12 @@ pub fn AuditPage() -> impl IntoView {
                                 <div class="table-wrap">
                                 <table class="credentials" id="audit-table">
                                     <thead><tr>
-                                        <th>{t.audit_time}</th><th>{t.audit_user}</th><th>{t.audit_event}</th>
-                                        <th>{t.audit_target}</th><th>{t.audit_ip}</th>
+                                        <th>{t.lang().audit().audit_time}</th><th>{t.lang().audit().audit_user}</th><th>{t.lang().audit().audit_event}</th>
+                                        <th>{t.lang().audit().audit_target}</th><th>{t.lang().audit().audit_ip}</th>
                                     </tr></thead>
                                     <tbody>
                                         {empty.then(|| view! {
-                                            <tr><td colspan="5" class="muted center-text" id="audit-none">{t.audit_none}</td></tr>
+                                            <tr><td colspan="5" class="muted center-text" id="audit-none">{t.lang().audit().audit_none}</td></tr>
                                         })}
                                         {page.events.into_iter().map(row).collect_view()}
                                         {move || more.get().into_iter().map(row).collect_view()}
@@ -218,7 +220,7 @@ pub fn AuditPage() -> impl IntoView {
             </Show>
             <Show when=move || next.get().is_some()>
                 <div class="row">
-                    <button class="secondary" id="audit-more" on:click=load_more disabled=move || loading_more.get()>{move || ctx.t().audit_load_more}</button>
+                    <button class="secondary" id="audit-more" on:click=load_more disabled=move || loading_more.get()>{move || ctx.lang.get().audit().audit_load_more}</button>
                 </div>
             </Show>
         </section>

@@ -57,13 +57,13 @@ pub fn DownloadsPage() -> impl IntoView {
 
     view! {
         <section id="downloads">
-            <h1>{move || ctx.t().downloads_title}</h1>
-            <p class="muted">{move || ctx.t().downloads_intro}</p>
+            <h1>{move || ctx.lang.get().downloads().downloads_title}</h1>
+            <p class="muted">{move || ctx.lang.get().downloads().downloads_intro}</p>
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert" id="downloads-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
             </Show>
             <Show when=move || !downloads.map.with(|m| m.is_empty())>
-                <h2>{move || ctx.t().downloads_active}</h2>
+                <h2>{move || ctx.lang.get().downloads().downloads_active}</h2>
                 <div class="download-list" id="download-list">
                     <For each=move || downloads.map.with(|m| m.keys().cloned().collect::<Vec<_>>()) key=|id| id.clone() let:id>
                         <DownloadRow id downloads error />
@@ -77,14 +77,14 @@ pub fn DownloadsPage() -> impl IntoView {
                             let t = ctx.t();
                             let lang = ctx.lang.get();
                             if list.is_empty() {
-                                return view! { <p class="muted" id="no-installers">{t.downloads_none}</p> }.into_any();
+                                return view! { <p class="muted" id="no-installers">{t.lang().downloads().downloads_none}</p> }.into_any();
                             }
                             view! {
                                 <div class="table-wrap">
                                 <table class="installers" id="installers">
                                     <thead><tr>
-                                        <th>{t.downloads_product}</th><th>{t.downloads_version}</th><th>{t.downloads_platform}</th>
-                                        <th class="nowrap">{t.downloads_size}</th><th class="nowrap">{t.downloads_released}</th><th></th>
+                                        <th>{t.lang().downloads().downloads_product}</th><th>{t.lang().downloads().downloads_version}</th><th>{t.lang().downloads().downloads_platform}</th>
+                                        <th class="nowrap">{t.lang().downloads().downloads_size}</th><th class="nowrap">{t.lang().downloads().downloads_released}</th><th></th>
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|i| installer_row(i, t, lang, downloads, start)).collect_view()}
@@ -124,7 +124,7 @@ fn installer_row(
             <td class="nowrap">{lang.bytes(i.size)}</td>
             <td class="nowrap released">{lang.date(&i.released_on)}</td>
             <td>
-                <button class="download-start" disabled=busy on:click=move |_| start(id.clone())>{t.downloads_download}</button>
+                <button class="download-start" disabled=busy on:click=move |_| start(id.clone())>{t.lang().downloads().downloads_download}</button>
             </td>
         </tr>
         {(!i.notes.is_empty()).then(|| view! {
@@ -214,11 +214,11 @@ fn DownloadRow(
     let label = move || {
         let t = ctx.t();
         match state() {
-            Some(DownloadState::Running) => t.downloads_running,
-            Some(DownloadState::Paused) => t.downloads_paused,
-            Some(DownloadState::Retrying) => t.downloads_retrying,
-            Some(DownloadState::Failed) => t.downloads_failed,
-            Some(DownloadState::Done) => t.downloads_done,
+            Some(DownloadState::Running) => t.lang().downloads().downloads_running,
+            Some(DownloadState::Paused) => t.lang().downloads().downloads_paused,
+            Some(DownloadState::Retrying) => t.lang().downloads().downloads_retrying,
+            Some(DownloadState::Failed) => t.lang().downloads().downloads_failed,
+            Some(DownloadState::Done) => t.lang().downloads().downloads_done,
             None => "",
         }
     };
@@ -229,7 +229,7 @@ fn DownloadRow(
             .map(|d| {
                 if let Some(checked) = d.checked {
                     let percent = checked.saturating_mul(100) / d.received.max(1);
-                    return (t.downloads_checking)(percent);
+                    return (t.lang().downloads().downloads_checking)(percent);
                 }
                 let mut text = format!("{} / {}", lang.bytes(d.received), lang.bytes(d.total));
                 if d.state == DownloadState::Running && d.bytes_per_sec > 0 {
@@ -237,7 +237,7 @@ fn DownloadRow(
                     if let Some(eta) = d.eta_secs {
                         text.push_str(&format!(
                             " · {}",
-                            (t.downloads_time_left)(&lang.duration(eta))
+                            (t.lang().downloads().downloads_time_left)(&lang.duration(eta))
                         ));
                     }
                 }
@@ -262,17 +262,17 @@ fn DownloadRow(
                 <span class="row">
                     <button class="secondary download-pause"
                         style:display=move || shown(is(&[DownloadState::Running, DownloadState::Retrying]))
-                        on:click=move |_| pause(pid.clone())>{move || ctx.t().downloads_pause}</button>
+                        on:click=move |_| pause(pid.clone())>{move || ctx.lang.get().downloads().downloads_pause}</button>
                     <button class="download-resume"
                         style:display=move || shown(is(&[DownloadState::Paused, DownloadState::Failed]))
-                        on:click=move |_| resume(rid.clone())>{move || ctx.t().downloads_resume}</button>
+                        on:click=move |_| resume(rid.clone())>{move || ctx.lang.get().downloads().downloads_resume}</button>
                     <button class="link download-cancel" on:click=move |_| cancel(cid.clone())>
-                        {move || if is(&[DownloadState::Done]) { ctx.t().downloads_remove } else { ctx.t().downloads_cancel }}
+                        {move || if is(&[DownloadState::Done]) { ctx.lang.get().downloads().downloads_remove } else { ctx.lang.get().downloads().downloads_cancel }}
                     </button>
                 </span>
             </div>
             <p class="small muted download-saved" style:display=move || shown(is(&[DownloadState::Done]))>
-                {move || sentence(ctx.t().downloads_saved_at, move |name| match name {
+                {move || sentence(ctx.lang.get().downloads().downloads_saved_at, move |name| match name {
                     "path" => view! {
                         <span class="mono download-path">{move || status.get().map(|d| d.dest).unwrap_or_default()}</span>
                     }.into_any(),

@@ -124,7 +124,10 @@ pub fn ForgotPasswordPage(email: String) -> impl IntoView {
                             if field == "code"
                     );
                     if wrong_code {
-                        fail(Some("code"), Problem::Text(|t| t.forgot_code_wrong))
+                        fail(
+                            Some("code"),
+                            Problem::Text(|t| t.lang().forgot().forgot_code_wrong),
+                        )
                     } else {
                         fail(None, Problem::Failed(e))
                     }
@@ -157,22 +160,22 @@ pub fn ForgotPasswordPage(email: String) -> impl IntoView {
                 when=move || step.get() == Step::Code
                 fallback=move || view! {
                     <form class="card narrow" id="forgot-form" on:submit=ask novalidate>
-                        <div class="row between"><h1>{move || ctx.t().forgot_title}</h1><LanguageSwitch /></div>
-                        <p class="muted" id="forgot-intro">{move || ctx.t().forgot_intro}</p>
+                        <div class="row between"><h1>{move || ctx.lang.get().forgot().forgot_title}</h1><LanguageSwitch /></div>
+                        <p class="muted" id="forgot-intro">{move || ctx.lang.get().forgot().forgot_intro}</p>
                         <label for="forgot-email">{move || ctx.t().email}</label>
                         <input id="forgot-email" type="email" autocomplete="username" bind:value=email
                             aria-invalid=invalid("email") aria-describedby=described("email", "") />
                         {error_view}
                         <div class="row">
-                            <button type="submit" id="forgot-send" disabled=move || busy.get()>{move || ctx.t().forgot_send}</button>
+                            <button type="submit" id="forgot-send" disabled=move || busy.get()>{move || ctx.lang.get().forgot().forgot_send}</button>
                             <button type="button" class="secondary" id="forgot-back" on:click=back>{move || ctx.t().back_to_sign_in}</button>
                         </div>
                     </form>
                 }
             >
                 <form class="card narrow" id="forgot-code-form" on:submit=set novalidate>
-                    <div class="row between"><h1>{move || ctx.t().forgot_title}</h1><LanguageSwitch /></div>
-                    <p class="notice" role="status" id="forgot-sent">{move || ctx.t().forgot_sent}</p>
+                    <div class="row between"><h1>{move || ctx.lang.get().forgot().forgot_title}</h1><LanguageSwitch /></div>
+                    <p class="notice" role="status" id="forgot-sent">{move || ctx.lang.get().forgot().forgot_sent}</p>
                     <label for="forgot-code">{move || ctx.t().forgot_code}</label>
                     <input id="forgot-code" type="text" autocomplete="one-time-code" spellcheck="false" bind:value=code
                         aria-invalid=invalid("code") aria-describedby=described("code", "") />
@@ -186,8 +189,8 @@ pub fn ForgotPasswordPage(email: String) -> impl IntoView {
                         aria-invalid=invalid("repeat_password") aria-describedby=described("repeat_password", "") />
                     {error_view}
                     <div class="row">
-                        <button type="submit" id="forgot-submit" disabled=move || busy.get()>{move || ctx.t().forgot_set}</button>
-                        <button type="button" class="secondary" id="forgot-again" on:click=move |_| step.set(Step::Ask)>{move || ctx.t().forgot_again}</button>
+                        <button type="submit" id="forgot-submit" disabled=move || busy.get()>{move || ctx.lang.get().forgot().forgot_set}</button>
+                        <button type="button" class="secondary" id="forgot-again" on:click=move |_| step.set(Step::Ask)>{move || ctx.lang.get().forgot().forgot_again}</button>
                         <button type="button" class="secondary" id="forgot-back" on:click=back>{move || ctx.t().back_to_sign_in}</button>
                     </div>
                 </form>

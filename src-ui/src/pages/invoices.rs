@@ -15,11 +15,11 @@ use crate::ipc;
 
 fn status_text(t: &Texts, s: InvoiceStatus) -> &'static str {
     match s {
-        InvoiceStatus::Open | InvoiceStatus::Other => t.inv_open,
-        InvoiceStatus::Paid => t.inv_paid,
-        InvoiceStatus::Overdue => t.inv_overdue,
-        InvoiceStatus::Cancelled => t.inv_cancelled,
-        InvoiceStatus::CreditNote => t.inv_credit_note,
+        InvoiceStatus::Open | InvoiceStatus::Other => t.lang().invoices().inv_open,
+        InvoiceStatus::Paid => t.lang().invoices().inv_paid,
+        InvoiceStatus::Overdue => t.lang().invoices().inv_overdue,
+        InvoiceStatus::Cancelled => t.lang().invoices().inv_cancelled,
+        InvoiceStatus::CreditNote => t.lang().invoices().inv_credit_note,
     }
 }
 
@@ -103,7 +103,7 @@ pub fn InvoicesPage() -> impl IntoView {
                 Ok(s) => {
                     if let Some(p) = &s.path {
                         let p = p.clone();
-                        toasts.success(move |t| (t.inv_saved_to)(&p));
+                        toasts.success(move |t| (t.lang().invoices().inv_saved_to)(&p));
                     }
                     saved.set(Some(s.path));
                 }
@@ -140,21 +140,21 @@ pub fn InvoicesPage() -> impl IntoView {
 
     view! {
         <section id="invoices">
-            <h1>{move || ctx.t().inv_title}</h1>
-            <p class="muted">{move || ctx.t().inv_intro}</p>
+            <h1>{move || ctx.lang.get().invoices().inv_title}</h1>
+            <p class="muted">{move || ctx.lang.get().invoices().inv_intro}</p>
             <div class="row filters">
-                <label>{move || ctx.t().inv_year}" "
+                <label>{move || ctx.lang.get().invoices().inv_year}" "
                     <select id="invoice-year" on:change=move |ev| year.set(event_target_value(&ev).parse().ok())>
-                        <option value="" selected>{move || ctx.t().inv_all}</option>
+                        <option value="" selected>{move || ctx.lang.get().invoices().inv_all}</option>
                         {(0..6).map(|k| {
                             let y = this_year - k;
                             view! { <option value=y.to_string()>{y}</option> }
                         }).collect_view()}
                     </select>
                 </label>
-                <label>{move || ctx.t().inv_status}" "
+                <label>{move || ctx.lang.get().invoices().inv_status}" "
                     <select id="invoice-status" on:change=move |ev| status.set(InvoiceStatus::parse(&event_target_value(&ev)))>
-                        <option value="" selected>{move || ctx.t().inv_all}</option>
+                        <option value="" selected>{move || ctx.lang.get().invoices().inv_all}</option>
                         {InvoiceStatus::FILTERS.into_iter().map(|s| view! {
                             <option value=s.as_str()>{move || status_text(ctx.t(), s)}</option>
                         }).collect_view()}
@@ -175,46 +175,46 @@ pub fn InvoicesPage() -> impl IntoView {
                 view! {
                     <div class="card" id="invoice-detail" data-invoice=s.number.clone()>
                         <div class="row">
-                            <h2 id="invoice-detail-title">{(t.inv_detail_title)(&s.number)}</h2>
+                            <h2 id="invoice-detail-title">{(t.lang().invoices().inv_detail_title)(&s.number)}</h2>
                             <span class=badge_class(s.status)>{status_text(t, s.status)}</span>
                             <span class="spacer"></span>
-                            <button id="invoice-save-pdf" on:click=move |_| save(id_pdf.clone(), InvoiceDocumentFormat::Pdf) disabled=move || busy.get()>{t.inv_save_pdf}</button>
-                            <button class="secondary" id="invoice-save-xml" on:click=move |_| save(id_xml.clone(), InvoiceDocumentFormat::Xml) disabled=move || busy.get()>{t.inv_save_xml}</button>
-                            <button class="secondary" id="invoice-close" on:click=move |_| { detail.set(None); saved.set(None); }>{t.inv_close}</button>
+                            <button id="invoice-save-pdf" on:click=move |_| save(id_pdf.clone(), InvoiceDocumentFormat::Pdf) disabled=move || busy.get()>{t.lang().invoices().inv_save_pdf}</button>
+                            <button class="secondary" id="invoice-save-xml" on:click=move |_| save(id_xml.clone(), InvoiceDocumentFormat::Xml) disabled=move || busy.get()>{t.lang().invoices().inv_save_xml}</button>
+                            <button class="secondary" id="invoice-close" on:click=move |_| { detail.set(None); saved.set(None); }>{t.lang().invoices().inv_close}</button>
                         </div>
                         {move || saved.get().map(|p| match p {
                             Some(p) => {
                                 let shown = p.clone();
                                 view! {
-                                    <p class="notice" id="invoice-saved">{(ctx.t().inv_saved_to)(&shown)}" "
+                                    <p class="notice" id="invoice-saved">{(ctx.lang.get().invoices().inv_saved_to)(&shown)}" "
                                         <button class="secondary" id="invoice-show-in-folder" on:click=move |_| reveal(p.clone())>{ctx.t().show_in_folder}</button>
                                     </p>
                                 }.into_any()
                             }
-                            None => view! { <p class="muted" id="invoice-saved">{ctx.t().inv_not_saved}</p> }.into_any(),
+                            None => view! { <p class="muted" id="invoice-saved">{ctx.lang.get().invoices().inv_not_saved}</p> }.into_any(),
                         })}
                         <dl class="facts">
-                            <dt>{t.inv_issued}</dt><dd>{lang.date(&s.issued_on)}</dd>
-                            <dt>{t.inv_period}</dt><dd>{format!("{} – {}", lang.date(&s.period_start), lang.date(&s.period_end))}</dd>
-                            <dt>{t.inv_due}</dt><dd>{lang.date(&s.due_on)}</dd>
-                            <dt>{t.inv_bill_to}</dt>
+                            <dt>{t.lang().invoices().inv_issued}</dt><dd>{lang.date(&s.issued_on)}</dd>
+                            <dt>{t.lang().invoices().inv_period}</dt><dd>{format!("{} – {}", lang.date(&s.period_start), lang.date(&s.period_end))}</dd>
+                            <dt>{t.lang().invoices().inv_due}</dt><dd>{lang.date(&s.due_on)}</dd>
+                            <dt>{t.lang().invoices().inv_bill_to}</dt>
                             <dd id="invoice-bill-to">{[Some(b.company.clone()), b.addressee.clone(), Some(b.street.clone()), b.street2.clone(),
                                 Some(format!("{} {}", b.postal_code, b.city)), Some(b.country.clone()), b.vat_id.clone()]
                                 .into_iter().flatten().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(", ")}</dd>
-                            <dt>{t.inv_payment}</dt>
+                            <dt>{t.lang().invoices().inv_payment}</dt>
                             <dd id="invoice-payment">{match &d.payment {
                                 PaymentTerms::Sepa { mandate_reference, debit_on } =>
-                                    format!("{} · {}", t.inv_sepa, (t.inv_mandate)(mandate_reference, &lang.date(debit_on))),
-                                PaymentTerms::Invoice { holder, iban, .. } => format!("{} · {holder}, {iban}", t.inv_transfer),
+                                    format!("{} · {}", t.lang().invoices().inv_sepa, (t.lang().invoices().inv_mandate)(mandate_reference, &lang.date(debit_on))),
+                                PaymentTerms::Invoice { holder, iban, .. } => format!("{} · {holder}, {iban}", t.lang().invoices().inv_transfer),
                             }}</dd>
-                            {d.corrects_number.clone().map(|n| view! { <dt>{t.inv_corrects}</dt><dd id="invoice-corrects">{n}</dd> })}
-                            {d.corrected_by.clone().map(|r| view! { <dt>{t.inv_corrected_by}</dt><dd id="invoice-corrected-by">{r.number}</dd> })}
+                            {d.corrects_number.clone().map(|n| view! { <dt>{t.lang().invoices().inv_corrects}</dt><dd id="invoice-corrects">{n}</dd> })}
+                            {d.corrected_by.clone().map(|r| view! { <dt>{t.lang().invoices().inv_corrected_by}</dt><dd id="invoice-corrected-by">{r.number}</dd> })}
                         </dl>
-                        {d.reverse_charge.then(|| view! { <p class="notice" id="invoice-reverse-charge">{t.inv_reverse_charge}</p> })}
+                        {d.reverse_charge.then(|| view! { <p class="notice" id="invoice-reverse-charge">{t.lang().invoices().inv_reverse_charge}</p> })}
                         <div class="table-wrap">
                         <table class="credentials" id="invoice-lines">
-                            <thead><tr><th>"#"</th><th>{t.inv_description}</th><th class="num">{t.inv_quantity}</th><th class="num">{t.inv_unit_price}</th>
-                                <th class="num">{t.inv_net}</th><th class="num">{t.inv_rate}</th><th class="num">{t.inv_vat}</th></tr></thead>
+                            <thead><tr><th>"#"</th><th>{t.lang().invoices().inv_description}</th><th class="num">{t.lang().invoices().inv_quantity}</th><th class="num">{t.lang().invoices().inv_unit_price}</th>
+                                <th class="num">{t.lang().invoices().inv_net}</th><th class="num">{t.lang().invoices().inv_rate}</th><th class="num">{t.lang().invoices().inv_vat}</th></tr></thead>
                             <tbody>
                                 {d.lines.iter().map(|l| view! {
                                     <tr>
@@ -227,9 +227,9 @@ pub fn InvoicesPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                             <tfoot>
-                                <tr><td colspan="6" class="num">{t.inv_net}</td><td class="num nowrap">{lang.money(s.net_cents, &cur)}</td></tr>
-                                <tr><td colspan="6" class="num">{t.inv_vat}</td><td class="num nowrap">{lang.money(s.vat_cents, &cur)}</td></tr>
-                                <tr><td colspan="6" class="num"><strong>{t.inv_gross}</strong></td><td class="num nowrap" id="invoice-detail-gross"><strong>{lang.money(s.gross_cents, &cur)}</strong></td></tr>
+                                <tr><td colspan="6" class="num">{t.lang().invoices().inv_net}</td><td class="num nowrap">{lang.money(s.net_cents, &cur)}</td></tr>
+                                <tr><td colspan="6" class="num">{t.lang().invoices().inv_vat}</td><td class="num nowrap">{lang.money(s.vat_cents, &cur)}</td></tr>
+                                <tr><td colspan="6" class="num"><strong>{t.lang().invoices().inv_gross}</strong></td><td class="num nowrap" id="invoice-detail-gross"><strong>{lang.money(s.gross_cents, &cur)}</strong></td></tr>
                             </tfoot>
                         </table>
                         </div>
@@ -244,11 +244,11 @@ pub fn InvoicesPage() -> impl IntoView {
                             view! {
                                 <div class="table-wrap">
                                 <table class="credentials" id="invoice-table">
-                                    <thead><tr><th>{t.inv_number}</th><th>{t.inv_issued}</th><th>{t.inv_period}</th><th>{t.inv_due}</th>
-                                        <th class="num">{t.inv_net}</th><th class="num">{t.inv_vat}</th><th class="num">{t.inv_gross}</th><th>{t.inv_status}</th></tr></thead>
+                                    <thead><tr><th>{t.lang().invoices().inv_number}</th><th>{t.lang().invoices().inv_issued}</th><th>{t.lang().invoices().inv_period}</th><th>{t.lang().invoices().inv_due}</th>
+                                        <th class="num">{t.lang().invoices().inv_net}</th><th class="num">{t.lang().invoices().inv_vat}</th><th class="num">{t.lang().invoices().inv_gross}</th><th>{t.lang().invoices().inv_status}</th></tr></thead>
                                     <tbody>
                                         {page.invoices.is_empty().then(|| view! {
-                                            <tr><td colspan="8" class="muted center-text" id="invoices-none">{t.inv_none}</td></tr>
+                                            <tr><td colspan="8" class="muted center-text" id="invoices-none">{t.lang().invoices().inv_none}</td></tr>
                                         })}
                                         {page.invoices.into_iter().map(row).collect_view()}
                                         {move || more.get().into_iter().map(row).collect_view()}
@@ -256,7 +256,7 @@ pub fn InvoicesPage() -> impl IntoView {
                                 </table>
                                 </div>
                                 <Show when=move || next.get().is_some()>
-                                    <button class="secondary" id="invoices-more" on:click=load_more>{move || ctx.t().inv_more}</button>
+                                    <button class="secondary" id="invoices-more" on:click=load_more>{move || ctx.lang.get().invoices().inv_more}</button>
                                 </Show>
                             }
                         })

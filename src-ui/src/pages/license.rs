@@ -77,15 +77,15 @@ pub fn LicensePage() -> impl IntoView {
 
     view! {
         <section id="offline-license">
-            <h1>{move || ctx.t().license_title}</h1>
-            <p class="muted" id="license-intro">{move || ctx.t().license_save_help}</p>
+            <h1>{move || ctx.lang.get().license().license_title}</h1>
+            <p class="muted" id="license-intro">{move || ctx.lang.get().license().license_save_help}</p>
             <div class="row">
-                <button id="save-license" on:click=save disabled=move || busy.get()>{move || ctx.t().license_save}</button>
+                <button id="save-license" on:click=save disabled=move || busy.get()>{move || ctx.lang.get().license().license_save}</button>
             </div>
             <div class="dropzone" id="activation-dropzone">
-                <p>{move || ctx.t().license_drop}</p>
-                <button class="secondary" id="choose-request" on:click=pick disabled=move || busy.get()>{move || ctx.t().license_choose_request}</button>
-                <p class="muted small" id="license-help">{move || ctx.t().license_help}</p>
+                <p>{move || ctx.lang.get().license().license_drop}</p>
+                <button class="secondary" id="choose-request" on:click=pick disabled=move || busy.get()>{move || ctx.lang.get().license().license_choose_request}</button>
+                <p class="muted small" id="license-help">{move || ctx.lang.get().license().license_help}</p>
             </div>
             <Show when=move || error.get().is_some()>
                 <p class="error pre" role="alert" id="license-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
@@ -95,16 +95,16 @@ pub fn LicensePage() -> impl IntoView {
                 let lang = ctx.lang.get();
                 view! {
                     <div class="card" id="license-saved">
-                        <p class="notice">{match &s.path { Some(p) => (t.license_saved_to)(p), None => t.license_not_saved.to_string() }}</p>
+                        <p class="notice">{match &s.path { Some(p) => (t.lang().license().license_saved_to)(p), None => t.lang().license().license_not_saved.to_string() }}</p>
                         {s.path.clone().map(|p| view! {
                             <button class="secondary" id="license-show-in-folder" on:click=move |_| reveal(p.clone())>{t.show_in_folder}</button>
                         })}
                         <dl class="facts">
                             <dt>"ID"</dt><dd id="saved-license-id">{s.license.license_id.clone()}</dd>
-                            <dt>{t.license_customer}</dt><dd>{s.license.customer_name.clone()}</dd>
-                            <dt>{t.license_products}</dt><dd>{s.license.products.iter().map(|(n, seats)| format!("{n} ({seats})")).collect::<Vec<_>>().join(", ")}</dd>
-                            <dt>{t.license_valid_until}</dt><dd>{lang.day(s.license.expires_at - 1)}</dd>
-                            <dt>{t.license_bound}</dt><dd id="saved-license-machine">{s.license.machine.clone().map(|m| m.chars().take(16).collect::<String>()).unwrap_or_else(|| t.license_all_machines.to_string())}</dd>
+                            <dt>{t.lang().license().license_customer}</dt><dd>{s.license.customer_name.clone()}</dd>
+                            <dt>{t.lang().license().license_products}</dt><dd>{s.license.products.iter().map(|(n, seats)| format!("{n} ({seats})")).collect::<Vec<_>>().join(", ")}</dd>
+                            <dt>{t.lang().license().license_valid_until}</dt><dd>{lang.day(s.license.expires_at - 1)}</dd>
+                            <dt>{t.lang().license().license_bound}</dt><dd id="saved-license-machine">{s.license.machine.clone().map(|m| m.chars().take(16).collect::<String>()).unwrap_or_else(|| t.lang().license().license_all_machines.to_string())}</dd>
                         </dl>
                     </div>
                 }
@@ -117,18 +117,18 @@ pub fn LicensePage() -> impl IntoView {
                             let lang = ctx.lang.get();
                             view! {
                                 <div class="cards">
-                                    <div class="card stat"><span class="label">{t.license_valid_until}</span>
+                                    <div class="card stat"><span class="label">{t.lang().license().license_valid_until}</span>
                                         <span class="value">{st.license_expires_on.as_deref().map(|d| lang.date(d)).unwrap_or_else(|| "—".into())}</span></div>
-                                    <div class="card stat"><span class="label">{t.license_activations}</span>
+                                    <div class="card stat"><span class="label">{t.lang().license().license_activations}</span>
                                         <span class="value" id="activations">{st.activations_used}" / "{st.activations_max}</span></div>
                                 </div>
-                                <h2>{t.license_issued}</h2>
+                                <h2>{t.lang().license().license_issued}</h2>
                                 <div class="table-wrap">
                                 <table class="credentials" id="issued-licenses">
-                                    <thead><tr><th>"ID"</th><th>{t.license_machine}</th><th>{t.license_issued_on}</th><th>{t.license_valid_until}</th><th>{t.license_state}</th><th></th></tr></thead>
+                                    <thead><tr><th>"ID"</th><th>{t.lang().license().license_machine}</th><th>{t.lang().license().license_issued_on}</th><th>{t.lang().license().license_valid_until}</th><th>{t.lang().license().license_state}</th><th></th></tr></thead>
                                     <tbody>
                                         {st.licenses.is_empty().then(|| view! {
-                                            <tr><td colspan="6" class="muted center-text" id="licenses-none">{t.license_none}</td></tr>
+                                            <tr><td colspan="6" class="muted center-text" id="licenses-none">{t.lang().license().license_none}</td></tr>
                                         })}
                                         {st.licenses.into_iter().map(|l| {
                                             let id = l.license_id.clone();
@@ -136,16 +136,16 @@ pub fn LicensePage() -> impl IntoView {
                                             view! {
                                                 <tr data-license=l.license_id.clone() class:revoked=revoked>
                                                     <td class="mono">{l.license_id.chars().take(12).collect::<String>()}</td>
-                                                    <td>{l.hostname.clone().unwrap_or_else(|| t.license_all_machines.to_string())}</td>
+                                                    <td>{l.hostname.clone().unwrap_or_else(|| t.lang().license().license_all_machines.to_string())}</td>
                                                     <td class="nowrap">{lang.day(l.issued_at)}</td>
                                                     <td class="nowrap">{lang.day(l.expires_at - 1)}</td>
                                                     <td>{if revoked {
-                                                        view! { <span class="state-badge revoked">{t.license_revoked}</span> }
+                                                        view! { <span class="state-badge revoked">{t.lang().license().license_revoked}</span> }
                                                     } else {
-                                                        view! { <span class="state-badge valid">{t.license_valid}</span> }
+                                                        view! { <span class="state-badge valid">{t.lang().license().license_valid}</span> }
                                                     }}</td>
                                                     <td>{(!revoked).then(|| view! {
-                                                        <button class="link revoke-license nowrap" on:click=move |_| asked.set(Some(id.clone()))>{t.license_revoke}</button>
+                                                        <button class="link revoke-license nowrap" on:click=move |_| asked.set(Some(id.clone()))>{t.lang().license().license_revoke}</button>
                                                     })}</td>
                                                 </tr>
                                             }
@@ -163,11 +163,11 @@ pub fn LicensePage() -> impl IntoView {
                 let id = StoredValue::new(id);
                 view! {
                     <ConfirmDialog id="confirm-revoke" danger=true
-                        title=move || (ctx.t().license_revoke_title)(&short)
-                        confirm=move || ctx.t().license_revoke_confirm.to_string()
+                        title=move || (ctx.lang.get().license().license_revoke_title)(&short)
+                        confirm=move || ctx.lang.get().license().license_revoke_confirm.to_string()
                         on_confirm=move || revoke(id.get_value())
                         on_cancel=move || asked.set(None)>
-                        <p id="confirm-revoke-text">{move || ctx.t().license_revoke_body}</p>
+                        <p id="confirm-revoke-text">{move || ctx.lang.get().license().license_revoke_body}</p>
                     </ConfirmDialog>
                 }
             })}

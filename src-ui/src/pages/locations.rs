@@ -47,7 +47,7 @@ pub fn LocationsPage() -> impl IntoView {
                 Ok(_) => {
                     error.set(None);
                     let name = l.name.clone();
-                    toasts.success(move |t| (t.location_deleted)(&name));
+                    toasts.success(move |t| (t.lang().locations().location_deleted)(&name));
                 }
                 Err(e) => error.set(Some(Problem::Refused(e))),
             }
@@ -57,10 +57,10 @@ pub fn LocationsPage() -> impl IntoView {
 
     view! {
         <section id="locations-page">
-            <h1>{move || ctx.t().locations_title}</h1>
-            <p class="muted" id="locations-intro">{move || ctx.t().locations_intro}</p>
+            <h1>{move || ctx.lang.get().locations().locations_title}</h1>
+            <p class="muted" id="locations-intro">{move || ctx.lang.get().locations().locations_intro}</p>
             <div class="row">
-                <button id="add-location" on:click=move |_| open.set(Open::New)>{move || ctx.t().location_add}</button>
+                <button id="add-location" on:click=move |_| open.set(Open::New)>{move || ctx.lang.get().locations().location_add}</button>
             </div>
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert" id="locations-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
@@ -75,12 +75,12 @@ pub fn LocationsPage() -> impl IntoView {
                                 <div class="table-wrap">
                                 <table class="credentials" id="locations-table">
                                     <thead><tr>
-                                        <th>{t.location_name}</th><th>{t.location_address}</th>
-                                        <th class="num">{t.location_users}</th><th></th>
+                                        <th>{t.location_name}</th><th>{t.lang().locations().location_address}</th>
+                                        <th class="num">{t.lang().locations().location_users}</th><th></th>
                                     </tr></thead>
                                     <tbody>
                                         {rows.is_empty().then(|| view! {
-                                            <tr><td colspan="4" class="muted center-text" id="locations-none">{t.locations_empty}</td></tr>
+                                            <tr><td colspan="4" class="muted center-text" id="locations-none">{t.lang().locations().locations_empty}</td></tr>
                                         })}
                                         {rows.into_iter().map(|l| {
                                             let address = [l.street.clone(), format!("{} {}", l.postal_code, l.city).trim().to_string(), l.country.clone()]
@@ -93,12 +93,12 @@ pub fn LocationsPage() -> impl IntoView {
                                                     <td class="num location-users">{l.user_count}</td>
                                                     <td class="nowrap">
                                                         <button class="link edit-location" on:click=move |_| open.set(Open::Edit(for_edit.clone()))
-                                                            aria-label=(t.location_edit_title)(&l.name)>{t.location_edit}</button>
+                                                            aria-label=(t.lang().locations().location_edit_title)(&l.name)>{t.lang().locations().location_edit}</button>
                                                         " "
                                                         <button class="link delete-location" on:click=move |_| {
                                                             move_to.set(String::new());
                                                             open.set(Open::Delete(for_delete.clone()));
-                                                        } aria-label=(t.location_delete_title)(&l.name)>{t.location_delete}</button>
+                                                        } aria-label=(t.lang().locations().location_delete_title)(&l.name)>{t.lang().locations().location_delete}</button>
                                                     </td>
                                                 </tr>
                                             }
@@ -126,19 +126,19 @@ pub fn LocationsPage() -> impl IntoView {
                     let gone = StoredValue::new(l);
                     Some(view! {
                         <ConfirmDialog id="confirm-delete-location" danger=true
-                            title=move || (ctx.t().location_delete_title)(&name)
-                            confirm=move || ctx.t().location_delete.to_string()
+                            title=move || (ctx.lang.get().locations().location_delete_title)(&name)
+                            confirm=move || ctx.lang.get().locations().location_delete.to_string()
                             disabled=Signal::derive(move || deleting.get() || (n > 0 && move_to.get().is_empty()))
                             on_confirm=move || delete(gone.get_value())
                             on_cancel=move || open.set(Open::None)>
                             {if n == 0 {
-                                view! { <p id="delete-location-text">{move || ctx.t().location_delete_empty}</p> }.into_any()
+                                view! { <p id="delete-location-text">{move || ctx.lang.get().locations().location_delete_empty}</p> }.into_any()
                             } else {
                                 view! {
-                                    <p id="delete-location-text">{move || ctx.t().location_delete_move.of(u64::from(n))}</p>
-                                    <label for="move-to">{move || ctx.t().location_move_to}</label>
+                                    <p id="delete-location-text">{move || ctx.lang.get().locations().location_delete_move.of(u64::from(n))}</p>
+                                    <label for="move-to">{move || ctx.lang.get().locations().location_move_to}</label>
                                     <select id="move-to" on:change=move |ev| move_to.set(event_target_value(&ev))>
-                                        <option value="">{move || ctx.t().location_move_choose}</option>
+                                        <option value="">{move || ctx.lang.get().locations().location_move_choose}</option>
                                         {others.iter().map(|o| view! { <option value=o.id.clone()>{o.name.clone()}</option> }).collect_view()}
                                     </select>
                                 }.into_any()
@@ -168,10 +168,10 @@ type Label = fn(&Texts) -> &'static str;
 /// The form's fields: request name and label.
 const FIELDS: [(&str, Label); 5] = [
     ("name", |t| t.location_name),
-    ("street", |t| t.location_street),
-    ("postal_code", |t| t.location_postal_code),
-    ("city", |t| t.location_city),
-    ("country", |t| t.location_country),
+    ("street", |t| t.lang().locations().location_street),
+    ("postal_code", |t| t.lang().locations().location_postal_code),
+    ("city", |t| t.lang().locations().location_city),
+    ("country", |t| t.lang().locations().location_country),
 ];
 
 /// Add a location (`editing` None) or change one: name and address, errors at their field.
@@ -247,9 +247,9 @@ fn LocationDialog(
                 Ok(l) => {
                     let name = l.name.clone();
                     if is_new {
-                        toasts.success(move |t| (t.location_created)(&name));
+                        toasts.success(move |t| (t.lang().locations().location_created)(&name));
                     } else {
-                        toasts.success(move |t| (t.location_saved)(&name));
+                        toasts.success(move |t| (t.lang().locations().location_saved)(&name));
                     }
                     on_close();
                     on_done();
@@ -282,8 +282,8 @@ fn LocationDialog(
             node_ref=modal_ref on:keydown=modal_keys>
             <form class="card narrow" on:submit=submit novalidate>
                 <h2 id="location-dialog-title">{move || match &title {
-                    Some(n) => (ctx.t().location_edit_title)(n),
-                    None => ctx.t().location_new_title.to_string(),
+                    Some(n) => (ctx.lang.get().locations().location_edit_title)(n),
+                    None => ctx.lang.get().locations().location_new_title.to_string(),
                 }}</h2>
                 {field_view(0, "location-name")}
                 {field_view(1, "location-street")}

@@ -63,8 +63,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <main class="center">
             <form class="card narrow" id="password-form" on:submit=submit novalidate>
-                <div class="row between"><h1>{move || ctx.t().change_password_title}</h1><LanguageSwitch /></div>
-                <p class="muted" id="password-intro">{move || if ask_current() { ctx.t().change_password_intro } else { ctx.t().first_login_intro }}</p>
+                <div class="row between"><h1>{move || ctx.lang.get().password_page().change_password_title}</h1><LanguageSwitch /></div>
+                <p class="muted" id="password-intro">{move || if ask_current() { ctx.lang.get().password_page().change_password_intro } else { ctx.lang.get().password_page().first_login_intro }}</p>
                 <Show when=ask_current>
                     <label for="current-password">{move || ctx.t().current_password}</label>
                     <input id="current-password" type="password" autocomplete="current-password" bind:value=current />

@@ -50,7 +50,7 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
             );
             busy.set(false);
             match r {
-                Ok(_) => toasts.success(|t| t.profile_saved.to_string()),
+                Ok(_) => toasts.success(|t| t.lang().profile().profile_saved.to_string()),
                 Err(e) => {
                     bad_name.set(matches!(&e.detail, Some(ErrorDetail::Field { field, .. }) if field == "display_name"));
                     error.set(Some(Problem::Failed(e)));
@@ -60,14 +60,14 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
     };
     view! {
         <form class="card" id="profile-form" on:submit=submit novalidate>
-            <h2>{move || ctx.t().profile_details}</h2>
+            <h2>{move || ctx.lang.get().profile().profile_details}</h2>
             <label>{move || ctx.t().email}</label>
             <p id="profile-email">{profile.email.clone()}</p>
             <label for="profile-name">{move || ctx.t().col_name}</label>
             <input id="profile-name" type="text" autocomplete="name" bind:value=name
                 aria-invalid=move || bad_name.get().to_string()
                 aria-describedby=move || bad_name.get().then_some("profile-error") />
-            <label for="profile-language">{move || ctx.t().profile_mail_language}</label>
+            <label for="profile-language">{move || ctx.lang.get().profile().profile_mail_language}</label>
             <select id="profile-language" bind:value=language>
                 <option value="de">"Deutsch"</option>
                 <option value="en">"English"</option>
@@ -76,7 +76,7 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
                 <p class="error" role="alert" id="profile-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
             </Show>
             <div class="row actions">
-                <button type="submit" id="profile-save" disabled=move || busy.get()>{move || ctx.t().profile_save}</button>
+                <button type="submit" id="profile-save" disabled=move || busy.get()>{move || ctx.lang.get().profile().profile_save}</button>
             </div>
         </form>
     }
@@ -172,7 +172,7 @@ pub fn ProfilePage() -> impl IntoView {
             match ctx.guard(ipc::end_other_sessions().await) {
                 Ok(n) => {
                     let n = n.ended;
-                    toasts.success(move |t| t.sessions_ended.of(n));
+                    toasts.success(move |t| t.lang().profile().sessions_ended.of(n));
                     sessions.refetch();
                 }
                 Err(e) => toasts.trouble(move |t| crate::errors::describe(t, &e)),
@@ -181,7 +181,7 @@ pub fn ProfilePage() -> impl IntoView {
     };
     view! {
         <section class="page" id="profile-page">
-            <h1>{move || ctx.t().profile_title}</h1>
+            <h1>{move || ctx.lang.get().profile().profile_title}</h1>
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || profile.refetch() /> }>
                     {move || Suspend::new(async move {
@@ -191,7 +191,7 @@ pub fn ProfilePage() -> impl IntoView {
             </Transition>
             <PasswordForm />
             <div class="card" id="sessions-card">
-                <h2>{move || ctx.t().sessions_title}</h2>
+                <h2>{move || ctx.lang.get().profile().sessions_title}</h2>
                 <Transition fallback=Loading>
                     <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || sessions.refetch() /> }>
                         {move || Suspend::new(async move {
@@ -201,9 +201,9 @@ pub fn ProfilePage() -> impl IntoView {
                                 view! {
                                     <table id="sessions">
                                         <thead><tr>
-                                            <th>{move || ctx.t().sessions_started}</th>
-                                            <th>{move || ctx.t().sessions_last_used}</th>
-                                            <th>{move || ctx.t().sessions_ip}</th>
+                                            <th>{move || ctx.lang.get().profile().sessions_started}</th>
+                                            <th>{move || ctx.lang.get().profile().sessions_last_used}</th>
+                                            <th>{move || ctx.lang.get().profile().sessions_ip}</th>
                                             <th></th>
                                         </tr></thead>
                                         <tbody>
@@ -212,14 +212,14 @@ pub fn ProfilePage() -> impl IntoView {
                                                     <td class="nowrap">{local_time(lang, s.started_at)}</td>
                                                     <td class="nowrap">{local_time(lang, s.last_used_at)}</td>
                                                     <td class="mono">{s.ip.unwrap_or_default()}</td>
-                                                    <td>{s.current.then(|| view! { <span class="badge">{move || ctx.t().sessions_this}</span> })}</td>
+                                                    <td>{s.current.then(|| view! { <span class="badge">{move || ctx.lang.get().profile().sessions_this}</span> })}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
                                     </table>
                                     <div class="row actions">
                                         <button type="button" class="secondary" id="end-others" disabled=others == 0
-                                            on:click=move |_| asking.set(true)>{move || ctx.t().sessions_end_others}</button>
+                                            on:click=move |_| asking.set(true)>{move || ctx.lang.get().profile().sessions_end_others}</button>
                                     </div>
                                 }
                             })
@@ -229,11 +229,11 @@ pub fn ProfilePage() -> impl IntoView {
             </div>
             <Show when=move || asking.get()>
                 <ConfirmDialog id="confirm-end-others" danger=true
-                    title=move || ctx.t().sessions_end_others.to_string()
-                    confirm=move || ctx.t().sessions_end_others_confirm.to_string()
+                    title=move || ctx.lang.get().profile().sessions_end_others.to_string()
+                    confirm=move || ctx.lang.get().profile().sessions_end_others_confirm.to_string()
                     on_confirm=end_others
                     on_cancel=move || asking.set(false)>
-                    <p>{move || ctx.t().sessions_end_others_body}</p>
+                    <p>{move || ctx.lang.get().profile().sessions_end_others_body}</p>
                 </ConfirmDialog>
             </Show>
         </section>

@@ -42,8 +42,8 @@ pub fn SetupPage() -> impl IntoView {
     view! {
         <main class="center">
             <form class="card narrow" id="setup-form" on:submit=submit novalidate>
-                <div class="row between"><h1>{move || ctx.t().setup_title}</h1><LanguageSwitch /></div>
-                <p class="muted">{move || ctx.t().setup_intro}</p>
+                <div class="row between"><h1>{move || ctx.lang.get().setup().setup_title}</h1><LanguageSwitch /></div>
+                <p class="muted">{move || ctx.lang.get().setup().setup_intro}</p>
                 <label for="portal-url">{move || ctx.t().setup_url}</label>
                 <input id="portal-url" type="url" placeholder="https://portal.example.com" bind:value=url
                     aria-invalid=move || error.get().is_some().to_string() />
@@ -51,7 +51,7 @@ pub fn SetupPage() -> impl IntoView {
                     <p class="error" role="alert" id="setup-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <button type="submit" id="setup-connect" disabled=move || busy.get()>
-                    {move || ctx.t().setup_connect}
+                    {move || ctx.lang.get().setup().setup_connect}
                 </button>
             </form>
         </main>

@@ -53,8 +53,8 @@ fn new_key() -> String {
 
 fn period_text(t: &Texts, p: BillingPeriod) -> &'static str {
     match p {
-        BillingPeriod::Monthly => t.sub_monthly,
-        BillingPeriod::Yearly => t.sub_yearly,
+        BillingPeriod::Monthly => t.lang().subscription().sub_monthly,
+        BillingPeriod::Yearly => t.lang().subscription().sub_yearly,
     }
 }
 
@@ -67,16 +67,23 @@ pub fn booked_text(
     currency: &str,
 ) -> String {
     match (b.kind, &b.invoice) {
-        (ChangeKind::Upgrade, Some(inv)) => t.sub_booked_upgrade.fill(&[
+        (ChangeKind::Upgrade, Some(inv)) => t.lang().subscription().sub_booked_upgrade.fill(&[
             ("package", to_name),
             ("number", &inv.number),
             ("amount", &lang.money(inv.gross_cents, &inv.currency)),
         ]),
-        (ChangeKind::Upgrade, None) => t.sub_booked_upgrade_no_invoice.fill(&[
-            ("package", to_name),
-            ("amount", &lang.money(b.prorated_cents, currency)),
-        ]),
+        (ChangeKind::Upgrade, None) => {
+            t.lang()
+                .subscription()
+                .sub_booked_upgrade_no_invoice
+                .fill(&[
+                    ("package", to_name),
+                    ("amount", &lang.money(b.prorated_cents, currency)),
+                ])
+        }
         (ChangeKind::Downgrade, _) => t
+            .lang()
+            .subscription()
             .sub_booked_downgrade
             .fill(&[("package", to_name), ("date", &lang.date(&b.effective_on))]),
     }
@@ -103,7 +110,7 @@ pub fn SubscriptionPage() -> impl IntoView {
     };
     view! {
         <section id="subscription-page">
-            <h1>{move || ctx.t().sub_title}</h1>
+            <h1>{move || ctx.lang.get().subscription().sub_title}</h1>
             <Transition fallback=Loading>
                 <ErrorBoundary fallback>
                     {move || Suspend::new(async move {
@@ -136,20 +143,20 @@ fn CurrentPackage(sub: Subscription) -> impl IntoView {
             <div class="card" id="current-package">
                 <h2 id="current-package-name">{s.package_name.clone()}</h2>
                 <dl class="facts">
-                    <dt>{t.sub_billing_period}</dt><dd id="billing-period">{period_text(t, s.billing_period)}</dd>
-                    <dt>{t.sub_term_start}</dt><dd id="term-start">{lang.date(&s.term_start)}</dd>
-                    <dt>{t.sub_period}</dt><dd id="current-period">{format!("{} – {}", lang.date(&s.period_start), lang.date(&s.period_end))}</dd>
-                    <dt>{t.sub_renews_on}</dt><dd id="renews-on">{lang.date(&s.renews_on)}</dd>
-                    <dt>{t.sub_recurring}</dt><dd id="recurring-amount">{lang.money(s.recurring_cents, &s.currency)}" "<span class="muted small">{t.sub_net}</span></dd>
-                    <dt>{t.sub_payment_method}</dt><dd id="payment-method">{match s.payment_method { PaymentMethod::Sepa => t.sub_pay_sepa, PaymentMethod::Invoice => t.sub_pay_invoice }}</dd>
+                    <dt>{t.lang().subscription().sub_billing_period}</dt><dd id="billing-period">{period_text(t, s.billing_period)}</dd>
+                    <dt>{t.lang().subscription().sub_term_start}</dt><dd id="term-start">{lang.date(&s.term_start)}</dd>
+                    <dt>{t.lang().subscription().sub_period}</dt><dd id="current-period">{format!("{} – {}", lang.date(&s.period_start), lang.date(&s.period_end))}</dd>
+                    <dt>{t.lang().subscription().sub_renews_on}</dt><dd id="renews-on">{lang.date(&s.renews_on)}</dd>
+                    <dt>{t.lang().subscription().sub_recurring}</dt><dd id="recurring-amount">{lang.money(s.recurring_cents, &s.currency)}" "<span class="muted small">{t.lang().subscription().sub_net}</span></dd>
+                    <dt>{t.lang().subscription().sub_payment_method}</dt><dd id="payment-method">{match s.payment_method { PaymentMethod::Sepa => t.lang().subscription().sub_pay_sepa, PaymentMethod::Invoice => t.lang().subscription().sub_pay_invoice }}</dd>
                 </dl>
                 {s.pending_change.clone().map(|p| view! {
-                    <p class="notice" id="pending-downgrade" role="status">{t.sub_pending.fill(&[("package", &p.package_name), ("date", &lang.date(&p.effective_on))])}</p>
+                    <p class="notice" id="pending-downgrade" role="status">{t.lang().subscription().sub_pending.fill(&[("package", &p.package_name), ("date", &lang.date(&p.effective_on))])}</p>
                 })}
                 <div class="table-wrap">
                     <table class="installers" id="subscription-apps">
                         <thead><tr>
-                            <th>{t.sub_app}</th><th>{t.sub_package_seats}</th><th>{t.sub_addon_seats}</th><th>{t.sub_assigned_limit}</th>
+                            <th>{t.lang().subscription().sub_app}</th><th>{t.lang().subscription().sub_package_seats}</th><th>{t.lang().subscription().sub_addon_seats}</th><th>{t.lang().subscription().sub_assigned_limit}</th>
                         </tr></thead>
                         <tbody>
                             {s.apps.iter().map(|a| view! {
@@ -163,13 +170,13 @@ fn CurrentPackage(sub: Subscription) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <h3>{t.sub_addons}</h3>
+                <h3>{t.lang().subscription().sub_addons}</h3>
                 {if s.addons.is_empty() {
-                    view! { <p class="muted" id="no-addons">{t.sub_no_addons}</p> }.into_any()
+                    view! { <p class="muted" id="no-addons">{t.lang().subscription().sub_no_addons}</p> }.into_any()
                 } else {
                     view! {
                         <table class="installers" id="subscription-addons">
-                            <thead><tr><th>{t.sub_addon}</th><th>{t.sub_app}</th><th>{t.sub_quantity}</th><th>{t.sub_addon_seats}</th><th>{t.sub_price}</th></tr></thead>
+                            <thead><tr><th>{t.lang().subscription().sub_addon}</th><th>{t.lang().subscription().sub_app}</th><th>{t.lang().subscription().sub_quantity}</th><th>{t.lang().subscription().sub_addon_seats}</th><th>{t.lang().subscription().sub_price}</th></tr></thead>
                             <tbody>
                                 {s.addons.iter().map(|a| view! {
                                     <tr data-addon=a.code.clone()>
@@ -209,7 +216,7 @@ fn Compare(
         let lang = ctx.lang.get();
         let pkgs = cat.packages.clone();
         view! {
-            <h2 id="compare-title">{t.sub_compare}</h2>
+            <h2 id="compare-title">{t.lang().subscription().sub_compare}</h2>
             <div class="table-wrap">
                 <table class="installers compare" id="package-compare" aria-labelledby="compare-title">
                     <thead><tr>
@@ -219,7 +226,7 @@ fn Compare(
                             view! {
                                 <th class:current=current id=format!("package-{}", p.code) scope="col">
                                     {p.name.clone()}
-                                    {current.then(|| view! { " "<span class="state-badge valid">{t.sub_current_badge}</span> })}
+                                    {current.then(|| view! { " "<span class="state-badge valid">{t.lang().subscription().sub_current_badge}</span> })}
                                 </th>
                             }
                         }).collect_view()}
@@ -233,8 +240,8 @@ fn Compare(
                                     view! {
                                         <td class:current=p.relation == PackageRelation::Current>
                                             {match seats {
-                                                Some(n) => view! { <span class="yes" aria-label=t.sub_included>"✓"</span>" "{t.sub_seats.of(u64::try_from(n).unwrap_or(0))} }.into_any(),
-                                                None => view! { <span aria-label=t.sub_not_included>"–"</span> }.into_any(),
+                                                Some(n) => view! { <span class="yes" aria-label=t.lang().subscription().sub_included>"✓"</span>" "{t.lang().subscription().sub_seats.of(u64::try_from(n).unwrap_or(0))} }.into_any(),
+                                                None => view! { <span aria-label=t.lang().subscription().sub_not_included>"–"</span> }.into_any(),
                                             }}
                                         </td>
                                     }
@@ -242,7 +249,7 @@ fn Compare(
                             </tr>
                         }).collect_view()}
                         <tr>
-                            <th scope="row">{t.sub_compatible_addons}</th>
+                            <th scope="row">{t.lang().subscription().sub_compatible_addons}</th>
                             {pkgs.iter().map(|p| view! {
                                 <td class:current=p.relation == PackageRelation::Current class="small">
                                     {if p.addons.is_empty() { "–".to_string() } else {
@@ -263,7 +270,7 @@ fn Compare(
                             <th></th>
                             {pkgs.iter().map(|p| {
                                 let (code, name) = (p.code.clone(), p.name.clone());
-                                let label = t.sub_change_to.fill(&[("package", &p.name)]);
+                                let label = t.lang().subscription().sub_change_to.fill(&[("package", &p.name)]);
                                 let is_pending = pending.as_deref() == Some(p.code.as_str());
                                 view! {
                                     <td class:current=p.relation == PackageRelation::Current>
@@ -340,36 +347,36 @@ fn PreviewDialog(
         <div class="modal" role="dialog" aria-modal="true" aria-labelledby="change-preview-title" id="change-preview"
             node_ref=modal_ref on:keydown=modal_keys>
             <div class="card">
-                <h2 id="change-preview-title">{move || ctx.t().sub_preview_title.fill(&[("package", &title)])}</h2>
+                <h2 id="change-preview-title">{move || ctx.lang.get().subscription().sub_preview_title.fill(&[("package", &title)])}</h2>
                 <Show when=move || busy.get() && preview.get().is_none() && error.get().is_none()>
                     <p class="muted">{move || ctx.t().loading}</p>
                 </Show>
                 {move || preview.get().map(|p| {
                     let t = ctx.t();
                     let lang = ctx.lang.get();
-                    let list = |v: &Vec<String>| if v.is_empty() { t.sub_none.to_string() } else { v.join(", ") };
+                    let list = |v: &Vec<String>| if v.is_empty() { t.lang().subscription().sub_none.to_string() } else { v.join(", ") };
                     let prorated = if p.prorated_cents >= 0 {
-                        t.sub_prorated_charge.fill(&[("amount", &lang.money(p.prorated_cents, &p.currency))])
+                        t.lang().subscription().sub_prorated_charge.fill(&[("amount", &lang.money(p.prorated_cents, &p.currency))])
                     } else {
-                        t.sub_prorated_credit.fill(&[("amount", &lang.money(-p.prorated_cents, &p.currency))])
+                        t.lang().subscription().sub_prorated_credit.fill(&[("amount", &lang.money(-p.prorated_cents, &p.currency))])
                     };
                     view! {
                         <dl class="facts" id="preview-facts">
-                            <dt>{t.sub_gained}</dt><dd id="preview-gained">{list(&p.apps_gained)}</dd>
-                            <dt>{t.sub_lost}</dt><dd id="preview-lost">{list(&p.apps_lost)}</dd>
+                            <dt>{t.lang().subscription().sub_gained}</dt><dd id="preview-gained">{list(&p.apps_gained)}</dd>
+                            <dt>{t.lang().subscription().sub_lost}</dt><dd id="preview-lost">{list(&p.apps_lost)}</dd>
                             {(!p.addons_dropped.is_empty()).then(|| view! {
-                                <dt>{t.sub_addons_dropped}</dt><dd id="preview-addons-dropped">{p.addons_dropped.join(", ")}</dd>
+                                <dt>{t.lang().subscription().sub_addons_dropped}</dt><dd id="preview-addons-dropped">{p.addons_dropped.join(", ")}</dd>
                             })}
-                            <dt>{t.sub_new_amount}</dt>
+                            <dt>{t.lang().subscription().sub_new_amount}</dt>
                             <dd id="preview-new-amount">{lang.money(p.new_recurring_cents, &p.currency)}" "
-                                <span class="muted small">{format!("({} {})", t.sub_before, lang.money(p.old_recurring_cents, &p.currency))}</span></dd>
-                            <dt>{t.sub_proration}</dt>
+                                <span class="muted small">{format!("({} {})", t.lang().subscription().sub_before, lang.money(p.old_recurring_cents, &p.currency))}</span></dd>
+                            <dt>{t.lang().subscription().sub_proration}</dt>
                             <dd id="preview-proration">{prorated}<br />
-                                <span class="muted small">{t.sub_proration_rule.fill(&[("remaining", &p.remaining_days.to_string()), ("period", &p.period_days.to_string())])}</span></dd>
-                            <dt>{t.sub_effective}</dt><dd id="preview-effective">{lang.date(&p.effective_on)}</dd>
+                                <span class="muted small">{t.lang().subscription().sub_proration_rule.fill(&[("remaining", &p.remaining_days.to_string()), ("period", &p.period_days.to_string())])}</span></dd>
+                            <dt>{t.lang().subscription().sub_effective}</dt><dd id="preview-effective">{lang.date(&p.effective_on)}</dd>
                         </dl>
                         <table class="installers" id="preview-seats">
-                            <thead><tr><th>{t.sub_app}</th><th>{t.sub_old_limit}</th><th>{t.sub_new_limit}</th><th>{t.sub_assigned}</th></tr></thead>
+                            <thead><tr><th>{t.lang().subscription().sub_app}</th><th>{t.lang().subscription().sub_old_limit}</th><th>{t.lang().subscription().sub_new_limit}</th><th>{t.lang().subscription().sub_assigned}</th></tr></thead>
                             <tbody>
                                 {p.seats.iter().map(|s| view! {
                                     <tr data-product=s.product_code.clone()>
@@ -385,7 +392,7 @@ fn PreviewDialog(
                 </Show>
                 <div class="row actions">
                     <button type="button" id="change-confirm" on:click=confirm
-                        disabled=move || busy.get() || preview.get().is_none()>{move || ctx.t().sub_confirm_change}</button>
+                        disabled=move || busy.get() || preview.get().is_none()>{move || ctx.lang.get().subscription().sub_confirm_change}</button>
                     <button type="button" id="change-cancel" class="secondary" data-autofocus=""
                         on:click=move |_| on_close()>{move || ctx.t().cancel}</button>
                 </div>

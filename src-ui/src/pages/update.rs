@@ -66,25 +66,25 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
         match ctx.update.get() {
             UpdateUi::Idle => ().into_any(),
             UpdateUi::Checking => {
-                view! { <p class="muted" id="update-checking">{t.update_checking}</p> }.into_any()
+                view! { <p class="muted" id="update-checking">{t.lang().update().update_checking}</p> }.into_any()
             }
             UpdateUi::Current => {
-                view! { <p id="update-current">{t.update_current}</p> }.into_any()
+                view! { <p id="update-current">{t.lang().update().update_current}</p> }.into_any()
             }
             UpdateUi::Offer(o) => {
                 let version = o.version.clone();
                 view! {
                     <div id="update-offer">
-                        <p>{sentence(t.update_offer, |name| match name {
+                        <p>{sentence(t.lang().update().update_offer, |name| match name {
                             "version" => view! { <strong id="update-version">{o.version.clone()}</strong> }.into_any(),
                             "current" => view! { <span id="update-current-version">{o.current_version.clone()}</span> }.into_any(),
                             _ => ().into_any(),
                         })}</p>
                         <p class="pre small" id="update-notes">{o.notes.clone()}</p>
                         <div class="row">
-                            <button id="update-install" on:click=move |_| install(ctx, version.clone())>{t.update_install}</button>
+                            <button id="update-install" on:click=move |_| install(ctx, version.clone())>{t.lang().update().update_install}</button>
                             {(!in_dialog).then(|| view! {
-                                <button class="secondary" id="update-later" on:click=move |_| ctx.update.set(UpdateUi::Idle)>{t.update_later}</button>
+                                <button class="secondary" id="update-later" on:click=move |_| ctx.update.set(UpdateUi::Idle)>{t.lang().update().update_later}</button>
                             })}
                         </div>
                     </div>
@@ -93,7 +93,7 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
             }
             UpdateUi::Installing { version, received, total } => view! {
                 <div id="update-installing">
-                    <p>{(t.update_installing_version)(&version)}</p>
+                    <p>{(t.lang().update().update_installing_version)(&version)}</p>
                     <progress max=total.unwrap_or(0).max(1).to_string() value=received.to_string()></progress>
                     <p class="small muted">{lang.bytes(received)}{total.map(|n| format!(" / {}", lang.bytes(n)))}</p>
                 </div>
@@ -101,12 +101,12 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
                 .into_any(),
             UpdateUi::Installed(version) => view! {
                 <div id="update-installed">
-                    <p>{(t.update_installed_version)(&version)}</p>
+                    <p>{(t.lang().update().update_installed_version)(&version)}</p>
                     <button id="update-restart" on:click=move |_| spawn_local(async move {
                         if let Err(e) = ipc::app_restart().await {
                             ctx.update.set(UpdateUi::Failed(e));
                         }
-                    })>{t.update_restart}</button>
+                    })>{t.lang().update().update_restart}</button>
                 </div>
             }
                 .into_any(),
@@ -115,7 +115,7 @@ fn UpdateState(#[prop(optional)] in_dialog: bool) -> impl IntoView {
                     <p class="error" id="update-error">{describe(t, &e)}</p>
                     <p class="small muted">{e.message.clone()}</p>
                     {(!in_dialog).then(|| view! {
-                        <button class="secondary" on:click=move |_| ctx.update.set(UpdateUi::Idle)>{t.update_later}</button>
+                        <button class="secondary" on:click=move |_| ctx.update.set(UpdateUi::Idle)>{t.lang().update().update_later}</button>
                     })}
                 </div>
             }
@@ -165,19 +165,19 @@ fn AboutCard() -> impl IntoView {
             <div class="modal" role="dialog" aria-modal="true" aria-labelledby="about-title" id="about-dialog"
                 node_ref=modal_ref on:keydown=modal_keys>
                 <div class="card narrow">
-                    <h2 id="about-title">{move || ctx.t().about_title}</h2>
+                    <h2 id="about-title">{move || ctx.lang.get().update().about_title}</h2>
                     <dl class="facts">
-                        <dt>{move || ctx.t().about_version}</dt>
+                        <dt>{move || ctx.lang.get().update().about_version}</dt>
                         <dd id="about-version">{move || ctx.config.get().map(|c| c.app_version).unwrap_or_default()}</dd>
-                        <dt>{move || ctx.t().about_portal}</dt>
+                        <dt>{move || ctx.lang.get().update().about_portal}</dt>
                         <dd class="mono">{move || ctx.config.get().and_then(|c| c.portal_url).unwrap_or_default()}</dd>
                     </dl>
                     <UpdateState in_dialog=true />
                     <div class="row actions">
                         <button id="update-check" class="secondary"
                             disabled=move || matches!(ctx.update.get(), UpdateUi::Checking | UpdateUi::Installing { .. } | UpdateUi::Installed(_))
-                            on:click=move |_| check(ctx, false)>{move || ctx.t().update_check}</button>
-                        <button id="about-close" on:click=move |_| ctx.about.set(false)>{move || ctx.t().about_close}</button>
+                            on:click=move |_| check(ctx, false)>{move || ctx.lang.get().update().update_check}</button>
+                        <button id="about-close" on:click=move |_| ctx.about.set(false)>{move || ctx.lang.get().update().about_close}</button>
                     </div>
                 </div>
             </div>

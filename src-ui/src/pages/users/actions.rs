@@ -19,16 +19,18 @@ pub fn delete(ctx: Ctx, toasts: Toasts, ids: Vec<String>, done: impl Fn() + 'sta
         match ctx.guard(ipc::delete_users(ids).await) {
             Ok(r) if r.failed.is_empty() => {
                 let n = r.deleted.len();
-                toasts.success(move |t| t.users_deleted.of(n as u64));
+                toasts.success(move |t| t.lang().users_page().users_deleted.of(n as u64));
             }
             Ok(r) => {
                 let n = r.deleted.len();
                 let failed: Vec<ErrorBody> = r.failed.into_iter().map(|f| f.error).collect();
                 toasts.trouble(move |t| {
-                    let mut msg = t.users_deleted.of(n as u64);
+                    let mut msg = t.lang().users_page().users_deleted.of(n as u64);
                     for e in &failed {
                         msg.push('\n');
-                        msg.push_str(&(t.not_deleted)(&describe_refusal(t, e)));
+                        msg.push_str(&(t.lang().users_page().not_deleted)(&describe_refusal(
+                            t, e,
+                        )));
                     }
                     msg
                 });
@@ -53,13 +55,15 @@ pub fn restore(ctx: Ctx, toasts: Toasts, ids: Vec<String>, done: impl Fn() + 'st
                     .map(|u| (u.email, u.licenses_not_restored.join(", ")))
                     .collect();
                 if missing.is_empty() {
-                    toasts.success(move |t| t.restored_count.of(n));
+                    toasts.success(move |t| t.lang().users_page().restored_count.of(n));
                 } else {
                     toasts.trouble(move |t| {
-                        let mut msg = t.restored_count.of(n);
+                        let mut msg = t.lang().users_page().restored_count.of(n);
                         for (email, licenses) in &missing {
                             msg.push('\n');
-                            msg.push_str(&(t.not_restored_for)(email, licenses));
+                            msg.push_str(&(t.lang().users_page().not_restored_for)(
+                                email, licenses,
+                            ));
                         }
                         msg
                     });

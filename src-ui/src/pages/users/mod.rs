@@ -93,17 +93,17 @@ pub fn UsersPage(me: Me) -> impl IntoView {
     view! {
         <section id="users">
             <div class="row between">
-                <h1>{move || ctx.t().users_title}</h1>
+                <h1>{move || ctx.lang.get().users_page().users_title}</h1>
                 <span class="row">
-                    <button class="secondary" id="import-users" on:click=move |_| dialog.set(Dialog::Import { resume: false })>{move || ctx.t().import}</button>
-                    <button id="add-user" on:click=move |_| dialog.set(Dialog::Create)>{move || ctx.t().add_user}</button>
+                    <button class="secondary" id="import-users" on:click=move |_| dialog.set(Dialog::Import { resume: false })>{move || ctx.lang.get().users_page().import}</button>
+                    <button id="add-user" on:click=move |_| dialog.set(Dialog::Create)>{move || ctx.lang.get().users_page().add_user}</button>
                 </span>
             </div>
             <Show when=move || pending_now().is_some()>
                 <p class="notice" id="import-pending">
-                    {move || pending_now().map(|p| (ctx.t().import_pending_file)(&p.file_name, p.done, p.total)).unwrap_or_default()}" "
-                    <button id="import-resume-pending" on:click=move |_| dialog.set(Dialog::Import { resume: true })>{move || ctx.t().import_resume}</button>" "
-                    <button class="secondary" on:click=move |_| spawn_local(async move { let _ = ipc::import_discard().await; pending.set(Some(None)); })>{move || ctx.t().import_discard}</button>
+                    {move || pending_now().map(|p| (ctx.lang.get().users_page().import_pending_file)(&p.file_name, p.done, p.total)).unwrap_or_default()}" "
+                    <button id="import-resume-pending" on:click=move |_| dialog.set(Dialog::Import { resume: true })>{move || ctx.lang.get().users_page().import_resume}</button>" "
+                    <button class="secondary" on:click=move |_| spawn_local(async move { let _ = ipc::import_discard().await; pending.set(Some(None)); })>{move || ctx.lang.get().users_page().import_discard}</button>
                 </p>
             </Show>
             <div class="pools" id="license-pools">
@@ -116,7 +116,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                                 <span class="pool" data-product=p.product_code.clone()>
                                     <b>{p.product_name.clone()}</b>" "
                                     <span class="pool-used">{p.seats_used}</span>" / "{p.seats_total}
-                                    " · "{move || ctx.t().seats_free.of(p.seats_total.saturating_sub(p.seats_used) as u64)}
+                                    " · "{move || ctx.lang.get().users_page().seats_free.of(p.seats_total.saturating_sub(p.seats_used) as u64)}
                                 </span>
                             }).collect_view())
                         })}
@@ -125,34 +125,34 @@ pub fn UsersPage(me: Me) -> impl IntoView {
             </div>
             <div class="tabs" role="tablist">
                 <button type="button" role="tab" id="tab-live" class:active=move || tab.get() == Tab::Live
-                    on:click=move |_| tab.set(Tab::Live)>{move || ctx.t().tab_users}</button>
+                    on:click=move |_| tab.set(Tab::Live)>{move || ctx.lang.get().users_page().tab_users}</button>
                 <button type="button" role="tab" id="tab-deleted" class:active=move || tab.get() == Tab::Deleted
                     on:click=move |_| tab.set(Tab::Deleted)>
-                    {move || ctx.t().tab_deleted}" "<span class="badge" id="deleted-count">{move || deleted_count.get()}</span>
+                    {move || ctx.lang.get().users_page().tab_deleted}" "<span class="badge" id="deleted-count">{move || deleted_count.get()}</span>
                 </button>
             </div>
             <div class="filters">
-                <input id="user-search" type="search" placeholder=move || ctx.t().search_placeholder
-                    aria-label=move || ctx.t().search_placeholder bind:value=q />
+                <input id="user-search" type="search" placeholder=move || ctx.lang.get().users_page().search_placeholder
+                    aria-label=move || ctx.lang.get().users_page().search_placeholder bind:value=q />
                 <select id="filter-role" aria-label=move || ctx.t().col_role on:change=move |ev| role.set(event_target_value(&ev))>
-                    <option value="">{move || ctx.t().all_roles}</option>
+                    <option value="">{move || ctx.lang.get().users_page().all_roles}</option>
                     {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || ctx.t().role(r)}</option> }).collect_view()}
                 </select>
                 <select id="filter-license" aria-label=move || ctx.t().col_licenses on:change=move |ev| license.set(event_target_value(&ev))>
-                    <option value="">{move || ctx.t().all_licenses}</option>
+                    <option value="">{move || ctx.lang.get().users_page().all_licenses}</option>
                     <For each=move || lookups.pools_now() key=|p| p.product_code.clone() let:p>
                         <option value=p.product_code.clone()>{p.product_name.clone()}</option>
                     </For>
                 </select>
                 <select id="filter-location" aria-label=move || ctx.t().col_location on:change=move |ev| location.set(event_target_value(&ev))>
-                    <option value="">{move || ctx.t().all_locations}</option>
+                    <option value="">{move || ctx.lang.get().users_page().all_locations}</option>
                     <For each=move || lookups.locations_now() key=|l| l.id.clone() let:l>
                         <option value=l.id.clone()>{l.name.clone()}</option>
                     </For>
                 </select>
                 <Show when=move || tab.get() == Tab::Live>
-                    <select id="filter-status" aria-label=move || ctx.t().col_status on:change=move |ev| status.set(event_target_value(&ev))>
-                        <option value="">{move || ctx.t().all_statuses}</option>
+                    <select id="filter-status" aria-label=move || ctx.lang.get().users_page().col_status on:change=move |ev| status.set(event_target_value(&ev))>
+                        <option value="">{move || ctx.lang.get().users_page().all_statuses}</option>
                         <option value="active">{move || ctx.t().status_active}</option>
                         <option value="password_change_required">{move || ctx.t().status_password_change}</option>
                     </select>
@@ -160,18 +160,18 @@ pub fn UsersPage(me: Me) -> impl IntoView {
             </div>
             <div class="row between toolbar">
                 <span class="muted" id="user-total">
-                    {move || ctx.t().users_count.parts(total.get() as u64).0}
+                    {move || ctx.lang.get().users_page().users_count.parts(total.get() as u64).0}
                     <span id="user-total-count">{move || total.get()}</span>
-                    {move || ctx.t().users_count.parts(total.get() as u64).1}
-                    {move || { let n = selected.get().len(); (n > 0).then(|| format!(" · {}", ctx.t().selected_count.of(n as u64))) }}
+                    {move || ctx.lang.get().users_page().users_count.parts(total.get() as u64).1}
+                    {move || { let n = selected.get().len(); (n > 0).then(|| format!(" · {}", ctx.lang.get().users_page().selected_count.of(n as u64))) }}
                 </span>
                 <span class="row">
                     <Show when=move || tab.get() == Tab::Live && !selected.get().is_empty()>
-                        <button id="manage-licenses" on:click=move |_| dialog.set(Dialog::Licenses)>{move || ctx.t().manage_licenses}</button>
-                        <button id="delete-selected" class="danger" on:click=move |_| dialog.set(Dialog::ConfirmDelete)>{move || ctx.t().delete_selected}</button>
+                        <button id="manage-licenses" on:click=move |_| dialog.set(Dialog::Licenses)>{move || ctx.lang.get().users_page().manage_licenses}</button>
+                        <button id="delete-selected" class="danger" on:click=move |_| dialog.set(Dialog::ConfirmDelete)>{move || ctx.lang.get().users_page().delete_selected}</button>
                     </Show>
                     <Show when=move || tab.get() == Tab::Deleted && !selected.get().is_empty()>
-                        <button id="restore-selected" on:click=restore_selected>{move || ctx.t().restore_selected}</button>
+                        <button id="restore-selected" on:click=restore_selected>{move || ctx.lang.get().users_page().restore_selected}</button>
                     </Show>
                 </span>
             </div>
@@ -179,16 +179,16 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                 <p class="error" role="alert" id="users-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}
                     " "<button class="secondary" on:click=move |_| reload()>{move || ctx.t().retry}</button></p>
             </Show>
-            <div class="grid" role="table" aria-label=move || ctx.t().users_title aria-rowcount=move || total.get() + 1>
+            <div class="grid" role="table" aria-label=move || ctx.lang.get().users_page().users_title aria-rowcount=move || total.get() + 1>
             <div class="grid-head" role="row">
-                <span role="columnheader"><input type="checkbox" id="select-all" aria-label=move || ctx.t().select_all prop:checked=move || !rows.get().is_empty() && selected.get().len() == rows.get().len()
+                <span role="columnheader"><input type="checkbox" id="select-all" aria-label=move || ctx.lang.get().users_page().select_all prop:checked=move || !rows.get().is_empty() && selected.get().len() == rows.get().len()
                     on:change=move |ev| list.select_all(event_target_checked(&ev)) /></span>
                 {th(UserSort::Name, |t| t.col_name)}
-                {th(UserSort::Email, |t| t.col_email)}
+                {th(UserSort::Email, |t| t.lang().users_page().col_email)}
                 {th(UserSort::Role, |t| t.col_role)}
                 {th(UserSort::Location, |t| t.col_location)}
                 <span class="th col-licenses" role="columnheader">{move || ctx.t().col_licenses}</span>
-                <span class="th" role="columnheader">{move || if tab.get() == Tab::Live { ctx.t().col_status } else { ctx.t().col_purge }}</span>
+                <span class="th" role="columnheader">{move || if tab.get() == Tab::Live { ctx.lang.get().users_page().col_status } else { ctx.lang.get().users_page().col_purge }}</span>
                 <span role="columnheader"></span>
             </div>
             <div class="grid-body" id="user-list" role="rowgroup" tabindex="-1" data-focus-return node_ref=list_ref on:scroll=move |ev| list.scrolled(&event_target(&ev))>
@@ -198,7 +198,7 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                     </For>
                 </div>
                 <Show when=move || !loading.get() && rows.get().is_empty()>
-                    <p class="muted center-text" id="users-empty">{move || ctx.t().none_found}</p>
+                    <p class="muted center-text" id="users-empty">{move || ctx.lang.get().users_page().none_found}</p>
                 </Show>
             </div>
             </div>
@@ -215,11 +215,11 @@ pub fn UsersPage(me: Me) -> impl IntoView {
                     let user = StoredValue::new(user);
                     view! {
                         <ConfirmDialog id="confirm-reset" danger=true
-                            title=move || (ctx.t().reset_confirm_title)(&name)
-                            confirm=move || ctx.t().reset_password.to_string()
+                            title=move || (ctx.lang.get().users_page().reset_confirm_title)(&name)
+                            confirm=move || ctx.lang.get().users_page().reset_password.to_string()
                             on_confirm=move || { dialog.set(Dialog::None); actions::reset_password(ctx, user.get_value(), dialog, reload); }
                             on_cancel=move || dialog.set(Dialog::None)>
-                            <p id="confirm-reset-text">{move || (ctx.t().reset_confirm_body)(&email)}</p>
+                            <p id="confirm-reset-text">{move || (ctx.lang.get().users_page().reset_confirm_body)(&email)}</p>
                         </ConfirmDialog>
                     }.into_any()
                 }

@@ -47,7 +47,7 @@ pub fn UserRow(
         <div class="grid-row" role="row" data-email=move || user.with(|u| u.email.clone())
             style=move || format!("top: {}px", top.get() as f64 * ROW_H)>
             <span role="cell"><input type="checkbox" class="select-user"
-                aria-label=move || (ctx.t().select_user)(&user.with(|u| u.display_name.clone()))
+                aria-label=move || (ctx.lang.get().users_page().select_user)(&user.with(|u| u.display_name.clone()))
                 prop:checked=move || selected.with(|s| s.contains(&id_checked))
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
@@ -76,7 +76,7 @@ pub fn UserRow(
             })}</span>
             <span class="cell actions" role="cell">
                 <Show when=resettable>
-                    <button class="link reset-password" on:click=move |_| reset(user.get_untracked())>{move || ctx.t().reset_password}</button>
+                    <button class="link reset-password" on:click=move |_| reset(user.get_untracked())>{move || ctx.lang.get().users_page().reset_password}</button>
                 </Show>
             </span>
         </div>

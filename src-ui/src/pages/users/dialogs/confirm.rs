@@ -76,8 +76,8 @@ pub fn ConfirmDelete(
     let me = plan.me;
     view! {
         <ConfirmDialog id="confirm-delete" danger=true disabled=n == 0
-            title=move || if n == 0 { ctx.t().delete_nothing.to_string() } else { ctx.t().delete_confirm_title.of(n as u64) }
-            confirm=move || ctx.t().delete_selected.to_string()
+            title=move || if n == 0 { ctx.lang.get().users_page().delete_nothing.to_string() } else { ctx.lang.get().users_page().delete_confirm_title.of(n as u64) }
+            confirm=move || ctx.lang.get().users_page().delete_selected.to_string()
             on_confirm=move || { dialog.set(Dialog::None); on_yes(ids.get_value()); }
             on_cancel=move || dialog.set(Dialog::None)>
             <Show when=move || n != 0>
@@ -86,17 +86,17 @@ pub fn ConfirmDelete(
                 </ul>
             </Show>
             <Show when=move || more != 0>
-                <p id="confirm-delete-more">{move || ctx.t().and_more.of(more as u64)}</p>
+                <p id="confirm-delete-more">{move || ctx.lang.get().users_page().and_more.of(more as u64)}</p>
             </Show>
             <Show when=move || me>
-                <p class="muted" id="confirm-delete-skip-me">{move || ctx.t().delete_skip_me}</p>
+                <p class="muted" id="confirm-delete-skip-me">{move || ctx.lang.get().users_page().delete_skip_me}</p>
             </Show>
             {owners.iter().map(|o| {
                 let o = o.clone();
-                view! { <p class="muted confirm-delete-skip-owner">{move || (ctx.t().delete_skip_owner)(&o)}</p> }
+                view! { <p class="muted confirm-delete-skip-owner">{move || (ctx.lang.get().users_page().delete_skip_owner)(&o)}</p> }
             }).collect_view()}
             <Show when=move || n != 0>
-                <p class="muted">{move || ctx.t().delete_restorable}</p>
+                <p class="muted">{move || ctx.lang.get().users_page().delete_restorable}</p>
             </Show>
         </ConfirmDialog>
     }

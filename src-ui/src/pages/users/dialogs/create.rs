@@ -58,7 +58,7 @@ pub fn CreateDialog(
             });
         let email = kontor_api::validate::email("email", &email.get_untracked()).map_err(|e| {
             Problem::Field {
-                label: |t| t.col_email,
+                label: |t| t.lang().users_page().col_email,
                 reason: e.reason,
             }
         });
@@ -106,7 +106,7 @@ pub fn CreateDialog(
                 reason: kontor_api::FieldProblem::Required,
             }));
             return email_error.set(Some(Problem::Field {
-                label: |t| t.col_email,
+                label: |t| t.lang().users_page().col_email,
                 reason: kontor_api::FieldProblem::Required,
             }));
         }
@@ -128,9 +128,9 @@ pub fn CreateDialog(
         <div class="modal" role="dialog" aria-modal="true" aria-labelledby="create-title" id="create-dialog"
             node_ref=modal_ref on:keydown=modal_keys>
             <form class="card narrow" on:submit=submit novalidate>
-                <h2 id="create-title">{move || ctx.t().add_user}</h2>
+                <h2 id="create-title">{move || ctx.lang.get().users_page().add_user}</h2>
                 <Show when=move || !pending.get().is_empty()>
-                    <p class="muted small" id="pending-users">{move || ctx.t().pending_users}" "
+                    <p class="muted small" id="pending-users">{move || ctx.lang.get().users_page().pending_users}" "
                         {move || pending.get().iter().map(|u| u.email.clone()).collect::<Vec<_>>().join(", ")}</p>
                 </Show>
                 <label for="new-name">{move || ctx.t().col_name}</label>
@@ -140,7 +140,7 @@ pub fn CreateDialog(
                 <Show when=move || name_error.with(Option::is_some)>
                     <p class="error field-error" id="new-name-error">{move || name_error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
-                <label for="new-email">{move || ctx.t().col_email}</label>
+                <label for="new-email">{move || ctx.lang.get().users_page().col_email}</label>
                 <input id="new-email" type="email" autocomplete="off" bind:value=email
                     aria-invalid=move || email_error.with(Option::is_some).to_string()
                     aria-describedby=move || email_error.with(Option::is_some).then_some("new-email-error") />
@@ -155,7 +155,7 @@ pub fn CreateDialog(
                 </select>
                 <label for="new-location">{move || ctx.t().col_location}</label>
                 <select id="new-location" on:change=move |ev| location.set(event_target_value(&ev))>
-                    <option value="">{move || ctx.t().location_none}</option>
+                    <option value="">{move || ctx.lang.get().users_page().location_none}</option>
                     <For each=move || lookups.locations_now() key=|l| l.id.clone() let:l>
                         <option value=l.id.clone()>{l.name.clone()}</option>
                     </For>
@@ -184,10 +184,10 @@ pub fn CreateDialog(
                                                 licenses.update(|l| { if on { l.insert(code2.clone()); } else { l.remove(&code2); } });
                                             } />
                                         {p.product_name.clone()}" ("
-                                        {move || if full { ctx.t().no_free_seats.to_string() } else { ctx.t().seats_free.of(free as u64) }}")"
+                                        {move || if full { ctx.lang.get().users_page().no_free_seats.to_string() } else { ctx.lang.get().users_page().seats_free.of(free as u64) }}")"
                                     </label>
                                     {full.then(|| view! {
-                                        <p class="muted small no-seats-reason" id=reason_id.clone()>{move || (ctx.t().no_free_seats_reason)(&name)}</p>
+                                        <p class="muted small no-seats-reason" id=reason_id.clone()>{move || (ctx.lang.get().users_page().no_free_seats_reason)(&name)}</p>
                                     })}
                                 }
                             }).collect_view())
@@ -199,8 +199,8 @@ pub fn CreateDialog(
                     <p class="error" role="alert" id="create-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row actions">
-                    <button type="submit" id="create-submit" disabled=move || busy.get()>{move || ctx.t().create_users}</button>
-                    <button type="button" class="secondary" id="add-another" on:click=add_another>{move || ctx.t().add_another}</button>
+                    <button type="submit" id="create-submit" disabled=move || busy.get()>{move || ctx.lang.get().users_page().create_users}</button>
+                    <button type="button" class="secondary" id="add-another" on:click=add_another>{move || ctx.lang.get().users_page().add_another}</button>
                     <button type="button" class="secondary" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().cancel}</button>
                 </div>
             </form>

@@ -43,11 +43,11 @@ pub fn CreatedDialog(
         <div class="modal printable" role="dialog" aria-modal="true" aria-labelledby="created-title" id="created-dialog"
             node_ref=modal_ref on:keydown=modal_keys>
             <div class="card wide">
-                <h2 id="created-title">{move || if reset { ctx.t().reset_done_title } else { ctx.t().created_title }}</h2>
-                <p class="muted">{move || if reset { ctx.t().reset_done_intro } else { ctx.t().created_intro }}</p>
+                <h2 id="created-title">{move || if reset { ctx.lang.get().users_page().reset_done_title } else { ctx.lang.get().users_page().created_title }}</h2>
+                <p class="muted">{move || if reset { ctx.lang.get().users_page().reset_done_intro } else { ctx.lang.get().users_page().created_intro }}</p>
                 <table class="credentials" id="created-users">
                     <thead><tr>
-                        <th>{move || ctx.t().col_name}</th><th>{move || ctx.t().col_email}</th><th>{move || ctx.t().temporary_password}</th>
+                        <th>{move || ctx.t().col_name}</th><th>{move || ctx.lang.get().users_page().col_email}</th><th>{move || ctx.t().temporary_password}</th>
                     </tr></thead>
                     <tbody>
                         {users.into_iter().map(|u| {
@@ -59,7 +59,7 @@ pub fn CreatedDialog(
                                 let (id, email, password) = (id.clone(), email.clone(), password.clone());
                                 spawn_local(async move {
                                     match ipc::mail_temporary_password(id, password).await {
-                                        Ok(()) => toasts.success(move |t| (t.mail_temp_password_sent)(&email)),
+                                        Ok(()) => toasts.success(move |t| (t.lang().users_page().mail_temp_password_sent)(&email)),
                                         Err(e) => error.set(Some(Problem::Refused(e))),
                                     }
                                 });
@@ -67,24 +67,24 @@ pub fn CreatedDialog(
                             view! {
                                 <tr data-email=u.email.clone()><td>{u.display_name}</td><td>{u.email.clone()}</td>
                                     <td class="password-cell"><span class="mono temp-password">{u.temporary_password.clone()}</span>
-                                        <CopyButton text=u.temporary_password label=move || (ctx.t().copy_password_of)(&name) />
+                                        <CopyButton text=u.temporary_password label=move || (ctx.lang.get().users_page().copy_password_of)(&name) />
                                         <button type="button" class="secondary small mail-password no-print"
-                                            aria-label=move || (ctx.t().mail_temp_password_label)(&label_email)
-                                            on:click=mail>{move || ctx.t().mail_temp_password}</button>
+                                            aria-label=move || (ctx.lang.get().users_page().mail_temp_password_label)(&label_email)
+                                            on:click=mail>{move || ctx.lang.get().users_page().mail_temp_password}</button>
                                     </td></tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
                 <Show when=move || saved.get().is_some()>
-                    <p class="notice" id="saved-path">{move || saved.get().map(|p| (ctx.t().saved_to_path)(&p))}</p>
+                    <p class="notice" id="saved-path">{move || saved.get().map(|p| (ctx.lang.get().users_page().saved_to_path)(&p))}</p>
                 </Show>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>
                 <div class="row actions no-print">
-                    <button id="save-csv" on:click=save>{move || ctx.t().save_csv}</button>
-                    <button class="secondary" id="print" on:click=print>{move || ctx.t().print}</button>
+                    <button id="save-csv" on:click=save>{move || ctx.lang.get().users_page().save_csv}</button>
+                    <button class="secondary" id="print" on:click=print>{move || ctx.lang.get().users_page().print}</button>
                     <button class="secondary" id="created-close" on:click=move |_| dialog.set(Dialog::None)>{move || ctx.t().close}</button>
                 </div>
             </div>

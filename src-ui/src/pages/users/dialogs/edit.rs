@@ -83,7 +83,7 @@ pub fn EditDialog(
                 </select>
                 <label for="edit-location">{move || ctx.t().col_location}</label>
                 <select id="edit-location" on:change=move |ev| location.set(event_target_value(&ev))>
-                    <option value="">{move || ctx.t().location_none}</option>
+                    <option value="">{move || ctx.lang.get().users_page().location_none}</option>
                     <For each=move || lookups.locations_now() key=|l| l.id.clone() let:l>
                         {
                             let lid = l.id.clone();

@@ -36,7 +36,7 @@ fn column_label(t: &Texts, p: &ImportProblem) -> String {
 fn problem_text(t: &Texts, p: &ImportProblem) -> String {
     p.reason
         .as_ref()
-        .and_then(|r| (t.import_problem)(r))
+        .and_then(|r| (t.lang().users_page().import_problem)(r))
         .unwrap_or_else(|| p.message.clone())
 }
 
@@ -152,7 +152,7 @@ pub fn ImportDialog(
             })
             .collect();
         spawn_local(async move {
-            let name = ctx.t().import_problems_file.to_string();
+            let name = ctx.lang.get().users_page().import_problems_file.to_string();
             match ipc::save_import_problems(problems, name).await {
                 Ok(f) => problems_saved.set(f.path),
                 Err(e) => show_err(e),
@@ -186,24 +186,24 @@ pub fn ImportDialog(
         <div class="modal" role="dialog" aria-modal="true" aria-labelledby="import-title" id="import-dialog"
             node_ref=modal_ref on:keydown=modal_keys>
             <div class="card wide">
-                <h2 id="import-title">{move || ctx.t().import_title}</h2>
+                <h2 id="import-title">{move || ctx.lang.get().users_page().import_title}</h2>
                 {move || match step.get() {
                     Step::Choose => view! {
                         <div class="dropzone" id="import-dropzone">
-                            <p>{ctx.t().import_drop}</p>
-                            <p class="muted small">{ctx.t().import_formats}</p>
+                            <p>{ctx.lang.get().users_page().import_drop}</p>
+                            <p class="muted small">{ctx.lang.get().users_page().import_formats}</p>
                             <div class="row">
-                                <button id="import-choose" on:click=pick>{ctx.t().import_choose}</button>
-                                <button class="secondary" id="import-template" on:click=template>{ctx.t().import_template}</button>
+                                <button id="import-choose" on:click=pick>{ctx.lang.get().users_page().import_choose}</button>
+                                <button class="secondary" id="import-template" on:click=template>{ctx.lang.get().users_page().import_template}</button>
                             </div>
                             <Show when=move || saved.get().is_some()>
-                                <p class="notice small" id="template-saved">{move || saved.get().map(|p| (ctx.t().saved_to_path)(&p))}
+                                <p class="notice small" id="template-saved">{move || saved.get().map(|p| (ctx.lang.get().users_page().saved_to_path)(&p))}
                                     " "<button class="link" id="template-show" on:click=move |_| reveal(saved.get_untracked())>{ctx.t().show_in_folder}</button>
                                 </p>
                             </Show>
                         </div>
                     }.into_any(),
-                    Step::Reading => view! { <p class="muted" id="import-reading">{ctx.t().import_reading}</p> }.into_any(),
+                    Step::Reading => view! { <p class="muted" id="import-reading">{ctx.lang.get().users_page().import_reading}</p> }.into_any(),
                     Step::Preview(p) => {
                         let t = ctx.t();
                         let more = p.problems_total.saturating_sub(p.problems.len() as u64);
@@ -213,14 +213,14 @@ pub fn ImportDialog(
                             <div id="import-preview">
                                 <p class="muted small">{p.file_name.clone()}" · "{p.encoding.clone()}</p>
                                 <div class="cards">
-                                    <div class="card stat"><span class="label">{t.import_rows}</span><span class="value" id="import-rows">{p.rows_found}</span></div>
-                                    <div class="card stat"><span class="label">{t.import_valid}</span><span class="value" id="import-valid">{p.valid}</span></div>
-                                    <div class="card stat"><span class="label">{t.import_problems}</span><span class="value" id="import-problem-count">{p.problems_total}</span></div>
+                                    <div class="card stat"><span class="label">{t.lang().users_page().import_rows}</span><span class="value" id="import-rows">{p.rows_found}</span></div>
+                                    <div class="card stat"><span class="label">{t.lang().users_page().import_valid}</span><span class="value" id="import-valid">{p.valid}</span></div>
+                                    <div class="card stat"><span class="label">{t.lang().users_page().import_problems}</span><span class="value" id="import-problem-count">{p.problems_total}</span></div>
                                 </div>
                                 <Show when=move || has_problems>
-                                    <div class="problems" tabindex="0" role="region" aria-label=t.import_problems>
+                                    <div class="problems" tabindex="0" role="region" aria-label=t.lang().users_page().import_problems>
                                         <table class="credentials" id="import-problems">
-                                            <thead><tr><th>{t.import_row}</th><th>{t.import_column}</th><th>{t.import_reason}</th></tr></thead>
+                                            <thead><tr><th>{t.lang().users_page().import_row}</th><th>{t.lang().users_page().import_column}</th><th>{t.lang().users_page().import_reason}</th></tr></thead>
                                             <tbody>
                                                 {p.problems.iter().map(|pr| view! {
                                                     <tr data-row=pr.row data-code=pr.code.clone()><td>{pr.row}</td><td>{column_label(t, pr)}</td><td>{problem_text(t, pr)}</td></tr>
@@ -230,20 +230,20 @@ pub fn ImportDialog(
                                     </div>
                                 </Show>
                                 <Show when=move || { more > 0 }>
-                                    <p class="muted small">{t.import_more_count.of(more)}</p>
+                                    <p class="muted small">{t.lang().users_page().import_more_count.of(more)}</p>
                                 </Show>
                                 <div class="row">
-                                    <Show when=move || can_commit fallback=move || view! { <p class="muted">{t.import_nothing}</p> }>
-                                        <button id="import-commit" on:click=move |_| commit()>{t.import_commit_count.of(p.valid)}</button>
+                                    <Show when=move || can_commit fallback=move || view! { <p class="muted">{t.lang().users_page().import_nothing}</p> }>
+                                        <button id="import-commit" on:click=move |_| commit()>{t.lang().users_page().import_commit_count.of(p.valid)}</button>
                                     </Show>
-                                    <button class="secondary" on:click=move |_| step.set(Step::Choose)>{t.import_choose}</button>
+                                    <button class="secondary" on:click=move |_| step.set(Step::Choose)>{t.lang().users_page().import_choose}</button>
                                 </div>
                             </div>
                         }.into_any()
                     }
                     Step::Committing => view! {
                         <div id="import-progress">
-                            <p>{move || sentence(ctx.t().import_progress, |name| match name {
+                            <p>{move || sentence(ctx.lang.get().users_page().import_progress, |name| match name {
                                 "done" => view! { <span id="import-done">{move || progress.get().done}</span> }.into_any(),
                                 "total" => view! { <span id="import-total">{move || progress.get().total}</span> }.into_any(),
                                 _ => ().into_any(),
@@ -259,11 +259,11 @@ pub fn ImportDialog(
                         let outcome = StoredValue::new(outcome);
                         view! {
                             <div id="import-done">
-                                <h3 id="import-done-title">{t.import_done_title.of(created as u64)}</h3>
-                                <p class="notice" id="import-skipped">{t.import_skipped.of(p.problems_total)}</p>
+                                <h3 id="import-done-title">{t.lang().users_page().import_done_title.of(created as u64)}</h3>
+                                <p class="notice" id="import-skipped">{t.lang().users_page().import_skipped.of(p.problems_total)}</p>
                                 <div class="problems">
                                     <table class="credentials" id="import-skipped-rows">
-                                        <thead><tr><th>{t.import_row}</th><th>{t.import_column}</th><th>{t.import_reason}</th></tr></thead>
+                                        <thead><tr><th>{t.lang().users_page().import_row}</th><th>{t.lang().users_page().import_column}</th><th>{t.lang().users_page().import_reason}</th></tr></thead>
                                         <tbody>
                                             {p.problems.iter().map(|pr| view! {
                                                 <tr data-row=pr.row data-code=pr.code.clone()><td>{pr.row}</td><td>{column_label(t, pr)}</td><td>{problem_text(t, pr)}</td></tr>
@@ -272,21 +272,21 @@ pub fn ImportDialog(
                                     </table>
                                 </div>
                                 <Show when=move || problems_saved.get().is_some()>
-                                    <p class="notice small" id="problems-saved">{move || problems_saved.get().map(|p| (t.saved_to_path)(&p))}
+                                    <p class="notice small" id="problems-saved">{move || problems_saved.get().map(|p| (t.lang().users_page().saved_to_path)(&p))}
                                         " "<button class="link" id="problems-show" on:click=move |_| reveal(problems_saved.get_untracked())>{t.show_in_folder}</button>
                                     </p>
                                 </Show>
                                 <div class="row">
-                                    <button class="secondary" id="import-save-problems" on:click=move |_| save_problems(for_save.clone())>{t.import_save_problems}</button>
-                                    <button id="import-show-passwords" on:click=move |_| on_done(outcome.get_value())>{t.import_show_passwords}</button>
+                                    <button class="secondary" id="import-save-problems" on:click=move |_| save_problems(for_save.clone())>{t.lang().users_page().import_save_problems}</button>
+                                    <button id="import-show-passwords" on:click=move |_| on_done(outcome.get_value())>{t.lang().users_page().import_show_passwords}</button>
                                 </div>
                             </div>
                         }.into_any()
                     }
                     Step::Stopped => view! {
                         <div id="import-stopped">
-                            <p class="notice">{ctx.t().import_cancelled}</p>
-                            <button id="import-resume" on:click=move |_| commit()>{ctx.t().import_resume}</button>
+                            <p class="notice">{ctx.lang.get().users_page().import_cancelled}</p>
+                            <button id="import-resume" on:click=move |_| commit()>{ctx.lang.get().users_page().import_resume}</button>
                         </div>
                     }.into_any(),
                 }}

@@ -55,7 +55,7 @@ pub fn LicenseDialog(
                 Ok(res) => {
                     lookups.pools.set(Some(Ok(res.pools)));
                     let n = res.changed as u64;
-                    toasts.success(move |t| t.licenses_changed_count.of(n));
+                    toasts.success(move |t| t.lang().users_page().licenses_changed_count.of(n));
                     dialog.set(Dialog::None);
                     on_done();
                 }
@@ -68,7 +68,7 @@ pub fn LicenseDialog(
         <div class="modal" role="dialog" aria-modal="true" aria-labelledby="license-dialog-title" id="license-dialog"
             node_ref=modal_ref on:keydown=modal_keys>
             <div class="card narrow">
-                <h2 id="license-dialog-title">{move || ctx.t().manage_licenses_for.of(selected.get().len() as u64)}</h2>
+                <h2 id="license-dialog-title">{move || ctx.lang.get().users_page().manage_licenses_for.of(selected.get().len() as u64)}</h2>
                 <Transition fallback=Loading>
                     <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || lookups.pools.refetch() /> }>
                         {move || Suspend::new(async move {
@@ -79,14 +79,14 @@ pub fn LicenseDialog(
                                     <label class="license-choice">
                                         <span>{p.product_name.clone()}" ("{
                                             let free = p.seats_total.saturating_sub(p.seats_used);
-                                            move || if free <= 0 { ctx.t().no_free_seats.to_string() } else { ctx.t().seats_free.of(free as u64) }
+                                            move || if free <= 0 { ctx.lang.get().users_page().no_free_seats.to_string() } else { ctx.lang.get().users_page().seats_free.of(free as u64) }
                                         }")"</span>
                                         <select class="license-action" data-product=code.clone()
                                             prop:value=move || choice.with(|c| c.get(&shown).cloned().unwrap_or_else(|| "keep".into()))
                                             on:change=move |ev| { let v = event_target_value(&ev); choice.update(|c| { c.insert(code.clone(), v); }); }>
-                                            <option value="keep">{move || ctx.t().keep}</option>
-                                            <option value="assign">{move || ctx.t().assign}</option>
-                                            <option value="revoke">{move || ctx.t().revoke}</option>
+                                            <option value="keep">{move || ctx.lang.get().users_page().keep}</option>
+                                            <option value="assign">{move || ctx.lang.get().users_page().assign}</option>
+                                            <option value="revoke">{move || ctx.lang.get().users_page().revoke}</option>
                                         </select>
                                     </label>
                                 }
