@@ -12,7 +12,8 @@
 //!   `service::catalog` and `service::subscription` (the package catalog file; subscription, package
 //!   change and due downgrades), `installers` (the installer content store), `releases` (the app's self-update releases folder and
 //!   signing), `import` (the CLI's file import), `seed` (demo data);
-//! - `mail` (templates, the SMTP or `.eml` transport, the outbox worker `serve` runs);
+//! - `mail` (templates, the SMTP or `.eml` transport, the outbox worker `serve` runs); `jobs` (the
+//!   background jobs, run once across replicas through a lease row);
 //! - HTTP: `http_error` (`ApiError`), `auth` (the `AuthUser` extractor), `state`,
 //!   `handlers` (one module per resource: extract, call the storage or a service, answer), `router` (the
 //!   routes and the OpenAPI document; the only module that imports `handlers`).

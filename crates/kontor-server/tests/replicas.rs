@@ -2,7 +2,8 @@
 //! database with a small round-robin TCP proxy in front (written here). A session signed in on one replica
 //! works on the others; seat assignment hammered through all three never oversubscribes; the sign-in limit
 //! holds when the failures are spread over the replicas; the purge of deleted users runs once; a replica
-//! with another license-signing key refuses to start; `/api/ready` answers. PostgreSQL only: skipped with a
+//! with another license-signing key refuses to start; `/api/ready` answers; an import survives the SIGKILL of
+//! a replica mid-batch with no lost and no duplicate user. PostgreSQL only: skipped with a
 //! note without `KONTOR_TEST_POSTGRES_URL` (fails with `CI` set). Linux only (child processes, signals).
 #![cfg(target_os = "linux")]
 
@@ -292,7 +293,7 @@ async fn scenario(db_url: &str) {
     .collect();
     assert!(ids.len() as i64 > analytics.seats, "more users than seats");
     let mut tasks = Vec::new();
-    for id in ids.iter().cloned() {
+    for id in ids {
         let (front, access, account) = (front.clone(), access.clone(), seed.account_id.clone());
         tasks.push(tokio::spawn(async move {
             http()
@@ -348,6 +349,81 @@ async fn scenario(db_url: &str) {
         let (status, _) = sign_in(&r.url, &seed.owner_email, &seed.owner_password).await;
         assert_eq!(status, 429, "limited on {}", r.url);
     }
+
+    // An import of 30 batches through the proxy; replica 2 is killed (SIGKILL) while a batch is in
+    // flight. Failed requests are retried (the proxy sends them on); the import ends with every user
+    // exactly once.
+    let import_id = uuid::Uuid::new_v4().simple().to_string();
+    let (batches, per_batch) = (30u32, 200usize);
+    let mut retries = 0;
+    let victim = replicas[1].child.id();
+    for batch in 0..batches {
+        if batch == 5 {
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(15));
+                let _ = Command::new("kill")
+                    .args(["-KILL", &victim.to_string()])
+                    .status();
+            });
+        }
+        let users: Vec<serde_json::Value> = (0..per_batch)
+            .map(|i| {
+                let n = batch as usize * per_batch + i;
+                serde_json::json!({"email": format!("imp{n}@muster.example"),
+                    "display_name": format!("Imported {n}"), "role": "user"})
+            })
+            .collect();
+        let body = serde_json::json!({"import_id": import_id, "batch": batch, "users": users});
+        let mut done = false;
+        for _ in 0..10 {
+            let r = http()
+                .post(format!(
+                    "{front}/api/v1/accounts/{}/users/import",
+                    seed.account_id
+                ))
+                .bearer_auth(&access)
+                .json(&body)
+                .send()
+                .await;
+            match r {
+                Ok(r) if r.status().is_success() => {
+                    done = true;
+                    break;
+                }
+                Ok(r) if r.status().is_server_error() => retries += 1,
+                Ok(r) => panic!(
+                    "batch {batch}: {} {}",
+                    r.status(),
+                    r.text().await.unwrap_or_default()
+                ),
+                Err(_) => retries += 1,
+            }
+        }
+        assert!(done, "batch {batch} went through on a live replica");
+    }
+    assert!(
+        retries > 0,
+        "the kill hit the import (a request failed and was retried)"
+    );
+    let (count, distinct): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT email) FROM users \
+         WHERE account_id = $1 AND email LIKE 'imp%@muster.example' AND deleted_at IS NULL",
+    )
+    .bind(&seed.account_id)
+    .fetch_one(&mut sqlx::PgConnection::connect(db_url).await.expect("connect"))
+    .await
+    .expect("count imported");
+    assert_eq!(
+        (count, distinct),
+        (i64::from(batches) * per_batch as i64, count),
+        "no lost and no duplicate user"
+    );
+    let still = http()
+        .get(format!("{}/api/ready", replicas[0].url))
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(still.status().as_u16(), 200, "the others serve on");
 
     // A replica with another key refuses to start, saying why.
     let other_key = dirs.path().join("other.key");
