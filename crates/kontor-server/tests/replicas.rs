@@ -440,6 +440,48 @@ async fn scenario(db_url: &str) {
         "a clear message: {stderr}"
     );
 
+    // SIGTERM during a large batch on the third replica: the request in flight is answered, then the
+    // process ends cleanly.
+    let users: Vec<serde_json::Value> = (0..5000)
+        .map(|n| {
+            serde_json::json!({"email": format!("late{n}@muster.example"),
+                "display_name": format!("Late {n}"), "role": "user"})
+        })
+        .collect();
+    let body = serde_json::json!({"import_id": "late", "batch": 0, "users": users});
+    let target = replicas[2].url.clone();
+    let pid = replicas[2].child.id();
+    let req = tokio::spawn(async move {
+        let started = Instant::now();
+        let status = http()
+            .post(format!(
+                "{target}/api/v1/accounts/{}/users/import",
+                seed.account_id
+            ))
+            .bearer_auth(&access)
+            .json(&body)
+            .send()
+            .await
+            .map(|r| r.status().as_u16());
+        (status, started.elapsed())
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    assert_eq!(
+        req.await
+            .expect("task")
+            .expect("the request in flight is answered"),
+        200
+    );
+    let mut replicas = replicas;
+    let exit = replicas[2].child.wait().expect("wait");
+    assert!(
+        exit.success(),
+        "a SIGTERMed replica exits cleanly: {exit:?}"
+    );
+
     drop(replicas);
     db.close().await;
 }
