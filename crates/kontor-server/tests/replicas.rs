@@ -469,11 +469,11 @@ async fn scenario(db_url: &str) {
     let _ = Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status();
-    assert_eq!(
-        req.await
-            .expect("task")
-            .expect("the request in flight is answered"),
-        200
+    let (status, took) = req.await.expect("task");
+    assert_eq!(status.expect("the request in flight is answered"), 200);
+    assert!(
+        took > Duration::from_millis(100),
+        "the batch was still running when SIGTERM came ({took:?})"
     );
     let mut replicas = replicas;
     let exit = replicas[2].child.wait().expect("wait");
