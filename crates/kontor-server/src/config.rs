@@ -46,6 +46,9 @@ pub struct Config {
     pub mail: MailConfig,
     /// Who issues the invoices (`serve --vendor-profile`); the built-in demo profile by default.
     pub vendor: crate::vendor::VendorProfile,
+    /// replica12: the license-signing key file all replicas share (`serve --signing-key-file`, env
+    /// `KONTOR_SIGNING_KEY_FILE`; created with mode 0600 if missing). `None`: `<data dir>/license-signing.key`.
+    pub signing_key_file: Option<std::path::PathBuf>,
 }
 
 /// How mail is sent. The `serve` command reads it from the environment (`KONTOR_SMTP_URL`,
@@ -118,6 +121,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             mail: MailConfig::default(),
             vendor: crate::vendor::VendorProfile::demo(),
+            signing_key_file: None, // replica12
         }
     }
 }

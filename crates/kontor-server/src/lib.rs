@@ -12,7 +12,8 @@
 //!   `service::catalog` and `service::subscription` (the package catalog file; subscription, package
 //!   change and due downgrades), `installers` (the installer content store), `releases` (the app's self-update releases folder and
 //!   signing), `import` (the CLI's file import), `seed` (demo data);
-//! - `mail` (templates, the SMTP or `.eml` transport, the outbox worker `serve` runs);
+//! - `mail` (templates, the SMTP or `.eml` transport, the outbox worker `serve` runs); `jobs` (the
+//!   background jobs, run once across replicas through a lease row);
 //! - HTTP: `http_error` (`ApiError`), `auth` (the `AuthUser` extractor), `state`,
 //!   `handlers` (one module per resource: extract, call the storage or a service, answer), `router` (the
 //!   routes and the OpenAPI document; the only module that imports `handlers`).
@@ -21,7 +22,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -37,6 +37,7 @@ mod handlers;
 mod http_error;
 pub mod import;
 pub mod installers;
+pub mod jobs; // replica12
 pub mod licensing;
 pub mod mail;
 pub mod proxy;
@@ -46,7 +47,7 @@ pub mod seed;
 mod service;
 mod state;
 pub mod tax;
-mod throttle;
+pub mod throttle;
 pub mod vendor;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -61,25 +62,7 @@ pub use service::invoicing;
 
 use state::AppState;
 
-/// How often the server purges users deleted longer ago than the restore window.
-pub const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
-
-/// Hard-deletes users deleted more than [`kontor_api::RESTORE_WINDOW_SECS`] before `now`, with their license
-/// assignments, sessions and license tokens (audit events keep the actor's e-mail). Returns how many.
-pub async fn purge_deleted_users(db: &dyn Database, now: i64) -> Result<u64, ServerError> {
-    Ok(db
-        .purge_deleted(now - kontor_api::RESTORE_WINDOW_SECS)
-        .await?)
-}
-
-/// Applies the package downgrades due at `now` (see `service::subscription::apply_due_changes`); the
-/// server runs it at start and hourly, the invoice run before issuing. Returns how many were applied
-/// (a downgrade blocked by licenses over the new limit stays pending and is logged).
-pub async fn apply_due_changes(db: &dyn Database, now: i64) -> Result<usize, ServerError> {
-    let today = service::subscription::today(now);
-    let applied = service::subscription::apply_due_changes(db, today, now).await?;
-    Ok(applied.iter().filter(|a| a.result.is_ok()).count())
-}
+pub use jobs::{apply_due_changes, purge_deleted_users, run_due_jobs, PURGE_INTERVAL}; // replica12
 
 /// Parses and validates a package catalog file (`packages import`); `Err` lists every located problem.
 pub fn parse_catalog(text: &str) -> Result<db::subscriptions::CatalogDef, Vec<String>> {
@@ -142,6 +125,10 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             return Err(e);
         }
     };
+    if let Err(e) = same_key_as_recorded(db.as_ref(), &signer).await {
+        db.close().await;
+        return Err(e);
+    }
     serve(listener, config, db, Arc::new(SystemClock), signer, true).await
 }
 
@@ -156,13 +143,43 @@ pub async fn start_with(
     serve(listener, config, db, clock, signer, false).await
 }
 
-/// The configured data directory's key file, or an in-memory key without one.
+/// The configured key file, else the data directory's, or an in-memory key without either.
 fn signer_for(config: &Config) -> Result<Arc<licensing::LicenseSigner>, ServerError> {
-    Ok(Arc::new(match &config.data_dir {
-        Some(dir) => licensing::LicenseSigner::load_or_create(dir)?,
-        None => licensing::LicenseSigner::ephemeral(),
-    }))
+    Ok(Arc::new(
+        match (&config.signing_key_file, &config.data_dir) {
+            (Some(file), _) => licensing::LicenseSigner::load_or_create_file(file)?,
+            (None, Some(dir)) => licensing::LicenseSigner::load_or_create(dir)?,
+            (None, None) => licensing::LicenseSigner::ephemeral(),
+        },
+    ))
 }
+
+/// replica12: the database records the signing key's fingerprint at first start; a replica with another
+/// key refuses to start (it would issue licenses the others' public key does not verify).
+async fn same_key_as_recorded(
+    db: &dyn Database,
+    signer: &licensing::LicenseSigner,
+) -> Result<(), ServerError> {
+    let Some(path) = signer.key_path() else {
+        return Ok(());
+    };
+    let mine = signer.fingerprint();
+    let recorded = db
+        .record_setting(LICENSE_KEY_SETTING, &mine, SystemClock.now())
+        .await?;
+    if recorded == mine {
+        return Ok(());
+    }
+    Err(ServerError::SigningKey(format!(
+        "license signing key {} (fingerprint {mine}) is not the key this portal's database was set up \
+         with (fingerprint {recorded}): every replica must use the same key file; set --signing-key-file \
+         (KONTOR_SIGNING_KEY_FILE) to the shared key",
+        path.display()
+    )))
+}
+
+/// The `server_settings` row holding the license-signing key's fingerprint.
+pub const LICENSE_KEY_SETTING: &str = "license_key_fingerprint";
 
 async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
     tokio::net::TcpListener::bind(addr).await.map_err(|e| {
@@ -192,28 +209,46 @@ async fn serve(
         .hash(credentials::new_session_token())
         .await
         .map_err(|e| ServerError::Internal(format!("dummy hash: {e:?}")))?;
+    // replica12: the rate-limit counters live in the database, shared by every replica.
+    let limits: Arc<dyn throttle::LimitStore> = db.clone();
     let state = AppState {
         db: db.clone(),
         clock,
         config: Arc::new(config),
-        throttle: Arc::new(throttle::Throttle::new(throttle::Limits::default())),
+        throttle: Arc::new(throttle::Throttle::new(
+            "sign_in",
+            throttle::Limits::default(),
+            limits.clone(),
+        )),
         hashes,
-        issue_limit: Arc::new(throttle::Throttle::new(throttle::Limits {
-            per_key_ip: 20,
-            per_ip: 20,
-            global: usize::MAX,
-            ..throttle::Limits::default()
-        })),
+        issue_limit: Arc::new(throttle::Throttle::new(
+            "offline_license",
+            throttle::Limits {
+                per_key_ip: 20,
+                per_ip: 20,
+                global: usize::MAX,
+                ..throttle::Limits::default()
+            },
+            limits.clone(),
+        )),
         dummy_hash: Arc::new(dummy_hash),
         signer,
-        reset_limit: Arc::new(throttle::Throttle::new(throttle::Limits {
-            per_key_ip: usize::MAX,
-            ..throttle::RESET_LIMITS
-        })),
-        reset_limit_by_address: Arc::new(throttle::Throttle::new(throttle::Limits {
-            per_ip: usize::MAX,
-            ..throttle::RESET_LIMITS
-        })),
+        reset_limit: Arc::new(throttle::Throttle::new(
+            "reset_by_ip",
+            throttle::Limits {
+                per_key_ip: usize::MAX,
+                ..throttle::RESET_LIMITS
+            },
+            limits.clone(),
+        )),
+        reset_limit_by_address: Arc::new(throttle::Throttle::new(
+            "reset_by_address",
+            throttle::Limits {
+                per_ip: usize::MAX,
+                ..throttle::RESET_LIMITS
+            },
+            limits,
+        )),
     };
     let (mail_stop, mail_task) = match mailer {
         Some(m) => {
@@ -223,33 +258,9 @@ async fn serve(
         }
         None => (None, None),
     };
-    let purge_clock = state.clock.clone();
+    // replica12: background jobs run once across replicas (`jobs`).
+    let (purge_stop, purge_task) = jobs::spawn(db.clone(), state.clock.clone());
     let app = router::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let (purge_stop, mut purge_rx) = oneshot::channel::<()>();
-    let purge_db = db.clone();
-    let purge_task = tokio::spawn(async move {
-        // First tick at once: purge at start, then hourly, until shutdown.
-        let mut every = tokio::time::interval(PURGE_INTERVAL);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = &mut purge_rx => break,
-                _ = every.tick() => {
-                    match purge_deleted_users(purge_db.as_ref(), purge_clock.now()).await {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(purged = n, "purged deleted users"),
-                        Err(e) => tracing::error!(error = %e, "purging deleted users failed"),
-                    }
-                    let now = purge_clock.now();
-                    match apply_due_changes(purge_db.as_ref(), now).await {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!(applied = n, "applied due package downgrades"),
-                        Err(e) => tracing::error!(error = %e, "applying due downgrades failed"),
-                    }
-                }
-            }
-        }
-    });
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let result = axum::serve(listener, app)

@@ -56,12 +56,27 @@ impl LicenseSigner {
 
     /// Reads `<dir>/license-signing.key`, creating the directory and the key (mode 0600) if missing.
     pub fn load_or_create(dir: &Path) -> Result<Self, ServerError> {
-        let path = dir.join(KEY_FILE_NAME);
-        match std::fs::symlink_metadata(&path) {
-            Ok(_) => Self::load(&path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(dir, &path),
-            Err(e) => Err(key_error(&path, format!("cannot read it: {e}"))),
+        Self::load_or_create_file(&dir.join(KEY_FILE_NAME))
+    }
+
+    /// Reads the key file at `path` (`serve --signing-key-file`, shared by all replicas), creating it and
+    /// its directory if missing; two replicas creating it at once end up with the same key (hard link).
+    pub fn load_or_create_file(path: &Path) -> Result<Self, ServerError> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        match std::fs::symlink_metadata(path) {
+            Ok(_) => Self::load(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(dir, path),
+            Err(e) => Err(key_error(path, format!("cannot read it: {e}"))),
         }
+    }
+
+    /// SHA-256 (hex) of the public key's text: what the database records at first start (issue 12).
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(self.public.to_text().as_bytes()))
     }
 
     fn load(path: &Path) -> Result<Self, ServerError> {
@@ -99,8 +114,11 @@ impl LicenseSigner {
         std::fs::create_dir_all(dir)
             .map_err(|e| key_error(path, format!("cannot create the data directory: {e}")))?;
         let key = kontor_license::generate_signing_key();
+        let file_name = path
+            .file_name()
+            .map_or_else(|| KEY_FILE_NAME.into(), |n| n.to_string_lossy());
         let tmp = dir.join(format!(
-            ".{KEY_FILE_NAME}.{}.tmp",
+            ".{file_name}.{}.tmp",
             uuid::Uuid::new_v4().simple()
         ));
         let written = kontor_fs::write_new(

@@ -54,6 +54,11 @@ pub struct ServeArgs {
     /// header is ignored.
     #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
     pub trusted_proxies: Vec<Cidr>,
+    /// replica12: the license-signing key file every replica shares (created with mode 0600 if missing).
+    /// The database records its fingerprint at first start; a replica with another key refuses to start.
+    /// Default: `<data dir>/license-signing.key`.
+    #[arg(long, env = "KONTOR_SIGNING_KEY_FILE")]
+    pub signing_key_file: Option<PathBuf>,
 }
 
 fn parse_cidr(s: &str) -> Result<Cidr, String> {
@@ -74,6 +79,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         sepa_creditor_id,
         trusted_proxies,
         vendor_profile,
+        signing_key_file,
     } = args;
     let vendor = super::invoices::vendor_profile(vendor_profile.as_ref())?;
     let data_dir = resolve_data_dir(&database_url, data_dir)?;
@@ -99,6 +105,7 @@ pub async fn run(args: ServeArgs) -> Result<(), ServerError> {
         })?;
     }
     config.trusted_proxies = trusted_proxies;
+    config.signing_key_file = signing_key_file;
     config.mail = mail_from_env(&data_dir)?;
     // On stderr (the log): stdout's first line is the address, which scripts and tests read.
     match &config.mail.transport {

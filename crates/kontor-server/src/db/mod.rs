@@ -31,6 +31,7 @@ pub mod mail;
 mod postgres;
 pub mod profile;
 pub mod records;
+pub mod replicas; // replica12
 mod sqlite;
 mod store;
 pub mod subscriptions;
@@ -45,6 +46,7 @@ pub use mail::MailStore;
 pub use postgres::PostgresDatabase;
 pub use profile::ProfileStore;
 pub use records::*;
+pub use replicas::ReplicaStore; // replica12
 pub use sqlite::SqliteDatabase;
 pub use subscriptions::SubscriptionStore;
 pub use users::UserStore;
@@ -61,6 +63,8 @@ pub trait Database:
     + ProfileStore
     + InvoiceStore
     + SubscriptionStore
+    + ReplicaStore // replica12
+    + crate::throttle::LimitStore // replica12
     + Send
     + Sync
 {

@@ -83,7 +83,11 @@ pub async fn issue(
         ));
     }
     // Each license is a signature: limited per account, with growing waits.
-    if let Err(wait) = st.issue_limit.begin(&auth.account_id, "", st.clock.now()) {
+    if let Err(wait) = st
+        .issue_limit
+        .begin(&auth.account_id, "", st.clock.now())
+        .await?
+    {
         let wait = u64::try_from(wait).unwrap_or(1);
         return Err(ApiError::new(
             kontor_api::ErrorCode::RateLimited,

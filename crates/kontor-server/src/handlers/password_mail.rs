@@ -39,6 +39,7 @@ pub async fn request(
         &ip,
         st.clock.now(),
     )
+    .await?
     .map_err(|wait| {
         let secs = u64::try_from(wait).unwrap_or(1).max(1);
         ApiError::new(

@@ -184,6 +184,7 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .nest(kontor_api::API_PREFIX, api)
         .route("/api/health", get(handlers::info::health))
+        .route("/api/ready", get(handlers::info::ready)) // replica12
         .route(
             "/api/license/public-key",
             get(handlers::offline_license::public_key),

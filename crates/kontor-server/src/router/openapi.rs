@@ -11,6 +11,7 @@ use crate::handlers;
     paths(
         handlers::info::info,
         handlers::info::health,
+        handlers::info::ready, // replica12
         handlers::auth::login,
         handlers::auth::token_login,
         handlers::auth::refresh,

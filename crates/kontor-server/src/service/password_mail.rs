@@ -77,18 +77,20 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Counts one forgotten-password request against both limits; `Err(seconds to wait)` when one is reached.
-pub fn count_reset_request(
+/// Counts one forgotten-password request against both limits; `Ok(Err(seconds to wait))` when one is
+/// reached.
+pub async fn count_reset_request(
     by_ip: &Throttle,
     by_address: &Throttle,
     email: &str,
     ip: &str,
     now: i64,
-) -> Result<(), i64> {
+) -> DbResult<Result<(), i64>> {
     // A request refused for its address does not count against the IP.
-    by_address.begin(email, "", now)?;
-    by_ip.begin("", ip, now)?;
-    Ok(())
+    if let Err(wait) = by_address.begin(email, "", now).await? {
+        return Ok(Err(wait));
+    }
+    Ok(by_ip.begin("", ip, now).await?.map(|_| ()))
 }
 
 /// Mails a new code to the live user with this (validated, lower-case) address, if there is one; nothing
@@ -169,6 +171,7 @@ pub async fn reset_with_code(
     let now = clock.now();
     let attempt = throttle
         .begin(&format!("reset:{email}"), ip, now)
+        .await?
         .map_err(|w| SessionError::RateLimited {
             retry_after_secs: u64::try_from(w).unwrap_or(1).max(1),
         })?;
@@ -206,7 +209,7 @@ pub async fn reset_with_code(
         // Used or replaced by a concurrent request.
         return Err(bad_code());
     }
-    throttle.succeeded(&attempt);
+    throttle.succeeded(&attempt).await;
     Ok(())
 }
 

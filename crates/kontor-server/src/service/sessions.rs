@@ -179,6 +179,7 @@ impl Sessions<'_> {
         let attempt = self
             .throttle
             .begin(email, &self.ip, self.clock.now())
+            .await?
             .map_err(rate_limited)?;
         let user = self.db.user_by_email(email).await?;
         let live = user.as_ref().filter(|u| u.deleted_at.is_none());
@@ -214,7 +215,7 @@ impl Sessions<'_> {
                 return Err(SessionError::InvalidCredentials(BAD_PASSWORD));
             }
         };
-        self.throttle.succeeded(&attempt);
+        self.throttle.succeeded(&attempt).await;
         self.sign_in(&user, remember, "auth.sign_in").await
     }
 
@@ -325,6 +326,7 @@ impl Sessions<'_> {
         let attempt = self
             .throttle
             .begin(&format!("user:{}", user.id), &self.ip, self.clock.now())
+            .await?
             .map_err(rate_limited)?;
         let temp_ok = match self.db.temp_password_hash(&user.id).await? {
             Some(h) => verify_temp_password(&h, &current_password),
@@ -341,7 +343,7 @@ impl Sessions<'_> {
                 reason: validate::FieldProblem::Incorrect,
             }));
         }
-        self.throttle.succeeded(&attempt);
+        self.throttle.succeeded(&attempt).await;
         let hash = self.hashes.hash(new_password).await?;
         self.db.set_password(actor, &hash, session_id).await?;
         Ok(())
