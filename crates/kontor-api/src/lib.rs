@@ -12,6 +12,7 @@ pub mod billing_rules; // sepa8
 pub mod countries; // sepa8
 pub mod downloads;
 pub mod error;
+pub mod http_range; // ci10: the pure Range rule (server downloads, fuzzed)
 pub mod invoices;
 pub mod ipc;
 pub mod license;

@@ -206,6 +206,32 @@ pub fn portal_url(field: &'static str, raw: &str) -> Result<String, FieldError> 
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
+// ci10: the activation request's hostname rule, one function for the server and its fuzz target.
+/// The longest hostname an activation request may carry (characters); a longer one is refused, never cut.
+pub const MAX_HOSTNAME_LEN: usize = 255;
+
+/// Why an activation request's hostname is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostnameProblem {
+    /// More than [`MAX_HOSTNAME_LEN`] characters.
+    TooLong,
+    /// Control, bidi or zero-width characters ([`is_invisible`]).
+    Invisible,
+}
+
+/// The hostname of an activation request as shown to people (the activations list): trimmed; refused when
+/// too long or when it holds characters that hide or reorder text, rather than cut or cleaned.
+pub fn activation_hostname(raw: &str) -> Result<&str, HostnameProblem> {
+    let h = raw.trim();
+    if h.chars().count() > MAX_HOSTNAME_LEN {
+        return Err(HostnameProblem::TooLong);
+    }
+    if h.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return Err(HostnameProblem::Invisible);
+    }
+    Ok(h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,5 +346,25 @@ mod tests {
             display_name("n", "Jörg Müller-Lüdenscheidt").as_deref(),
             Ok("Jörg Müller-Lüdenscheidt")
         );
+    }
+
+    #[test]
+    fn activation_hostnames_are_refused_rather_than_cut_or_cleaned() {
+        assert_eq!(activation_hostname("  ws-07.lan \n"), Ok("ws-07.lan"));
+        assert_eq!(
+            activation_hostname(&"h".repeat(MAX_HOSTNAME_LEN)).map(str::len),
+            Ok(MAX_HOSTNAME_LEN)
+        );
+        assert_eq!(
+            activation_hostname(&"h".repeat(MAX_HOSTNAME_LEN + 1)),
+            Err(HostnameProblem::TooLong)
+        );
+        for bad in ["ws\u{202E}exe", "w\u{200B}s", "w\ts", "w\u{7f}s"] {
+            assert_eq!(
+                activation_hostname(bad),
+                Err(HostnameProblem::Invisible),
+                "{bad:?}"
+            );
+        }
     }
 }

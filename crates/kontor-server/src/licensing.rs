@@ -217,20 +217,16 @@ pub fn parse_request(text: &str) -> Result<MachineBinding, Refusal> {
     };
     let req = ActivationRequest::parse(text).map_err(|e| invalid(e.to_string()))?;
     // A hostname is shown to people (the activations list): refuse rather than cut or clean it.
-    let hostname = req.hostname.trim();
-    if hostname.chars().count() > 255 {
-        return Err(invalid(
-            "the hostname is longer than 255 characters".to_string(),
-        ));
-    }
-    if hostname
-        .chars()
-        .any(|c| c.is_control() || kontor_api::validate::is_invisible(c))
-    {
-        return Err(invalid(
-            "the hostname holds control, bidi or zero-width characters".to_string(),
-        ));
-    }
+    let hostname = kontor_api::validate::activation_hostname(&req.hostname).map_err(|p| {
+        invalid(match p {
+            kontor_api::validate::HostnameProblem::TooLong => {
+                "the hostname is longer than 255 characters".to_string()
+            }
+            kontor_api::validate::HostnameProblem::Invisible => {
+                "the hostname holds control, bidi or zero-width characters".to_string()
+            }
+        })
+    })?;
     Ok(MachineBinding {
         fingerprint: req.fingerprint,
         hostname: hostname.to_string(),

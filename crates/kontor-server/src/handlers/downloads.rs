@@ -32,81 +32,8 @@ use crate::installers::{sort_catalog, store_path, to_api};
 use crate::releases;
 use crate::state::AppState;
 
-/// The part of a file a request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RangeAnswer {
-    /// 200 with every byte.
-    Whole,
-    /// 206 with bytes `start..=end`.
-    Part { start: u64, end: u64 },
-    /// 416.
-    Unsatisfiable,
-}
-
-/// Decides what to send for `Range` / `If-Range` headers of a file of `size` bytes whose ETag is `etag`.
-pub fn range_answer(
-    range: Option<&str>,
-    if_range: Option<&str>,
-    etag: &str,
-    size: u64,
-) -> RangeAnswer {
-    let Some(range) = range else {
-        return RangeAnswer::Whole;
-    };
-    if let Some(ir) = if_range {
-        // Only a strong entity tag equal to ours keeps the range; a date or another tag: the whole file.
-        if ir.trim() != etag {
-            return RangeAnswer::Whole;
-        }
-    }
-    let Some(spec) = range.trim().strip_prefix("bytes=") else {
-        return RangeAnswer::Unsatisfiable;
-    };
-    if spec.contains(',') {
-        return RangeAnswer::Whole;
-    }
-    let Some((a, b)) = spec.trim().split_once('-') else {
-        return RangeAnswer::Unsatisfiable;
-    };
-    let num = |s: &str| -> Option<u64> {
-        let s = s.trim();
-        if s.is_empty() || s.len() > 19 || !s.bytes().all(|c| c.is_ascii_digit()) {
-            None
-        } else {
-            s.parse().ok()
-        }
-    };
-    if size == 0 {
-        return RangeAnswer::Unsatisfiable;
-    }
-    match (a.trim().is_empty(), b.trim().is_empty()) {
-        // `-n`: the last n bytes.
-        (true, false) => match num(b) {
-            Some(n) if n > 0 => RangeAnswer::Part {
-                start: size - n.min(size),
-                end: size - 1,
-            },
-            _ => RangeAnswer::Unsatisfiable,
-        },
-        // `a-`.
-        (false, true) => match num(a) {
-            Some(start) if start < size => RangeAnswer::Part {
-                start,
-                end: size - 1,
-            },
-            _ => RangeAnswer::Unsatisfiable,
-        },
-        // `a-b`.
-        (false, false) => match (num(a), num(b)) {
-            (Some(start), Some(end)) if start <= end && start < size => RangeAnswer::Part {
-                start,
-                end: end.min(size - 1),
-            },
-            _ => RangeAnswer::Unsatisfiable,
-        },
-        (true, true) => RangeAnswer::Unsatisfiable,
-    }
-}
+// ci10: the pure `Range` rule lives in kontor-api, where its fuzz target (crates/kontor-api/fuzz) reaches it.
+pub use kontor_api::http_range::{range_answer, RangeAnswer};
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())

@@ -144,6 +144,7 @@ pub async fn activate(
         (status = 401, description = "No valid session", body = ErrorBody),
         (status = 403, description = "The role may not manage offline licenses", body = ErrorBody),
         (status = 404, description = "Not the caller's account, or no such license in it", body = ErrorBody),
+        (status = 422, description = "The license id is not a valid id (empty, more than 64 bytes, or control characters)", body = ErrorBody),
     ))]
 pub async fn revoke(
     State(st): State<AppState>,
