@@ -348,6 +348,8 @@ impl Texts {
             | ErrorCode::InvalidBic
             | ErrorCode::InvalidVatId
             | ErrorCode::InvalidPostalCode => self.err_validation,
+            // harden10: only a client bug sends a body over the limit; for the user, an invalid request.
+            ErrorCode::PayloadTooLarge => self.err_validation,
         }
     }
 

@@ -54,6 +54,9 @@ pub enum ErrorCode {
     InvalidVatId,
     /// Not a valid postal code for the country.
     InvalidPostalCode,
+    // harden10 (issue 10)
+    /// The request body is larger than the endpoint's limit (HTTP 413).
+    PayloadTooLarge,
     /// A code this build does not know (a newer portal): the app shows the portal's `message`.
     #[serde(other)]
     Unknown,
@@ -84,6 +87,7 @@ impl ErrorCode {
             | ErrorCode::InvalidBic
             | ErrorCode::InvalidVatId
             | ErrorCode::InvalidPostalCode => 422,
+            ErrorCode::PayloadTooLarge => 413, // harden10
         }
     }
 }

@@ -166,9 +166,16 @@ impl From<SessionError> for ApiError {
     }
 }
 
+/// The English message of a 413 answer.
+const PAYLOAD_TOO_LARGE: &str = "request body is larger than this endpoint accepts";
+
 impl From<JsonRejection> for ApiError {
     // Malformed requests are a client bug, not something a user fixes: code and English detail only.
     fn from(r: JsonRejection) -> Self {
+        // A body over the route's limit (`DefaultBodyLimit`) is 413, not a validation error.
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::new(ErrorCode::PayloadTooLarge, PAYLOAD_TOO_LARGE);
+        }
         let message = match &r {
             JsonRejection::JsonDataError(e) => format!("request body: {}", e.body_text()),
             JsonRejection::JsonSyntaxError(e) => {
@@ -272,6 +279,7 @@ pub async fn json_errors(resp: Response) -> Response {
         403 => ErrorCode::Forbidden,
         404 => ErrorCode::NotFound,
         405 => ErrorCode::MethodNotAllowed,
+        413 => ErrorCode::PayloadTooLarge,
         409 => ErrorCode::Conflict,
         429 => ErrorCode::RateLimited,
         400..=499 => ErrorCode::Validation,
@@ -279,6 +287,7 @@ pub async fn json_errors(resp: Response) -> Response {
     };
     let message = match status.as_u16() {
         405 => "method not allowed".to_string(),
+        413 => PAYLOAD_TOO_LARGE.to_string(),
         s if s >= 500 => "internal error".to_string(),
         _ => status
             .canonical_reason()

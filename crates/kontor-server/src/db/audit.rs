@@ -263,8 +263,11 @@ where
             .fetch_all(pool)
             .await?;
         let mut chained = 0;
+        // Runs before this process has a store (so before anything else of it writes); `BEGIN IMMEDIATE`
+        // on SQLite still queues it behind another process's writer.
+        let write_lock = tokio::sync::Mutex::new(());
         for (account_id,) in accounts {
-            let mut tx = pool.begin().await?;
+            let (_writer, mut tx) = crate::db::backend::begin_write(pool, &write_lock).await?;
             let (mut seq, mut prev, mut after) = (0i64, GENESIS.to_string(), 0i64);
             loop {
                 let rows: Vec<ChainRow> = sqlx::query_as::<DB, ChainRow>(CHAIN_PAGE)

@@ -13,7 +13,7 @@ use kontor_api::{BillingAddress, MandateLanguage, PaymentMethod, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{Actor, Outcome, Refusal};
@@ -216,12 +216,13 @@ where
 
     async fn save_billing_address(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         actor: &Actor,
         a: &BillingAddress,
     ) -> DbResult<()> {
         let emails = serde_json::to_string(&a.invoice_emails)
             .map_err(|e| crate::error::DbError::Corrupt(e.to_string()))?;
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         sqlx::query::<DB>(UPSERT_ADDRESS)
             .bind(&actor.account_id)
             .bind(&a.company)
@@ -287,12 +288,13 @@ where
 
     async fn save_mandate(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         lock: &'static str,
         actor: &Actor,
         m: &NewMandate,
     ) -> Outcome<PaymentRecord> {
         let account_id = actor.account_id.as_str();
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let Some(before) = Self::lock(&mut tx, lock, account_id).await? else {
             tx.rollback().await?;
             return Ok(Err(Refusal::not_found(Resource::Subscription)));
@@ -342,11 +344,12 @@ where
 
     async fn pay_by_invoice(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         lock: &'static str,
         actor: &Actor,
     ) -> Outcome<PaymentRecord> {
         let account_id = actor.account_id.as_str();
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let Some(before) = Self::lock(&mut tx, lock, account_id).await? else {
             tx.rollback().await?;
             return Ok(Err(Refusal::not_found(Resource::Subscription)));
@@ -387,7 +390,7 @@ macro_rules! impl_billing_details_store {
                 actor: &Actor,
                 address: &BillingAddress,
             ) -> DbResult<()> {
-                Sql::<$db>::save_billing_address(&self.pool, actor, address).await
+                Sql::<$db>::save_billing_address(&self.pool, &self.write_lock, actor, address).await
             }
             async fn payment(&self, account_id: &str) -> DbResult<Option<PaymentRecord>> {
                 Sql::<$db>::payment(&self.pool, account_id).await
@@ -397,10 +400,10 @@ macro_rules! impl_billing_details_store {
                 actor: &Actor,
                 mandate: &NewMandate,
             ) -> Outcome<PaymentRecord> {
-                Sql::<$db>::save_mandate(&self.pool, $lock, actor, mandate).await
+                Sql::<$db>::save_mandate(&self.pool, &self.write_lock, $lock, actor, mandate).await
             }
             async fn pay_by_invoice(&self, actor: &Actor) -> Outcome<PaymentRecord> {
-                Sql::<$db>::pay_by_invoice(&self.pool, $lock, actor).await
+                Sql::<$db>::pay_by_invoice(&self.pool, &self.write_lock, $lock, actor).await
             }
         }
     };

@@ -16,7 +16,7 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use time::Date;
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{Actor, Outcome, Refusal};
@@ -406,11 +406,10 @@ macro_rules! refuse {
     }};
 }
 
-/// The invoices statements over one backend's pool, written once for both (`sqlite`: take the server's
-/// write lock and `BEGIN IMMEDIATE` for writes).
+/// The invoices statements over one backend's pool, written once for both (writes start with
+/// `backend::begin_write`).
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    sqlite: bool,
     write_lock: &'p tokio::sync::Mutex<()>,
 }
 
@@ -440,21 +439,6 @@ where
     for<'r> PackagePrice: FromRow<'r, DB::Row>,
     for<'r> AddonPrice: FromRow<'r, DB::Row>,
 {
-    async fn begin_write(
-        &self,
-    ) -> DbResult<(
-        Option<tokio::sync::MutexGuard<'_, ()>>,
-        sqlx::Transaction<'static, DB>,
-    )> {
-        if self.sqlite {
-            let guard = self.write_lock.lock().await;
-            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            Ok((Some(guard), tx))
-        } else {
-            Ok((None, self.pool.begin().await?))
-        }
-    }
-
     async fn head_where(
         c: &mut DB::Connection,
         clause: &str,
@@ -597,7 +581,7 @@ where
     }
 
     async fn issue_invoice(&self, actor: &Actor, d: &IssueDraft) -> Outcome<Issued> {
-        let (_guard, mut tx) = self.begin_write().await?;
+        let (_guard, mut tx) = begin_write(self.pool, self.write_lock).await?;
         if let Some(key) = &d.issue_key {
             let found = Self::head_where(
                 &mut *tx,
@@ -964,7 +948,7 @@ where
         status: &str,
         paid_at: Option<i64>,
     ) -> Outcome<()> {
-        let (_guard, mut tx) = self.begin_write().await?;
+        let (_guard, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let Some(h) = Self::head_where(
             &mut *tx,
             "account_id = $1 AND id = $2",
@@ -1052,7 +1036,7 @@ where
     }
 
     async fn seed_billing(&self, b: &SeedBilling) -> DbResult<()> {
-        let (_guard, mut tx) = self.begin_write().await?;
+        let (_guard, mut tx) = begin_write(self.pool, self.write_lock).await?;
         sqlx::query::<DB>(SEED_PRICES)
             .bind(&b.package_code)
             .bind(b.monthly_cents)
@@ -1097,7 +1081,6 @@ macro_rules! impl_invoice_store {
             fn invoices_sql(&self) -> Sql<'_, $db> {
                 Sql {
                     pool: &self.pool,
-                    sqlite: $sqlite,
                     write_lock: &self.write_lock,
                 }
             }

@@ -11,7 +11,7 @@ use kontor_api::{ErrorDetail, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{Actor, Outcome, Refusal};
@@ -185,11 +185,12 @@ where
     /// `lock`: the backend's statement that locks the account's subscription row.
     async fn record_offline_license(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         lock: &'static str,
         actor: &Actor,
         l: &NewOfflineLicense,
     ) -> Outcome<()> {
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let account_id = actor.account_id.as_str();
         // First statement: lock the subscription row (SQLite: the write lock).
         sqlx::query::<DB>(lock)
@@ -257,10 +258,11 @@ where
 
     async fn revoke_offline_license(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         actor: &Actor,
         license_id: &str,
     ) -> Outcome<()> {
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let n = sqlx::query::<DB>(REVOKE_LICENSE)
             .bind(&actor.account_id)
             .bind(license_id)
@@ -307,10 +309,18 @@ macro_rules! impl_license_store {
                 actor: &Actor,
                 license: &NewOfflineLicense,
             ) -> Outcome<()> {
-                Sql::<$db>::record_offline_license(&self.pool, $lock, actor, license).await
+                Sql::<$db>::record_offline_license(
+                    &self.pool,
+                    &self.write_lock,
+                    $lock,
+                    actor,
+                    license,
+                )
+                .await
             }
             async fn revoke_offline_license(&self, actor: &Actor, license_id: &str) -> Outcome<()> {
-                Sql::<$db>::revoke_offline_license(&self.pool, actor, license_id).await
+                Sql::<$db>::revoke_offline_license(&self.pool, &self.write_lock, actor, license_id)
+                    .await
             }
         }
     };

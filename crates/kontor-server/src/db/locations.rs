@@ -12,7 +12,7 @@ use kontor_api::{ErrorDetail, FieldProblem, LocationInfo, LocationInput, Resourc
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{row_u32, Actor, Outcome, Refusal};
@@ -127,22 +127,6 @@ where
         DB::NAME == "SQLite"
     }
 
-    /// A write transaction (SQLite: after the write lock, `BEGIN IMMEDIATE`).
-    async fn begin_write(
-        &self,
-    ) -> DbResult<(
-        Option<tokio::sync::MutexGuard<'_, ()>>,
-        sqlx::Transaction<'static, DB>,
-    )> {
-        if Self::sqlite() {
-            let guard = self.write_lock.lock().await;
-            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            Ok((Some(guard), tx))
-        } else {
-            Ok((None, self.pool.begin().await?))
-        }
-    }
-
     /// The account's locations among `ids`, locked on PostgreSQL (in id order), with their live users.
     async fn locked(
         c: &mut DB::Connection,
@@ -229,7 +213,7 @@ where
     }
 
     async fn create_location(&self, actor: &Actor, l: &LocationInput) -> Outcome<LocationInfo> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let taken = || {
             Refusal::because(ErrorDetail::LocationNameTaken {
                 name: l.name.clone(),
@@ -274,7 +258,7 @@ where
         location_id: &str,
         l: &LocationInput,
     ) -> Outcome<LocationInfo> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let Some(old) = Self::locked(&mut tx, &actor.account_id, &[location_id])
             .await?
             .pop()
@@ -347,7 +331,7 @@ where
         location_id: &str,
         move_to: Option<&str>,
     ) -> Outcome<u32> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         if move_to == Some(location_id) {
             refuse!(
                 tx,

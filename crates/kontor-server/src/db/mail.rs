@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::error::DbResult;
@@ -236,25 +236,8 @@ where
     for<'r> (i64, String): FromRow<'r, DB::Row>,
     for<'r> (Option<String>,): FromRow<'r, DB::Row>,
 {
-    /// A write transaction; on SQLite after the server's write lock and with `BEGIN IMMEDIATE` (see
-    /// `db::users`).
-    async fn begin_write(
-        &self,
-    ) -> DbResult<(
-        Option<tokio::sync::MutexGuard<'_, ()>>,
-        sqlx::Transaction<'static, DB>,
-    )> {
-        if self.sqlite {
-            let guard = self.write_lock.lock().await;
-            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            Ok((Some(guard), tx))
-        } else {
-            Ok((None, self.pool.begin().await?))
-        }
-    }
-
     async fn enqueue_mail(&self, mail: &NewMail) -> DbResult<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         enqueue_on::<DB>(&mut *tx, mail).await?;
         tx.commit().await?;
         Ok(())
@@ -273,7 +256,7 @@ where
             "FOR UPDATE SKIP LOCKED"
         };
         let sql = CLAIM.replace("{lock}", lock);
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let rows = sqlx::query_as::<DB, ClaimedMail>(&sql)
             .bind(owner)
             .bind(lease_until)
@@ -286,7 +269,7 @@ where
     }
 
     async fn mark_mail_sent(&self, id: &str, owner: &str, now: i64) -> DbResult<bool> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let n = sqlx::query::<DB>(MARK_SENT)
             .bind(id)
             .bind(owner)
@@ -306,7 +289,7 @@ where
         retry_at: Option<i64>,
         now: i64,
     ) -> DbResult<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let (sql, at) = match retry_at {
             Some(t) => (MARK_RETRY, t),
             None => (MARK_GIVEN_UP, now),
@@ -339,7 +322,7 @@ where
         mail: &NewMail,
         audit: &MailAudit,
     ) -> DbResult<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         sqlx::query::<DB>(UPSERT_RESET)
             .bind(user_id)
             .bind(code_hash)
@@ -361,7 +344,7 @@ where
     }
 
     async fn reset_code_failed(&self, user_id: &str) -> DbResult<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         sqlx::query::<DB>(RESET_FAILED)
             .bind(user_id)
             .execute(&mut *tx)
@@ -377,7 +360,7 @@ where
         password_hash: &str,
         audit: &MailAudit,
     ) -> DbResult<bool> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let used = sqlx::query::<DB>(USE_RESET)
             .bind(user_id)
             .bind(code_hash)
@@ -405,7 +388,7 @@ where
     }
 
     async fn enqueue_audited(&self, mail: &NewMail, audit: &MailAudit) -> DbResult<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         enqueue_on::<DB>(&mut *tx, mail).await?;
         audit_on::<DB>(&mut *tx, audit).await?;
         tx.commit().await?;

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::mail::{audit_on, MailAudit};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -63,7 +63,6 @@ const SESSION_FAMILY: &str = "SELECT family_id FROM sessions WHERE id = $1";
 
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    sqlite: bool,
     write_lock: &'p tokio::sync::Mutex<()>,
 }
 
@@ -84,21 +83,6 @@ where
     for<'r> (i64, String): FromRow<'r, DB::Row>,
     for<'r> (Option<String>,): FromRow<'r, DB::Row>,
 {
-    async fn begin_write(
-        &self,
-    ) -> DbResult<(
-        Option<tokio::sync::MutexGuard<'_, ()>>,
-        sqlx::Transaction<'static, DB>,
-    )> {
-        if self.sqlite {
-            let guard = self.write_lock.lock().await;
-            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            Ok((Some(guard), tx))
-        } else {
-            Ok((None, self.pool.begin().await?))
-        }
-    }
-
     async fn update_profile(
         &self,
         account_id: &str,
@@ -107,7 +91,7 @@ where
         language: &str,
         audit: &MailAudit,
     ) -> DbResult<bool> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let n = sqlx::query::<DB>(UPDATE_PROFILE)
             .bind(account_id)
             .bind(user_id)
@@ -140,7 +124,7 @@ where
         keep_family: &str,
         audit: &MailAudit,
     ) -> DbResult<u64> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         let (n,): (i64,) = sqlx::query_as::<DB, (i64,)>(COUNT_OTHER_FAMILIES)
             .bind(user_id)
             .bind(keep_family)
@@ -174,7 +158,6 @@ macro_rules! impl_profile_store {
             fn profile_sql(&self) -> Sql<'_, $db> {
                 Sql {
                     pool: &self.pool,
-                    sqlite: $sqlite,
                     write_lock: &self.write_lock,
                 }
             }

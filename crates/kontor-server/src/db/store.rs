@@ -9,7 +9,7 @@ use kontor_api::Account;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{AccountCheck, Chain, ChainRow, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::records::{
     role, AccessContext, AuditEvent, InvoiceRecord, LicenseTokenRecord, NewSession, SeatRecord,
     SeedData, SessionRecord, SubscriptionRecord, UserRecord, DELETED_EMAIL_SUFFIX,
@@ -268,19 +268,25 @@ where
             .transpose()
     }
 
-    async fn insert_user(pool: &Pool<DB>, u: &UserRecord) -> DbResult<()> {
-        let mut conn = pool.acquire().await?;
-        Self::insert_user_on(&mut conn, u, &None).await?;
+    async fn insert_user(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        u: &UserRecord,
+    ) -> DbResult<()> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
+        Self::insert_user_on(&mut tx, u, &None).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn delete_user(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         account_id: &str,
         user_id: &str,
         at: i64,
     ) -> DbResult<bool> {
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let n = sqlx::query::<DB>(SOFT_DELETE_USER)
             .bind(account_id)
             .bind(user_id)
@@ -309,9 +315,14 @@ where
             .await?)
     }
 
-    async fn insert_session(pool: &Pool<DB>, s: &NewSession) -> DbResult<()> {
-        let mut conn = pool.acquire().await?;
-        Self::insert_session_on(&mut conn, s).await?;
+    async fn insert_session(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        s: &NewSession,
+    ) -> DbResult<()> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
+        Self::insert_session_on(&mut tx, s).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -347,8 +358,13 @@ where
             .await?)
     }
 
-    async fn rotate_session(pool: &Pool<DB>, old_id: &str, new: &NewSession) -> DbResult<bool> {
-        let mut tx = pool.begin().await?;
+    async fn rotate_session(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        old_id: &str,
+        new: &NewSession,
+    ) -> DbResult<bool> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let n = sqlx::query::<DB>(ROTATE_SESSION)
             .bind(old_id)
             .bind(new.created_at)
@@ -364,13 +380,21 @@ where
         Ok(true)
     }
 
-    async fn revoke_family(pool: &Pool<DB>, family_id: &str, at: i64) -> DbResult<u64> {
-        Ok(sqlx::query::<DB>(REVOKE_FAMILY)
+    async fn revoke_family(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        family_id: &str,
+        at: i64,
+    ) -> DbResult<u64> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
+        let n = sqlx::query::<DB>(REVOKE_FAMILY)
             .bind(family_id)
             .bind(at)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .affected())
+            .affected();
+        tx.commit().await?;
+        Ok(n)
     }
 
     async fn account(pool: &Pool<DB>, account_id: &str) -> DbResult<Option<Account>> {
@@ -417,22 +441,14 @@ where
             .await?)
     }
 
-    /// One event appended to its account's chain in a write transaction of its own (SQLite: after the
-    /// database's write lock, `write_lock`, as every writer of the users store).
+    /// One event appended to its account's chain in a write transaction of its own
+    /// ([`begin_write`]).
     async fn audit(
         pool: &Pool<DB>,
-        write_lock: Option<&tokio::sync::Mutex<()>>,
+        write_lock: &tokio::sync::Mutex<()>,
         e: &AuditEvent,
     ) -> DbResult<()> {
-        let _writer = match write_lock {
-            Some(l) => Some(l.lock().await),
-            None => None,
-        };
-        let mut tx = if write_lock.is_some() {
-            pool.begin_with("BEGIN IMMEDIATE").await?
-        } else {
-            pool.begin().await?
-        };
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let actor_email = match &e.actor_user_id {
             Some(id) => Chain::<DB>::actor_email(&mut tx, id).await?,
             None => None,
@@ -465,8 +481,12 @@ where
             .await?)
     }
 
-    async fn seed(pool: &Pool<DB>, d: &SeedData) -> DbResult<()> {
-        let mut tx = pool.begin().await?;
+    async fn seed(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        d: &SeedData,
+    ) -> DbResult<()> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         // Writes first (SQLite: take the write lock at once instead of upgrading a read).
         for p in &d.products {
             sqlx::query::<DB>(SEED_PRODUCT)
@@ -608,7 +628,7 @@ macro_rules! impl_database {
                 Sql::<$db>::user_by_id(&self.pool, account_id, user_id).await
             }
             async fn insert_user(&self, user: &UserRecord) -> DbResult<()> {
-                Sql::<$db>::insert_user(&self.pool, user).await
+                Sql::<$db>::insert_user(&self.pool, &self.write_lock, user).await
             }
             async fn delete_user(
                 &self,
@@ -616,7 +636,7 @@ macro_rules! impl_database {
                 user_id: &str,
                 at: i64,
             ) -> DbResult<bool> {
-                Sql::<$db>::delete_user(&self.pool, account_id, user_id, at).await
+                Sql::<$db>::delete_user(&self.pool, &self.write_lock, account_id, user_id, at).await
             }
             async fn license_token(
                 &self,
@@ -625,7 +645,7 @@ macro_rules! impl_database {
                 Sql::<$db>::license_token(&self.pool, token_hash).await
             }
             async fn insert_session(&self, session: &NewSession) -> DbResult<()> {
-                Sql::<$db>::insert_session(&self.pool, session).await
+                Sql::<$db>::insert_session(&self.pool, &self.write_lock, session).await
             }
             async fn session_for_access(
                 &self,
@@ -641,10 +661,10 @@ macro_rules! impl_database {
                 Sql::<$db>::session_by_refresh(&self.pool, refresh_hash).await
             }
             async fn rotate_session(&self, old_id: &str, new: &NewSession) -> DbResult<bool> {
-                Sql::<$db>::rotate_session(&self.pool, old_id, new).await
+                Sql::<$db>::rotate_session(&self.pool, &self.write_lock, old_id, new).await
             }
             async fn revoke_family(&self, family_id: &str, at: i64) -> DbResult<u64> {
-                Sql::<$db>::revoke_family(&self.pool, family_id, at).await
+                Sql::<$db>::revoke_family(&self.pool, &self.write_lock, family_id, at).await
             }
             async fn account(&self, account_id: &str) -> DbResult<Option<Account>> {
                 Sql::<$db>::account(&self.pool, account_id).await
@@ -662,8 +682,7 @@ macro_rules! impl_database {
                 Sql::<$db>::invoices(&self.pool, account_id).await
             }
             async fn audit(&self, event: &AuditEvent) -> DbResult<()> {
-                let lock = ($name == "sqlite").then_some(&self.write_lock);
-                Sql::<$db>::audit(&self.pool, lock, event).await
+                Sql::<$db>::audit(&self.pool, &self.write_lock, event).await
             }
             async fn audit_verify(&self, account: Option<&str>) -> DbResult<Vec<AccountCheck>> {
                 Sql::<$db>::audit_verify(&self.pool, account).await
@@ -672,7 +691,7 @@ macro_rules! impl_database {
                 Sql::<$db>::audit_events(&self.pool, account_id).await
             }
             async fn seed(&self, data: &SeedData) -> DbResult<()> {
-                Sql::<$db>::seed(&self.pool, data).await
+                Sql::<$db>::seed(&self.pool, &self.write_lock, data).await
             }
             async fn close(&self) {
                 self.pool.close().await;

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use kontor_api::{ErrorDetail, OverLimit, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{row_u32, Actor, Outcome, Refusal};
@@ -408,8 +408,12 @@ where
         Ok(())
     }
 
-    async fn import_catalog(pool: &Pool<DB>, cat: &CatalogDef) -> DbResult<()> {
-        let mut tx = pool.begin().await?;
+    async fn import_catalog(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        cat: &CatalogDef,
+    ) -> DbResult<()> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         for p in &cat.products {
             sqlx::query::<DB>(UPSERT_PRODUCT)
                 .bind(uuid::Uuid::new_v4().to_string())
@@ -541,8 +545,13 @@ where
         Ok(())
     }
 
-    async fn set_terms(pool: &Pool<DB>, account_id: &str, t: &TermsDef) -> DbResult<()> {
-        let mut tx = pool.begin().await?;
+    async fn set_terms(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        account_id: &str,
+        t: &TermsDef,
+    ) -> DbResult<()> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         sqlx::query::<DB>(SET_TERMS)
             .bind(account_id)
             .bind(&t.package_code)
@@ -594,12 +603,13 @@ where
 
     async fn book_change(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         lock: &'static str,
         actor: &Actor,
         plan: &ChangePlan,
     ) -> Outcome<ChangeRecord> {
         let account_id = actor.account_id.as_str();
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         sqlx::query::<DB>(lock)
             .bind(account_id)
             .execute(&mut *tx)
@@ -717,6 +727,7 @@ where
 
     async fn apply_pending(
         pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
         lock: &'static str,
         actor: &Actor,
         pending_code: &str,
@@ -725,7 +736,7 @@ where
         dropped: &[String],
     ) -> Outcome<()> {
         let account_id = actor.account_id.as_str();
-        let mut tx = pool.begin().await?;
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         sqlx::query::<DB>(lock)
             .bind(account_id)
             .execute(&mut *tx)
@@ -780,7 +791,7 @@ macro_rules! impl_subscription_store {
         #[async_trait]
         impl SubscriptionStore for $ty {
             async fn import_catalog(&self, catalog: &CatalogDef) -> DbResult<()> {
-                Sql::<$db>::import_catalog(&self.pool, catalog).await
+                Sql::<$db>::import_catalog(&self.pool, &self.write_lock, catalog).await
             }
             async fn catalog(&self) -> DbResult<CatalogRecord> {
                 Sql::<$db>::catalog(&self.pool).await
@@ -795,7 +806,7 @@ macro_rules! impl_subscription_store {
                 Sql::<$db>::assigned(&self.pool, account_id).await
             }
             async fn set_terms(&self, account_id: &str, terms: &TermsDef) -> DbResult<()> {
-                Sql::<$db>::set_terms(&self.pool, account_id, terms).await
+                Sql::<$db>::set_terms(&self.pool, &self.write_lock, account_id, terms).await
             }
             async fn change_by_key(
                 &self,
@@ -805,7 +816,7 @@ macro_rules! impl_subscription_store {
                 Sql::<$db>::change_by_key(&self.pool, account_id, key).await
             }
             async fn book_change(&self, actor: &Actor, plan: &ChangePlan) -> Outcome<ChangeRecord> {
-                Sql::<$db>::book_change(&self.pool, $lock, actor, plan).await
+                Sql::<$db>::book_change(&self.pool, &self.write_lock, $lock, actor, plan).await
             }
             async fn set_change_invoice(&self, change_id: &str, invoice_id: &str) -> DbResult<()> {
                 Sql::<$db>::set_change_invoice(&self.pool, change_id, invoice_id).await
@@ -823,6 +834,7 @@ macro_rules! impl_subscription_store {
             ) -> Outcome<()> {
                 Sql::<$db>::apply_pending(
                     &self.pool,
+                    &self.write_lock,
                     $lock,
                     actor,
                     pending_code,

@@ -31,7 +31,7 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 pub use crate::domain::{Actor, Outcome, Refusal};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::records::role;
 use crate::db::sqlite::SqliteDatabase;
@@ -588,23 +588,6 @@ where
         }
     }
 
-    /// A write transaction: on SQLite after taking the write lock (held until the guard drops, after the
-    /// commit) and with `BEGIN IMMEDIATE`, so the transaction holds SQLite's write lock from its start.
-    async fn begin_write(
-        &self,
-    ) -> DbResult<(
-        Option<tokio::sync::MutexGuard<'_, ()>>,
-        sqlx::Transaction<'static, DB>,
-    )> {
-        if self.sqlite {
-            let guard = self.write_lock.lock().await;
-            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            Ok((Some(guard), tx))
-        } else {
-            Ok((None, self.pool.begin().await?))
-        }
-    }
-
     /// Locks the account's seat rows (see the module doc).
     async fn lock(&self, c: &mut DB::Connection, account_id: &str) -> DbResult<()> {
         sqlx::query::<DB>(self.lock_seats)
@@ -879,7 +862,7 @@ where
         users: &[NewUserRow],
         import: Option<&ImportKey>,
     ) -> Outcome<Created> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         if let Some(imp) = import {
             let n = sqlx::query::<DB>(INSERT_IMPORT_BATCH)
@@ -1077,7 +1060,7 @@ where
         hashes: &[(String, String)],
         events: &[(String, String)],
     ) -> DbResult<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         for (user_id, hash) in hashes {
             sqlx::query::<DB>(SET_TEMP_PASSWORD)
@@ -1095,7 +1078,7 @@ where
     }
 
     async fn update_user(&self, actor: &Actor, user_id: &str, edit: &UserEdit) -> Outcome<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let row: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_EMAIL)
             .bind(&actor.account_id)
@@ -1143,7 +1126,7 @@ where
     }
 
     async fn soft_delete_user(&self, actor: &Actor, user_id: &str) -> Outcome<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let n = sqlx::query::<DB>(SOFT_DELETE)
             .bind(&actor.account_id)
@@ -1169,7 +1152,7 @@ where
         actor: &Actor,
         user_ids: &[String],
     ) -> Outcome<Vec<RestoredUser>> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let cutoff = actor.at - RESTORE_WINDOW_SECS;
         let mut pools: HashMap<String, PoolRow> = self
@@ -1259,7 +1242,7 @@ where
         assign: &[String],
         revoke: &[String],
     ) -> Outcome<i64> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         self.lock(&mut *tx, &actor.account_id).await?;
         let pools = self.pools(&mut *tx, &actor.account_id).await?;
         let by_code: HashMap<&str, &PoolRow> = pools.iter().map(|p| (p.code.as_str(), p)).collect();
@@ -1369,7 +1352,7 @@ where
         password_hash: &str,
         keep_session: &str,
     ) -> DbResult<()> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         sqlx::query::<DB>(SET_PASSWORD)
             .bind(&actor.account_id)
             .bind(&actor.user_id)
@@ -1442,7 +1425,7 @@ where
     }
 
     async fn purge_deleted(&self, cutoff: i64) -> DbResult<u64> {
-        let (_writer, mut tx) = self.begin_write().await?;
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
         for statement in PURGE_DEPENDENTS {
             sqlx::query::<DB>(statement)
                 .bind(cutoff)

@@ -18,6 +18,10 @@ pub mod openapi;
 /// axum's 2 MB default.
 const EXISTING_EMAILS_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
+/// harden10: axum's default body limit (2 MB), which every other JSON route keeps; a larger body answers
+/// 413 `payload_too_large` (stated in the OpenAPI document).
+pub(crate) const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 /// The application's routes (also used by tests that want a router without a socket).
 pub(crate) fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -194,6 +198,7 @@ pub(crate) fn router(state: AppState) -> Router {
             get(|| async { Json(openapi::document()) }),
         )
         .fallback(http_error::fallback)
+        .layer(axum::extract::DefaultBodyLimit::max(DEFAULT_BODY_LIMIT)) // harden10
         .layer(axum::middleware::map_response(http_error::json_errors))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(

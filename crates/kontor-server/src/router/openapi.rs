@@ -70,7 +70,7 @@ use crate::handlers;
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &BodyLimit),
     tags(
         (name = "portal", description = "About the portal"),
         (name = "auth", description = "Sign-in and sessions"),
@@ -96,6 +96,45 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// harden10: every operation with a request body documents the 413 the body limit answers (axum's 2 MB
+/// default; a route with its own limit, `users/existing`, documents its own).
+struct BodyLimit;
+
+impl Modify for BodyLimit {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{path::Operation, ContentBuilder, Ref, ResponseBuilder};
+        let limit = format!(
+            "The body is larger than {} bytes (`payload_too_large`)",
+            super::DEFAULT_BODY_LIMIT
+        );
+        let response = ResponseBuilder::new()
+            .description(limit)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let ops: [&mut Option<Operation>; 4] = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                if op.request_body.is_some() {
+                    op.responses
+                        .responses
+                        .entry("413".to_string())
+                        .or_insert_with(|| response.clone().into());
+                }
+            }
+        }
     }
 }
 
