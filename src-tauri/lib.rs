@@ -108,6 +108,9 @@ pub fn run_app<R: Runtime>(
         commands::subscription::packages,
         commands::subscription::package_preview,
         commands::subscription::package_change,
+        // acct9
+        commands::profile::request_email_change,
+        commands::profile::confirm_email_change,
     ])
 }
 

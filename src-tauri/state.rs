@@ -154,7 +154,7 @@ impl AppState {
 
     /// A fresh connection to `url` (not yet the current one).
     pub fn connect(&self, url: &str) -> Result<Portal, ClientError> {
-        let client = PortalClient::new(url)?;
+        let client = PortalClient::with_user_agent(url, &device_description())?;
         let secrets = RefreshTokenStore::new(&self.launch.keyring_service, client.base_url());
         Ok(Portal::new(client, secrets))
     }
@@ -164,5 +164,34 @@ impl AppState {
         if let Ok(mut g) = self.portal.write() {
             *g = Some(Arc::new(portal));
         }
+    }
+}
+
+// acct9
+/// What the app tells the portal about this device (its User-Agent, shown in the profile's session list):
+/// "Kontor <version> on <OS> (<host name>)".
+pub fn device_description() -> String {
+    let os = match std::env::consts::OS {
+        "linux" => "Linux",
+        "windows" => "Windows",
+        "macos" => "macOS",
+        other => other,
+    };
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| {
+            h.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(40)
+                .collect::<String>()
+        })
+        .filter(|h| !h.is_empty());
+    let version = env!("CARGO_PKG_VERSION");
+    match host {
+        Some(h) => format!("Kontor {version} on {os} ({h})"),
+        None => format!("Kontor {version} on {os}"),
     }
 }

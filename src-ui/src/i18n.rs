@@ -654,6 +654,7 @@ impl Texts {
             "users" | "user_ids" => self.users,
             "url" | "portal_url" => self.setup_url,
             "package" => self.sub_package,
+            "new_email" => self.email, // acct9
             other => other,
         }
     }
@@ -1224,6 +1225,68 @@ impl Lang {
     }
 }
 
+// --- acct9 ---
+
+/// acct9: the Profile page's e-mail change and the sessions' device, apart from `Texts` so that they travel
+/// in the profile page's wasm chunk (`Lang::email_change`). Both languages: a missing text is a compile error.
+pub struct EmailChangeTexts {
+    pub email_title: &'static str,
+    pub email_current: &'static str,
+    pub email_new: &'static str,
+    pub email_help: &'static str,
+    pub email_send_code: &'static str,
+    /// "A code is on its way to …".
+    pub email_code_sent: fn(&str) -> String,
+    pub email_code: &'static str,
+    pub email_confirm: &'static str,
+    pub email_cancel: &'static str,
+    /// "Your e-mail address is now …".
+    pub email_changed: fn(&str) -> String,
+    pub sessions_device: &'static str,
+}
+
+pub static EMAIL_CHANGE_EN: EmailChangeTexts = EmailChangeTexts {
+    email_title: "E-mail address",
+    email_current: "Current address",
+    email_new: "New address",
+    email_help: "We send a code to the new address. Your address changes only when you enter that code here.",
+    email_send_code: "Send code",
+    email_code_sent: |e| {
+        format!("If {e} can be used, a code is on its way there. Enter it within 30 minutes; the old address is told once the change is made.")
+    },
+    email_code: "Code from the e-mail",
+    email_confirm: "Change address",
+    email_cancel: "Cancel",
+    email_changed: |e| format!("Your e-mail address is now {e}."),
+    sessions_device: "Device",
+};
+
+pub static EMAIL_CHANGE_DE: EmailChangeTexts = EmailChangeTexts {
+    email_title: "E-Mail-Adresse",
+    email_current: "Aktuelle Adresse",
+    email_new: "Neue Adresse",
+    email_help: "Wir senden einen Code an die neue Adresse. Ihre Adresse ändert sich erst, wenn Sie diesen Code hier eingeben.",
+    email_send_code: "Code senden",
+    email_code_sent: |e| {
+        format!("Wenn {e} verwendet werden kann, ist ein Code dorthin unterwegs. Geben Sie ihn innerhalb von 30 Minuten ein; die alte Adresse wird nach der Änderung benachrichtigt.")
+    },
+    email_code: "Code aus der E-Mail",
+    email_confirm: "Adresse ändern",
+    email_cancel: "Abbrechen",
+    email_changed: |e| format!("Ihre E-Mail-Adresse ist jetzt {e}."),
+    sessions_device: "Gerät",
+};
+
+impl Lang {
+    /// The Profile page's e-mail change texts in this language (acct9).
+    pub fn email_change(self) -> &'static EmailChangeTexts {
+        match self {
+            Lang::De => &EMAIL_CHANGE_DE,
+            Lang::En => &EMAIL_CHANGE_EN,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1543,6 +1606,7 @@ pub fn audit_area_name(lang: Lang, area: &str) -> String {
         "billing" => ("Billing", "Abrechnung"),
         "subscription" => ("Subscription", "Abonnement"),
         "invoice" => ("Invoices", "Rechnungen"),
+        "account" => ("Account", "Konto"), // acct9
         other => return other.to_string(),
     };
     match lang {
@@ -1592,6 +1656,11 @@ fn en_audit_sentence(code: &str) -> String {
         "invoice.issued" => "An invoice was issued",
         "invoice.credit_note_issued" => "A credit note was issued",
         "invoice.status_changed" => "An invoice's status changed",
+        // acct9
+        "account.created" => "The vendor created the account",
+        "account.token_rotated" => "The vendor issued a new license token",
+        "user.email_change_requested" => "Asked to change their e-mail address",
+        "user.email_changed" => "Changed their e-mail address with a code",
         other => return format!("Event \u{201c}{other}\u{201d}"),
     }
     .to_string()
@@ -1643,6 +1712,11 @@ fn de_audit_sentence(code: &str) -> String {
         "invoice.issued" => "Rechnung gestellt",
         "invoice.credit_note_issued" => "Gutschrift erstellt",
         "invoice.status_changed" => "Status einer Rechnung geändert",
+        // acct9
+        "account.created" => "Konto vom Anbieter eingerichtet",
+        "account.token_rotated" => "Neuer Lizenz-Token vom Anbieter ausgestellt",
+        "user.email_change_requested" => "Änderung der eigenen E-Mail-Adresse angefordert",
+        "user.email_changed" => "Eigene E-Mail-Adresse mit Code geändert",
         other => return format!("Ereignis \u{201e}{other}\u{201c}"),
     }
     .to_string()

@@ -226,6 +226,25 @@ pub async fn end_other_sessions() -> IpcResult<kontor_api::SessionsEnded> {
     invoke(cmd::END_OTHER_SESSIONS, &NoArgs {}).await
 }
 
+// acct9
+/// Asks for a code at the new e-mail address.
+pub async fn request_email_change(new_email: String) -> IpcResult<()> {
+    invoke(
+        cmd::REQUEST_EMAIL_CHANGE,
+        &kontor_api::RequestEmailChange { new_email },
+    )
+    .await
+}
+
+/// Sets the new e-mail address with the mailed code.
+pub async fn confirm_email_change(code: String) -> IpcResult<kontor_api::Profile> {
+    invoke(
+        cmd::CONFIRM_EMAIL_CHANGE,
+        &kontor_api::ConfirmEmailChange { code },
+    )
+    .await
+}
+
 /// Asks the portal to mail a forgotten-password code.
 pub async fn request_password_reset(email: String) -> IpcResult<()> {
     invoke(

@@ -56,6 +56,7 @@ pub const AUDIT_AREAS: &[&str] = &[
     "billing",
     "subscription",
     "invoice",
+    "account", // acct9
 ];
 
 /// Every event code the portal writes (the billing ones come with the billing pages).
@@ -97,6 +98,11 @@ pub const AUDIT_EVENTS: &[&str] = &[
     "invoice.issued",
     "invoice.credit_note_issued",
     "invoice.status_changed",
+    // acct9: the vendor's CLI
+    "account.created",
+    "account.token_rotated",
+    "user.email_change_requested",
+    "user.email_changed",
 ];
 
 #[cfg(test)]

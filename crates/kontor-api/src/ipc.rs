@@ -86,6 +86,9 @@ pub mod cmd {
     pub const PACKAGES: &str = "packages";
     pub const PACKAGE_PREVIEW: &str = "package_preview";
     pub const PACKAGE_CHANGE: &str = "package_change";
+    // acct9: the own e-mail address changed by a code.
+    pub const REQUEST_EMAIL_CHANGE: &str = "request_email_change";
+    pub const CONFIRM_EMAIL_CHANGE: &str = "confirm_email_change";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -158,6 +161,9 @@ pub mod cmd {
         PACKAGES,
         PACKAGE_PREVIEW,
         PACKAGE_CHANGE,
+        // acct9
+        REQUEST_EMAIL_CHANGE,
+        CONFIRM_EMAIL_CHANGE,
     ];
 }
 

@@ -11,6 +11,7 @@ pub mod billing_details; // sepa8
 pub mod billing_rules; // sepa8
 pub mod countries; // sepa8
 pub mod downloads;
+pub mod email_change;
 pub mod error;
 pub mod http_range; // ci10: the pure Range rule (server downloads, fuzzed)
 pub mod invoices;
@@ -21,7 +22,7 @@ pub mod mail;
 pub mod profile;
 pub mod subscription;
 pub mod users;
-pub mod validate;
+pub mod validate; // acct9
 
 pub use ipc::{ImportField, ImportReason};
 pub use validate::{FieldError, FieldProblem};
@@ -31,6 +32,7 @@ pub use audit::*;
 pub use auth::*;
 pub use billing_details::*; // sepa8
 pub use downloads::*;
+pub use email_change::*;
 pub use error::*;
 pub use invoices::*;
 pub use license::*;
@@ -38,7 +40,7 @@ pub use locations::*;
 pub use mail::*;
 pub use profile::*;
 pub use subscription::*;
-pub use users::*;
+pub use users::*; // acct9
 
 /// The version prefix of every portal endpoint.
 pub const API_PREFIX: &str = "/api/v1";

@@ -43,6 +43,9 @@ pub struct ActiveSession {
     pub ip: Option<String>,
     /// The session of this request.
     pub current: bool,
+    /// acct9: the device the app named when signing in (e.g. "Kontor 0.1.0 on Linux (host)").
+    #[serde(default)]
+    pub device: Option<String>,
 }
 
 /// The user's active sessions, newest use first.

@@ -21,8 +21,9 @@ use serde::{de::DeserializeOwned, Serialize};
 
 mod billing_details; // sepa8
 pub mod download;
+mod email_change;
 mod mail;
-mod profile;
+mod profile; // acct9
 
 /// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).
 pub use reqwest;
@@ -89,6 +90,15 @@ pub struct PortalClient {
 impl PortalClient {
     /// `base_url` is the portal's address without the `/api/v1` prefix.
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        Self::with_user_agent(
+            base_url,
+            concat!("kontor-client/", env!("CARGO_PKG_VERSION")),
+        )
+    }
+
+    /// As [`PortalClient::new`], sending `user_agent` (acct9: the app names its device this way; the portal
+    /// shows it in the profile's session list).
+    pub fn with_user_agent(base_url: &str, user_agent: &str) -> Result<Self, ClientError> {
         let parsed = url::Url::parse(base_url).map_err(|e| {
             ClientError::BadResponse(format!("bad portal address {base_url:?}: {e}"))
         })?;
@@ -97,14 +107,14 @@ impl PortalClient {
             .tls_backend_preconfigured(tls.clone())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("kontor-client/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent)
             .build()
             .map_err(|e| ClientError::Network(e.to_string()))?;
         let files = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(Duration::from_secs(30))
-            .user_agent(concat!("kontor-client/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent)
             .build()
             .map_err(|e| ClientError::Network(e.to_string()))?;
         Ok(Self {

@@ -58,7 +58,8 @@ pub use credentials::{
 pub use db::{open_database, Database};
 pub use error::{DbError, ServerError};
 pub use router::openapi;
-pub use service::invoicing;
+pub use service::accounts;
+pub use service::invoicing; // acct9
 
 use state::AppState;
 

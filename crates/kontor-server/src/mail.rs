@@ -202,6 +202,158 @@ pub fn temporary_password(
     }
 }
 
+// acct9: the mail `accounts create --mail` sends a new customer's owner.
+/// What the new-account mail says.
+pub struct NewAccountMail<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub account: &'a str,
+    pub customer_number: &'a str,
+    pub password: &'a str,
+    pub license_token: &'a str,
+}
+
+/// A new customer account: the owner's temporary password and the account's license token.
+pub fn new_account(lang: Lang, vendor: &str, m: &NewAccountMail<'_>) -> Rendered {
+    let NewAccountMail {
+        name,
+        email,
+        account,
+        customer_number,
+        password,
+        license_token,
+    } = m;
+    match lang {
+        Lang::De => render(
+            format!("{vendor}: Ihr Kundenkonto {customer_number} ist eingerichtet"),
+            &[
+                (format!("Hallo {name},"), None),
+                (
+                    format!("das Kundenkonto \u{201e}{account}\u{201c} (Kundennummer {customer_number}) ist eingerichtet. Melden Sie sich in der {vendor}-App mit Ihrer E-Mail-Adresse {email} und diesem vorläufigen Passwort an:"),
+                    Some(password.to_string()),
+                ),
+                (
+                    "Bei der ersten Anmeldung wählen Sie ein eigenes Passwort. Die App kann sich auch mit dem Lizenz-Token des Kontos anmelden; bewahren Sie ihn sicher auf:".to_string(),
+                    Some(license_token.to_string()),
+                ),
+                (format!("Ihr {vendor}-Team"), None),
+            ],
+        ),
+        Lang::En => render(
+            format!("{vendor}: your customer account {customer_number} is ready"),
+            &[
+                (format!("Hello {name},"), None),
+                (
+                    format!("the customer account \u{201c}{account}\u{201d} (customer number {customer_number}) is ready. Sign in to the {vendor} app with your e-mail address {email} and this temporary password:"),
+                    Some(password.to_string()),
+                ),
+                (
+                    "At your first sign-in you choose a password of your own. The app can also sign in with the account's license token; keep it safe:".to_string(),
+                    Some(license_token.to_string()),
+                ),
+                (format!("Your {vendor} team"), None),
+            ],
+        ),
+    }
+}
+
+// acct9: the e-mail change mails.
+/// The code confirming a new address, sent to that address.
+pub fn email_change_code(
+    lang: Lang,
+    vendor: &str,
+    name: &str,
+    code: &str,
+    minutes: i64,
+) -> Rendered {
+    match lang {
+        Lang::De => render(
+            format!("{vendor}: Bestätigen Sie Ihre neue E-Mail-Adresse"),
+            &[
+                (format!("Hallo {name},"), None),
+                (
+                    format!("Sie möchten diese Adresse für Ihr {vendor}-Konto verwenden. Geben Sie diesen Code in der App im Profil ein:"),
+                    Some(code.to_string()),
+                ),
+                (
+                    format!("Der Code gilt {minutes} Minuten und nur einmal. Wenn Sie das nicht waren, ignorieren Sie diese E-Mail: Es ändert sich nichts."),
+                    None,
+                ),
+                (format!("Ihr {vendor}-Team"), None),
+            ],
+        ),
+        Lang::En => render(
+            format!("{vendor}: confirm your new e-mail address"),
+            &[
+                (format!("Hello {name},"), None),
+                (
+                    format!("you want to use this address for your {vendor} account. Enter this code in the app's profile:"),
+                    Some(code.to_string()),
+                ),
+                (
+                    format!("The code is valid for {minutes} minutes and only once. If this was not you, ignore this e-mail: nothing changes."),
+                    None,
+                ),
+                (format!("Your {vendor} team"), None),
+            ],
+        ),
+    }
+}
+
+/// To a new address that cannot be used (it is in use already): no code, nothing changes.
+pub fn email_change_unavailable(lang: Lang, vendor: &str) -> Rendered {
+    match lang {
+        Lang::De => render(
+            format!("{vendor}: Diese E-Mail-Adresse kann nicht verwendet werden"),
+            &[
+                (
+                    format!("Jemand wollte diese Adresse für ein {vendor}-Konto verwenden. Das ist nicht möglich, weil sie schon verwendet wird; es ändert sich nichts. Wenn Sie das waren, wählen Sie eine andere Adresse oder wenden Sie sich an Ihre Administration."),
+                    None,
+                ),
+                (format!("Ihr {vendor}-Team"), None),
+            ],
+        ),
+        Lang::En => render(
+            format!("{vendor}: this e-mail address cannot be used"),
+            &[
+                (
+                    format!("Someone wanted to use this address for a {vendor} account. That is not possible because it is in use already; nothing changes. If this was you, choose another address or ask your administrator."),
+                    None,
+                ),
+                (format!("Your {vendor} team"), None),
+            ],
+        ),
+    }
+}
+
+/// To the old address once the change is done.
+pub fn email_changed_notice(lang: Lang, vendor: &str, name: &str, new_email: &str) -> Rendered {
+    match lang {
+        Lang::De => render(
+            format!("{vendor}: Ihre E-Mail-Adresse wurde geändert"),
+            &[
+                (format!("Hallo {name},"), None),
+                (
+                    format!("die E-Mail-Adresse Ihres {vendor}-Kontos ist jetzt {new_email}. An diese Adresse gehen keine E-Mails mehr. Wenn Sie das nicht waren, wenden Sie sich sofort an Ihre Administration."),
+                    None,
+                ),
+                (format!("Ihr {vendor}-Team"), None),
+            ],
+        ),
+        Lang::En => render(
+            format!("{vendor}: your e-mail address was changed"),
+            &[
+                (format!("Hello {name},"), None),
+                (
+                    format!("the e-mail address of your {vendor} account is now {new_email}. No more mails go to this address. If this was not you, contact your administrator at once."),
+                    None,
+                ),
+                (format!("Your {vendor} team"), None),
+            ],
+        ),
+    }
+}
+
 /// A mail to queue (id and `Message-ID` fresh).
 pub fn new_mail(
     kind: &str,

@@ -1,7 +1,7 @@
 //! Demo data: the vendor catalog and a customer account with subscription, users, licenses, invoices and a license token.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, Month, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use kontor_api::{validate, Account, Role};
 
@@ -9,6 +9,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::credentials::{hash_password_blocking, hash_token, new_license_token};
 use crate::db::{Database, SeedData, SeedProduct, SeedSeats, SeedUser, UserRecord};
 use crate::error::ServerError;
+use crate::service::accounts::{first_of_month_shifted, iso, package_terms};
 
 /// What to seed. The defaults give the demo account "Muster GmbH"; change customer number, account name and
 /// owner e-mail to add a second account to the same database.
@@ -104,18 +105,6 @@ const USERS: [(&str, &str, Role, &[&str]); 12] = [
     ("Elias Schwarz", "elias.schwarz", Role::User, &["cmdb"]),
 ];
 
-fn first_of_month_shifted(d: Date, months: i32) -> Result<Date, ServerError> {
-    let total = d.year() * 12 + (d.month() as i32 - 1) + months;
-    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
-    let month =
-        Month::try_from((month0 + 1) as u8).map_err(|e| ServerError::Internal(e.to_string()))?;
-    Date::from_calendar_date(year, month, 1).map_err(|e| ServerError::Internal(e.to_string()))
-}
-
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
-}
-
 /// The demo package catalog (`docs/catalog.example.toml`): Starter, Business, Enterprise with add-ons.
 pub const DEMO_CATALOG: &str = include_str!("../../../docs/catalog.example.toml");
 /// The demo account's package and the add-on it bought (one unit).
@@ -134,24 +123,16 @@ async fn seed_subscription_terms(
     let catalog = crate::service::catalog::parse(DEMO_CATALOG)
         .map_err(|e| ServerError::InvalidSeed(format!("demo catalog: {}", e.join("; "))))?;
     db.import_catalog(&catalog).await?;
-    let mut seats: std::collections::BTreeMap<String, i64> = catalog
-        .packages
-        .iter()
-        .filter(|p| p.code == DEMO_PACKAGE)
-        .flat_map(|p| p.apps.iter().cloned())
-        .collect();
-    for a in catalog.addons.iter().filter(|a| a.code == DEMO_ADDON) {
-        *seats.entry(a.product_code.clone()).or_default() += a.seats;
-    }
-    let terms = crate::db::subscriptions::TermsDef {
-        package_code: DEMO_PACKAGE.to_string(),
-        billing_period: "monthly".to_string(),
-        period_start: iso(period_start),
-        period_end: iso(period_end),
-        renews_on: iso(period_end),
-        addons: vec![(DEMO_ADDON.to_string(), 1, iso(addon_since))],
-        seats: seats.into_iter().collect(),
-    };
+    let stored = db.catalog().await?;
+    let addons = vec![(DEMO_ADDON.to_string(), 1, iso(addon_since))];
+    let terms = package_terms(
+        &stored,
+        DEMO_PACKAGE,
+        "monthly",
+        (period_start, period_end),
+        &addons,
+    )
+    .ok_or_else(|| ServerError::InvalidSeed("the demo catalog lacks its package".into()))?;
     db.set_terms(account_id, &terms).await?;
     Ok(())
 }
@@ -276,6 +257,9 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
         license_token_hash: hash_token(&license_token),
         license_token_user_id: owner_id,
         license_token_expires_at: now + 365 * 86_400,
+        temp_passwords: Vec::new(),
+        mails: Vec::new(),
+        audit: Vec::new(),
     };
     db.seed(&data).await?;
     seed_subscription_terms(db, &account_id, this_month, renews_on, started_on).await?;

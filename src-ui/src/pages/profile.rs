@@ -1,5 +1,7 @@
 //! The own profile (from the user menu, every role): name and the language of the portal's mails, the
-//! password (rules shown before typing), and where the user is signed in (start, last use, IP) with "Sign out everywhere else" (asked first).
+//! e-mail address (changed by a code sent to the new address; acct9), the password (rules shown before
+//! typing), and where the user is signed in (device, start, last use, IP) with "Sign out everywhere else"
+//! (asked first).
 
 use kontor_api::{validate, ChangePassword, ErrorDetail, Profile, UpdateProfile};
 use leptos::prelude::*;
@@ -8,7 +10,22 @@ use leptos::task::spawn_local;
 use crate::components::{ConfirmDialog, LoadFailed, Loading, StrengthMeter, Toasts};
 use crate::context::Ctx;
 use crate::errors::{check_new_password, clear_on_change, Problem, Shown};
+use crate::i18n::{EmailChangeTexts, Texts, DE, EMAIL_CHANGE_DE, EMAIL_CHANGE_EN};
 use crate::ipc;
+
+/// acct9: the e-mail change texts in the current language (tracked, as `ctx.t()`).
+fn ec(ctx: Ctx) -> &'static EmailChangeTexts {
+    ctx.lang.get().email_change()
+}
+
+/// The e-mail change texts in the language of `t` (for toasts, which keep a function of the texts).
+fn ect(t: &Texts) -> &'static EmailChangeTexts {
+    if std::ptr::eq(t, &DE) {
+        &EMAIL_CHANGE_DE
+    } else {
+        &EMAIL_CHANGE_EN
+    }
+}
 
 /// A Unix time as local date and time in the UI's language.
 fn local_time(lang: &str, unix: i64) -> String {
@@ -79,6 +96,134 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
                 <button type="submit" id="profile-save" disabled=move || busy.get()>{move || ctx.lang.get().profile().profile_save}</button>
             </div>
         </form>
+    }
+}
+
+/// acct9: change the own e-mail address. The new address gets a code; the address changes only when the
+/// code is entered here (the portal answers alike whether or not the address can be used).
+#[component]
+fn EmailForm(current: String, on_changed: Callback<()>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let toasts = expect_context::<Toasts>();
+    let new_email = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    // The address a code was sent to; `None` before.
+    let sent_to = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
+    let bad_email = RwSignal::new(false);
+    let bad_code = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    clear_on_change(error, move || {
+        new_email.track();
+        code.track();
+    });
+    let field_of = |e: &kontor_api::ErrorBody| match &e.detail {
+        Some(ErrorDetail::Field { field, .. }) => Some(field.clone()),
+        Some(ErrorDetail::EmailInUse { .. }) => Some("new_email".to_string()),
+        _ => None,
+    };
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let wanted = new_email.get_untracked();
+        if let Err(fe) = validate::email("new_email", &wanted) {
+            bad_email.set(true);
+            return error.set(Some(Problem::Field {
+                label: |t| t.email,
+                reason: fe.reason,
+            }));
+        }
+        bad_email.set(false);
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(ipc::request_email_change(wanted.clone()).await);
+            busy.set(false);
+            match r {
+                Ok(()) => {
+                    code.set(String::new());
+                    sent_to.set(Some(wanted.trim().to_lowercase()));
+                }
+                Err(e) => {
+                    bad_email.set(field_of(&e).as_deref() == Some("new_email"));
+                    error.set(Some(Problem::Failed(e)));
+                }
+            }
+        });
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if code.with_untracked(|c| c.trim().is_empty()) {
+            bad_code.set(true);
+            return error.set(Some(Problem::Field {
+                label: |t| t.forgot_code,
+                reason: kontor_api::FieldProblem::Required,
+            }));
+        }
+        bad_code.set(false);
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(ipc::confirm_email_change(code.get_untracked()).await);
+            busy.set(false);
+            match r {
+                Ok(p) => {
+                    sent_to.set(None);
+                    new_email.set(String::new());
+                    code.set(String::new());
+                    let email = p.email.clone();
+                    toasts.success(move |t| (ect(t).email_changed)(&email));
+                    on_changed.run(());
+                }
+                Err(e) => {
+                    bad_code.set(field_of(&e).as_deref() == Some("code"));
+                    error.set(Some(Problem::Failed(e)));
+                }
+            }
+        });
+    };
+    let cancel = move |_| {
+        sent_to.set(None);
+        code.set(String::new());
+        error.set(None);
+    };
+    let error_view = move || {
+        view! {
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert" id="email-change-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
+            </Show>
+        }
+    };
+    view! {
+        <div class="card" id="email-change-card">
+            <h2>{move || ec(ctx).email_title}</h2>
+            <label>{move || ec(ctx).email_current}</label>
+            <p id="email-current">{current}</p>
+            <Show when=move || sent_to.get().is_none()>
+                <form id="email-change-form" on:submit=send novalidate>
+                    <label for="email-new">{move || ec(ctx).email_new}</label>
+                    <p class="muted small" id="email-help">{move || ec(ctx).email_help}</p>
+                    <input id="email-new" type="email" autocomplete="email" bind:value=new_email
+                        aria-invalid=move || bad_email.get().to_string()
+                        aria-describedby=move || if bad_email.get() { "email-help email-change-error" } else { "email-help" } />
+                    {error_view}
+                    <div class="row actions">
+                        <button type="submit" id="email-send-code" disabled=move || busy.get()>{move || ec(ctx).email_send_code}</button>
+                    </div>
+                </form>
+            </Show>
+            <Show when=move || sent_to.get().is_some()>
+                <form id="email-confirm-form" on:submit=confirm novalidate>
+                    <p id="email-code-sent" role="status">{move || sent_to.get().map(|a| (ec(ctx).email_code_sent)(&a))}</p>
+                    <label for="email-code">{move || ec(ctx).email_code}</label>
+                    <input id="email-code" type="text" autocomplete="one-time-code" bind:value=code
+                        aria-invalid=move || bad_code.get().to_string()
+                        aria-describedby=move || bad_code.get().then_some("email-change-error") />
+                    {error_view}
+                    <div class="row actions">
+                        <button type="button" class="secondary" id="email-cancel" on:click=cancel>{move || ec(ctx).email_cancel}</button>
+                        <button type="submit" id="email-confirm" disabled=move || busy.get()>{move || ec(ctx).email_confirm}</button>
+                    </div>
+                </form>
+            </Show>
+        </div>
     }
 }
 
@@ -185,7 +330,13 @@ pub fn ProfilePage() -> impl IntoView {
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=move |errors| view! { <LoadFailed errors on_retry=move || profile.refetch() /> }>
                     {move || Suspend::new(async move {
-                        profile.await.map(|p| view! { <ProfileForm profile=p /> })
+                        profile.await.map(|p| {
+                            let current = p.email.clone();
+                            view! {
+                                <ProfileForm profile=p />
+                                <EmailForm current on_changed=Callback::new(move |()| profile.refetch()) />
+                            }
+                        })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -201,6 +352,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 view! {
                                     <table id="sessions">
                                         <thead><tr>
+                                            <th>{move || ec(ctx).sessions_device}</th>
                                             <th>{move || ctx.lang.get().profile().sessions_started}</th>
                                             <th>{move || ctx.lang.get().profile().sessions_last_used}</th>
                                             <th>{move || ctx.lang.get().profile().sessions_ip}</th>
@@ -209,6 +361,7 @@ pub fn ProfilePage() -> impl IntoView {
                                         <tbody>
                                             {list.sessions.into_iter().map(|s| view! {
                                                 <tr class:current=s.current>
+                                                    <td class="session-device">{s.device.clone().unwrap_or_default()}</td>
                                                     <td class="nowrap">{local_time(lang, s.started_at)}</td>
                                                     <td class="nowrap">{local_time(lang, s.last_used_at)}</td>
                                                     <td class="mono">{s.ip.unwrap_or_default()}</td>

@@ -1,11 +1,12 @@
 //! The `kontor-server` subcommands, one module each: `serve`, `seed` (`seed-demo`), `users` (`users
-//! import`), `license`, `installers`, `invoices`, `packages`, `release`, `audit` (`audit verify`). Each calls the library (services, storage), never the
+//! import`), `license`, `installers`, `invoices`, `packages`, `release`, `audit` (`audit verify`), `accounts` (`accounts create | list | token --rotate`). Each calls the library (services, storage), never the
 //! HTTP handlers.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod accounts; // acct9
 mod audit;
 mod installers;
 mod invoices;
@@ -66,6 +67,12 @@ pub enum Command {
         #[command(subcommand)]
         command: release::ReleaseCommand,
     },
+    // acct9
+    /// Customer accounts: create one (subscription, owner, license token), list them, rotate a token.
+    Accounts {
+        #[command(subcommand)]
+        command: accounts::AccountsCommand,
+    },
 }
 
 /// Runs one command; errors are one line on stderr (`users import` has its own exit codes).
@@ -73,6 +80,7 @@ pub async fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Users { command } => return users::run(command).await,
         Command::Audit { command } => return audit::run(command).await,
+        Command::Accounts { command } => return accounts::run(command).await, // acct9
         Command::Serve(args) => serve::run(args).await,
         Command::SeedDemo(args) => seed::run(args).await,
         Command::License { command } => license::run(command).await,

@@ -20,9 +20,11 @@ use kontor_api::Account;
 use crate::error::ServerError;
 pub use crate::error::{DbError, DbResult};
 
+pub mod accounts; // acct9
 pub mod audit;
 mod backend;
 pub mod billing_details; // sepa8
+pub mod email_change; // acct9
 pub mod installers;
 pub mod invoices;
 pub mod licenses;
@@ -37,7 +39,9 @@ mod store;
 pub mod subscriptions;
 pub mod users;
 
+pub use accounts::AccountStore; // acct9
 pub use billing_details::BillingDetailsStore; // sepa8
+pub use email_change::EmailChangeStore; // acct9
 pub use installers::InstallerStore;
 pub use invoices::InvoiceStore;
 pub use licenses::LicenseStore;
@@ -65,6 +69,8 @@ pub trait Database:
     + SubscriptionStore
     + ReplicaStore // replica12
     + crate::throttle::LimitStore // replica12
+    + AccountStore // acct9
+    + EmailChangeStore // acct9
     + Send
     + Sync
 {

@@ -18,6 +18,8 @@ pub struct SessionRow {
     pub started_at: i64,
     pub last_used_at: i64,
     pub ip: Option<String>,
+    /// acct9: the device named at the sign-in or refresh of the newest row.
+    pub device: Option<String>,
 }
 
 #[async_trait]
@@ -49,7 +51,7 @@ const UPDATE_PROFILE: &str = "UPDATE users SET display_name = $3, name_key = $4,
 
 const LIVE_SESSIONS: &str = "SELECT s.family_id, \
      (SELECT MIN(f.created_at) FROM sessions f WHERE f.family_id = s.family_id) AS started_at, \
-     s.created_at AS last_used_at, s.ip FROM sessions s \
+     s.created_at AS last_used_at, s.ip, s.device FROM sessions s \
      WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.refresh_expires_at > $2 \
      ORDER BY s.created_at DESC, s.family_id";
 

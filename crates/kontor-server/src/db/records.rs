@@ -38,6 +38,8 @@ pub struct NewSession {
     pub remember: bool,
     pub created_at: i64,
     pub ip: Option<String>,
+    /// acct9: the device the client named (its User-Agent, cleaned), shown in the profile's session list.
+    pub device: Option<String>,
 }
 
 /// A stored session, found by its refresh token.
@@ -162,6 +164,13 @@ pub struct SeedData {
     pub license_token_hash: String,
     pub license_token_user_id: String,
     pub license_token_expires_at: i64,
+    // acct9: what `accounts create` adds (seed-demo leaves these empty), written in the same transaction.
+    /// `(user id, temporary password hash)`: the user signs in with it and must choose a password.
+    pub temp_passwords: Vec<(String, String)>,
+    /// Mails queued in the outbox with the account.
+    pub mails: Vec<crate::db::mail::NewMail>,
+    /// Audit entries appended to the new account's chain.
+    pub audit: Vec<AuditEvent>,
 }
 
 /// A stored role, or `Corrupt`.

@@ -93,8 +93,8 @@ const LICENSE_TOKEN: &str =
 
 const INSERT_SESSION: &str =
     "INSERT INTO sessions (id, family_id, user_id, account_id, access_hash, \
-     access_expires_at, refresh_hash, refresh_expires_at, remember, created_at, ip) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+     access_expires_at, refresh_hash, refresh_expires_at, remember, created_at, ip, device) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 const SESSION_FOR_ACCESS: &str =
     "SELECT s.id AS session_id, s.user_id, s.account_id, u.role, u.must_change_password \
@@ -162,6 +162,10 @@ const SEED_INVOICE: &str = "INSERT INTO invoices (id, account_id, number, kind, 
      a.created_at FROM accounts a WHERE a.id = $2";
 const SEED_INVOICE_LINE: &str = "INSERT INTO invoice_lines (invoice_id, position, description, quantity, \
      unit_price_cents, net_cents, vat_rate_bp, vat_cents) VALUES ($1, 1, 'Subscription', 1, $2, $2, 0, 0)";
+// acct9
+const SEED_TEMP_PASSWORD: &str =
+    "UPDATE users SET temp_password_hash = $2, password_hash = NULL, must_change_password = $3 \
+     WHERE id = $1";
 const SEED_LICENSE_TOKEN: &str = "INSERT INTO license_tokens (token_hash, account_id, user_id, \
      created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
 
@@ -240,6 +244,7 @@ where
             .bind(s.remember)
             .bind(s.created_at)
             .bind(&s.ip)
+            .bind(&s.device)
             .execute(c)
             .await?;
         Ok(())
@@ -604,6 +609,33 @@ where
             .bind(d.license_token_expires_at)
             .execute(&mut *tx)
             .await?;
+        // acct9: temporary passwords, mails and audit entries of a new customer account.
+        for (user_id, hash) in &d.temp_passwords {
+            sqlx::query::<DB>(SEED_TEMP_PASSWORD)
+                .bind(user_id)
+                .bind(hash)
+                .bind(true)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for m in &d.mails {
+            crate::db::mail::enqueue_on::<DB>(&mut tx, m).await?;
+        }
+        for e in &d.audit {
+            Chain::<DB>::append(
+                &mut tx,
+                &[NewEntry {
+                    account_id: &e.account_id,
+                    actor_user_id: e.actor_user_id.as_deref(),
+                    actor_email: Some("cli"),
+                    event: &e.event,
+                    target: e.target.as_deref(),
+                    ip: e.ip.as_deref(),
+                    at: e.at,
+                }],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use kontor_api::validate::{self, FieldError, FieldProblem};
 use kontor_api::{ErrorBody, PasswordLogin, RefreshRequest, SessionTokens, TokenLogin};
@@ -32,8 +32,27 @@ fn refresh_token_field(raw: &str) -> Result<&str, ApiError> {
     }
 }
 
+// acct9
+/// The longest device description kept.
+const MAX_DEVICE_CHARS: usize = 120;
+
+/// The device a request names: its `User-Agent`, control characters dropped, whitespace collapsed, at most
+/// [`MAX_DEVICE_CHARS`] characters; `None` without one.
+fn device_of(headers: &HeaderMap) -> Option<String> {
+    let raw = headers.get(axum::http::header::USER_AGENT)?.to_str().ok()?;
+    let cleaned: String = raw
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_DEVICE_CHARS)
+        .collect();
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
 /// The session rules with this request's state and client address.
-fn sessions(st: &AppState, peer: SocketAddr) -> Sessions<'_> {
+fn sessions<'a>(st: &'a AppState, peer: SocketAddr, headers: &HeaderMap) -> Sessions<'a> {
     Sessions {
         db: st.db.as_ref(),
         clock: st.clock.as_ref(),
@@ -42,6 +61,7 @@ fn sessions(st: &AppState, peer: SocketAddr) -> Sessions<'_> {
         hashes: &st.hashes,
         dummy_hash: &st.dummy_hash,
         ip: peer.ip().to_string(),
+        device: device_of(headers),
     }
 }
 
@@ -57,11 +77,12 @@ fn sessions(st: &AppState, peer: SocketAddr) -> Sessions<'_> {
 pub async fn login(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<PasswordLogin>,
 ) -> Result<Json<SessionTokens>, ApiError> {
     let email = validate::email("email", &req.email)?;
     validate::login_password("password", &req.password)?;
-    let tokens = sessions(&st, peer)
+    let tokens = sessions(&st, peer, &headers)
         .password_login(&email, req.password, req.remember)
         .await?;
     Ok(Json(tokens))
@@ -77,10 +98,11 @@ pub async fn login(
 pub async fn token_login(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<TokenLogin>,
 ) -> Result<Json<SessionTokens>, ApiError> {
     let token = validate::license_token("license_token", &req.license_token)?;
-    let tokens = sessions(&st, peer)
+    let tokens = sessions(&st, peer, &headers)
         .token_login(&token, req.remember)
         .await?;
     Ok(Json(tokens))
@@ -96,10 +118,11 @@ pub async fn token_login(
 pub async fn refresh(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> Result<Json<SessionTokens>, ApiError> {
     let token = refresh_token_field(&req.refresh_token)?;
-    Ok(Json(sessions(&st, peer).refresh(token).await?))
+    Ok(Json(sessions(&st, peer, &headers).refresh(token).await?))
 }
 
 /// Sign out: revokes the session of the refresh token (its access token dies with it). Idempotent.
@@ -111,9 +134,10 @@ pub async fn refresh(
 pub async fn logout(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
     let token = refresh_token_field(&req.refresh_token)?;
-    sessions(&st, peer).logout(token).await?;
+    sessions(&st, peer, &headers).logout(token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

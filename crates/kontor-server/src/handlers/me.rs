@@ -60,6 +60,7 @@ pub async fn change_password(
         hashes: &st.hashes,
         dummy_hash: &st.dummy_hash,
         ip: peer.ip().to_string(),
+        device: None,
     }
     .change_password(
         &actor,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod billing_details; // sepa8
 pub mod downloads;
+pub mod email_change; // acct9
 pub mod info;
 pub mod invoices;
 pub mod licenses;

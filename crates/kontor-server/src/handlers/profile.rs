@@ -13,7 +13,7 @@ use crate::db::mail::MailAudit;
 use crate::http_error::{ApiError, ApiJson};
 use crate::state::AppState;
 
-async fn profile_of(st: &AppState, auth: &AuthUser) -> Result<Profile, ApiError> {
+pub(crate) async fn profile_of(st: &AppState, auth: &AuthUser) -> Result<Profile, ApiError> {
     let user = st
         .db
         .user_by_id(&auth.account_id, &auth.user_id)
@@ -117,6 +117,7 @@ pub async fn sessions(
                 started_at: r.started_at,
                 last_used_at: r.last_used_at,
                 ip: r.ip,
+                device: r.device,
             })
             .collect(),
     }))

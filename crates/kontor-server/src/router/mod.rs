@@ -47,6 +47,9 @@ pub(crate) fn router(state: AppState) -> Router {
             "/me/sessions/end-others",
             post(handlers::profile::end_other_sessions),
         )
+        // acct9
+        .route("/me/email", post(handlers::email_change::request))
+        .route("/me/email/confirm", post(handlers::email_change::confirm))
         .route(
             "/accounts/{account_id}/users/{user_id}/temporary-password/mail",
             post(handlers::password_mail::mail_temporary_password),

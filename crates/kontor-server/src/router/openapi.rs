@@ -67,6 +67,9 @@ use crate::handlers;
         handlers::subscription::packages,
         handlers::subscription::preview,
         handlers::subscription::change,
+        // acct9
+        handlers::email_change::request,
+        handlers::email_change::confirm,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),

@@ -11,15 +11,19 @@
 //! `catalog`: the vendor's package catalog file; `subscription`: the subscription and package views, the
 //! package change (preview, booking once per idempotency key) and applying due downgrades.
 //! `invoicing`: issuing invoices and credit notes, the recurring lines of a subscription, the period run.
+//! `accounts` (acct9): customer accounts the vendor creates, lists and rotates license tokens of (CLI).
+//! `email_change` (acct9): the own e-mail address changed by a code mailed to the new address.
 //! Offline licenses, installers and releases keep their rules in `licensing`, `installers` and `releases`.
 
 use kontor_api::{ErrorDetail, FieldProblem};
 
 use crate::domain::Refusal;
 
+pub mod accounts; // acct9
 pub mod billing_details; // sepa8
 pub mod catalog;
 pub mod dashboard;
+pub mod email_change; // acct9
 pub mod invoicing;
 pub mod locations;
 pub mod password_mail;

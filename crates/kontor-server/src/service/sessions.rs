@@ -79,6 +79,8 @@ pub struct Sessions<'a> {
     pub dummy_hash: &'a str,
     /// The client's address, for the audit events and the session.
     pub ip: String,
+    /// acct9: the device the client names (the handlers' `device_of`: the User-Agent), stored with each new session row.
+    pub device: Option<String>,
 }
 
 /// The signed-in user as the API shows them.
@@ -144,6 +146,7 @@ impl Sessions<'_> {
             remember,
             created_at: now,
             ip: Some(self.ip.clone()),
+            device: self.device.clone(),
         };
         let tokens = SessionTokens {
             access_token: access,
