@@ -19,6 +19,7 @@ pub mod locations;
 pub mod mail;
 pub mod profile;
 pub mod subscription;
+pub mod support; // support9
 pub mod users;
 pub mod validate;
 
@@ -37,6 +38,7 @@ pub use locations::*;
 pub use mail::*;
 pub use profile::*;
 pub use subscription::*;
+pub use support::*; // support9
 pub use users::*;
 
 /// The version prefix of every portal endpoint.

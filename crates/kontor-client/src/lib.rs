@@ -23,6 +23,7 @@ mod billing_details; // sepa8
 pub mod download;
 mod mail;
 mod profile;
+mod support; // support9
 
 /// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).
 pub use reqwest;

@@ -214,6 +214,8 @@ async fn serve(
             per_ip: usize::MAX,
             ..throttle::RESET_LIMITS
         })),
+        // support9
+        support_limit: Arc::new(throttle::Throttle::new(service::support::TICKET_LIMITS)),
     };
     let (mail_stop, mail_task) = match mailer {
         Some(m) => {

@@ -34,6 +34,7 @@ pub mod records;
 mod sqlite;
 mod store;
 pub mod subscriptions;
+pub mod support; // support9
 pub mod users;
 
 pub use billing_details::BillingDetailsStore; // sepa8
@@ -47,6 +48,7 @@ pub use profile::ProfileStore;
 pub use records::*;
 pub use sqlite::SqliteDatabase;
 pub use subscriptions::SubscriptionStore;
+pub use support::SupportStore; // support9
 pub use users::UserStore;
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
@@ -61,6 +63,7 @@ pub trait Database:
     + ProfileStore
     + InvoiceStore
     + SubscriptionStore
+    + SupportStore
     + Send
     + Sync
 {

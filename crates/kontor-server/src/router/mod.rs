@@ -17,6 +17,8 @@ pub mod openapi;
 /// Body limit of `POST …/users/existing` (200,000 addresses of up to ~160 bytes in JSON); other routes keep
 /// axum's 2 MB default.
 const EXISTING_EMAILS_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// support9: body limit of `POST …/support/tickets` (10 MB of attachments in base64 and the form).
+pub const SUPPORT_TICKET_BODY_LIMIT: usize = 15 * 1024 * 1024;
 
 /// The application's routes (also used by tests that want a router without a socket).
 pub(crate) fn router(state: AppState) -> Router {
@@ -180,6 +182,16 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/accounts/{account_id}/billing/mandate-text",
             get(handlers::billing_details::mandate_text),
+        )
+        // support9: help links and support tickets (every role).
+        .route("/help", get(handlers::support::help))
+        .route(
+            "/accounts/{account_id}/support/tickets",
+            get(handlers::support::list)
+                .post(handlers::support::create)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    SUPPORT_TICKET_BODY_LIMIT,
+                )),
         );
     Router::new()
         .nest(kontor_api::API_PREFIX, api)
