@@ -278,6 +278,13 @@ pub enum ErrorDetail {
     SeatsOverLimit {
         products: Vec<crate::subscription::OverLimit>,
     },
+    // support9: a support ticket's attachments.
+    /// The attachments of a support ticket are refused (`file_name`: the one at fault, if one is).
+    Attachments {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file_name: Option<String>,
+        problem: crate::support::AttachmentProblem,
+    },
     /// A kind this build does not know (a newer portal); the app shows `message`.
     #[serde(other)]
     Other,
@@ -380,6 +387,8 @@ impl ErrorDetail {
             ErrorDetail::BillingFields { errors } => errors
                 .first()
                 .map_or(ErrorCode::Validation, |e| e.problem().code()),
+            // support9
+            ErrorDetail::Attachments { .. } => ErrorCode::Validation,
             ErrorDetail::Other => ErrorCode::Unknown,
         }
     }
@@ -481,6 +490,28 @@ impl ErrorDetail {
                     "more licenses are assigned than the new package allows ({}); revoke licenses first",
                     list.join("; ")
                 )
+            }
+            // support9
+            ErrorDetail::Attachments { file_name, problem } => {
+                let what = match problem {
+                    crate::support::AttachmentProblem::TooLarge { max_bytes } => {
+                        format!("attachments are over {max_bytes} bytes together")
+                    }
+                    crate::support::AttachmentProblem::TooMany { max } => {
+                        format!("at most {max} attachments")
+                    }
+                    crate::support::AttachmentProblem::NotAllowed => {
+                        "not a file name or file type a ticket may carry".to_string()
+                    }
+                    crate::support::AttachmentProblem::Unreadable => {
+                        "empty or not readable".to_string()
+                    }
+                    crate::support::AttachmentProblem::Other => "not accepted".to_string(),
+                };
+                match file_name {
+                    Some(f) => format!("attachments: {f}: {what}"),
+                    None => format!("attachments: {what}"),
+                }
             }
             ErrorDetail::Other => "error".to_string(),
         }

@@ -89,6 +89,13 @@ pub mod cmd {
     // acct9: the own e-mail address changed by a code.
     pub const REQUEST_EMAIL_CHANGE: &str = "request_email_change";
     pub const CONFIRM_EMAIL_CHANGE: &str = "confirm_email_change";
+    // support9: help and support.
+    pub const HELP_LINKS: &str = "help_links";
+    pub const OPEN_HELP_LINK: &str = "open_help_link";
+    pub const SUPPORT_PICK_FILES: &str = "support_pick_files";
+    pub const SUPPORT_FILE_INFO: &str = "support_file_info";
+    pub const SUPPORT_TICKETS: &str = "support_tickets";
+    pub const CREATE_SUPPORT_TICKET: &str = "create_support_ticket";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -164,6 +171,13 @@ pub mod cmd {
         // acct9
         REQUEST_EMAIL_CHANGE,
         CONFIRM_EMAIL_CHANGE,
+        // support9
+        HELP_LINKS,
+        OPEN_HELP_LINK,
+        SUPPORT_PICK_FILES,
+        SUPPORT_FILE_INFO,
+        SUPPORT_TICKETS,
+        CREATE_SUPPORT_TICKET,
     ];
 }
 
@@ -559,4 +573,39 @@ pub struct SaveImportProblems {
     pub problems: Vec<ImportProblem>,
     /// Suggested file name.
     pub file_name: String,
+}
+
+// support9: help and support.
+
+/// Argument of `open_help_link`: one of the URLs `help_links` answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenHelpLink {
+    pub url: String,
+}
+
+/// A file the user chose (dialog) or dropped for a support ticket; the shell reads it only when sending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportFile {
+    pub path: String,
+    pub file_name: String,
+    pub size: u64,
+}
+
+/// Argument of `support_file_info`: dropped paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportPaths {
+    pub paths: Vec<String>,
+}
+
+/// Argument of `create_support_ticket`: the form; the shell reads the files and adds the diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportDraft {
+    pub category: crate::support::SupportCategory,
+    pub subject: String,
+    pub message: String,
+    pub contact_phone: Option<String>,
+    /// Paths from `support_pick_files` / `support_file_info`.
+    pub files: Vec<String>,
+    /// Attach app version, OS and portal address.
+    pub diagnostics: bool,
 }

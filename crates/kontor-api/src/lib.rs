@@ -21,6 +21,7 @@ pub mod locations;
 pub mod mail;
 pub mod profile;
 pub mod subscription;
+pub mod support; // support9
 pub mod users;
 pub mod validate; // acct9
 
@@ -40,7 +41,8 @@ pub use locations::*;
 pub use mail::*;
 pub use profile::*;
 pub use subscription::*;
-pub use users::*; // acct9
+pub use support::*; // support9
+pub use users::*;
 
 /// The version prefix of every portal endpoint.
 pub const API_PREFIX: &str = "/api/v1";

@@ -23,7 +23,8 @@ mod billing_details; // sepa8
 pub mod download;
 mod email_change;
 mod mail;
-mod profile; // acct9
+mod profile;
+mod support; // support9
 
 /// The HTTP crate the client is built on, for callers that handle raw responses (file downloads).
 pub use reqwest;

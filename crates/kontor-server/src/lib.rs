@@ -248,6 +248,12 @@ async fn serve(
                 per_ip: usize::MAX,
                 ..throttle::RESET_LIMITS
             },
+            limits.clone(),
+        )),
+        // support9
+        support_limit: Arc::new(throttle::Throttle::new(
+            "support_ticket",
+            service::support::TICKET_LIMITS,
             limits,
         )),
     };

@@ -202,6 +202,117 @@ pub fn temporary_password(
     }
 }
 
+// support9: the support ticket mails.
+
+/// What the vendor's support address gets for a new ticket (every value is the user's text: escaped in HTML
+/// by `render`).
+pub struct TicketMail<'a> {
+    pub reference: &'a str,
+    pub account: &'a str,
+    pub customer_number: &'a str,
+    pub user_name: &'a str,
+    pub user_email: &'a str,
+    pub category: &'a str,
+    pub subject: &'a str,
+    pub message: &'a str,
+    pub phone: Option<&'a str>,
+    /// `name (size bytes)` per attachment.
+    pub attachments: Vec<String>,
+    /// `key: value` lines, if the user attached diagnostics.
+    pub diagnostics: Option<String>,
+}
+
+/// The new-ticket mail to the vendor's support address.
+pub fn support_ticket_vendor(lang: Lang, vendor: &str, t: &TicketMail<'_>) -> Rendered {
+    let none = match lang {
+        Lang::De => "keine",
+        Lang::En => "none",
+    };
+    let phone = t.phone.unwrap_or(none).to_string();
+    let files = if t.attachments.is_empty() {
+        none.to_string()
+    } else {
+        t.attachments.join(", ")
+    };
+    let diagnostics = t.diagnostics.clone().unwrap_or_else(|| none.to_string());
+    let (subject, lines) = match lang {
+        Lang::De => (
+            format!("{vendor} Support {}: {}", t.reference, t.subject),
+            vec![
+                format!("Neues Support-Ticket {} ({})", t.reference, t.category),
+                format!(
+                    "Kunde: {} ({}), {} <{}>, Telefon: {phone}",
+                    t.account, t.customer_number, t.user_name, t.user_email
+                ),
+                format!("Betreff: {}", t.subject),
+                t.message.to_string(),
+                format!("Anhänge (im Portal gespeichert): {files}"),
+                format!("Diagnosedaten: {diagnostics}"),
+            ],
+        ),
+        Lang::En => (
+            format!("{vendor} support {}: {}", t.reference, t.subject),
+            vec![
+                format!("New support ticket {} ({})", t.reference, t.category),
+                format!(
+                    "Customer: {} ({}), {} <{}>, phone: {phone}",
+                    t.account, t.customer_number, t.user_name, t.user_email
+                ),
+                format!("Subject: {}", t.subject),
+                t.message.to_string(),
+                format!("Attachments (stored on the portal): {files}"),
+                format!("Diagnostics: {diagnostics}"),
+            ],
+        ),
+    };
+    let paragraphs: Vec<(String, Option<String>)> = lines.into_iter().map(|l| (l, None)).collect();
+    render(subject, &paragraphs)
+}
+
+/// The confirmation to the user who filed a ticket.
+pub fn support_ticket_confirmation(
+    lang: Lang,
+    vendor: &str,
+    name: &str,
+    reference: &str,
+    subject: &str,
+) -> Rendered {
+    match lang {
+        Lang::De => render(
+            format!("{vendor}: Ihre Support-Anfrage {reference}"),
+            &[
+                (format!("Hallo {name},"), None),
+                (
+                    format!("wir haben Ihre Anfrage „{subject}“ erhalten. Ihre Ticketnummer:"),
+                    Some(reference.to_string()),
+                ),
+                (
+                    "Wir melden uns so bald wie möglich. Den Stand Ihrer Anfragen sehen Sie in der App unter „Hilfe“."
+                        .to_string(),
+                    None,
+                ),
+                (format!("Ihr {vendor}-Team"), None),
+            ],
+        ),
+        Lang::En => render(
+            format!("{vendor}: your support request {reference}"),
+            &[
+                (format!("Hello {name},"), None),
+                (
+                    format!("we have received your request \"{subject}\". Your ticket number:"),
+                    Some(reference.to_string()),
+                ),
+                (
+                    "We will get back to you as soon as we can. You can see the status of your requests in the app under \"Help\"."
+                        .to_string(),
+                    None,
+                ),
+                (format!("Your {vendor} team"), None),
+            ],
+        ),
+    }
+}
+
 // acct9: the mail `accounts create --mail` sends a new customer's owner.
 /// What the new-account mail says.
 pub struct NewAccountMail<'a> {

@@ -28,4 +28,6 @@ pub struct AppState {
     pub reset_limit: Arc<Throttle>,
     /// Forgotten-password requests per address (any IP).
     pub reset_limit_by_address: Arc<Throttle>,
+    /// support9: support tickets per user and IP.
+    pub support_limit: Arc<Throttle>,
 }

@@ -57,9 +57,42 @@ pub struct VendorProfile {
     /// ISO 4217.
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// support9: the help links and the support address (`[support]`, optional).
+    #[serde(default)]
+    pub support: VendorSupport,
     /// Set only by [`VendorProfile::demo`].
     #[serde(skip)]
     demo: bool,
+}
+
+/// support9: where the app's Help page points and where support tickets are mailed (`[support]` in the
+/// profile file). Every link is optional; each must be `https://` (or `http://` on loopback, for a demo).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorSupport {
+    /// Tickets are mailed here; default: the profile's `email`.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub knowledge_base: Option<String>,
+    #[serde(default)]
+    pub status_page: Option<String>,
+    #[serde(default)]
+    pub release_notes: Option<String>,
+}
+
+impl VendorSupport {
+    /// The links as the app gets them.
+    pub fn links(&self) -> kontor_api::HelpLinks {
+        kontor_api::HelpLinks {
+            documentation: self.documentation.clone(),
+            knowledge_base: self.knowledge_base.clone(),
+            status_page: self.status_page.clone(),
+            release_notes: self.release_notes.clone(),
+        }
+    }
 }
 
 fn default_currency() -> String {
@@ -101,6 +134,13 @@ impl VendorProfile {
             payment_term_days: 14,
             invoice_prefix: "RE".to_string(),
             currency: "EUR".to_string(),
+            support: VendorSupport {
+                email: Some("support@demo.invalid".to_string()),
+                documentation: Some("https://docs.demo.invalid/kontor".to_string()),
+                knowledge_base: Some("https://help.demo.invalid/kb".to_string()),
+                status_page: Some("https://status.demo.invalid".to_string()),
+                release_notes: Some("https://docs.demo.invalid/kontor/releases".to_string()),
+            },
             demo: true,
         }
     }
@@ -196,7 +236,33 @@ impl VendorProfile {
                 self.currency
             ));
         }
+        // support9
+        if let Some(e) = &self.support.email {
+            if !e.contains('@') {
+                return Err(format!("support.email {e:?} is not an e-mail address"));
+            }
+        }
+        let links = [
+            ("support.documentation", &self.support.documentation),
+            ("support.knowledge_base", &self.support.knowledge_base),
+            ("support.status_page", &self.support.status_page),
+            ("support.release_notes", &self.support.release_notes),
+        ];
+        for (field, link) in links {
+            if let Some(l) = link {
+                if !kontor_api::support::is_help_url(l) {
+                    return Err(format!(
+                        "{field} {l:?} must be an https:// address (http:// only on this computer)"
+                    ));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// support9: where support tickets are mailed.
+    pub fn support_email(&self) -> &str {
+        self.support.email.as_deref().unwrap_or(&self.email)
     }
 
     /// Whether the vendor is in the EU (reverse charge applies only then).
@@ -257,6 +323,13 @@ mod tests {
         assert!(VendorProfile::parse(&bad_country)
             .expect_err("bad country")
             .contains("country"));
+        let insecure = text.replace(
+            "https://docs.musterfirma.example/kontor\"",
+            "http://docs.musterfirma.example/kontor\"",
+        );
+        assert!(VendorProfile::parse(&insecure)
+            .expect_err("insecure link")
+            .contains("support.documentation"));
         let unknown = format!("{text}\nsurprise = 1\n");
         assert!(VendorProfile::parse(&unknown)
             .expect_err("unknown field")

@@ -275,3 +275,34 @@ fn throttled_operations_document_429_and_503_with_retry_after() {
         }
     }
 }
+
+/// support9: the support ticket's limits and answers are documented.
+#[test]
+fn support_ticket_limits_are_documented() {
+    use kontor_api::support::{MAX_ATTACHMENTS, MAX_MESSAGE_LEN, MAX_PHONE_LEN, MAX_SUBJECT_LEN};
+    let doc = document();
+    limit(&doc, "NewTicket", "subject", "maxLength", MAX_SUBJECT_LEN);
+    limit(&doc, "NewTicket", "subject", "minLength", 1);
+    limit(&doc, "NewTicket", "message", "maxLength", MAX_MESSAGE_LEN);
+    limit(
+        &doc,
+        "NewTicket",
+        "contact_phone",
+        "maxLength",
+        MAX_PHONE_LEN,
+    );
+    limit(
+        &doc,
+        "NewTicket",
+        "attachments",
+        "maxItems",
+        MAX_ATTACHMENTS,
+    );
+    limit(&doc, "NewAttachment", "file_name", "maxLength", 200);
+    let responses =
+        &doc["paths"]["/api/v1/accounts/{account_id}/support/tickets"]["post"]["responses"];
+    for status in ["201", "422", "429"] {
+        assert!(responses[status].is_object(), "support ticket {status}");
+    }
+    assert!(responses["429"]["headers"]["Retry-After"].is_object());
+}

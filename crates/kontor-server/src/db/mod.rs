@@ -37,6 +37,7 @@ pub mod replicas; // replica12
 mod sqlite;
 mod store;
 pub mod subscriptions;
+pub mod support; // support9
 pub mod users;
 
 pub use accounts::AccountStore; // acct9
@@ -53,6 +54,7 @@ pub use records::*;
 pub use replicas::ReplicaStore; // replica12
 pub use sqlite::SqliteDatabase;
 pub use subscriptions::SubscriptionStore;
+pub use support::SupportStore; // support9
 pub use users::UserStore;
 
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
@@ -71,6 +73,7 @@ pub trait Database:
     + crate::throttle::LimitStore // replica12
     + AccountStore // acct9
     + EmailChangeStore // acct9
+    + SupportStore
     + Send
     + Sync
 {

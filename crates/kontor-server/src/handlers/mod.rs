@@ -15,6 +15,7 @@ pub mod offline_license;
 pub mod password_mail;
 pub mod profile;
 pub mod subscription;
+pub mod support; // support9
 pub mod users;
 
 use crate::auth::AuthUser;

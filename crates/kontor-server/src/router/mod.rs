@@ -17,6 +17,8 @@ pub mod openapi;
 /// Body limit of `POST …/users/existing` (200,000 addresses of up to ~160 bytes in JSON); other routes keep
 /// axum's 2 MB default.
 const EXISTING_EMAILS_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// support9: body limit of `POST …/support/tickets` (10 MB of attachments in base64 and the form).
+pub const SUPPORT_TICKET_BODY_LIMIT: usize = 15 * 1024 * 1024;
 
 /// harden10: axum's default body limit (2 MB), which every other JSON route keeps; a larger body answers
 /// 413 `payload_too_large` (stated in the OpenAPI document).
@@ -187,6 +189,16 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(
             "/accounts/{account_id}/billing/mandate-text",
             get(handlers::billing_details::mandate_text),
+        )
+        // support9: help links and support tickets (every role).
+        .route("/help", get(handlers::support::help))
+        .route(
+            "/accounts/{account_id}/support/tickets",
+            get(handlers::support::list)
+                .post(handlers::support::create)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    SUPPORT_TICKET_BODY_LIMIT,
+                )),
         );
     Router::new()
         .nest(kontor_api::API_PREFIX, api)

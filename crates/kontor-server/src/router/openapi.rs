@@ -70,6 +70,10 @@ use crate::handlers;
         // acct9
         handlers::email_change::request,
         handlers::email_change::confirm,
+        // support9
+        handlers::support::help,
+        handlers::support::list,
+        handlers::support::create,
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
@@ -86,6 +90,7 @@ use crate::handlers;
         (name = "subscription", description = "The subscription, the package catalog and package changes (Owner and Billing)"),
         (name = "downloads", description = "Installers of the account's products (Owner and Admin) and the app's self-update (no sign-in)"),
         (name = "billing", description = "Billing address, payment method and SEPA mandate (Owner and Billing)"),
+        (name = "support", description = "Help links and the user's own support tickets (every role)"),
     )
 )]
 pub struct ApiDoc;

@@ -29,6 +29,7 @@ pub mod locations;
 pub mod password_mail;
 pub mod sessions;
 pub mod subscription;
+pub mod support; // support9
 pub mod users;
 
 /// An id or code from a request (product code, location id, user id): present, at most 64 characters, no
