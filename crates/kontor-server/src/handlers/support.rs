@@ -74,6 +74,7 @@ pub async fn create(
         &peer.ip().to_string(),
         actor.at,
     )
+    .await?
     .map_err(|wait| {
         let secs = u64::try_from(wait).unwrap_or(1).max(1);
         ApiError::new(

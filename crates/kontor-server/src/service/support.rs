@@ -39,9 +39,14 @@ pub const TICKET_LIMITS: Limits = Limits {
 };
 
 /// Counts one ticket request; `Err(seconds to wait)` when the user or the IP has filed too many.
-pub fn count_ticket(limit: &Throttle, user_id: &str, ip: &str, now: i64) -> Result<(), i64> {
+pub async fn count_ticket(
+    limit: &Throttle,
+    user_id: &str,
+    ip: &str,
+    now: i64,
+) -> crate::error::DbResult<Result<(), i64>> {
     // Every request counts (never reported a success): the limit is on creating, not on guessing.
-    limit.begin(user_id, ip, now).map(|_| ())
+    Ok(limit.begin(user_id, ip, now).await?.map(|_| ()))
 }
 
 fn attachments_refused(file_name: Option<&str>, problem: AttachmentProblem) -> Refusal {
