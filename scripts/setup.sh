@@ -91,7 +91,7 @@ if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VE
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
 fi
 if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
-  log "cargo install cargo-deny $CARGO_DENY_VERSION (about 6 minutes)"
+  log "cargo install cargo-deny $CARGO_DENY_VERSION (several minutes: ~140 crates)"
   cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --force
 fi
 log "setup complete"

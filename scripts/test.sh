@@ -76,8 +76,8 @@ done
 step "cargo deny: licenses, bans, sources (advisories need the network, which CI has not)"
 cargo deny --all-features --offline check licenses bans sources
 
-step "schemathesis against a running portal (SQLite, seeded; at most 240 s)"
-timeout 600 bash scripts/schemathesis.sh 240
+step "schemathesis against a running portal (SQLite, seeded; at most 180 s)"
+timeout 600 bash scripts/schemathesis.sh 180
 
 step "fuzz targets from their seed corpus, 30 s each (scripts/fuzz.sh SECONDS runs longer)"
 timeout 1500 bash scripts/fuzz.sh 30
