@@ -44,6 +44,8 @@ for entry in "${targets[@]}"; do
     -max_total_time="$secs" -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/") \
     >"$log" 2>&1 || rc=$?
   took=$(($(date +%s) - started))
+  # cargo-fuzz makes fuzz/artifacts/<target> even with -artifact_prefix: drop it when empty.
+  find "$dir/artifacts" -type d -empty -delete 2>/dev/null || true
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
   crashes=$(find "$artifacts" -type f -newer "$marker" | wc -l)
   if [ "$rc" -ne 0 ]; then

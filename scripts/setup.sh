@@ -76,4 +76,22 @@ if ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('factur
   python3 -m pip install --quiet "factur-x==$FACTURX_VERSION" "saxonche==$SAXONCHE_VERSION" 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages "factur-x==$FACTURX_VERSION" "saxonche==$SAXONCHE_VERSION"
 fi
+# ci10 (issue 10): the hardening tools scripts/test.sh runs — schemathesis against the running server
+# (scripts/schemathesis.sh), cargo-fuzz on the stable toolchain (scripts/fuzz.sh) and cargo-deny (deny.toml).
+SCHEMATHESIS_VERSION="4.32.5"
+CARGO_FUZZ_VERSION="0.13.2"
+CARGO_DENY_VERSION="0.20.2"
+if ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
+  log "pip: schemathesis==$SCHEMATHESIS_VERSION"
+  python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+  log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes)"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+fi
+if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
+  log "cargo install cargo-deny $CARGO_DENY_VERSION (several minutes: ~140 crates)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --force
+fi
 log "setup complete"

@@ -70,3 +70,14 @@ for bin in "${e2e_bins[@]}"; do
   echo "--- $(basename "$bin")"
   timeout 900 "$bin" --ignored --test-threads=1
 done
+
+# ci10 (issue 10): the tools that keep the hardening fixed. The memory test (200 concurrent sign-ins under an
+# RSS ceiling) is crates/kontor-server/tests/signin_memory.rs, run by the cargo test step above.
+step "cargo deny: licenses, bans, sources (advisories need the network, which CI has not)"
+cargo deny --all-features --offline check licenses bans sources
+
+step "schemathesis against a running portal (SQLite, seeded; at most 180 s)"
+timeout 600 bash scripts/schemathesis.sh 180
+
+step "fuzz targets from their seed corpus, 30 s each (scripts/fuzz.sh SECONDS runs longer)"
+timeout 1500 bash scripts/fuzz.sh 30
