@@ -103,6 +103,13 @@ async fn screenshot(c: &Client, name: &str, (w, h): (u32, u32)) {
             "1280x800-de-users" => Some("users-de.png"),
             "1280x800-en-subscription" => Some("subscription-en.png"),
             "1280x800-de-subscription" => Some("subscription-de.png"),
+            // acct9
+            "1280x800-en-locations" => Some("locations-en.png"),
+            "1280x800-de-locations" => Some("locations-de.png"),
+            "1280x800-en-audit" => Some("audit-en.png"),
+            "1280x800-de-audit" => Some("audit-de.png"),
+            "1280x800-en-profile" => Some("profile-en.png"),
+            "1280x800-de-profile" => Some("profile-de.png"),
             _ => None,
         };
         if let Some(doc) = doc {
@@ -235,6 +242,21 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
     let portal = Portal::start().await;
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
+    // acct9: the forgotten-password page (signed out), both sizes and languages.
+    click(&c, "#login-forgot").await;
+    wait_for(&c, "#forgot-form", "forgot-password page").await;
+    for size @ (w, h) in SIZES {
+        set_size(&c, w, h).await;
+        for lang in ["en", "de"] {
+            set_language(&c, lang).await;
+            let at = format!("{w}x{h}-{lang}");
+            wait_for(&c, "#forgot-email", "forgot-password page").await;
+            check_layout(&c, &format!("forgot password {at}"), &[]).await;
+            screenshot(&c, &format!("{at}-forgot"), size).await;
+        }
+    }
+    click(&c, "#forgot-back").await;
+    wait_for(&c, "#login-email", "back to sign-in").await;
     sign_in_as_owner(&c, &portal).await;
     for size @ (w, h) in SIZES {
         set_size(&c, w, h).await;
@@ -396,6 +418,15 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
                 "Escape closes the menu",
             )
             .await;
+
+            // acct9: the Profile page, from the user menu.
+            click(&c, "#user-menu").await;
+            wait_for(&c, "#menu-profile", "the user menu").await;
+            click(&c, "#menu-profile").await;
+            wait_for(&c, "#sessions tbody tr", "profile sessions").await;
+            wait_for(&c, "#email-new", "the e-mail change form").await;
+            check_layout(&c, &format!("profile {at}"), &[]).await;
+            screenshot(&c, &format!("{at}-profile"), size).await;
         }
     }
     c.close().await.unwrap();
