@@ -2,7 +2,8 @@
 //! imports from here; pages take what they share from `context`, `errors` and `components`.
 //!
 //! Only the first screens (sign-in, the shell and the dashboard) are in the main wasm module. Every other
-//! page, and the update banner and About dialog, is a `#[lazy]` function: `scripts/build-ui.sh` cuts each
+//! page, the update banner and About dialog, and the update check at start is a `#[lazy]` function (the user
+//! menu's password dialog is one in `pages/shell.rs`): `scripts/build-ui.sh` cuts each
 //! into a chunk of its own (`wasm-split-cli`) that the webview fetches the first time the page is shown.
 
 use std::future::Future;
@@ -82,6 +83,11 @@ fn subscription_page() -> AnyView {
 fn update_ui() -> AnyView {
     view! { <UpdateBanner /><AboutDialog /> }.into_any()
 }
+/// perf7: the quiet update check after the first screen; it and its answer's decoder are not needed before.
+#[lazy]
+fn update_check_on_start(ctx: Ctx) {
+    update::check(ctx, true);
+}
 
 /// Shows a lazily loaded view, with "Loading…" while its chunk is fetched the first time.
 fn lazy_view(ctx: Ctx, load: impl Future<Output = AnyView> + Send + 'static) -> AnyView {
@@ -122,7 +128,7 @@ fn start(ctx: Ctx) {
         // Once per start, after the first screen: is there a newer Kontor? (Quiet: a portal without
         // releases is not an error.)
         if reached && ctx.update.get_untracked() == UpdateUi::Idle {
-            update::check(ctx, true);
+            update_check_on_start(ctx).await;
         }
     });
 }

@@ -3,6 +3,7 @@
 
 use kontor_api::{ChangePassword, Me};
 use leptos::html;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -123,10 +124,17 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
             </header>
             <main class="content">{children()}</main>
             <Show when=move || password.get()>
-                <PasswordDialog on_close=move || password.set(false) />
+                {move || Suspend::new(password_dialog(Callback::new(move |()| password.set(false))))}
             </Show>
         </div>
     }
+}
+
+/// The password dialog is not on the first screen: a wasm chunk of its own, fetched when it is first opened
+/// (perf7).
+#[lazy]
+fn password_dialog(on_close: Callback<()>) -> AnyView {
+    view! { <PasswordDialog on_close=move || on_close.run(()) /> }.into_any()
 }
 
 /// Changing the own password while signed in: current, new and repeated; success is a notice.
