@@ -232,7 +232,12 @@ async fn serve(
         None => (None, None),
     };
     // replica12: background jobs run once across replicas (`jobs`).
-    let (purge_stop, purge_task) = jobs::spawn(db.clone(), state.clock.clone());
+    let tick = if owns_db {
+        jobs::JOB_TICK
+    } else {
+        jobs::PURGE_INTERVAL
+    };
+    let (purge_stop, purge_task) = jobs::spawn(db.clone(), state.clock.clone(), tick);
     let app = router::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
