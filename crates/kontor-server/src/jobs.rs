@@ -113,16 +113,19 @@ pub async fn run_due_jobs(
     ran
 }
 
-/// Runs [`run_due_jobs`] at once and every [`JOB_TICK`] until the sender is used or dropped; a job that
-/// is running when the stop comes finishes first.
+/// Runs [`run_due_jobs`] at once and every `tick` until the sender is used or dropped; a job that is
+/// running when the stop comes finishes first. `serve` ticks every [`JOB_TICK`]; a server started with the
+/// caller's clock (`start_with`: tests, embedders) every [`PURGE_INTERVAL`], as before replicas, so a test
+/// that moves its clock sees no job run behind its back.
 pub fn spawn(
     db: Arc<dyn Database>,
     clock: Arc<dyn Clock>,
+    tick: Duration,
 ) -> (oneshot::Sender<()>, JoinHandle<()>) {
     let (stop, mut stopped) = oneshot::channel::<()>();
     let owner = replica_id();
     let task = tokio::spawn(async move {
-        let mut every = tokio::time::interval(JOB_TICK);
+        let mut every = tokio::time::interval(tick);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {

@@ -126,7 +126,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             return Err(e);
         }
     };
-    if let Err(e) = same_key_as_recorded(db.as_ref(), &signer).await {
+    if let Err(e) = licensing::same_key_as_recorded(db.as_ref(), &signer, SystemClock.now()).await {
         db.close().await;
         return Err(e);
     }
@@ -154,33 +154,6 @@ fn signer_for(config: &Config) -> Result<Arc<licensing::LicenseSigner>, ServerEr
         },
     ))
 }
-
-/// replica12: the database records the signing key's fingerprint at first start; a replica with another
-/// key refuses to start (it would issue licenses the others' public key does not verify).
-async fn same_key_as_recorded(
-    db: &dyn Database,
-    signer: &licensing::LicenseSigner,
-) -> Result<(), ServerError> {
-    let Some(path) = signer.key_path() else {
-        return Ok(());
-    };
-    let mine = signer.fingerprint();
-    let recorded = db
-        .record_setting(LICENSE_KEY_SETTING, &mine, SystemClock.now())
-        .await?;
-    if recorded == mine {
-        return Ok(());
-    }
-    Err(ServerError::SigningKey(format!(
-        "license signing key {} (fingerprint {mine}) is not the key this portal's database was set up \
-         with (fingerprint {recorded}): every replica must use the same key file; set --signing-key-file \
-         (KONTOR_SIGNING_KEY_FILE) to the shared key",
-        path.display()
-    )))
-}
-
-/// The `server_settings` row holding the license-signing key's fingerprint.
-pub const LICENSE_KEY_SETTING: &str = "license_key_fingerprint";
 
 async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
     tokio::net::TcpListener::bind(addr).await.map_err(|e| {
@@ -266,7 +239,12 @@ async fn serve(
         None => (None, None),
     };
     // replica12: background jobs run once across replicas (`jobs`).
-    let (purge_stop, purge_task) = jobs::spawn(db.clone(), state.clock.clone());
+    let tick = if owns_db {
+        jobs::JOB_TICK
+    } else {
+        jobs::PURGE_INTERVAL
+    };
+    let (purge_stop, purge_task) = jobs::spawn(db.clone(), state.clock.clone(), tick);
     let app = router::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -155,6 +155,32 @@ impl LicenseSigner {
     }
 }
 
+/// The `server_settings` row holding the license-signing key's fingerprint.
+pub const LICENSE_KEY_SETTING: &str = "license_key_fingerprint";
+
+/// replica12: the database records the signing key's fingerprint at first start; a replica with another
+/// key refuses to start (it would issue licenses the others' public key does not verify).
+pub async fn same_key_as_recorded(
+    db: &dyn Database,
+    signer: &LicenseSigner,
+    now: i64,
+) -> Result<(), ServerError> {
+    let Some(path) = signer.key_path() else {
+        return Ok(());
+    };
+    let mine = signer.fingerprint();
+    let recorded = db.record_setting(LICENSE_KEY_SETTING, &mine, now).await?;
+    if recorded == mine {
+        return Ok(());
+    }
+    Err(ServerError::SigningKey(format!(
+        "license signing key {} (fingerprint {mine}) is not the key this portal's database was set up \
+         with (fingerprint {recorded}): every replica must use the same key file; set --signing-key-file \
+         (KONTOR_SIGNING_KEY_FILE) to the shared key",
+        path.display()
+    )))
+}
+
 /// The default data directory: the directory of a SQLite database file; `None` for PostgreSQL and
 /// in-memory SQLite.
 pub fn default_data_dir(database_url: &str) -> Option<PathBuf> {

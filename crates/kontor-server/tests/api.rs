@@ -607,6 +607,7 @@ async fn openapi_document_lists_every_route() {
         for (path, method) in [
             ("/api/v1/info", "get"),
             ("/api/health", "get"),
+            ("/api/ready", "get"), // replica12
             ("/api/v1/auth/login", "post"),
             ("/api/v1/auth/token-login", "post"),
             ("/api/v1/auth/refresh", "post"),

@@ -1,7 +1,7 @@
 //! Shared state of replicas (issue 12) on both backends: the rate-limit counters live in the database, so a
 //! second server on the same database (a replica) sees the first one's failures; background jobs run once
 //! per due time whoever offers, a dead replica's lease expires, and the cleanup deletes stale counters; the
-//! deployment settings keep their first value.
+//! deployment settings keep their first value; `/api/ready` answers 503 without a database.
 
 mod common;
 
@@ -133,6 +133,40 @@ async fn background_jobs_run_once_per_due_time_and_a_dead_lease_expires() {
             db.record_setting("probe", "two", 2).await.expect("set"),
             "one"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_answers_503_when_the_database_is_gone_and_health_stays_cheap() {
+    check(|env| async move {
+        // A server of its own on a pool of its own, so closing it leaves the harness's alone.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = if env.backend == "postgres" {
+            env.db_url.clone()
+        } else {
+            format!("sqlite:{}", dir.path().join("ready.sqlite").display())
+        };
+        let db = kontor_server::open_database(&url).await.expect("open");
+        let bind: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+        let server = start_with(Config::new(url, bind), db.clone(), env.clock.clone())
+            .await
+            .expect("server");
+        let get = |path: &'static str| {
+            let base = server.base_url();
+            async move {
+                reqwest::get(format!("{base}{path}"))
+                    .await
+                    .expect("request")
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(get("/api/ready").await, 200);
+        db.close().await;
+        assert_eq!(get("/api/ready").await, 503, "{}", env.backend);
+        assert_eq!(get("/api/health").await, 200);
+        server.shutdown().await;
     })
     .await;
 }

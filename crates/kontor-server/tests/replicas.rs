@@ -425,6 +425,38 @@ async fn scenario(db_url: &str) {
         .expect("ready");
     assert_eq!(still.status().as_u16(), 200, "the others serve on");
 
+    // One key for all: the replicas publish the same public key, the CLI signs with it too.
+    let mut published = Vec::new();
+    for r in [&replicas[0], &replicas[2]] {
+        let v: serde_json::Value = http()
+            .get(format!("{}/api/license/public-key", r.url))
+            .send()
+            .await
+            .expect("public key")
+            .json()
+            .await
+            .expect("JSON");
+        published.push(v.to_string());
+    }
+    assert_eq!(published[0], published[1], "the same key on every replica");
+    let cli = Command::new(BIN)
+        .args([
+            "license",
+            "public-key",
+            "--database-url",
+            db_url,
+            "--signing-key-file",
+        ])
+        .arg(&key)
+        .output()
+        .expect("license public-key");
+    let cli_key = String::from_utf8_lossy(&cli.stdout).trim().to_string();
+    assert!(
+        !cli_key.is_empty() && published[0].contains(&cli_key),
+        "{cli_key} in {}",
+        published[0]
+    );
+
     // A replica with another key refuses to start, saying why.
     let other_key = dirs.path().join("other.key");
     let out = serve_cmd(db_url, &dirs.path().join("data3"), &other_key)

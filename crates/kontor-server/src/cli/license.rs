@@ -28,6 +28,9 @@ pub enum LicenseCommand {
         /// As for `serve`.
         #[arg(long, env = "KONTOR_DATA_DIR")]
         data_dir: Option<PathBuf>,
+        /// As for `serve` (replicas' shared key file).
+        #[arg(long, env = "KONTOR_SIGNING_KEY_FILE")]
+        signing_key_file: Option<PathBuf>,
     },
     /// Print the license signing public key (`kontor-ed25519:…`), creating the key if there is none yet.
     PublicKey {
@@ -36,7 +39,22 @@ pub enum LicenseCommand {
         /// As for `serve`.
         #[arg(long, env = "KONTOR_DATA_DIR")]
         data_dir: Option<PathBuf>,
+        /// As for `serve` (replicas' shared key file).
+        #[arg(long, env = "KONTOR_SIGNING_KEY_FILE")]
+        signing_key_file: Option<PathBuf>,
     },
+}
+
+/// The key file named by `--signing-key-file`, else the data directory's.
+fn signer(
+    database_url: &str,
+    data_dir: Option<PathBuf>,
+    signing_key_file: Option<PathBuf>,
+) -> Result<LicenseSigner, ServerError> {
+    match signing_key_file {
+        Some(file) => LicenseSigner::load_or_create_file(&file),
+        None => LicenseSigner::load_or_create(&resolve_data_dir(database_url, data_dir)?),
+    }
 }
 
 pub async fn run(command: LicenseCommand) -> Result<(), ServerError> {
@@ -44,9 +62,9 @@ pub async fn run(command: LicenseCommand) -> Result<(), ServerError> {
         LicenseCommand::PublicKey {
             database_url,
             data_dir,
+            signing_key_file,
         } => {
-            let dir = resolve_data_dir(&database_url, data_dir)?;
-            let signer = LicenseSigner::load_or_create(&dir)?;
+            let signer = signer(&database_url, data_dir, signing_key_file)?;
             println!("{}", signer.public_key().to_text());
             Ok(())
         }
@@ -56,7 +74,11 @@ pub async fn run(command: LicenseCommand) -> Result<(), ServerError> {
             request,
             out,
             data_dir,
-        } => license_issue(database_url, account, request, out, data_dir).await,
+            signing_key_file,
+        } => {
+            let signer = signer(&database_url, data_dir, signing_key_file)?;
+            license_issue(database_url, account, request, out, signer).await
+        }
     }
 }
 
@@ -67,10 +89,8 @@ async fn license_issue(
     account: String,
     request: Option<PathBuf>,
     out: PathBuf,
-    data_dir: Option<PathBuf>,
+    signer: LicenseSigner,
 ) -> Result<(), ServerError> {
-    let dir = resolve_data_dir(&database_url, data_dir)?;
-    let signer = LicenseSigner::load_or_create(&dir)?;
     let machine = match &request {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -80,6 +100,7 @@ async fn license_issue(
         None => None,
     };
     let db = open_database(&database_url).await?;
+    kontor_server::licensing::same_key_as_recorded(db.as_ref(), &signer, SystemClock.now()).await?;
     let actor = Actor {
         account_id: account.clone(),
         user_id: String::new(),

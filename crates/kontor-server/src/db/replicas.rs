@@ -2,9 +2,10 @@
 //! (`throttle::LimitStore`), the background jobs' leases, the readiness probe and the deployment facts every
 //! replica must agree on (the license-signing key's fingerprint).
 //!
-//! Rate limits: one transaction per attempt — insert the missing rows, read them locked (`FOR UPDATE` on
-//! PostgreSQL, in key order so two attempts never wait on each other crosswise; the server's write lock and
-//! `BEGIN IMMEDIATE` on SQLite), apply the rule, write the new counts with one multi-row upsert, commit.
+//! Rate limits: one transaction per attempt — one upsert inserts the missing rows and returns all of them
+//! locked (PostgreSQL locks a conflicting row as `FOR UPDATE` does, in key order so two attempts never wait
+//! on each other crosswise; SQLite: the server's write lock and `BEGIN IMMEDIATE`), the rule runs, one
+//! multi-row upsert writes the new counts, commit: BEGIN + 2 statements + COMMIT.
 //!
 //! Jobs: a replica runs a job only after claiming its `jobs` row with one conditional `UPDATE` (due, and no
 //! live lease of another replica); it then runs the job (whose writes are their own transactions) and marks
@@ -152,26 +153,15 @@ where
         sorted.sort();
         sorted.dedup();
         let (_writer, mut tx) = self.begin_write().await?;
-        let ensure = format!(
+        // Inserts the missing rows and locks them all (PostgreSQL: a conflicting row is locked as by
+        // `FOR UPDATE`; in key order), returning the stored counts: one round trip.
+        let lock = format!(
             "INSERT INTO rate_limits (name, key, window_start, count, last_at) VALUES {} \
-             ON CONFLICT (name, key) DO NOTHING",
+             ON CONFLICT (name, key) DO UPDATE SET count = rate_limits.count \
+             RETURNING key, window_start, count, last_at",
             value_rows(sorted.len(), true)
         );
-        let mut q = sqlx::query::<DB>(&ensure).bind(name);
-        for k in &sorted {
-            q = q.bind(k.as_str());
-        }
-        q.execute(&mut *tx).await?;
-        let placeholders = (0..sorted.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let read = format!(
-            "SELECT key, window_start, count, last_at FROM rate_limits \
-             WHERE name = $1 AND key IN ({placeholders}) ORDER BY key{}",
-            if self.sqlite { "" } else { " FOR UPDATE" }
-        );
-        let mut q = sqlx::query_as::<DB, CounterRow>(&read).bind(name);
+        let mut q = sqlx::query_as::<DB, CounterRow>(&lock).bind(name);
         for k in &sorted {
             q = q.bind(k.as_str());
         }
