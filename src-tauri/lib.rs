@@ -108,6 +108,7 @@ pub fn run_app<R: Runtime>(
         commands::subscription::packages,
         commands::subscription::package_preview,
         commands::subscription::package_change,
+        commands::auth::login_choose, // harden10
     ])
 }
 

@@ -86,6 +86,8 @@ pub mod cmd {
     pub const PACKAGES: &str = "packages";
     pub const PACKAGE_PREVIEW: &str = "package_preview";
     pub const PACKAGE_CHANGE: &str = "package_change";
+    // harden10: sign in to the chosen account (one address, several accounts).
+    pub const LOGIN_CHOOSE: &str = "login_choose";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -158,6 +160,7 @@ pub mod cmd {
         PACKAGES,
         PACKAGE_PREVIEW,
         PACKAGE_CHANGE,
+        LOGIN_CHOOSE, // harden10
     ];
 }
 

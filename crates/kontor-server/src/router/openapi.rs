@@ -66,6 +66,7 @@ use crate::handlers;
         handlers::subscription::packages,
         handlers::subscription::preview,
         handlers::subscription::change,
+        handlers::auth::choose_account, // harden10
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,
         kontor_api::UserStatus, kontor_api::UserSort)),
