@@ -111,6 +111,7 @@ pub fn run_app<R: Runtime>(
         // acct9
         commands::profile::request_email_change,
         commands::profile::confirm_email_change,
+        commands::auth::login_choose, // harden10
     ])
 }
 

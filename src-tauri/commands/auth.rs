@@ -5,7 +5,9 @@
 //! never goes to the webview or to disk, and is forgotten on sign-out, another sign-in and the change.
 
 use kontor_api::ipc::NoArgs;
-use kontor_api::{validate, ChangePassword, Me, PasswordLogin, TokenLogin};
+use kontor_api::{
+    validate, ChangePassword, ChooseAccount, LoginChoice, Me, PasswordLogin, TokenLogin,
+};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::commands::error::CommandResult;
@@ -94,5 +96,29 @@ pub async fn change_password(state: State<'_, AppState>, req: ChangePassword) ->
     keep_temporary(&state, None);
     let me = portal.call(|c, a, _| async move { c.me(&a).await }).await?;
     portal.set_me(me.clone()).await;
+    Ok(me)
+}
+
+/// harden10: signs in to the account the user chose after a password sign-in matched several
+/// (`ErrorDetail::ChooseAccount`). A temporary password is not kept here (the first-login screen asks).
+#[tauri::command]
+pub async fn login_choose<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    req: LoginChoice,
+) -> CommandResult<Me> {
+    let portal = state.portal()?;
+    let tokens = portal
+        .client()
+        .login_choose(&ChooseAccount {
+            choice_token: req.choice_token,
+            account_id: req.account_id,
+        })
+        .await?;
+    let me = portal.start(tokens, req.remember).await?;
+    keep_temporary(&state, None);
+    if !me.must_change_password {
+        crate::commands::downloads::resume_interrupted(&app, &state);
+    }
     Ok(me)
 }

@@ -238,6 +238,7 @@ mod tests {
                 | ErrorDetail::LocationHasUsers { .. }
                 | ErrorDetail::LocationNameTaken { .. }
                 | ErrorDetail::SeatsOverLimit { .. }
+                | ErrorDetail::ChooseAccount { .. } // harden10
                 | ErrorDetail::Other => {}
             }
         }

@@ -320,6 +320,9 @@ pub struct Texts {
     pub sub_over_limit_line: Template,
     pub sub_over_limit: &'static str,
     pub sub_package: &'static str,
+    // harden10: the sign-in's account chooser (one address, users in several accounts).
+    pub choose_account_title: &'static str,
+    pub choose_account_hint: &'static str,
 }
 
 impl Texts {
@@ -502,6 +505,9 @@ pub static EN: Texts = Texts {
     sub_over_limit_line: Template("{product}: {assigned} licenses assigned, {allowed} allowed"),
     sub_over_limit: "More licenses are assigned than the new package allows. Revoke some first:",
     sub_package: "Package",
+    // harden10
+    choose_account_title: "Choose the customer account",
+    choose_account_hint: "This e-mail address and password belong to users in several customer accounts. Which one do you want to sign in to?",
 };
 pub static DE: Texts = Texts {
     app_name: "Kontor",
@@ -634,6 +640,9 @@ pub static DE: Texts = Texts {
     sub_over_limit_line: Template("{product}: {assigned} Lizenzen vergeben, {allowed} erlaubt"),
     sub_over_limit: "Es sind mehr Lizenzen vergeben, als das neue Paket erlaubt. Entziehen Sie zuerst welche:",
     sub_package: "Paket",
+    // harden10
+    choose_account_title: "Kundenkonto wählen",
+    choose_account_hint: "Diese E-Mail-Adresse und dieses Passwort gehören zu Benutzern in mehreren Kundenkonten. Bei welchem möchten Sie sich anmelden?",
 };
 impl Texts {
     /// The label of a request field the portal names in an error (`email`, `display_name`, …); a field the
@@ -838,6 +847,12 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         // sepa8: the Billing details page shows each problem at its field.
         ErrorDetail::BillingFields { errors } => billing_fields(t, errors),
         ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
+        // harden10: the sign-in page offers the accounts to choose from.
+        ErrorDetail::ChooseAccount { accounts, .. } => format!(
+            "This e-mail address has a user in {} customer accounts with this password. Choose the account to sign in to: {}.",
+            accounts.len(),
+            account_names(accounts)
+        ),
         ErrorDetail::Other => return None,
     })
 }
@@ -982,8 +997,23 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
         // sepa8: the Billing details page shows each problem at its field.
         ErrorDetail::BillingFields { errors } => billing_fields(t, errors),
         ErrorDetail::SeatsOverLimit { products } => over_limit(t, products),
+        // harden10: the sign-in page offers the accounts to choose from.
+        ErrorDetail::ChooseAccount { accounts, .. } => format!(
+            "Diese E-Mail-Adresse hat mit diesem Passwort einen Benutzer in {} Kundenkonten. Wählen Sie das Konto, bei dem Sie sich anmelden möchten: {}.",
+            accounts.len(),
+            account_names(accounts)
+        ),
         ErrorDetail::Other => return None,
     })
+}
+
+/// harden10: the accounts of a sign-in choice, "Name (customer number)", comma-separated.
+fn account_names(accounts: &[kontor_api::AccountChoice]) -> String {
+    accounts
+        .iter()
+        .map(|a| format!("{} ({})", a.name, a.customer_number))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn en_import_reason(r: &ImportReason) -> Option<String> {

@@ -514,3 +514,9 @@ pub async fn save_invoice_document(
     let req = kontor_api::InvoiceDocumentRequest { invoice_id, format };
     invoke(cmd::SAVE_INVOICE_DOCUMENT, &req).await
 }
+
+// harden10
+/// Signs in to the account chosen after a password sign-in matched several.
+pub async fn login_choose(req: kontor_api::LoginChoice) -> IpcResult<Me> {
+    invoke(cmd::LOGIN_CHOOSE, &req).await
+}

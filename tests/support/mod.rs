@@ -22,6 +22,8 @@ pub struct Portal {
     pub releases_dir: PathBuf,
     server: RunningServer,
     _dir: tempfile::TempDir,
+    /// harden10: the portal's database (e.g. to seed a second account).
+    pub db: Arc<dyn kontor_server::db::Database>,
 }
 
 impl Portal {
@@ -50,9 +52,10 @@ impl Portal {
         config.installers_dir = Some(installers_dir.clone());
         config.releases_dir = Some(releases_dir.clone());
         configure(&mut config);
-        let server = kontor_server::start_with(config, db, Arc::new(kontor_server::SystemClock))
-            .await
-            .expect("start portal");
+        let server =
+            kontor_server::start_with(config, db.clone(), Arc::new(kontor_server::SystemClock))
+                .await
+                .expect("start portal");
         Portal {
             url: server.base_url(),
             seed,
@@ -60,6 +63,7 @@ impl Portal {
             releases_dir,
             server,
             _dir: dir,
+            db,
         }
     }
 

@@ -285,6 +285,15 @@ pub enum ErrorDetail {
         file_name: Option<String>,
         problem: crate::support::AttachmentProblem,
     },
+    // harden10 (issue 10): one address, users in several accounts.
+    /// The password matched the address's user in more than one account (409 `conflict`, no session yet):
+    /// choose one of `accounts` and send `choice_token` with it to `POST /auth/login/choose` before
+    /// `expires_at` (Unix seconds). The token is single use.
+    ChooseAccount {
+        choice_token: String,
+        expires_at: i64,
+        accounts: Vec<crate::sign_in::AccountChoice>,
+    },
     /// A kind this build does not know (a newer portal); the app shows `message`.
     #[serde(other)]
     Other,
@@ -376,7 +385,8 @@ impl ErrorDetail {
             | ErrorDetail::LicenseTermEnded { .. }
             | ErrorDetail::LocationHasUsers { .. }
             | ErrorDetail::LocationNameTaken { .. }
-            | ErrorDetail::SeatsOverLimit { .. } => ErrorCode::Conflict,
+            | ErrorDetail::SeatsOverLimit { .. }
+            | ErrorDetail::ChooseAccount { .. } => ErrorCode::Conflict,
             ErrorDetail::NotFound { .. } => ErrorCode::NotFound,
             ErrorDetail::RoleNotAllowed
             | ErrorDetail::OwnerOnly { .. }
@@ -468,6 +478,10 @@ impl ErrorDetail {
                 format!("{file_name}: the file cannot be imported")
             }
             ErrorDetail::Wait { seconds } => format!("try again in {seconds} seconds"),
+            ErrorDetail::ChooseAccount { accounts, .. } => format!(
+                "this address has a user in {} accounts: choose one",
+                accounts.len()
+            ),
             ErrorDetail::BillingFields { errors } => errors
                 .iter()
                 .map(|e| match e.index {

@@ -96,6 +96,8 @@ pub mod cmd {
     pub const SUPPORT_FILE_INFO: &str = "support_file_info";
     pub const SUPPORT_TICKETS: &str = "support_tickets";
     pub const CREATE_SUPPORT_TICKET: &str = "create_support_ticket";
+    // harden10: sign in to the chosen account (one address, several accounts).
+    pub const LOGIN_CHOOSE: &str = "login_choose";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -178,6 +180,7 @@ pub mod cmd {
         SUPPORT_FILE_INFO,
         SUPPORT_TICKETS,
         CREATE_SUPPORT_TICKET,
+        LOGIN_CHOOSE, // harden10
     ];
 }
 

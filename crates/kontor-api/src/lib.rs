@@ -43,6 +43,8 @@ pub use profile::*;
 pub use subscription::*;
 pub use support::*; // support9
 pub use users::*;
+pub mod sign_in; // harden10
+pub use sign_in::*; // harden10
 
 /// The version prefix of every portal endpoint.
 pub const API_PREFIX: &str = "/api/v1";

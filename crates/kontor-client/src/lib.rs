@@ -798,6 +798,15 @@ impl PortalClient {
         let bytes = resp.bytes().await.map_err(network)?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse(e.to_string()))
     }
+
+    // harden10
+    /// Signs in to one of the accounts a password sign-in offered (`ErrorDetail::ChooseAccount`).
+    pub async fn login_choose(
+        &self,
+        req: &kontor_api::ChooseAccount,
+    ) -> Result<SessionTokens, ClientError> {
+        self.post("/auth/login/choose", None, req).await
+    }
 }
 
 /// Percent-encodes one path segment.

@@ -160,6 +160,15 @@ impl From<SessionError> for ApiError {
             SessionError::InvalidCredentials(m) => Self::new(ErrorCode::InvalidCredentials, m),
             SessionError::Invalid(e) => e.into(),
             SessionError::Unauthorized => Self::unauthorized(),
+            SessionError::ChooseAccount {
+                choice_token,
+                expires_at,
+                accounts,
+            } => Self::detailed(ErrorDetail::ChooseAccount {
+                choice_token,
+                expires_at,
+                accounts,
+            }),
             SessionError::Storage(e) => e.into(),
             SessionError::Internal(detail) => Self::internal(detail),
         }

@@ -186,7 +186,7 @@ pub async fn import_file(
             })
             .collect(),
         existing_emails: db
-            .existing_emails(None, &candidates)
+            .existing_emails(Some(account), &candidates)
             .await?
             .into_iter()
             .filter(|e| !own_emails.contains(e.as_str()))

@@ -123,6 +123,7 @@ pub fn password_reset_code(
     lang: Lang,
     vendor: &str,
     name: &str,
+    account: &str,
     code: &str,
     minutes: i64,
 ) -> Rendered {
@@ -132,7 +133,7 @@ pub fn password_reset_code(
             &[
                 (format!("Hallo {name},"), None),
                 (
-                    "jemand (hoffentlich Sie) möchte das Passwort Ihres Kontos zurücksetzen. Geben Sie diesen Code in der App ein:".to_string(),
+                    format!("jemand (hoffentlich Sie) möchte das Passwort Ihres Benutzers im Kundenkonto „{account}“ zurücksetzen. Geben Sie diesen Code in der App ein:"),
                     Some(code.to_string()),
                 ),
                 (
@@ -147,7 +148,7 @@ pub fn password_reset_code(
             &[
                 (format!("Hello {name},"), None),
                 (
-                    "someone (hopefully you) wants to reset the password of your account. Enter this code in the app:".to_string(),
+                    format!("someone (hopefully you) wants to reset the password of your user in the customer account “{account}”. Enter this code in the app:"),
                     Some(code.to_string()),
                 ),
                 (

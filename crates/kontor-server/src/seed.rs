@@ -138,7 +138,8 @@ async fn seed_subscription_terms(
 }
 
 /// Seeds the catalog (idempotent) and one account in one transaction.
-/// Fails with [`ServerError::Conflict`] if the customer number (or an e-mail) exists.
+/// Fails with [`ServerError::Conflict`] if the customer number exists (e-mail addresses are unique per
+/// account only, harden10: a new account may reuse another's).
 pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed, ServerError> {
     let bad = |e: validate::FieldError| ServerError::InvalidSeed(e.to_string());
     let owner_email = validate::email("owner_email", &opts.owner_email).map_err(bad)?;

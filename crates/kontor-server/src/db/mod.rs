@@ -80,8 +80,29 @@ pub trait Database:
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 
-    /// A live user by (lower-case) e-mail (a soft-deleted user's address is parked in `deleted_email`).
+    /// The oldest live user with this (lower-case) e-mail, of any account (a soft-deleted user's address is
+    /// parked in `deleted_email`). An address can have users in several accounts: request paths use
+    /// [`Database::users_by_email`] or an account-scoped lookup; this one is for tests and tools.
     async fn user_by_email(&self, email: &str) -> DbResult<Option<UserRecord>>;
+    /// harden10: the live users with this (lower-case) e-mail, one per account, oldest first, at most `max`.
+    async fn users_by_email(&self, email: &str, max: i64) -> DbResult<Vec<UserRecord>>;
+    /// harden10: stores a sign-in choice: the opaque token's hash, the `(user id, account id)` pairs the
+    /// password matched, until `expires_at`.
+    async fn save_sign_in_choice(
+        &self,
+        token_hash: &str,
+        users: &[(String, String)],
+        remember: bool,
+        expires_at: i64,
+    ) -> DbResult<()>;
+    /// harden10: takes a sign-in choice (single use: every row of the token goes, and expired choices of
+    /// anyone): the chosen account's user id and `remember`, if the token is live at `now` and names it.
+    async fn take_sign_in_choice(
+        &self,
+        token_hash: &str,
+        account_id: &str,
+        now: i64,
+    ) -> DbResult<Option<(String, bool)>>;
     /// A user of the given account, deleted or not.
     async fn user_by_id(&self, account_id: &str, user_id: &str) -> DbResult<Option<UserRecord>>;
     async fn insert_user(&self, user: &UserRecord) -> DbResult<()>;

@@ -51,10 +51,7 @@ impl SqliteDatabase {
         let pool = pool_opts.connect_with(opts).await.map_err(|e| {
             ServerError::Database(format!("cannot open SQLite database {url}: {e}"))
         })?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| ServerError::Database(format!("SQLite migration failed: {e}")))?;
+        migrate(&pool).await?;
         // Audit entries written before the hash chain existed are chained once (see `db::audit`).
         let chained = crate::db::audit::Chain::<Sqlite>::chain_unchained(&pool)
             .await
@@ -68,6 +65,36 @@ impl SqliteDatabase {
             _lock: lock,
         })
     }
+}
+
+/// Runs the migrations on one connection with `foreign_keys` OFF (SQLite cannot change it inside the
+/// migration's transaction), so a table rebuild (`20261224020000_email_per_account`) neither cascades nor
+/// breaks references; then turns it back on and refuses to go on if any reference is broken.
+async fn migrate(pool: &Pool<Sqlite>) -> Result<(), ServerError> {
+    let failed =
+        |e: &dyn std::fmt::Display| ServerError::Database(format!("SQLite migration failed: {e}"));
+    let mut conn = pool.acquire().await.map_err(|e| failed(&e))?;
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| failed(&e))?;
+    let run = MIGRATOR.run(&mut *conn).await;
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| failed(&e))?;
+    run.map_err(|e| failed(&e))?;
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| failed(&e))?;
+    if let Some((table,)) = broken.first() {
+        return Err(failed(&format!(
+            "{} broken references after the migrations (first in table {table})",
+            broken.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The database holds password hashes and personal data: its directory is created 0700 if missing, and the

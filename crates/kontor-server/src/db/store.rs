@@ -68,7 +68,20 @@ struct AccessRow {
 
 const USER_BY_EMAIL: &str =
     "SELECT id, account_id, COALESCE(deleted_email, email) AS email, display_name, \
-     role, password_hash, must_change_password, created_at, deleted_at FROM users WHERE email = $1";
+     role, password_hash, must_change_password, created_at, deleted_at FROM users WHERE email = $1 \
+     AND deleted_at IS NULL ORDER BY created_at, id";
+
+/// harden10: the live users of an address, one per account, oldest first (`$2`: how many at most).
+const USERS_BY_EMAIL: &str =
+    "SELECT id, account_id, email, display_name, role, password_hash, must_change_password, created_at, \
+     deleted_at FROM users WHERE email = $1 AND deleted_at IS NULL ORDER BY created_at, id LIMIT $2";
+
+const INSERT_SIGN_IN_CHOICE: &str = "INSERT INTO sign_in_choices \
+     (token_hash, user_id, account_id, remember, expires_at) VALUES ($1, $2, $3, $4, $5)";
+const TAKE_SIGN_IN_CHOICE: &str = "SELECT user_id, remember FROM sign_in_choices \
+     WHERE token_hash = $1 AND account_id = $2 AND expires_at > $3";
+const DROP_SIGN_IN_CHOICE: &str = "DELETE FROM sign_in_choices WHERE token_hash = $1";
+const DROP_EXPIRED_SIGN_IN_CHOICES: &str = "DELETE FROM sign_in_choices WHERE expires_at <= $1";
 
 const USER_BY_ID: &str =
     "SELECT id, account_id, COALESCE(deleted_email, email) AS email, display_name, \
@@ -204,6 +217,7 @@ where
     for<'r> InvoiceRecord: FromRow<'r, DB::Row>,
     for<'r> AuditEvent: FromRow<'r, DB::Row>,
     for<'r> (i64, String): FromRow<'r, DB::Row>,
+    for<'r> (String, bool): FromRow<'r, DB::Row>,
     for<'r> (Option<String>,): FromRow<'r, DB::Row>,
     for<'r> ChainRow: FromRow<'r, DB::Row>,
 {
@@ -271,6 +285,69 @@ where
             .await?
             .map(UserRow::into_record)
             .transpose()
+    }
+
+    async fn users_by_email(pool: &Pool<DB>, email: &str, max: i64) -> DbResult<Vec<UserRecord>> {
+        sqlx::query_as::<DB, UserRow>(USERS_BY_EMAIL)
+            .bind(email)
+            .bind(max)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(UserRow::into_record)
+            .collect()
+    }
+
+    async fn save_sign_in_choice(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        token_hash: &str,
+        users: &[(String, String)],
+        remember: bool,
+        expires_at: i64,
+    ) -> DbResult<()> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
+        for (user_id, account_id) in users {
+            sqlx::query::<DB>(INSERT_SIGN_IN_CHOICE)
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(account_id)
+                .bind(remember)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_sign_in_choice(
+        pool: &Pool<DB>,
+        write_lock: &tokio::sync::Mutex<()>,
+        token_hash: &str,
+        account_id: &str,
+        now: i64,
+    ) -> DbResult<Option<(String, bool)>> {
+        let (_writer, mut tx) = begin_write(pool, write_lock).await?;
+        let row: Option<(String, bool)> = sqlx::query_as::<DB, (String, bool)>(TAKE_SIGN_IN_CHOICE)
+            .bind(token_hash)
+            .bind(account_id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let n = sqlx::query::<DB>(DROP_SIGN_IN_CHOICE)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        sqlx::query::<DB>(DROP_EXPIRED_SIGN_IN_CHOICES)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        // Two takes of one token at once: the second's DELETE finds nothing (SQLite: it ran after the
+        // first's commit; PostgreSQL: it waited for the first's row locks), so only one wins.
+        Ok(row.filter(|_| n > 0))
     }
 
     async fn insert_user(
@@ -658,6 +735,41 @@ macro_rules! impl_database {
                 user_id: &str,
             ) -> DbResult<Option<UserRecord>> {
                 Sql::<$db>::user_by_id(&self.pool, account_id, user_id).await
+            }
+            async fn users_by_email(&self, email: &str, max: i64) -> DbResult<Vec<UserRecord>> {
+                Sql::<$db>::users_by_email(&self.pool, email, max).await
+            }
+            async fn save_sign_in_choice(
+                &self,
+                token_hash: &str,
+                users: &[(String, String)],
+                remember: bool,
+                expires_at: i64,
+            ) -> DbResult<()> {
+                Sql::<$db>::save_sign_in_choice(
+                    &self.pool,
+                    &self.write_lock,
+                    token_hash,
+                    users,
+                    remember,
+                    expires_at,
+                )
+                .await
+            }
+            async fn take_sign_in_choice(
+                &self,
+                token_hash: &str,
+                account_id: &str,
+                now: i64,
+            ) -> DbResult<Option<(String, bool)>> {
+                Sql::<$db>::take_sign_in_choice(
+                    &self.pool,
+                    &self.write_lock,
+                    token_hash,
+                    account_id,
+                    now,
+                )
+                .await
             }
             async fn insert_user(&self, user: &UserRecord) -> DbResult<()> {
                 Sql::<$db>::insert_user(&self.pool, &self.write_lock, user).await

@@ -725,6 +725,7 @@ where
             .await?)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn apply_pending(
         pool: &Pool<DB>,
         write_lock: &tokio::sync::Mutex<()>,

@@ -451,7 +451,8 @@ const SOFT_DELETE: &str =
     "UPDATE users SET deleted_at = $3, deleted_email = email, email = id || $4 \
      WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
 
-const LIVE_USER_BY_EMAIL: &str = "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL";
+const LIVE_USER_BY_EMAIL: &str =
+    "SELECT id FROM users WHERE email = $1 AND account_id = $2 AND deleted_at IS NULL";
 
 /// Moves the parked e-mail back.
 const RESTORE_USER: &str =
@@ -934,18 +935,25 @@ where
             }
         }
 
-        // E-mail addresses must be free (among live users).
+        // E-mail addresses must be free among the account's live users (harden10: unique per account,
+        // `service::users::email_in_use`; another account's users are never looked at).
         let emails: Vec<&String> = users.iter().map(|u| &u.email).collect();
         let mut taken = HashSet::new();
         for chunk in emails.chunks(CHUNK) {
             let sql = format!(
-                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({})",
-                self.params(chunk.len())
+                "SELECT email FROM users WHERE deleted_at IS NULL AND email IN ({}) AND account_id = {}",
+                self.params(chunk.len()),
+                if self.sqlite {
+                    "?".to_string()
+                } else {
+                    format!("${}", chunk.len() + 1)
+                }
             );
             let mut q = sqlx::query_as::<DB, (String,)>(&sql);
             for e in chunk {
                 q = q.bind(*e);
             }
+            q = q.bind(&actor.account_id);
             taken.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0));
         }
         if let Some(u) = users.iter().find(|u| taken.contains(&u.email)) {
@@ -1178,6 +1186,7 @@ where
             };
             let clash: Option<(String,)> = sqlx::query_as::<DB, _>(LIVE_USER_BY_EMAIL)
                 .bind(&email)
+                .bind(&actor.account_id)
                 .fetch_optional(&mut *tx)
                 .await?;
             if clash.is_some() {

@@ -7,7 +7,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use kontor_api::validate::{self, FieldError, FieldProblem};
-use kontor_api::{ErrorBody, PasswordLogin, RefreshRequest, SessionTokens, TokenLogin};
+use kontor_api::{
+    ChooseAccount, ErrorBody, PasswordLogin, RefreshRequest, SessionTokens, TokenLogin,
+};
 
 use crate::http_error::{ApiError, ApiJson};
 use crate::service::sessions::Sessions;
@@ -70,6 +72,7 @@ fn sessions<'a>(st: &'a AppState, peer: SocketAddr, headers: &HeaderMap) -> Sess
     responses(
         (status = 200, description = "Signed in", body = SessionTokens),
         (status = 401, description = "Wrong e-mail or password (`invalid_credentials`)", body = ErrorBody),
+        (status = 409, description = "The password matched the address's user in several accounts (`conflict`, detail `choose_account` with the accounts and a single-use token for `POST /auth/login/choose`); no session yet", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
         (status = 429, description = "Too many failed attempts from this address or for this e-mail (`rate_limited`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "Too many sign-ins at once (`unavailable`)", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -84,6 +87,40 @@ pub async fn login(
     validate::login_password("password", &req.password)?;
     let tokens = sessions(&st, peer, &headers)
         .password_login(&email, req.password, req.remember)
+        .await?;
+    Ok(Json(tokens))
+}
+
+/// harden10: sign in to one of the accounts a password sign-in offered (`choose_account`).
+#[utoipa::path(post, path = "/api/v1/auth/login/choose", tag = "auth", request_body = ChooseAccount,
+    responses(
+        (status = 200, description = "Signed in to the chosen account", body = SessionTokens),
+        (status = 401, description = "The token is unknown, used or expired, or does not offer this account (`unauthorized`): sign in again", body = ErrorBody),
+        (status = 422, description = "A field is empty or longer than 64 characters", body = ErrorBody),
+    ))]
+pub async fn choose_account(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<ChooseAccount>,
+) -> Result<Json<SessionTokens>, ApiError> {
+    for (field, value) in [
+        ("choice_token", &req.choice_token),
+        ("account_id", &req.account_id),
+    ] {
+        if value.is_empty() || value.len() > 64 {
+            return Err(FieldError {
+                field,
+                reason: if value.is_empty() {
+                    FieldProblem::Required
+                } else {
+                    FieldProblem::TooLong
+                },
+            }
+            .into());
+        }
+    }
+    let tokens = sessions(&st, peer)
+        .choose_account(&req.choice_token, &req.account_id)
         .await?;
     Ok(Json(tokens))
 }

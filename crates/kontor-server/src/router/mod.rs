@@ -30,6 +30,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/info", get(handlers::info::info))
         .route("/auth/login", post(handlers::auth::login))
         .route("/auth/token-login", post(handlers::auth::token_login))
+        .route("/auth/login/choose", post(handlers::auth::choose_account)) // harden10
         .route("/auth/refresh", post(handlers::auth::refresh))
         .route("/auth/logout", post(handlers::auth::logout))
         .route(

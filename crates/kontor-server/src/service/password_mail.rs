@@ -8,6 +8,8 @@
 //! its use, or 30 minutes. The wrong-code answer is the same for an unknown address, an expired, used or
 //! exhausted code and a wrong one. Success sets the password, clears a temporary one, and ends ALL the
 //! user's sessions; the app then signs in with the new password (a normal, throttled sign-in).
+//! An address with users in several accounts (harden10) gets one code per account, each mail naming its
+//! account; the code entered says whose password is reset (only that user's).
 
 use kontor_api::validate::{self, FieldError, FieldProblem};
 use kontor_api::{ErrorDetail, Role};
@@ -93,8 +95,9 @@ pub async fn count_reset_request(
     Ok(by_ip.begin("", ip, now).await?.map(|_| ()))
 }
 
-/// Mails a new code to the live user with this (validated, lower-case) address, if there is one; nothing
-/// otherwise. Run after the request has been answered.
+/// Mails a new code to each live user with this (validated, lower-case) address — one per account, at most
+/// [`crate::service::sessions::MAX_ACCOUNTS_PER_ADDRESS`], each mail naming its account —; nothing when
+/// there is none. Run after the request has been answered.
 pub async fn send_reset_code(
     db: &dyn Database,
     clock: &dyn Clock,
@@ -102,22 +105,40 @@ pub async fn send_reset_code(
     email: &str,
     ip: &str,
 ) -> DbResult<()> {
-    let Some(user) = db
-        .user_by_email(email)
-        .await?
-        .filter(|u| u.deleted_at.is_none())
-    else {
+    let users = db
+        .users_by_email(email, crate::service::sessions::MAX_ACCOUNTS_PER_ADDRESS)
+        .await?;
+    if users.is_empty() {
         tracing::debug!("password reset requested for an address without a user");
-        return Ok(());
-    };
+    }
+    for user in users {
+        send_reset_code_to(db, clock, vendor, &user, ip).await?;
+    }
+    Ok(())
+}
+
+/// Mails one user a new code (replacing an older one), naming their account.
+async fn send_reset_code_to(
+    db: &dyn Database,
+    clock: &dyn Clock,
+    vendor: &str,
+    user: &crate::db::UserRecord,
+    ip: &str,
+) -> DbResult<()> {
     let now = clock.now();
     let code = new_reset_code();
     let stored = normalise_code(&code).unwrap_or_default();
     let lang = Lang::of(&db.user_language(&user.id).await?.unwrap_or_default());
+    let account = db
+        .account(&user.account_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
     let rendered = mail::password_reset_code(
         lang,
         vendor,
         &user.display_name,
+        &account,
         &code,
         RESET_CODE_TTL_SECS / 60,
     );
@@ -175,24 +196,33 @@ pub async fn reset_with_code(
         .map_err(|w| SessionError::RateLimited {
             retry_after_secs: u64::try_from(w).unwrap_or(1).max(1),
         })?;
-    let Some(user) = db
-        .user_by_email(email)
-        .await?
-        .filter(|u| u.deleted_at.is_none())
-    else {
+    // The address may have a user in several accounts, each with a code of its own: the code says which.
+    let users = db
+        .users_by_email(email, crate::service::sessions::MAX_ACCOUNTS_PER_ADDRESS)
+        .await?;
+    let mut found = None;
+    let mut live_codes = Vec::new();
+    for u in users {
+        let Some(stored) = db.reset_code(&u.id).await? else {
+            continue;
+        };
+        if stored.expires_at <= now || stored.attempts >= RESET_CODE_MAX_ATTEMPTS {
+            continue;
+        }
+        let hash = hash_code(&u.id, &code);
+        if same(&hash, &stored.code_hash) {
+            found = Some((u, hash));
+            break;
+        }
+        live_codes.push(u.id);
+    }
+    let Some((user, hash)) = found else {
+        // A wrong code counts against every live code of the address.
+        for id in &live_codes {
+            db.reset_code_failed(id).await?;
+        }
         return Err(bad_code());
     };
-    let Some(stored) = db.reset_code(&user.id).await? else {
-        return Err(bad_code());
-    };
-    if stored.expires_at <= now || stored.attempts >= RESET_CODE_MAX_ATTEMPTS {
-        return Err(bad_code());
-    }
-    let hash = hash_code(&user.id, &code);
-    if !same(&hash, &stored.code_hash) {
-        db.reset_code_failed(&user.id).await?;
-        return Err(bad_code());
-    }
     let password_hash = hashes.hash(new_password).await?;
     let audit = MailAudit {
         account_id: user.account_id.clone(),

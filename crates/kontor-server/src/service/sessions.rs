@@ -22,6 +22,11 @@ use crate::throttle::Throttle;
 pub const BAD_PASSWORD: &str = "e-mail address or password is wrong";
 /// The answer to an unknown, revoked or expired license token.
 pub const BAD_TOKEN: &str = "the license token is not valid";
+/// harden10: the most users of one address (one per account) a sign-in checks the password against, each
+/// check one Argon2 run through the [`HashPool`].
+pub const MAX_ACCOUNTS_PER_ADDRESS: i64 = 10;
+/// harden10: how long a sign-in choice (several accounts matched) may be answered.
+pub const CHOICE_TTL_SECS: i64 = 5 * 60;
 
 /// Why a sign-in, refresh or sign-out did not happen.
 #[derive(Debug)]
@@ -36,6 +41,12 @@ pub enum SessionError {
     },
     /// Wrong credentials: [`BAD_PASSWORD`] or [`BAD_TOKEN`].
     InvalidCredentials(&'static str),
+    /// harden10: the password matched the address's user in several accounts; no session yet.
+    ChooseAccount {
+        choice_token: String,
+        expires_at: i64,
+        accounts: Vec<kontor_api::AccountChoice>,
+    },
     /// A field is invalid (e.g. the current password is not correct); nothing changed.
     Invalid(kontor_api::FieldError),
     /// No (longer a) valid session: unknown, expired, revoked or reused refresh token, or a deleted user.
@@ -173,6 +184,11 @@ impl Sessions<'_> {
     }
 
     /// Signs in with a (validated, lower-case) e-mail address and a password, permanent or temporary.
+    ///
+    /// An address can have a user in several accounts (harden10): the password is checked against each
+    /// (at most [`MAX_ACCOUNTS_PER_ADDRESS`], one Argon2 run each, as for one user; an unknown address costs
+    /// the one run against the dummy hash, as before). One match signs in; several answer
+    /// [`SessionError::ChooseAccount`] with a single-use token for [`Sessions::choose_account`].
     pub async fn password_login(
         &self,
         email: &str,
@@ -184,29 +200,26 @@ impl Sessions<'_> {
             .begin(email, &self.ip, self.clock.now())
             .await?
             .map_err(rate_limited)?;
-        let user = self.db.user_by_email(email).await?;
-        let live = user.as_ref().filter(|u| u.deleted_at.is_none());
-        let eligible = live.and_then(|u| u.password_hash.clone());
-        let hash = eligible
-            .clone()
-            .unwrap_or_else(|| self.dummy_hash.to_string());
-        // A temporary password (salted SHA-256, constant-time compare) also signs in; the one Argon2 check
-        // runs either way (against the dummy hash for an unknown user) so all paths take as long.
-        let temp_ok = match live {
-            Some(u) => self
-                .db
-                .temp_password_hash(&u.id)
-                .await?
-                .is_some_and(|h| verify_temp_password(&h, &password)),
-            None => false,
-        };
-        let argon_ok = self.hashes.verify(hash, password).await? && eligible.is_some();
-        let ok = temp_ok || argon_ok;
-        let user = match user {
-            Some(u) if ok => u,
-            other => {
+        let users = self
+            .db
+            .users_by_email(email, MAX_ACCOUNTS_PER_ADDRESS)
+            .await?;
+        let mut matched = Vec::new();
+        if users.is_empty() {
+            // The one Argon2 check runs for an unknown address too, so it takes as long.
+            self.hashes
+                .verify(self.dummy_hash.to_string(), password.clone())
+                .await?;
+        }
+        for u in &users {
+            if self.password_matches(u, &password).await? {
+                matched.push(u);
+            }
+        }
+        match matched.as_slice() {
+            [] => {
                 // The attempt stays counted as a failure.
-                if let Some(u) = other {
+                for u in &users {
                     self.audit(
                         &u.account_id,
                         Some(&u.id),
@@ -215,10 +228,88 @@ impl Sessions<'_> {
                     )
                     .await;
                 }
-                return Err(SessionError::InvalidCredentials(BAD_PASSWORD));
+                Err(SessionError::InvalidCredentials(BAD_PASSWORD))
             }
-        };
-        self.throttle.succeeded(&attempt).await;
+            [user] => {
+                self.throttle.succeeded(&attempt).await;
+                self.sign_in(user, remember, "auth.sign_in").await
+            }
+            several => {
+                self.throttle.succeeded(&attempt).await;
+                self.offer_choice(several, remember).await
+            }
+        }
+    }
+
+    /// Whether `password` is the user's: their temporary password (salted SHA-256, constant-time compare)
+    /// or their Argon2id hash. The one Argon2 run happens either way (against the dummy hash without a
+    /// permanent password), so every path takes as long.
+    async fn password_matches(&self, u: &UserRecord, password: &str) -> Result<bool, SessionError> {
+        let temp_ok = self
+            .db
+            .temp_password_hash(&u.id)
+            .await?
+            .is_some_and(|h| verify_temp_password(&h, password));
+        let hash = u
+            .password_hash
+            .clone()
+            .unwrap_or_else(|| self.dummy_hash.to_string());
+        let argon_ok =
+            self.hashes.verify(hash, password.to_string()).await? && u.password_hash.is_some();
+        Ok(temp_ok || argon_ok)
+    }
+
+    /// Stores a sign-in choice among `users` and answers it (no session yet).
+    async fn offer_choice(
+        &self,
+        users: &[&UserRecord],
+        remember: bool,
+    ) -> Result<SessionTokens, SessionError> {
+        let token = new_session_token();
+        let expires_at = self.clock.now() + CHOICE_TTL_SECS;
+        let mut accounts = Vec::with_capacity(users.len());
+        for u in users {
+            if let Some(a) = self.db.account(&u.account_id).await? {
+                accounts.push(kontor_api::AccountChoice {
+                    account_id: a.id,
+                    name: a.name,
+                    customer_number: a.customer_number,
+                });
+            }
+        }
+        let pairs: Vec<(String, String)> = users
+            .iter()
+            .map(|u| (u.id.clone(), u.account_id.clone()))
+            .collect();
+        self.db
+            .save_sign_in_choice(&hash_token(&token), &pairs, remember, expires_at)
+            .await?;
+        Err(SessionError::ChooseAccount {
+            choice_token: token,
+            expires_at,
+            accounts,
+        })
+    }
+
+    /// harden10: signs in to the chosen account of a sign-in choice (single use; an unknown, used or
+    /// expired token, or an account it does not name, answers 401 and a new sign-in is needed).
+    pub async fn choose_account(
+        &self,
+        choice_token: &str,
+        account_id: &str,
+    ) -> Result<SessionTokens, SessionError> {
+        let now = self.clock.now();
+        let (user_id, remember) = self
+            .db
+            .take_sign_in_choice(&hash_token(choice_token), account_id, now)
+            .await?
+            .ok_or(SessionError::Unauthorized)?;
+        let user = self
+            .db
+            .user_by_id(account_id, &user_id)
+            .await?
+            .filter(|u| u.deleted_at.is_none())
+            .ok_or(SessionError::Unauthorized)?;
         self.sign_in(&user, remember, "auth.sign_in").await
     }
 

@@ -438,6 +438,25 @@ pub async fn restore_users(
     db.restore_users(actor, user_ids).await
 }
 
+// harden10 (issue 10, defect 5)
+/// THE uniqueness rule of e-mail addresses: an address is in use when a live user of the SAME account has
+/// it; other accounts' users are never consulted, so an Admin learns nothing about them (the database
+/// holds it too: `UNIQUE (account_id, email)`, migration `20261224020000_email_per_account`). Creating,
+/// importing and restoring users apply it in their transaction (`db::users`); a new check of an address
+/// (e.g. changing the own e-mail) calls this.
+// Its first caller is the profile's "change e-mail by code" (another branch, adapted at the merge).
+#[allow(dead_code)]
+pub async fn email_in_use(
+    db: &dyn crate::db::Database,
+    account_id: &str,
+    email: &str,
+) -> crate::error::DbResult<bool> {
+    Ok(!db
+        .existing_emails(Some(account_id), &[email.to_string()])
+        .await?
+        .is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
