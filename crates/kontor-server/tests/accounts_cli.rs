@@ -166,9 +166,9 @@ async fn scenario(url: &str) -> Vec<String> {
         (
             "K-2002",
             "starter",
-            "OWNER@beispiel.example",
-            &[],
-            "e-mail owner@beispiel.example already exists",
+            "w@beispiel.example",
+            &["--billing-period", "weekly"],
+            "--billing-period",
         ),
         (
             "  ",

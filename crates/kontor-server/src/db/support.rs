@@ -131,13 +131,7 @@ where
         Option<tokio::sync::MutexGuard<'_, ()>>,
         sqlx::Transaction<'static, DB>,
     )> {
-        if self.sqlite {
-            let guard = self.write_lock.lock().await;
-            let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            Ok((Some(guard), tx))
-        } else {
-            Ok((None, self.pool.begin().await?))
-        }
+        super::backend::begin_write(self.pool, self.write_lock).await
     }
 
     async fn create_ticket(

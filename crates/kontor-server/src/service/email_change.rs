@@ -3,7 +3,7 @@
 //! [`request`] answers alike whatever the new address is, once it is a valid address other than the own:
 //! a usable address gets a code (the password-reset alphabet, 50 bits; only SHA-256(user id, address,
 //! code) is stored, valid [`EMAIL_CODE_TTL_SECS`], once, for [`EMAIL_CODE_MAX_ATTEMPTS`] wrong tries; a new
-//! request replaces it); an address in use anywhere gets a mail saying it cannot be used, and no code.
+//! request replaces it); an address in use in the own account gets a mail saying it cannot be used, and no code.
 //! So the answer never reveals whether an address exists in another account; only its owner learns it.
 //! [`confirm`] sets the address with the code, mails a notice to the OLD address and answers a wrong,
 //! used, expired or exhausted code alike. Both are audited (`user.email_change_requested`,
@@ -47,14 +47,15 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Whether `user` may take `new_email` (validated, lower case): no live user anywhere has it. The one
-/// place this rule lives.
+/// Whether `user` may take `new_email` (validated, lower case): no live user of the user's own account has
+/// it (addresses are unique per account, issue 10: other accounts are never consulted, so the answer tells
+/// nothing about them). The one place this rule lives.
 pub async fn address_usable(
     db: &dyn Database,
-    _user: &UserRecord,
+    user: &UserRecord,
     new_email: &str,
 ) -> DbResult<bool> {
-    Ok(db.user_by_email(new_email).await?.is_none())
+    Ok(!crate::service::users::email_in_use(db, &user.account_id, new_email).await?)
 }
 
 fn invalid(field: &'static str, problem: FieldProblem) -> Refusal {

@@ -444,8 +444,6 @@ pub async fn restore_users(
 /// holds it too: `UNIQUE (account_id, email)`, migration `20261224020000_email_per_account`). Creating,
 /// importing and restoring users apply it in their transaction (`db::users`); a new check of an address
 /// (e.g. changing the own e-mail) calls this.
-// Its first caller is the profile's "change e-mail by code" (another branch, adapted at the merge).
-#[allow(dead_code)]
 pub async fn email_in_use(
     db: &dyn crate::db::Database,
     account_id: &str,
