@@ -108,6 +108,13 @@ pub fn run_app<R: Runtime>(
         commands::subscription::packages,
         commands::subscription::package_preview,
         commands::subscription::package_change,
+        // support9
+        commands::support::help_links,
+        commands::support::open_help_link,
+        commands::support::support_pick_files,
+        commands::support::support_file_info,
+        commands::support::support_tickets,
+        commands::support::create_support_ticket,
     ])
 }
 

@@ -238,6 +238,7 @@ mod tests {
                 | ErrorDetail::LocationHasUsers { .. }
                 | ErrorDetail::LocationNameTaken { .. }
                 | ErrorDetail::SeatsOverLimit { .. }
+                | ErrorDetail::Attachments { .. }
                 | ErrorDetail::Other => {}
             }
         }

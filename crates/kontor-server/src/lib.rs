@@ -58,6 +58,7 @@ pub use db::{open_database, Database};
 pub use error::{DbError, ServerError};
 pub use router::openapi;
 pub use service::invoicing;
+pub use service::support; // support9
 
 use state::AppState;
 

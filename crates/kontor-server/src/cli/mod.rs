@@ -15,6 +15,7 @@ mod packages;
 mod release;
 mod seed;
 mod serve;
+mod tickets; // support9
 mod users;
 
 #[derive(Debug, Parser)]
@@ -66,6 +67,11 @@ pub enum Command {
         #[command(subcommand)]
         command: release::ReleaseCommand,
     },
+    /// support9: support tickets filed in the app: list them, close one.
+    Tickets {
+        #[command(subcommand)]
+        command: tickets::TicketsCommand,
+    },
 }
 
 /// Runs one command; errors are one line on stderr (`users import` has its own exit codes).
@@ -73,6 +79,7 @@ pub async fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Users { command } => return users::run(command).await,
         Command::Audit { command } => return audit::run(command).await,
+        Command::Tickets { command } => return tickets::run(command).await, // support9
         Command::Serve(args) => serve::run(args).await,
         Command::SeedDemo(args) => seed::run(args).await,
         Command::License { command } => license::run(command).await,
