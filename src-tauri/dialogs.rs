@@ -8,7 +8,7 @@
 //! `KONTOR_TEST_SAVE_DIR` answers every save dialog with `<dir>/<suggested name>`;
 //! `KONTOR_TEST_OPEN_FILE` answers open dialogs; `KONTOR_TEST_DIALOG_LOG` names a file each save dialog
 //! appends `save<TAB><start folder><TAB><suggested name>` to, and each "show in folder" `reveal<TAB><path>`
-//! (instead of opening a file manager).
+//! (instead of opening a file manager), and each help link opened `browse<TAB><url>` (instead of a browser).
 
 use std::path::{Path, PathBuf};
 
@@ -100,6 +100,53 @@ pub async fn open_path(filter_name: &str, extensions: &[&str]) -> Option<PathBuf
         dialog = dialog.set_directory(dir);
     }
     dialog.pick_file().await.map(|h| h.path().to_path_buf())
+}
+
+/// support9: asks the user for files to attach; empty if they cancelled.
+/// Test hook (debug builds only): `KONTOR_TEST_OPEN_FILE` answers with that one path.
+pub async fn open_paths(filter_name: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os("KONTOR_TEST_OPEN_FILE") {
+        return vec![PathBuf::from(path)];
+    }
+    let mut dialog = rfd::AsyncFileDialog::new().add_filter(filter_name, extensions);
+    if let Some(dir) = start_folder(
+        None,
+        dirs::download_dir(),
+        dirs::document_dir(),
+        dirs::home_dir(),
+    ) {
+        dialog = dialog.set_directory(dir);
+    }
+    dialog
+        .pick_files()
+        .await
+        .map(|files| files.iter().map(|h| h.path().to_path_buf()).collect())
+        .unwrap_or_default()
+}
+
+/// support9: opens a web address (already checked by the caller) in the system browser, the URL as one
+/// argument of `xdg-open` / `open` / `explorer`, no shell in between.
+/// Test hook (debug builds only): with `KONTOR_TEST_DIALOG_LOG` set, appends `browse<TAB><url>` instead.
+pub async fn browse(url: &str) -> std::io::Result<()> {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("KONTOR_TEST_DIALOG_LOG").is_some() {
+        test_log(&format!("browse\t{url}"));
+        return Ok(());
+    }
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    tokio::process::Command::new(program)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
 }
 
 /// Shows `path` in the system's file manager, selected where the file manager can do that (the

@@ -112,6 +112,13 @@ pub fn run_app<R: Runtime>(
         commands::profile::request_email_change,
         commands::profile::confirm_email_change,
         commands::auth::login_choose, // harden10
+        // support9
+        commands::support::help_links,
+        commands::support::open_help_link,
+        commands::support::support_pick_files,
+        commands::support::support_file_info,
+        commands::support::support_tickets,
+        commands::support::create_support_ticket,
     ])
 }
 

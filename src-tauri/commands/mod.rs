@@ -17,5 +17,6 @@ pub mod mail;
 pub mod profile;
 pub mod startup;
 pub mod subscription;
+pub mod support; // support9
 pub mod update;
 pub mod users;

@@ -79,6 +79,11 @@ fn invoices_page() -> AnyView {
 fn subscription_page() -> AnyView {
     view! { <crate::pages::subscription::SubscriptionPage /> }.into_any()
 }
+// support9
+#[lazy]
+fn help_page() -> AnyView {
+    view! { <crate::pages::help::HelpPage /> }.into_any()
+}
 #[lazy]
 fn update_ui() -> AnyView {
     view! { <UpdateBanner /><AboutDialog /> }.into_any()
@@ -212,6 +217,8 @@ pub fn App() -> impl IntoView {
                                     Page::Invoices if me.role.can_manage_billing() => {
                                         lazy_view(ctx, invoices_page())
                                     }
+                                    // support9: every role.
+                                    Page::Help => lazy_view(ctx, help_page()),
                                     _ => view! { <Dashboard /> }.into_any(),
                                 }
                             }

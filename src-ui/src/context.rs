@@ -40,6 +40,8 @@ pub enum Page {
     /// inv8: Owner and Billing.
     Invoices,
     Subscription,
+    /// support9: Help and support (every role).
+    Help,
 }
 
 /// Where the self-update stands (shown by the update banner and the About dialog).

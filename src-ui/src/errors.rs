@@ -239,6 +239,7 @@ mod tests {
                 | ErrorDetail::LocationNameTaken { .. }
                 | ErrorDetail::SeatsOverLimit { .. }
                 | ErrorDetail::ChooseAccount { .. } // harden10
+                | ErrorDetail::Attachments { .. }
                 | ErrorDetail::Other => {}
             }
         }

@@ -323,6 +323,8 @@ pub struct Texts {
     // harden10: the sign-in's account chooser (one address, users in several accounts).
     pub choose_account_title: &'static str,
     pub choose_account_hint: &'static str,
+    // support9: the Help page's entry in the user menu (its other texts are `HelpTexts`).
+    pub menu_help: &'static str,
 }
 
 impl Texts {
@@ -508,6 +510,8 @@ pub static EN: Texts = Texts {
     // harden10
     choose_account_title: "Choose the customer account",
     choose_account_hint: "This e-mail address and password belong to users in several customer accounts. Which one do you want to sign in to?",
+    // support9
+    menu_help: "Help and support",
 };
 pub static DE: Texts = Texts {
     app_name: "Kontor",
@@ -643,6 +647,8 @@ pub static DE: Texts = Texts {
     // harden10
     choose_account_title: "Kundenkonto wählen",
     choose_account_hint: "Diese E-Mail-Adresse und dieses Passwort gehören zu Benutzern in mehreren Kundenkonten. Bei welchem möchten Sie sich anmelden?",
+    // support9
+    menu_help: "Hilfe und Support",
 };
 impl Texts {
     /// The label of a request field the portal names in an error (`email`, `display_name`, …); a field the
@@ -853,6 +859,14 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             accounts.len(),
             account_names(accounts)
         ),
+        // support9
+        // (Short words here: the Help page says more, and its texts stay out of the first screen.)
+        ErrorDetail::Attachments { file_name, .. } => match file_name {
+            Some(f) => format!("{f}: this attachment is not accepted."),
+            None => {
+                "The attachments are not accepted (at most 5 files, 10 MB together).".to_string()
+            }
+        },
         ErrorDetail::Other => return None,
     })
 }
@@ -1003,6 +1017,11 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             accounts.len(),
             account_names(accounts)
         ),
+        // support9
+        ErrorDetail::Attachments { file_name, .. } => match file_name {
+            Some(f) => format!("{f}: Dieser Anhang wird nicht angenommen."),
+            None => "Die Anhänge werden nicht angenommen (höchstens 5 Dateien, zusammen 10 MB).".to_string(),
+        },
         ErrorDetail::Other => return None,
     })
 }
@@ -1244,6 +1263,188 @@ pub static BILLING_DE: BillingTexts = BillingTexts {
     billing_invoice_confirm_body: "Das Lastschriftmandat endet sofort. Sie bezahlen dann jede Rechnung per Überweisung; für die Lastschrift geben Sie später wieder eine Bankverbindung ein.",
     billing_method_changed: "Sie zahlen jetzt auf Rechnung.",
 };
+
+// --- support9 ---
+
+/// support9: the Help page's texts, apart from `Texts` so that they travel in the page's wasm chunk
+/// (`Lang::help`). Both languages, so a missing text is a compile error.
+pub struct HelpTexts {
+    pub title: &'static str,
+    pub links_title: &'static str,
+    pub link_documentation: &'static str,
+    pub link_knowledge_base: &'static str,
+    pub link_status_page: &'static str,
+    pub link_release_notes: &'static str,
+    pub no_links: &'static str,
+    pub form_title: &'static str,
+    pub form_intro: &'static str,
+    pub category: &'static str,
+    pub category_name: fn(kontor_api::SupportCategory) -> &'static str,
+    pub subject: &'static str,
+    pub message: &'static str,
+    pub phone: &'static str,
+    pub optional: &'static str,
+    pub attachments: &'static str,
+    pub attachments_help: &'static str,
+    pub add_files: &'static str,
+    pub remove_file: &'static str,
+    pub diagnostics: &'static str,
+    pub diagnostics_help: &'static str,
+    pub send: &'static str,
+    /// `{reference}`.
+    pub sent: Template,
+    pub tickets_title: &'static str,
+    pub no_tickets: &'static str,
+    pub col_reference: &'static str,
+    pub col_created: &'static str,
+    pub col_status: &'static str,
+    pub col_files: &'static str,
+    pub status_open: &'static str,
+    pub status_closed: &'static str,
+    /// What is wrong with the attachments (the file at fault, if one is), as a sentence.
+    pub attachment_problem: fn(Option<&str>, &kontor_api::AttachmentProblem) -> String,
+    /// A size in bytes, e.g. "1.2 MB".
+    pub size: fn(u64) -> String,
+}
+
+fn mb(bytes: u64, comma: bool) -> String {
+    let s = if bytes < 1024 * 1024 {
+        format!("{} kB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    };
+    if comma {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+pub static HELP_EN: HelpTexts = HelpTexts {
+    title: "Help and support",
+    links_title: "Help",
+    link_documentation: "Documentation",
+    link_knowledge_base: "Knowledge base",
+    link_status_page: "Service status",
+    link_release_notes: "Release notes",
+    no_links: "Your provider has not published any help pages.",
+    form_title: "Contact support",
+    form_intro: "Describe what you need; the support team answers by e-mail. You receive a confirmation with your ticket number.",
+    category: "Topic",
+    category_name: |c| match c {
+        kontor_api::SupportCategory::Question => "Question",
+        kontor_api::SupportCategory::Problem => "Problem or error",
+        kontor_api::SupportCategory::Billing => "Billing and invoices",
+        kontor_api::SupportCategory::Licenses => "Licenses and users",
+        kontor_api::SupportCategory::Feedback => "Feedback or idea",
+    },
+    subject: "Subject",
+    message: "Message",
+    phone: "Phone for call-backs",
+    optional: "(optional)",
+    attachments: "Attachments",
+    attachments_help: "Up to 5 files, 10 MB together: images, PDF, text, log, CSV, JSON, XML, Excel or ZIP. Choose them or drop them onto the window.",
+    add_files: "Add files…",
+    remove_file: "Remove",
+    diagnostics: "Attach diagnostics",
+    diagnostics_help: "App version, operating system and portal address. No passwords or other secrets.",
+    send: "Send request",
+    sent: Template("Your request was sent. Ticket number: {reference}."),
+    tickets_title: "Your requests",
+    no_tickets: "You have not sent any requests yet.",
+    col_reference: "Ticket",
+    col_created: "Sent",
+    col_status: "Status",
+    col_files: "Files",
+    status_open: "Open",
+    status_closed: "Closed",
+    attachment_problem: |file, p| {
+        let why = match p {
+            kontor_api::AttachmentProblem::TooLarge { max_bytes } => {
+                format!("The attachments are larger than {} together.", mb(*max_bytes, false))
+            }
+            kontor_api::AttachmentProblem::TooMany { max } => format!("At most {max} files can be attached."),
+            kontor_api::AttachmentProblem::NotAllowed => {
+                "This kind of file cannot be attached (allowed: images, PDF, text, log, CSV, JSON, XML, Excel, ZIP).".to_string()
+            }
+            kontor_api::AttachmentProblem::Unreadable => "The file is empty or cannot be read.".to_string(),
+            kontor_api::AttachmentProblem::Other => "The attachments were not accepted.".to_string(),
+        };
+        match file {
+            Some(f) => format!("{f}: {why}"),
+            None => why,
+        }
+    },
+    size: |b| mb(b, false),
+};
+
+pub static HELP_DE: HelpTexts = HelpTexts {
+    title: "Hilfe und Support",
+    links_title: "Hilfe",
+    link_documentation: "Dokumentation",
+    link_knowledge_base: "Wissensdatenbank",
+    link_status_page: "Dienststatus",
+    link_release_notes: "Versionshinweise",
+    no_links: "Ihr Anbieter hat keine Hilfeseiten veröffentlicht.",
+    form_title: "Support kontaktieren",
+    form_intro: "Beschreiben Sie Ihr Anliegen; der Support antwortet per E-Mail. Sie erhalten eine Bestätigung mit Ihrer Ticketnummer.",
+    category: "Thema",
+    category_name: |c| match c {
+        kontor_api::SupportCategory::Question => "Frage",
+        kontor_api::SupportCategory::Problem => "Problem oder Fehler",
+        kontor_api::SupportCategory::Billing => "Abrechnung und Rechnungen",
+        kontor_api::SupportCategory::Licenses => "Lizenzen und Benutzer",
+        kontor_api::SupportCategory::Feedback => "Feedback oder Idee",
+    },
+    subject: "Betreff",
+    message: "Nachricht",
+    phone: "Telefon für Rückrufe",
+    optional: "(optional)",
+    attachments: "Anhänge",
+    attachments_help: "Bis zu 5 Dateien, zusammen 10 MB: Bilder, PDF, Text, Log, CSV, JSON, XML, Excel oder ZIP. Wählen Sie sie aus oder ziehen Sie sie auf das Fenster.",
+    add_files: "Dateien hinzufügen …",
+    remove_file: "Entfernen",
+    diagnostics: "Diagnosedaten anhängen",
+    diagnostics_help: "App-Version, Betriebssystem und Portaladresse. Keine Passwörter oder andere Geheimnisse.",
+    send: "Anfrage senden",
+    sent: Template("Ihre Anfrage wurde gesendet. Ticketnummer: {reference}."),
+    tickets_title: "Ihre Anfragen",
+    no_tickets: "Sie haben noch keine Anfragen gesendet.",
+    col_reference: "Ticket",
+    col_created: "Gesendet",
+    col_status: "Status",
+    col_files: "Dateien",
+    status_open: "Offen",
+    status_closed: "Geschlossen",
+    attachment_problem: |file, p| {
+        let why = match p {
+            kontor_api::AttachmentProblem::TooLarge { max_bytes } => {
+                format!("Die Anhänge sind zusammen größer als {}.", mb(*max_bytes, true))
+            }
+            kontor_api::AttachmentProblem::TooMany { max } => format!("Es können höchstens {max} Dateien angehängt werden."),
+            kontor_api::AttachmentProblem::NotAllowed => {
+                "Diese Art von Datei kann nicht angehängt werden (erlaubt: Bilder, PDF, Text, Log, CSV, JSON, XML, Excel, ZIP).".to_string()
+            }
+            kontor_api::AttachmentProblem::Unreadable => "Die Datei ist leer oder kann nicht gelesen werden.".to_string(),
+            kontor_api::AttachmentProblem::Other => "Die Anhänge wurden nicht angenommen.".to_string(),
+        };
+        match file {
+            Some(f) => format!("{f}: {why}"),
+            None => why,
+        }
+    },
+    size: |b| mb(b, true),
+};
+
+impl Lang {
+    /// The Help page's texts in this language (support9).
+    pub fn help(self) -> &'static HelpTexts {
+        match self {
+            Lang::De => &HELP_DE,
+            Lang::En => &HELP_EN,
+        }
+    }
+}
 
 impl Lang {
     /// The Billing details page's texts in this language (sepa8).

@@ -520,3 +520,40 @@ pub async fn save_invoice_document(
 pub async fn login_choose(req: kontor_api::LoginChoice) -> IpcResult<Me> {
     invoke(cmd::LOGIN_CHOOSE, &req).await
 }
+
+// support9: help and support.
+/// The vendor's help links.
+pub async fn help_links() -> IpcResult<kontor_api::HelpLinks> {
+    invoke(cmd::HELP_LINKS, &NoArgs {}).await
+}
+
+/// Opens one of the help links in the system browser.
+pub async fn open_help_link(url: String) -> IpcResult<()> {
+    invoke(cmd::OPEN_HELP_LINK, &kontor_api::ipc::OpenHelpLink { url }).await
+}
+
+/// Files for a ticket from the native open dialog (empty if cancelled).
+pub async fn support_pick_files() -> IpcResult<Vec<kontor_api::ipc::SupportFile>> {
+    invoke(cmd::SUPPORT_PICK_FILES, &NoArgs {}).await
+}
+
+/// Name and size of dropped files.
+pub async fn support_file_info(paths: Vec<String>) -> IpcResult<Vec<kontor_api::ipc::SupportFile>> {
+    invoke(
+        cmd::SUPPORT_FILE_INFO,
+        &kontor_api::ipc::SupportPaths { paths },
+    )
+    .await
+}
+
+/// The signed-in user's tickets.
+pub async fn support_tickets() -> IpcResult<kontor_api::TicketList> {
+    invoke(cmd::SUPPORT_TICKETS, &NoArgs {}).await
+}
+
+/// Files a ticket (the shell reads the files and adds the diagnostics).
+pub async fn create_support_ticket(
+    req: kontor_api::ipc::SupportDraft,
+) -> IpcResult<kontor_api::Ticket> {
+    invoke(cmd::CREATE_SUPPORT_TICKET, &req).await
+}

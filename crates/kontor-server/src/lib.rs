@@ -60,6 +60,7 @@ pub use error::{DbError, ServerError};
 pub use router::openapi;
 pub use service::accounts;
 pub use service::invoicing; // acct9
+pub use service::support; // support9
 
 use state::AppState;
 

@@ -453,3 +453,77 @@ async fn ticket_creation_is_limited_per_user_and_ip() {
     })
     .await;
 }
+
+/// The vendor's CLI lists the filed tickets and closes one; the user then sees it closed (SQLite file; the
+/// server is stopped first, as it holds the file's lock).
+#[tokio::test]
+async fn the_vendor_lists_and_closes_tickets_with_the_cli() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("kontor.sqlite").display());
+    let db = kontor_server::open_database(&url).await.expect("open");
+    let seed = kontor_server::seed::seed_demo(db.as_ref(), &common::seed_options())
+        .await
+        .expect("seed");
+    let owner = db
+        .user_by_email(&seed.owner_email)
+        .await
+        .expect("db")
+        .expect("owner");
+    let actor = kontor_server::domain::Actor {
+        account_id: seed.account_id.clone(),
+        user_id: owner.id.clone(),
+        system: None,
+        ip: Some("127.0.0.1".into()),
+        at: common::T0,
+    };
+    let t = kontor_server::support::create_ticket(
+        db.as_ref(),
+        &kontor_server::vendor::VendorProfile::demo(),
+        "Test Vendor",
+        &actor,
+        ticket("Licenses missing", "Two seats are gone."),
+    )
+    .await
+    .expect("db")
+    .expect("created");
+    db.close().await;
+    drop(db);
+
+    let bin = env!("CARGO_BIN_EXE_kontor-server");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .args(["--database-url", &url])
+            .output()
+            .expect("run kontor-server");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, listed) = run(&["tickets", "list"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        listed.contains(&t.reference) && listed.contains("\topen\t"),
+        "{listed}"
+    );
+    assert!(listed.contains("Licenses missing") && listed.contains(&seed.owner_email));
+    assert_eq!(run(&["tickets", "close", &t.reference]).0, Some(0));
+    assert_eq!(
+        run(&["tickets", "close", &t.reference]).0,
+        Some(1),
+        "already closed"
+    );
+    assert!(
+        !run(&["tickets", "list"]).1.contains(&t.reference),
+        "open only by default"
+    );
+    assert!(run(&["tickets", "list", "--all"]).1.contains("\tclosed\t"));
+
+    let db = kontor_server::open_database(&url).await.expect("reopen");
+    let list = kontor_server::support::list_tickets(db.as_ref(), &seed.account_id, &owner.id)
+        .await
+        .expect("list");
+    assert_eq!(list.tickets[0].status, TicketStatus::Closed);
+    db.close().await;
+}

@@ -5,6 +5,7 @@ pub mod billing_details; // sepa8
 pub mod dashboard;
 pub mod downloads;
 pub mod forgot;
+pub mod help; // support9
 pub mod invoices;
 pub mod license;
 pub mod locations;

@@ -108,6 +108,11 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                             on:click=move |_| { menu_open.set(false); ctx.page.set(Page::Profile); }>
                             {move || ctx.t().menu_profile}
                         </button>
+                        // support9: Help and support, every role.
+                        <button type="button" id="menu-help" class="menu-item"
+                            on:click=move |_| { menu_open.set(false); ctx.page.set(Page::Help); }>
+                            {move || ctx.t().menu_help}
+                        </button>
                         <button type="button" id="change-password" class="menu-item"
                             on:click=move |_| { menu_open.set(false); password.set(true); }>
                             {move || ctx.t().menu_change_password}

@@ -16,6 +16,7 @@ mod packages;
 mod release;
 mod seed;
 mod serve;
+mod tickets; // support9
 mod users;
 
 #[derive(Debug, Parser)]
@@ -73,6 +74,11 @@ pub enum Command {
         #[command(subcommand)]
         command: accounts::AccountsCommand,
     },
+    /// support9: support tickets filed in the app: list them, close one.
+    Tickets {
+        #[command(subcommand)]
+        command: tickets::TicketsCommand,
+    },
 }
 
 /// Runs one command; errors are one line on stderr (`users import` has its own exit codes).
@@ -81,6 +87,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Users { command } => return users::run(command).await,
         Command::Audit { command } => return audit::run(command).await,
         Command::Accounts { command } => return accounts::run(command).await, // acct9
+        Command::Tickets { command } => return tickets::run(command).await, // support9
         Command::Serve(args) => serve::run(args).await,
         Command::SeedDemo(args) => seed::run(args).await,
         Command::License { command } => license::run(command).await,
