@@ -102,10 +102,10 @@ echo "$name: Depends: $depends"
 check "the .deb is the demo build (package kontor-demo)" test "$name" = kontor-demo
 check "the .deb depends on WebKitGTK 4.1 (apt pulls it on a bare system)" grep -q "libwebkit2gtk-4.1-0" <<<"$depends"
 check "the .deb depends on GTK 3" grep -q "libgtk-3-0" <<<"$depends"
-files=$(dpkg-deb -c "$deb" | awk '{print $6}')
-check "the .deb has the binary /usr/bin/$name" grep -qx "./usr/bin/$name" <<<"$files"
-check "the .deb has a .desktop entry" grep -q '^./usr/share/applications/.*\.desktop$' <<<"$files"
-check "the .deb has hicolor icons" grep -q "^./usr/share/icons/hicolor/.*/apps/.*\.png$" <<<"$files"
+files=$(dpkg-deb -c "$deb" | sed -E 's/^([^ ]+ +){5}//; s/^\.?\/?/\//')   # names may hold spaces
+check "the .deb has the binary /usr/bin/$name" grep -qx "/usr/bin/$name" <<<"$files"
+check "the .deb has a .desktop entry" grep -q '^/usr/share/applications/.*\.desktop$' <<<"$files"
+check "the .deb has hicolor icons" grep -q "^/usr/share/icons/hicolor/.*/apps/.*\.png$" <<<"$files"
 check "the .deb has an updater signature" test -s "$deb.sig"
 check "the signature is a minisign signature (base64 of its text)" \
   bash -c 'base64 -d "$1" | head -n 1 | grep -q "^untrusted comment: signature from tauri secret key"' _ "$deb.sig"
@@ -147,10 +147,9 @@ fi
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$name" >/dev/null
 check "after apt-get remove, dpkg no longer lists $name" bash -c "! dpkg -s $name 2>/dev/null | grep -q '^Status: install ok installed'"
 left=""
-for f in $files; do
-  f="${f#.}"
-  [ -f "$f" ] && left="$left $f"
-done
+while IFS= read -r f; do
+  if [ -f "$f" ]; then left="$left $f"; fi
+done <<<"$files"
 check "no file of the package is left after uninstalling${left:+ (left:$left)}" test -z "$left"
 
 step ".rpm: files and requirements (rpm -qpl, rpm -qpR)"
