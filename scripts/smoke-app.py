@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Launches an installed Kontor binary through tauri-driver (WebDriver) and checks that the sign-in page shows;
+with --email/--password it also signs in and waits for the dashboard. Saves a screenshot.
+
+usage: smoke-app.py APP_BINARY --portal URL --screenshot FILE [--email E --password P]
+Run under a display (xvfb-run) and a D-Bus session with a keyring, as scripts/test-packages.sh does.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(base, method, path, body=None, timeout=60):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return json.loads(r.read() or b"{}").get("value")
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"{method} {path}: {e.code} {e.read()[:300]!r}") from None
+
+
+def wait_css(base, sid, css, what, seconds=60):
+    deadline = time.time() + seconds
+    last = None
+    while time.time() < deadline:
+        try:
+            found = call(base, "POST", f"/session/{sid}/elements", {"using": "css selector", "value": css})
+            if found:
+                return found[0][ELEMENT]
+        except RuntimeError as e:
+            last = e
+        time.sleep(0.3)
+    raise SystemExit(f"FAIL: {what} ({css}) did not appear within {seconds} s {last or ''}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("app")
+    ap.add_argument("--portal", required=True)
+    ap.add_argument("--screenshot", required=True)
+    ap.add_argument("--email")
+    ap.add_argument("--password")
+    a = ap.parse_args()
+    app = shutil.which(a.app) or a.app
+    if not os.access(app, os.X_OK):
+        raise SystemExit(f"FAIL: {a.app} is not an executable")
+
+    home = tempfile.mkdtemp(prefix="kontor-smoke.")
+    env = dict(os.environ)
+    for d in ("config", "data", "cache"):
+        os.makedirs(os.path.join(home, d))
+    env.update({"HOME": home, "XDG_CONFIG_HOME": f"{home}/config", "XDG_DATA_HOME": f"{home}/data",
+                "XDG_CACHE_HOME": f"{home}/cache", "LC_ALL": "en_US.UTF-8", "LANG": "en_US.UTF-8",
+                "KONTOR_PORTAL_URL": a.portal, "KONTOR_KEYRING_SERVICE": f"de.kontor.smoke.{os.getpid()}"})
+    env.pop("KONTOR_DATA_DIR", None)
+    port, native = free_port(), free_port()
+    driver = subprocess.Popen([env.get("TAURI_DRIVER", "tauri-driver"), "--port", str(port),
+                               "--native-port", str(native)], env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    sid = None
+    try:
+        deadline = time.time() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise SystemExit("FAIL: tauri-driver did not start")
+                time.sleep(0.1)
+        started = time.time()
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": app}}}}
+        sid = call(base, "POST", "/session", caps, timeout=120)["sessionId"]
+        wait_css(base, sid, "#login-email", "the sign-in page")
+        print(f"ok: {app} shows the sign-in page ({time.time() - started:.1f} s after launch)")
+        if a.email:
+            for css, text in (("#login-email", a.email), ("#login-password", a.password)):
+                el = wait_css(base, sid, css, css)
+                call(base, "POST", f"/session/{sid}/element/{el}/value", {"text": text})
+            call(base, "POST", f"/session/{sid}/element/{wait_css(base, sid, '#login-submit', 'submit')}/click", {})
+            wait_css(base, sid, "#seats-used", "the dashboard after sign-in")
+            print(f"ok: signed in as {a.email}, the dashboard shows")
+        # The X display's picture (WebDriver's screenshot can hang in WebKitWebDriver); best effort.
+        subprocess.run(["import", "-window", "root", a.screenshot], stderr=subprocess.DEVNULL, timeout=30,
+                       check=False)
+    finally:
+        if sid:
+            try:
+                call(base, "DELETE", f"/session/{sid}", timeout=30)
+            except Exception as e:  # the app may already be gone; the driver is stopped below either way
+                print(f"note: closing the session: {e}", file=sys.stderr)
+        # SIGTERM, not SIGKILL: killed hard, tauri-driver orphans WebKitWebDriver.
+        driver.send_signal(signal.SIGTERM)
+        try:
+            driver.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            driver.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

