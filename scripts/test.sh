@@ -23,6 +23,11 @@ if [ "${1:-}" != "--inner" ]; then
     exec xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/test.sh --inner
   ' || rc=$?
   rm -rf "$work"
+  # The package test (issue 11): the app binary built above bundled as .deb/.rpm, installed with apt-get,
+  # launched to its sign-in page and dashboard, uninstalled (root: it installs system-wide).
+  if [ $rc -eq 0 ]; then
+    bash scripts/test-packages.sh --binary target/debug/kontor || rc=$?
+  fi
   exit $rc
 fi
 
