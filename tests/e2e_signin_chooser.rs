@@ -42,7 +42,9 @@ async fn the_sign_in_page_offers_the_accounts_of_an_address_and_signs_in_to_the_
         assert!(chooser.contains(want), "{want:?} in {chooser:?}");
     }
     assert!(
-        c.find(fantoccini::Locator::Css("#login-error")).await.is_err(),
+        c.find(fantoccini::Locator::Css("#login-error"))
+            .await
+            .is_err(),
         "the chooser is not an error"
     );
     app.screenshot(&c, "signin-chooser").await;
@@ -58,7 +60,12 @@ async fn the_sign_in_page_offers_the_accounts_of_an_address_and_signs_in_to_the_
     click(&c, "#logout").await;
     sign_in().await;
     click(&c, "#choose-K-100042").await;
-    wait_for(&c, "#seats-used", "dashboard after choosing the first account").await;
+    wait_for(
+        &c,
+        "#seats-used",
+        "dashboard after choosing the first account",
+    )
+    .await;
     let account = text(&c, "#account-name").await;
     assert!(account.contains("Muster GmbH"), "{account:?}");
 

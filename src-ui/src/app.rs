@@ -20,6 +20,7 @@ use crate::errors::describe;
 use crate::i18n::Lang;
 use crate::ipc;
 use crate::pages::billing_details::BillingDetailsPage;
+use crate::pages::choose_account::ChooseAccountPage;
 use crate::pages::downloads::DownloadsPage;
 use crate::pages::forgot::ForgotPasswordPage;
 use crate::pages::invoices::InvoicesPage;
@@ -34,6 +35,14 @@ use crate::pages::{dashboard::Dashboard, login::LoginPage, setup::SetupPage, use
 #[lazy]
 fn setup_page() -> AnyView {
     view! { <SetupPage /> }.into_any()
+}
+#[lazy]
+fn choose_account_page(
+    choice_token: String,
+    accounts: Vec<kontor_api::AccountChoice>,
+    remember: bool,
+) -> AnyView {
+    view! { <ChooseAccountPage choice_token accounts remember /> }.into_any()
 }
 #[lazy]
 fn change_password_page() -> AnyView {
@@ -184,6 +193,9 @@ pub fn App() -> impl IntoView {
                 Phase::Setup => lazy_view(ctx, setup_page()),
                 Phase::SignIn { expired } => view! { <LoginPage expired /> }.into_any(),
                 Phase::ForgotPassword { email } => lazy_view(ctx, forgot_password_page(email)),
+                Phase::ChooseAccount { choice_token, accounts, remember } => {
+                    lazy_view(ctx, choose_account_page(choice_token, accounts, remember))
+                }
                 Phase::SignedIn(me) if me.must_change_password => lazy_view(ctx, change_password_page()),
                 Phase::SignedIn(me) => {
                     let for_page = me.clone();

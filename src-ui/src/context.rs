@@ -21,6 +21,12 @@ pub enum Phase {
     ForgotPassword {
         email: String,
     },
+    /// A password sign-in matched users in several customer accounts: choose one (single-use token).
+    ChooseAccount {
+        choice_token: String,
+        accounts: Vec<kontor_api::AccountChoice>,
+        remember: bool,
+    },
     SignedIn(Me),
 }
 

@@ -1,8 +1,6 @@
 //! Sign-in page: e-mail and password, or the license token from the order mail.
 
-use kontor_api::{
-    validate, AccountChoice, ErrorDetail, FieldError, LoginChoice, PasswordLogin, TokenLogin,
-};
+use kontor_api::{validate, ErrorDetail, FieldError, PasswordLogin, TokenLogin};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -41,19 +39,12 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
     let error = RwSignal::new(None::<Problem>);
     let bad_field = RwSignal::new(None::<&'static str>);
     let busy = RwSignal::new(false);
-    // harden10: the accounts a password sign-in matched, with the single-use token to choose one.
-    let choice = RwSignal::new(None::<(String, Vec<AccountChoice>)>);
     // What the user changes makes an error about it stale.
     clear_on_change(error, move || {
         tab.track();
         email.track();
         password.track();
         token.track();
-    });
-    clear_on_change(choice, move || {
-        tab.track();
-        email.track();
-        password.track();
     });
     clear_on_change(bad_field, move || {
         tab.track();
@@ -109,39 +100,18 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
                     ctx.phase.set(Phase::SignedIn(me));
                 }
                 Err(e) => match e.detail {
+                    // The accounts the password matched: the chooser page (lazy) signs in to one.
                     Some(ErrorDetail::ChooseAccount {
                         choice_token,
                         accounts,
                         ..
-                    }) => choice.set(Some((choice_token, accounts))),
+                    }) => ctx.phase.set(Phase::ChooseAccount {
+                        choice_token,
+                        accounts,
+                        remember: remember.get_untracked(),
+                    }),
                     _ => error.set(Some(Problem::Failed(e))),
                 },
-            }
-        });
-    };
-
-    // harden10: sign in to the chosen account (the token is single use: a failure needs a new sign-in).
-    let choose = move |account_id: String| {
-        let Some((choice_token, _)) = choice.get_untracked() else {
-            return;
-        };
-        choice.set(None);
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let result = ipc::login_choose(LoginChoice {
-                choice_token,
-                account_id,
-                remember: remember.get_untracked(),
-            })
-            .await;
-            busy.set(false);
-            match result {
-                Ok(me) => {
-                    password.set(String::new());
-                    ctx.phase.set(Phase::SignedIn(me));
-                }
-                Err(e) => error.set(Some(Problem::Failed(e))),
             }
         });
     };
@@ -195,23 +165,6 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
                     <input id="login-remember" type="checkbox" bind:checked=remember />
                     {move || ctx.t().remember}
                 </label>
-                <Show when=move || choice.with(|c| c.is_some())>
-                    <fieldset class="account-choice" id="login-choose">
-                        <legend>{move || ctx.t().choose_account_title}</legend>
-                        <p class="muted small" role="status">{move || ctx.t().choose_account_hint}</p>
-                        {move || choice.get().map(|(_, accounts)| accounts.into_iter().map(|a| {
-                            let id = a.account_id.clone();
-                            view! {
-                                <button type="button" class="secondary choose-account"
-                                    id=format!("choose-{}", a.customer_number)
-                                    disabled=move || busy.get()
-                                    on:click=move |_| choose(id.clone())>
-                                    {format!("{} ({})", a.name, a.customer_number)}
-                                </button>
-                            }
-                        }).collect_view())}
-                    </fieldset>
-                </Show>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert" id="login-error">{move || error.with(|e| e.as_ref().map(|p| p.show(ctx.t())))}</p>
                 </Show>

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod billing_details; // sepa8
+pub mod choose_account; // harden10
 pub mod dashboard;
 pub mod downloads;
 pub mod forgot;

@@ -87,7 +87,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Users { command } => return users::run(command).await,
         Command::Audit { command } => return audit::run(command).await,
         Command::Accounts { command } => return accounts::run(command).await, // acct9
-        Command::Tickets { command } => return tickets::run(command).await, // support9
+        Command::Tickets { command } => return tickets::run(command).await,   // support9
         Command::Serve(args) => serve::run(args).await,
         Command::SeedDemo(args) => seed::run(args).await,
         Command::License { command } => license::run(command).await,

@@ -81,7 +81,6 @@ const SET_EMAIL: &str =
 
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    sqlite: bool,
     write_lock: &'p tokio::sync::Mutex<()>,
 }
 
@@ -213,7 +212,6 @@ macro_rules! impl_email_change_store {
             fn email_change_sql(&self) -> Sql<'_, $db> {
                 Sql {
                     pool: &self.pool,
-                    sqlite: $sqlite,
                     write_lock: &self.write_lock,
                 }
             }

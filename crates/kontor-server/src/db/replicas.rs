@@ -105,7 +105,6 @@ fn value_rows(n: usize, zeros: bool) -> String {
 
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    sqlite: bool,
     write_lock: &'p tokio::sync::Mutex<()>,
 }
 
@@ -306,7 +305,6 @@ macro_rules! impl_replica_store {
             fn replica_sql(&self) -> Sql<'_, $db> {
                 Sql {
                     pool: &self.pool,
-                    sqlite: $sqlite,
                     write_lock: &self.write_lock,
                 }
             }

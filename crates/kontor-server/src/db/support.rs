@@ -102,7 +102,6 @@ const CLOSE_TICKET: &str = "UPDATE support_tickets SET status = 'closed', closed
 /// The support statements over one backend's pool, written once for both.
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    sqlite: bool,
     write_lock: &'p tokio::sync::Mutex<()>,
 }
 
@@ -228,7 +227,6 @@ macro_rules! impl_support_store {
             fn support_sql(&self) -> Sql<'_, $db> {
                 Sql {
                     pool: &self.pool,
-                    sqlite: $sqlite,
                     write_lock: &self.write_lock,
                 }
             }

@@ -101,6 +101,7 @@ pub async fn login(
 pub async fn choose_account(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<ChooseAccount>,
 ) -> Result<Json<SessionTokens>, ApiError> {
     for (field, value) in [
@@ -119,7 +120,7 @@ pub async fn choose_account(
             .into());
         }
     }
-    let tokens = sessions(&st, peer)
+    let tokens = sessions(&st, peer, &headers)
         .choose_account(&req.choice_token, &req.account_id)
         .await?;
     Ok(Json(tokens))
