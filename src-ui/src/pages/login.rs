@@ -108,7 +108,7 @@ pub fn LoginPage(expired: bool) -> impl IntoView {
                     }) => ctx.phase.set(Phase::ChooseAccount {
                         choice_token,
                         accounts,
-                        remember: remember.get_untracked(),
+                        remember,
                     }),
                     _ => error.set(Some(Problem::Failed(e))),
                 },
