@@ -388,7 +388,7 @@ async fn bad_input_is_refused_at_its_field_and_nothing_is_stored() {
                 ..
             }
         ));
-        // A body over the route's 15 MB limit is refused (422 `validation`) before it is read whole.
+        // A body over the route's 15 MB limit is refused (413 `payload_too_large`) before it is read whole.
         let huge = serde_json::json!({
             "category": "problem", "subject": "S", "message": "m",
             "attachments": [{"file_name": "a.txt", "data_base64": "A".repeat(16 * 1024 * 1024)}]
@@ -404,7 +404,7 @@ async fn bad_input_is_refused_at_its_field_and_nothing_is_stored() {
             .await
             .map(|r| r.status().as_u16());
         assert!(
-            matches!(status, Ok(422) | Err(_)),
+            matches!(status, Ok(413) | Err(_)),
             "{}: over the body limit: {status:?}",
             env.backend
         );
