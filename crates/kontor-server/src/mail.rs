@@ -203,6 +203,13 @@ pub fn temporary_password(
     }
 }
 
+/// Whether the outbox can address a mail to `address` (what `Mailer::message` accepts as the recipient).
+/// An address a user types for a mail they then wait for is checked with this at the boundary, so the
+/// outbox never has to give such a mail up.
+pub fn deliverable(address: &str) -> bool {
+    address.parse::<Mailbox>().is_ok()
+}
+
 // support9: the support ticket mails.
 
 /// What the vendor's support address gets for a new ticket (every value is the user's text: escaped in HTML
@@ -726,6 +733,25 @@ pub fn spawn_worker(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deliverable_matches_what_the_outbox_can_address() {
+        for ok in ["anna@muster.example", "a.b+c@sub.muster.example"] {
+            assert!(deliverable(ok), "{ok}");
+        }
+        // Addresses the app's simple e-mail rule lets through but a mail cannot be addressed to.
+        for bad in [
+            "a<b@muster.example",
+            "anna@muster-.example",
+            "anna@-muster.example",
+        ] {
+            assert!(
+                kontor_api::validate::email("e", bad).is_ok(),
+                "{bad} passes the simple rule"
+            );
+            assert!(!deliverable(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn values_are_escaped_in_html_and_kept_in_text() {

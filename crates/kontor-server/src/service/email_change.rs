@@ -95,6 +95,10 @@ pub async fn request(
         Ok(e) => e,
         Err(e) => return Ok(Err(invalid("new_email", e.reason))),
     };
+    // The code goes to this address: one the outbox cannot address is refused here, not given up later.
+    if !mail::deliverable(&new_email) {
+        return Ok(Err(invalid("new_email", FieldProblem::InvalidEmail)));
+    }
     let Some(user) = live_user(db, actor).await? else {
         return Ok(Err(Refusal::Forbidden("the user is gone".to_string())));
     };
