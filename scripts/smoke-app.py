@@ -6,6 +6,7 @@ usage: smoke-app.py APP_BINARY --portal URL --screenshot FILE [--email E --passw
 Run under a display (xvfb-run) and a D-Bus session with a keyring, as scripts/test-packages.sh does.
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -88,7 +89,17 @@ def main():
                 time.sleep(0.1)
         started = time.time()
         caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": app}}}}
-        sid = call(base, "POST", "/session", caps, timeout=120)["sessionId"]
+        # tauri-driver answers before WebKitWebDriver listens on the native port and then drops the request
+        # (RemoteDisconnected); the e2e tests and the bench repeat such a dropped command, so does this.
+        for attempt in range(1, 4):
+            try:
+                sid = call(base, "POST", "/session", caps, timeout=120)["sessionId"]
+                break
+            except (http.client.RemoteDisconnected, ConnectionError, urllib.error.URLError) as e:
+                if attempt == 3 or isinstance(e, urllib.error.HTTPError):
+                    raise
+                print(f"note: tauri-driver dropped the new-session request ({e}); repeating", file=sys.stderr)
+                time.sleep(2)
         wait_css(base, sid, "#login-email", "the sign-in page")
         print(f"ok: {app} shows the sign-in page ({time.time() - started:.1f} s after launch)")
         if a.email:
