@@ -6,7 +6,7 @@
 #! when one was built. Must run as root (dpkg). `--no-build` tests the packages already in --packages DIR;
 #! `--binary PATH` bundles that prebuilt app binary (package.sh --binary) instead of building the release app.
 #! The portal it signs in to is target/debug/kontor-server ($KONTOR_SERVER_BIN), built if missing.
-#! Installs what it needs first (scripts/setup.sh --packaging). .ci/run runs it after scripts/test.sh.
+#! Installs what it needs first (scripts/setup.sh --packaging). scripts/test.sh runs it last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
