@@ -30,10 +30,11 @@ failed=0
 for entry in "${targets[@]}"; do
   read -r crate name <<<"$entry"
   flags=(--sanitizer none --debug-assertions --target-dir "$out")
-  # calamine 0.38 multiplies without overflow check in xlsx/mod.rs:3097: with debug assertions (which reach
-  # into dependencies) a crafted .xlsx panics there; release builds wrap. Found by this fuzzer on 2026-12-02,
-  # the input is kept as a seed (seeds/import/calamine-overflow.xlsx). Until calamine checks it, the import
-  # target runs without debug assertions, so the seed still checks that nothing else panics on it.
+  # calamine 0.38 multiplies cell-reference letters into a u32 unchecked (xlsx/mod.rs): a crafted .xlsx, found
+  # by this fuzzer on 2026-12-02 and kept as the seed seeds/import/calamine-overflow.xlsx, panicked there with
+  # overflow checks. The import target's own workspace (crates/kontor-import/fuzz/Cargo.toml) turns on debug
+  # assertions for everything and overflow checks off for calamine alone (as release builds of the app have
+  # it); cargo-fuzz's -a would pass them in RUSTFLAGS for every crate, calamine included, so it is left out.
   [ "$name" = import ] && flags=(--sanitizer none --release --target-dir "$out")
   dir="$root/crates/$crate/fuzz"
   corpus="$out/corpus/$name"

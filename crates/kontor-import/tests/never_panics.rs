@@ -39,3 +39,14 @@ proptest! {
         run(&latin);
     }
 }
+
+/// The crafted `.xlsx` the fuzzer found (2026-12-02): a cell reference whose column letters overflow
+/// calamine 0.38's `u32` arithmetic (`xlsx/mod.rs`, `get_row_and_optional_column`). With overflow checks on
+/// (the dev profile and the fuzzer) calamine panicked; the workspace turns overflow checks off for calamine
+/// alone (`[profile.dev.package.calamine]` in the root `Cargo.toml`, the fuzz workspace likewise), as release
+/// builds always had them. Reading the file must give a table or an error, never a panic.
+#[test]
+fn crafted_xlsx_with_an_overflowing_cell_reference() {
+    let bytes = include_bytes!("../fuzz/seeds/import/calamine-overflow.xlsx");
+    run(bytes);
+}
