@@ -2,7 +2,7 @@
 
 use kontor_api::{ConfirmEmailChange, Profile, RequestEmailChange};
 
-use crate::{check, network, ClientError, PortalClient};
+use crate::{ClientError, PortalClient};
 
 impl PortalClient {
     /// Asks for a code at the new address (the portal answers alike whether or not it can be used).
@@ -11,15 +11,13 @@ impl PortalClient {
         access_token: &str,
         req: &RequestEmailChange,
     ) -> Result<(), ClientError> {
-        let resp = self
-            .http
-            .post(self.url("/me/email"))
-            .json(req)
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .map_err(network)?;
-        check(resp).await.map(|_| ())
+        self.send_empty(
+            self.http
+                .post(self.url("/me/email"))
+                .json(req)
+                .bearer_auth(access_token),
+        )
+        .await
     }
 
     /// Sets the new address with the mailed code; answers the changed profile.

@@ -158,14 +158,8 @@ impl PortalClient {
         let req = RefreshRequest {
             refresh_token: refresh_token.to_string(),
         };
-        let resp = self
-            .http
-            .post(self.url("/auth/logout"))
-            .json(&req)
-            .send()
+        self.send_empty(self.http.post(self.url("/auth/logout")).json(&req))
             .await
-            .map_err(network)?;
-        check(resp).await.map(|_| ())
     }
 
     pub async fn me(&self, access_token: &str) -> Result<Me, ClientError> {
@@ -302,14 +296,8 @@ impl PortalClient {
             seg(account_id),
             seg(user_id)
         ));
-        let resp = self
-            .http
-            .delete(url)
-            .bearer_auth(access_token)
-            .send()
+        self.send_empty(self.http.delete(url).bearer_auth(access_token))
             .await
-            .map_err(network)?;
-        check(resp).await.map(|_| ())
     }
 
     pub async fn restore_users(
@@ -439,15 +427,13 @@ impl PortalClient {
         access_token: &str,
         req: &ChangePassword,
     ) -> Result<(), ClientError> {
-        let resp = self
-            .http
-            .post(self.url("/me/password"))
-            .json(req)
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .map_err(network)?;
-        check(resp).await.map(|_| ())
+        self.send_empty(
+            self.http
+                .post(self.url("/me/password"))
+                .json(req)
+                .bearer_auth(access_token),
+        )
+        .await
     }
 
     /// Commits one import batch; a retry of a committed batch answers `already_done`.
@@ -788,6 +774,11 @@ impl PortalClient {
             .unwrap_or_else(|| format!("invoice.{ext}"));
         let bytes = resp.bytes().await.map_err(network)?;
         Ok((bytes.to_vec(), name))
+    }
+
+    /// Sends a request whose success answer carries nothing the caller needs.
+    async fn send_empty(&self, rb: reqwest::RequestBuilder) -> Result<(), ClientError> {
+        check(rb.send().await.map_err(network)?).await.map(|_| ())
     }
 
     async fn send<T: DeserializeOwned>(

@@ -2,7 +2,7 @@
 
 use kontor_api::{PasswordResetConfirm, PasswordResetRequest, TemporaryPasswordMail};
 
-use crate::{check, network, seg, ClientError, PortalClient};
+use crate::{seg, ClientError, PortalClient};
 
 impl PortalClient {
     /// Asks for a forgotten-password code (the portal answers alike for every address).
@@ -10,14 +10,8 @@ impl PortalClient {
         &self,
         req: &PasswordResetRequest,
     ) -> Result<(), ClientError> {
-        let resp = self
-            .http
-            .post(self.url("/auth/password-reset"))
-            .json(req)
-            .send()
+        self.send_empty(self.http.post(self.url("/auth/password-reset")).json(req))
             .await
-            .map_err(network)?;
-        check(resp).await.map(|_| ())
     }
 
     /// Sets a new password with the mailed code; every session of the user ends.
@@ -25,14 +19,12 @@ impl PortalClient {
         &self,
         req: &PasswordResetConfirm,
     ) -> Result<(), ClientError> {
-        let resp = self
-            .http
-            .post(self.url("/auth/password-reset/confirm"))
-            .json(req)
-            .send()
-            .await
-            .map_err(network)?;
-        check(resp).await.map(|_| ())
+        self.send_empty(
+            self.http
+                .post(self.url("/auth/password-reset/confirm"))
+                .json(req),
+        )
+        .await
     }
 
     /// Mails a user their current temporary password.
@@ -48,14 +40,7 @@ impl PortalClient {
             seg(account_id),
             seg(user_id)
         ));
-        let resp = self
-            .http
-            .post(url)
-            .json(req)
-            .bearer_auth(access_token)
-            .send()
+        self.send_empty(self.http.post(url).json(req).bearer_auth(access_token))
             .await
-            .map_err(network)?;
-        check(resp).await.map(|_| ())
     }
 }
