@@ -29,7 +29,9 @@ async fn change_the_billing_address_and_enter_a_sepa_mandate() {
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
     sign_in_as_owner(&c, &portal).await;
+    // roles9b: the billing details are a tab of the Billing entry.
     click(&c, "#nav-billing").await;
+    click(&c, "#tab-billing").await;
     wait_for(&c, "#billing-address-form", "billing page").await;
 
     // --- the address: two problems at once, each at its field ---

@@ -62,7 +62,9 @@ async fn filter_open_and_save_an_invoice_pdf() {
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
     sign_in_as_owner(&c, &portal).await;
-    click(&c, "#nav-invoices").await;
+    // roles9b: the invoices are a tab of the Billing entry.
+    click(&c, "#nav-billing").await;
+    click(&c, "#tab-invoices").await;
 
     // The seed's year of invoices and its credit note, every status.
     let all = wait_rows(&c, "all invoices", |s| s.len() == 13).await;

@@ -39,7 +39,9 @@ async fn save_the_offline_license_and_activate_an_air_gapped_machine() {
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
     sign_in_as_owner(&c, &portal).await;
-    click(&c, "#nav-license").await;
+    // roles9b: the offline license is a tab of the Downloads entry.
+    click(&c, "#nav-downloads").await;
+    click(&c, "#tab-license").await;
 
     // --- nothing issued yet: the empty table says so ---
     let none = text(&c, "#licenses-none").await;
@@ -217,7 +219,9 @@ async fn choose_the_request_file_show_in_folder_and_the_last_folder() {
     std::fs::create_dir_all(home.join("Documents")).unwrap();
     let c = app.launch().await;
     sign_in_as_owner(&c, &portal).await;
-    click(&c, "#nav-license").await;
+    // roles9b: the offline license is a tab of the Downloads entry.
+    click(&c, "#nav-downloads").await;
+    click(&c, "#tab-license").await;
 
     let help = text(&c, "#license-help").await;
     assert!(help.contains("kontor-license request"), "{help:?}");

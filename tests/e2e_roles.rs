@@ -1,7 +1,8 @@
 //! End-to-end test of roles in the real app (acct9, issue 9 "Roles in the app"): signed in as a User and as
 //! Billing, the navigation offers exactly the pages the portal lets that role use, a User's dashboard shows no
 //! amounts (Billing's does), the Profile is in the user menu, and each page hidden from the role is refused
-//! by the portal (403) for that role's own session.
+//! by the portal (403) for that role's own session. roles9b: a User gets Downloads (navigation and portal)
+//! exactly when the vendor profile has `[downloads] users = true`.
 
 mod support;
 
@@ -91,6 +92,18 @@ async fn nav_ids(c: &fantoccini::Client) -> Vec<String> {
     serde_json::from_value(v).expect("ids")
 }
 
+/// roles9b: the ids of the page's group tabs, in order (none when the page is alone).
+async fn tab_ids(c: &fantoccini::Client) -> Vec<String> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#page-tabs a')).map(a => a.id);",
+            vec![],
+        )
+        .await
+        .expect("tabs");
+    serde_json::from_value(v).expect("ids")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
 async fn each_role_sees_exactly_the_pages_the_portal_lets_it_use() {
@@ -108,16 +121,8 @@ async fn each_role_sees_exactly_the_pages_the_portal_lets_it_use() {
     let acc = portal.seed.account_id.clone();
     for (local, nav, amounts) in [
         ("paul.wagner", vec!["nav-dashboard"], false),
-        (
-            "lea.schmidt",
-            vec![
-                "nav-dashboard",
-                "nav-billing",
-                "nav-invoices",
-                "nav-subscription",
-            ],
-            true,
-        ),
+        // roles9b: Subscription, Invoices and Billing details are tabs under one Billing entry.
+        ("lea.schmidt", vec!["nav-dashboard", "nav-billing"], true),
     ] {
         let tok = with_password(&client, &portal, &owner, local).await;
 
@@ -187,6 +192,18 @@ async fn each_role_sees_exactly_the_pages_the_portal_lets_it_use() {
             let html = c.source().await.expect("source");
             assert!(!html.contains("€"), "no amount on a User's dashboard");
         }
+        if amounts {
+            // roles9b: the Billing entry opens the subscription, with its group's three tabs.
+            click(&c, "#nav-billing").await;
+            wait_for(&c, "#package-compare", "the subscription").await;
+            assert_eq!(
+                tab_ids(&c).await,
+                ["tab-subscription", "tab-invoices", "tab-billing"],
+                "{local}: billing tabs"
+            );
+            click(&c, "#tab-billing").await;
+            wait_for(&c, "#billing-address-form", "billing details").await;
+        }
         click(&c, "#user-menu").await;
         wait_for(&c, "#menu-profile", "Profile in the user menu").await;
         click(&c, "#menu-profile").await;
@@ -194,5 +211,55 @@ async fn each_role_sees_exactly_the_pages_the_portal_lets_it_use() {
         c.close().await.expect("close");
         drop(app);
     }
+    portal.stop().await;
+}
+
+// roles9b
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn a_user_downloads_when_the_vendor_allows_it() {
+    let portal = Portal::start_with(|c| c.vendor.downloads.users = true).await;
+    let client = PortalClient::new(&portal.url).expect("client");
+    let owner = client
+        .login_password(&PasswordLogin {
+            email: portal.seed.owner_email.clone(),
+            password: portal.seed.owner_password.clone(),
+            remember: false,
+        })
+        .await
+        .expect("owner")
+        .access_token;
+    let acc = portal.seed.account_id.clone();
+    let tok = with_password(&client, &portal, &owner, "paul.wagner").await;
+    let me = client.me(&tok).await.expect("me");
+    assert_eq!(me.role, kontor_api::Role::User);
+    assert!(me.can_download_installers);
+    let catalog = client
+        .installers(&tok, &acc)
+        .await
+        .expect("the portal lets the User");
+    assert!(!catalog.installers.is_empty());
+    // Everything else of an Admin stays refused.
+    assert_eq!(status(client.licenses(&tok, &acc).await), 403, "licenses");
+    assert_eq!(
+        status(client.offline_license_status(&tok, &acc).await),
+        403,
+        "offline license"
+    );
+
+    let app = AppUnderTest::new(&portal.url);
+    let c = app.launch().await;
+    wait_for(&c, "#login-form", "sign-in page").await;
+    fill(&c, "#login-email", "paul.wagner@muster.example").await;
+    fill(&c, "#login-password", PASSWORD).await;
+    click(&c, "#login-submit").await;
+    wait_for(&c, "#seats-used", "dashboard").await;
+    assert_eq!(nav_ids(&c).await, ["nav-dashboard", "nav-downloads"]);
+    click(&c, "#nav-downloads").await;
+    wait_for(&c, "#installers tbody tr", "the installers").await;
+    // The Downloads entry's other page (the offline license) is not the User's: no tabs.
+    assert!(tab_ids(&c).await.is_empty(), "no offline-license tab");
+    c.close().await.expect("close");
+    drop(app);
     portal.stop().await;
 }

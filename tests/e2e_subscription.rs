@@ -39,7 +39,9 @@ async fn compare_packages_preview_and_book_an_upgrade() {
     let app = AppUnderTest::new(&portal.url);
     let c = app.launch().await;
     sign_in_as_owner(&c, &portal).await;
-    click(&c, "#nav-subscription").await;
+    // roles9b: the subscription is the first tab of the Billing entry.
+    click(&c, "#nav-billing").await;
+    click(&c, "#tab-subscription").await;
 
     // --- the current package, its applications (assigned / limit) and the add-on apart ---
     assert_eq!(text(&c, "#current-package-name").await, "Business");
@@ -147,7 +149,7 @@ async fn compare_packages_preview_and_book_an_upgrade() {
 
     // The proration invoice is on the Invoices page, and its PDF saves through the native dialog.
     let number = issued[0].target.clone();
-    click(&c, "#nav-invoices").await;
+    click(&c, "#tab-invoices").await;
     wait_xpath(
         &c,
         &format!(

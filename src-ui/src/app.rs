@@ -210,7 +210,8 @@ pub fn App() -> impl IntoView {
                                     Page::License if me.role.can_manage_users() => {
                                         lazy_view(ctx, license_page())
                                     }
-                                    Page::Downloads if me.role.can_manage_users() => {
+                                    // roles9b: a User too, when the vendor allows it.
+                                    Page::Downloads if Page::Downloads.open_to(&me) => {
                                         lazy_view(ctx, downloads_page())
                                     }
                                     Page::Profile => lazy_view(ctx, profile_page()),

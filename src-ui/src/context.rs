@@ -50,6 +50,40 @@ pub enum Page {
     Help,
 }
 
+// roles9b
+impl Page {
+    /// Whether `me` may open this page: exactly what the portal lets the role use (it answers 403 to the
+    /// rest); Downloads for a User only when the vendor allows it (`Me::can_download_installers`).
+    pub fn open_to(self, me: &Me) -> bool {
+        match self {
+            Page::Users | Page::License | Page::Locations | Page::Audit => {
+                me.role.can_manage_users()
+            }
+            Page::Downloads => me.can_download_installers,
+            Page::Billing | Page::Invoices | Page::Subscription => me.role.can_manage_billing(),
+            Page::Dashboard | Page::Profile | Page::Help => true,
+        }
+    }
+
+    /// The pages that share one entry of the top bar, shown as tabs on each of them (so that an Owner's
+    /// navigation fits one row at the minimum window width): the installers with the offline license, and
+    /// the subscription with the invoices and the billing details. A page of no group is alone.
+    pub fn group(self) -> &'static [Page] {
+        match self {
+            Page::Downloads | Page::License => &[Page::Downloads, Page::License],
+            Page::Subscription | Page::Invoices | Page::Billing => {
+                &[Page::Subscription, Page::Invoices, Page::Billing]
+            }
+            Page::Dashboard => &[Page::Dashboard],
+            Page::Users => &[Page::Users],
+            Page::Locations => &[Page::Locations],
+            Page::Audit => &[Page::Audit],
+            Page::Profile => &[Page::Profile],
+            Page::Help => &[Page::Help],
+        }
+    }
+}
+
 /// Where the self-update stands (shown by the update banner and the About dialog).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum UpdateUi {
@@ -140,5 +174,65 @@ impl Ctx {
 impl Default for Ctx {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kontor_api::Role;
+
+    const ALL: [Page; 11] = [
+        Page::Dashboard,
+        Page::Users,
+        Page::License,
+        Page::Downloads,
+        Page::Billing,
+        Page::Locations,
+        Page::Audit,
+        Page::Profile,
+        Page::Invoices,
+        Page::Subscription,
+        Page::Help,
+    ];
+
+    fn me(role: Role, downloads: bool) -> Me {
+        Me {
+            id: "u".into(),
+            account_id: "a".into(),
+            email: "a@b.example".into(),
+            display_name: "A".into(),
+            role,
+            must_change_password: false,
+            can_download_installers: role.can_download_installers(downloads),
+        }
+    }
+
+    // roles9b
+    /// Each page is in its own group, groups do not overlap, and a User sees Downloads only when the
+    /// vendor allows it; Billing never.
+    #[test]
+    fn pages_groups_and_roles_agree() {
+        for p in ALL {
+            assert!(p.group().contains(&p), "{p:?}");
+            for q in p.group() {
+                assert_eq!(q.group(), p.group(), "{p:?} and {q:?}");
+            }
+        }
+        let open = |m: &Me| -> Vec<Page> { ALL.into_iter().filter(|p| p.open_to(m)).collect() };
+        assert_eq!(
+            open(&me(Role::User, false)),
+            [Page::Dashboard, Page::Profile, Page::Help]
+        );
+        assert_eq!(
+            open(&me(Role::User, true)),
+            [Page::Dashboard, Page::Downloads, Page::Profile, Page::Help]
+        );
+        assert!(!Page::Downloads.open_to(&me(Role::Billing, true)));
+        assert_eq!(
+            open(&me(Role::Owner, false)).len(),
+            ALL.len(),
+            "the Owner opens every page"
+        );
     }
 }

@@ -325,6 +325,8 @@ pub struct Texts {
     pub choose_account_hint: &'static str,
     // support9: the Help page's entry in the user menu (its other texts are `HelpTexts`).
     pub menu_help: &'static str,
+    // roles9b: the navigation's Billing entry (its pages Subscription, Invoices and Billing details are tabs).
+    pub nav_billing_group: &'static str,
 }
 
 impl Texts {
@@ -512,6 +514,8 @@ pub static EN: Texts = Texts {
     choose_account_hint: "This e-mail address and password belong to users in several customer accounts. Which one do you want to sign in to?",
     // support9
     menu_help: "Help and support",
+    // roles9b
+    nav_billing_group: "Billing",
 };
 pub static DE: Texts = Texts {
     app_name: "Kontor",
@@ -649,6 +653,8 @@ pub static DE: Texts = Texts {
     choose_account_hint: "Diese E-Mail-Adresse und dieses Passwort gehören zu Benutzern in mehreren Kundenkonten. Bei welchem möchten Sie sich anmelden?",
     // support9
     menu_help: "Hilfe und Support",
+    // roles9b
+    nav_billing_group: "Abrechnung",
 };
 impl Texts {
     /// The label of a request field the portal names in an error (`email`, `display_name`, …); a field the

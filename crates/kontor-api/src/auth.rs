@@ -42,6 +42,12 @@ impl Role {
     pub fn can_manage_billing(self) -> bool {
         matches!(self, Role::Owner | Role::Billing)
     }
+
+    /// roles9b: may see the installer catalog and download installers: Owner and Admin, and a User when
+    /// the vendor allows it (`users_allowed`, the vendor profile's `[downloads] users`). Never Billing.
+    pub fn can_download_installers(self, users_allowed: bool) -> bool {
+        self.can_manage_users() || (users_allowed && self == Role::User)
+    }
 }
 
 /// Sign in with e-mail and password.
@@ -128,6 +134,11 @@ pub struct Me {
     pub role: Role,
     /// The user signed in with a temporary password and must choose their own.
     pub must_change_password: bool,
+    /// roles9b: the Downloads page is open to this user ([`Role::can_download_installers`] with the
+    /// portal's vendor setting); the app shows it in the navigation only then. Absent from an older portal:
+    /// false.
+    #[serde(default)]
+    pub can_download_installers: bool,
 }
 
 /// What the portal says about itself (no sign-in needed).

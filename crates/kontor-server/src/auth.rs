@@ -20,8 +20,9 @@ pub enum Permission {
     ReadAudit,
     /// Offline licenses (issue, activate machines, revoke): Owner and Admin.
     ManageOfflineLicenses,
-    /// The installer catalog and its files: Owner and Admin.
-    DownloadInstallers,
+    /// The installer catalog and its files: Owner and Admin, and a User when the vendor profile allows it
+    /// (`users_allowed`: `[downloads] users`, roles9b).
+    DownloadInstallers { users_allowed: bool },
     /// Billing address, payment method and SEPA mandate, the subscription and package change, invoices:
     /// Owner and Billing.
     ManageBilling,
@@ -41,11 +42,11 @@ impl AuthUser {
     /// 403 `forbidden` unless the caller's role grants `p`.
     pub fn require(&self, p: Permission) -> Result<(), ApiError> {
         let ok = match p {
-            Permission::ManageUsers
-            | Permission::ReadAudit
-            | Permission::ManageOfflineLicenses
-            | Permission::DownloadInstallers => {
+            Permission::ManageUsers | Permission::ReadAudit | Permission::ManageOfflineLicenses => {
                 matches!(self.role, Role::Owner | Role::Admin)
+            }
+            Permission::DownloadInstallers { users_allowed } => {
+                self.role.can_download_installers(users_allowed)
             }
             Permission::ManageBilling => matches!(self.role, Role::Owner | Role::Billing),
         };
@@ -130,7 +131,12 @@ mod tests {
             ("users and locations", Permission::ManageUsers),
             ("audit log", Permission::ReadAudit),
             ("offline license", Permission::ManageOfflineLicenses),
-            ("downloads", Permission::DownloadInstallers),
+            (
+                "downloads",
+                Permission::DownloadInstallers {
+                    users_allowed: false,
+                },
+            ),
         ];
         for role in Role::ALL {
             let user = AuthUser {
@@ -146,6 +152,27 @@ mod tests {
                     "{page} for {role:?}"
                 );
             }
+        }
+    }
+
+    // roles9b
+    /// With `[downloads] users = true` exactly the User role gains the downloads; Billing never has them.
+    #[test]
+    fn the_vendor_opens_downloads_to_users_only() {
+        for role in Role::ALL {
+            let user = AuthUser {
+                session_id: "s".into(),
+                user_id: "u".into(),
+                account_id: "a".into(),
+                role,
+            };
+            let allowed = user
+                .require(Permission::DownloadInstallers {
+                    users_allowed: true,
+                })
+                .is_ok();
+            assert_eq!(allowed, role != Role::Billing, "{role:?}");
+            assert_eq!(allowed, role.can_download_installers(true), "{role:?}");
         }
     }
 }

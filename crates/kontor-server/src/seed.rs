@@ -209,6 +209,7 @@ pub async fn seed_demo(db: &dyn Database, opts: &SeedOptions) -> Result<DemoSeed
             },
             product_codes: products.iter().map(|p| p.to_string()).collect(),
             location_id: Some(locations[i % locations.len()].id.clone()),
+            language: None,
         });
     }
     let owner_id = users[0].user.id.clone();

@@ -60,6 +60,9 @@ pub struct VendorProfile {
     /// support9: the help links and the support address (`[support]`, optional).
     #[serde(default)]
     pub support: VendorSupport,
+    /// roles9b: who besides Owner and Admin may download installers (`[downloads]`, optional).
+    #[serde(default)]
+    pub downloads: VendorDownloads,
     /// Set only by [`VendorProfile::demo`].
     #[serde(skip)]
     demo: bool,
@@ -93,6 +96,16 @@ impl VendorSupport {
             release_notes: self.release_notes.clone(),
         }
     }
+}
+
+/// roles9b: `[downloads]` of the profile. Owner and Admin always download installers; the User role only
+/// when `users = true` (default false: least privilege). Billing never (it manages money, not installs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorDownloads {
+    /// The User role may see the installer catalog and download its files.
+    #[serde(default)]
+    pub users: bool,
 }
 
 fn default_currency() -> String {
@@ -141,6 +154,7 @@ impl VendorProfile {
                 status_page: Some("https://status.demo.invalid".to_string()),
                 release_notes: Some("https://docs.demo.invalid/kontor/releases".to_string()),
             },
+            downloads: VendorDownloads::default(),
             demo: true,
         }
     }
@@ -334,5 +348,35 @@ mod tests {
         assert!(VendorProfile::parse(&unknown)
             .expect_err("unknown field")
             .contains("surprise"));
+    }
+
+    // roles9b
+    #[test]
+    fn downloads_for_users_are_off_unless_the_profile_says_so() {
+        let text = include_str!("../../../docs/vendor-profile.example.toml");
+        assert!(!VendorProfile::demo().downloads.users);
+        assert!(!VendorProfile::parse(text).expect("example").downloads.users);
+        let without: String = text
+            .lines()
+            .filter(|l| !l.starts_with("[downloads]") && !l.starts_with("users ="))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(
+            !VendorProfile::parse(&without)
+                .expect("no [downloads]")
+                .downloads
+                .users
+        );
+        let on = text.replace("users = false", "users = true");
+        assert!(
+            VendorProfile::parse(&on)
+                .expect("users = true")
+                .downloads
+                .users
+        );
+        let typo = text.replace("users = false", "user = true");
+        assert!(VendorProfile::parse(&typo)
+            .expect_err("unknown key")
+            .contains("user"));
     }
 }

@@ -1,5 +1,6 @@
 //! The signed-in frame: a fixed header with the navigation on one line and the user menu (name and role,
-//! language, password change, about, sign-out), and the page below it, which scrolls on its own.
+//! language, password change, about, sign-out), and the page below it, which scrolls on its own; grouped
+//! pages show their group's tabs above them (roles9b).
 
 use kontor_api::{ChangePassword, Me};
 use leptos::html;
@@ -55,38 +56,37 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
         }
     };
     let role = me.role;
-    let nav =
-        move |page: Page, id: &'static str, label: fn(&crate::i18n::Texts) -> &'static str| {
+    // roles9b: one entry per page group (`Page::group`); it opens the group's first page the user may open
+    // and is marked while any page of the group shows. The group's pages are tabs on the page
+    // ([`PageTabs`]). An Owner has six entries, which fit one row at the minimum window width.
+    let nav_me = me.clone();
+    let nav = move |group: &'static [Page],
+                    id: &'static str,
+                    label: fn(&crate::i18n::Texts) -> &'static str| {
+        let first = group.iter().copied().find(|p| p.open_to(&nav_me));
+        first.map(|first| {
+            let here = move || group.contains(&ctx.page.get());
             view! {
-                <a href="#" id=id class:active=move || ctx.page.get() == page
-                    aria-current=move || (ctx.page.get() == page).then_some("page")
-                    on:click=move |ev| { ev.prevent_default(); ctx.page.set(page); }>
+                <a href="#" id=id class:active=here
+                    aria-current=move || here().then_some("page")
+                    on:click=move |ev| { ev.prevent_default(); ctx.page.set(first); }>
                     {move || label(ctx.t())}
                 </a>
             }
-        };
+        })
+    };
+    let tabs_me = me.clone();
     view! {
         <div class="shell">
             <header class="topbar">
                 <span class="brand">"Kontor"</span>
                 <nav aria-label=move || ctx.t().menu_navigation>
-                    {nav(Page::Dashboard, "nav-dashboard", |t| t.nav_dashboard)}
-                    <Show when=move || role.can_manage_users()>
-                        {nav(Page::Users, "nav-users", |t| t.nav_users)}
-                        {nav(Page::License, "nav-license", |t| t.nav_license)}
-                        {nav(Page::Downloads, "nav-downloads", |t| t.nav_downloads)}
-                        {nav(Page::Locations, "nav-locations", |t| t.nav_locations)}
-                        {nav(Page::Audit, "nav-audit", |t| t.nav_audit)}
-                    </Show>
-                    <Show when=move || role.can_manage_billing()>
-                        {nav(Page::Billing, "nav-billing", |t| t.nav_billing)}
-                    </Show>
-                    <Show when=move || role.can_manage_billing()>
-                        {nav(Page::Invoices, "nav-invoices", |t| t.nav_invoices)}
-                    </Show>
-                    <Show when=move || role.can_manage_billing()>
-                        {nav(Page::Subscription, "nav-subscription", |t| t.nav_subscription)}
-                    </Show>
+                    {nav(Page::Dashboard.group(), "nav-dashboard", |t| t.nav_dashboard)}
+                    {nav(Page::Users.group(), "nav-users", |t| t.nav_users)}
+                    {nav(Page::Downloads.group(), "nav-downloads", |t| t.nav_downloads)}
+                    {nav(Page::Locations.group(), "nav-locations", |t| t.nav_locations)}
+                    {nav(Page::Audit.group(), "nav-audit", |t| t.nav_audit)}
+                    {nav(Page::Billing.group(), "nav-billing", |t| t.nav_billing_group)}
                 </nav>
                 <span class="spacer"></span>
                 <div class="user-menu" node_ref=menu_ref on:focusout=on_focus_out on:keydown=on_menu_key>
@@ -127,11 +127,69 @@ pub fn Shell(me: Me, children: Children) -> impl IntoView {
                     </div>
                 </div>
             </header>
-            <main class="content">{children()}</main>
+            <main class="content"><PageTabs me=tabs_me />{children()}</main>
             <Show when=move || password.get()>
                 {move || Suspend::new(password_dialog(Callback::new(move |()| password.set(false))))}
             </Show>
         </div>
+    }
+}
+
+/// roles9b: the tabs of the showing page's group (`Page::group`) that the user may open, when there are two
+/// or more: links in a labelled navigation, the showing one marked `aria-current="page"`.
+#[component]
+fn PageTabs(me: Me) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || {
+        let page = ctx.page.get();
+        let tabs: Vec<Page> = page
+            .group()
+            .iter()
+            .copied()
+            .filter(|p| p.open_to(&me))
+            .collect();
+        (tabs.len() > 1).then(|| {
+            let group_label: fn(&crate::i18n::Texts) -> &'static str =
+                if tabs.contains(&Page::Subscription) {
+                    |t| t.nav_billing_group
+                } else {
+                    |t| t.nav_downloads
+                };
+            view! {
+                <nav class="page-tabs" id="page-tabs" aria-label=move || group_label(ctx.t())>
+                    {tabs
+                        .into_iter()
+                        .map(|p| {
+                            let (id, label) = tab_of(p);
+                            view! {
+                                <a href="#" id=id class:active=move || ctx.page.get() == p
+                                    aria-current=move || (ctx.page.get() == p).then_some("page")
+                                    on:click=move |ev| { ev.prevent_default(); ctx.page.set(p); }>
+                                    {move || label(ctx.t())}
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+            }
+        })
+    }
+}
+
+/// A tab's element id and label.
+fn tab_of(p: Page) -> (&'static str, fn(&crate::i18n::Texts) -> &'static str) {
+    match p {
+        Page::Downloads => ("tab-downloads", |t| t.nav_downloads),
+        Page::License => ("tab-license", |t| t.nav_license),
+        Page::Subscription => ("tab-subscription", |t| t.nav_subscription),
+        Page::Invoices => ("tab-invoices", |t| t.nav_invoices),
+        Page::Billing => ("tab-billing", |t| t.nav_billing),
+        Page::Dashboard => ("tab-dashboard", |t| t.nav_dashboard),
+        Page::Users => ("tab-users", |t| t.nav_users),
+        Page::Locations => ("tab-locations", |t| t.nav_locations),
+        Page::Audit => ("tab-audit", |t| t.nav_audit),
+        Page::Profile => ("tab-profile", |t| t.menu_profile),
+        Page::Help => ("tab-help", |t| t.menu_help),
     }
 }
 

@@ -35,7 +35,8 @@ pub enum AccountsCommand {
         /// monthly or yearly.
         #[arg(long, default_value = "monthly")]
         billing_period: String,
-        /// The language of the owner's mail: de or en.
+        /// The owner's language (their profile's, which the portal's mails to them use) and that of this
+        /// mail: de or en.
         #[arg(long, default_value = "de")]
         language: String,
         /// Mail the license token and the temporary password to the owner instead of printing them.
@@ -57,7 +58,8 @@ pub enum AccountsCommand {
         database_url: String,
         #[arg(long)]
         customer_number: String,
-        /// Issue a new token (printed once as JSON) and revoke every earlier one.
+        /// Issue a new token (printed once as JSON), revoke every earlier one and end the sessions started
+        /// with them.
         #[arg(long, required = true)]
         rotate: bool,
     },

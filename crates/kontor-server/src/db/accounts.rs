@@ -44,8 +44,8 @@ pub trait AccountStore {
     async fn list_accounts(&self, now: i64) -> DbResult<Vec<AccountRow>>;
     /// The account with this customer number.
     async fn account_by_customer_number(&self, number: &str) -> DbResult<Option<AccountRow>>;
-    /// In one transaction: revokes every live license token of the account, stores the new one for its
-    /// oldest live owner, appends `audit`. `false` (nothing written) when the account has no live owner.
+    /// In one transaction: ends the sessions started with a live license token of the account (roles9b),
+    /// revokes those tokens, stores the new one for its oldest live owner, appends `audit`. `false` (nothing written) when the account has no live owner.
     async fn rotate_license_token(
         &self,
         token: &NewLicenseToken,
@@ -65,6 +65,12 @@ const LIST: &str = "SELECT a.id, a.customer_number, a.name, a.created_at, \
 
 const OWNER: &str = "SELECT id FROM users WHERE account_id = $1 AND role = 'owner' \
      AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1";
+/// roles9b: ends every session family started with a live token of the account (before [`REVOKE_TOKENS`]
+/// marks them revoked): a stolen token's sessions stop working with it.
+const REVOKE_TOKEN_SESSIONS: &str = "UPDATE sessions SET revoked_at = $2 \
+     WHERE revoked_at IS NULL AND family_id IN (SELECT s.family_id FROM sessions s \
+       JOIN license_tokens t ON t.token_hash = s.license_token_hash \
+       WHERE t.account_id = $1 AND t.revoked_at IS NULL)";
 const REVOKE_TOKENS: &str = "UPDATE license_tokens SET revoked_at = $2 \
      WHERE account_id = $1 AND revoked_at IS NULL";
 const INSERT_TOKEN: &str =
@@ -134,6 +140,11 @@ where
             tx.rollback().await?;
             return Ok(false);
         };
+        sqlx::query::<DB>(REVOKE_TOKEN_SESSIONS)
+            .bind(token.account_id.as_str())
+            .bind(token.created_at)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query::<DB>(REVOKE_TOKENS)
             .bind(token.account_id.as_str())
             .bind(token.created_at)

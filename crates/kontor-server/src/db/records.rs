@@ -40,6 +40,9 @@ pub struct NewSession {
     pub ip: Option<String>,
     /// acct9: the device the client named (its User-Agent, cleaned), shown in the profile's session list.
     pub device: Option<String>,
+    /// roles9b: the hash of the license token a token sign-in used (the family's first row only); a token
+    /// rotation ends the family.
+    pub license_token_hash: Option<String>,
 }
 
 /// A stored session, found by its refresh token.
@@ -143,6 +146,8 @@ pub struct SeedUser {
     pub product_codes: Vec<String>,
     /// One of [`SeedData::locations`].
     pub location_id: Option<String>,
+    /// roles9b: the user's language (`de`/`en`; `None`: the column's default, `de`).
+    pub language: Option<String>,
 }
 
 /// Everything `seed` writes in one transaction. The catalog part is idempotent; the account must be new.

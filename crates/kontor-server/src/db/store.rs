@@ -88,6 +88,9 @@ const USER_BY_ID: &str =
      role, password_hash, must_change_password, created_at, deleted_at FROM users \
      WHERE account_id = $1 AND id = $2";
 
+/// roles9b: a seeded user's language (`SeedUser::language`).
+const SEED_LANGUAGE: &str = "UPDATE users SET language = $2 WHERE id = $1";
+
 const INSERT_USER: &str =
     "INSERT INTO users (id, account_id, email, display_name, role, password_hash, \
      must_change_password, created_at, deleted_at, name_key, location_id) \
@@ -106,8 +109,8 @@ const LICENSE_TOKEN: &str =
 
 const INSERT_SESSION: &str =
     "INSERT INTO sessions (id, family_id, user_id, account_id, access_hash, \
-     access_expires_at, refresh_hash, refresh_expires_at, remember, created_at, ip, device) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     access_expires_at, refresh_hash, refresh_expires_at, remember, created_at, ip, device, \
+     license_token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 const SESSION_FOR_ACCESS: &str =
     "SELECT s.id AS session_id, s.user_id, s.account_id, u.role, u.must_change_password \
@@ -259,6 +262,7 @@ where
             .bind(s.created_at)
             .bind(&s.ip)
             .bind(&s.device)
+            .bind(&s.license_token_hash)
             .execute(c)
             .await?;
         Ok(())
@@ -651,6 +655,13 @@ where
         for su in &d.users {
             let u = &su.user;
             Self::insert_user_on(&mut tx, u, &su.location_id).await?;
+            if let Some(lang) = &su.language {
+                sqlx::query::<DB>(SEED_LANGUAGE)
+                    .bind(&u.id)
+                    .bind(lang)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for code in &su.product_codes {
                 sqlx::query::<DB>(SEED_ASSIGNMENT)
                     .bind(&u.id)

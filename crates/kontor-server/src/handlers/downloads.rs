@@ -1,4 +1,5 @@
-//! Installer downloads (`…/accounts/{account_id}/installers`, Owner and Admin) and the app's self-update
+//! Installer downloads (`…/accounts/{account_id}/installers`, Owner and Admin, and Users when the vendor
+//! profile allows it) and the app's self-update
 //! (`/app/update/…` and `/app/releases/…`, no sign-in), with the one file answer both use: streamed from
 //! disk, single HTTP range, `ETag` and `If-Range`.
 //!
@@ -173,7 +174,7 @@ fn installers_dir(st: &AppState) -> Result<&PathBuf, ApiError> {
     responses(
         (status = 200, description = "What the account may download", body = InstallerList),
         (status = 401, description = "No valid session", body = ErrorBody),
-        (status = 403, description = "The role may not download installers", body = ErrorBody),
+        (status = 403, description = "The role may not download installers (a User only when the vendor profile has `[downloads] users = true`)", body = ErrorBody),
         (status = 404, description = "Not the caller's account", body = ErrorBody),
     ))]
 pub async fn list(
@@ -182,7 +183,9 @@ pub async fn list(
     Path(account_id): Path<String>,
 ) -> Result<Json<InstallerList>, ApiError> {
     let id = own_account(&auth, &account_id)?;
-    auth.require(Permission::DownloadInstallers)?;
+    auth.require(Permission::DownloadInstallers {
+        users_allowed: st.config.vendor.downloads.users,
+    })?;
     let mut rows = st.db.account_installers(&id).await?;
     sort_catalog(&mut rows);
     Ok(Json(InstallerList {
@@ -204,7 +207,7 @@ pub async fn list(
         (status = 200, description = "The whole file", content_type = "application/octet-stream"),
         (status = 206, description = "The requested range, with Content-Range", content_type = "application/octet-stream"),
         (status = 401, description = "No valid session", body = ErrorBody),
-        (status = 403, description = "The role may not download installers", body = ErrorBody),
+        (status = 403, description = "The role may not download installers (a User only when the vendor profile has `[downloads] users = true`)", body = ErrorBody),
         (status = 404, description = "Not the caller's account, no such installer, or its product is not in the account's package", body = ErrorBody),
         (status = 416, description = "Malformed or unsatisfiable range; Content-Range: bytes */SIZE", body = ErrorBody),
     ))]
@@ -217,7 +220,9 @@ pub async fn file(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = own_account(&auth, &account_id)?;
-    auth.require(Permission::DownloadInstallers)?;
+    auth.require(Permission::DownloadInstallers {
+        users_allowed: st.config.vendor.downloads.users,
+    })?;
     let installer_id = id_field("installer_id", &installer_id)
         .map_err(|_| ApiError::not_found(kontor_api::Resource::Installer))?;
     let Some(rec) = st.db.account_installer(&id, &installer_id).await? else {

@@ -31,7 +31,7 @@ pub async fn me(
         .await?
         .filter(|u| u.deleted_at.is_none())
         .ok_or_else(ApiError::unauthorized)?;
-    Ok(Json(me_of(&user)))
+    Ok(Json(me_of(&user, st.config.vendor.downloads.users)))
 }
 
 /// Replace the own password (temporary or not). The new one is stored as Argon2id; the temporary password

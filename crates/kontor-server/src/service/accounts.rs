@@ -92,7 +92,7 @@ pub struct NewCustomer {
     pub owner_email: String,
     /// Default: the e-mail's local part.
     pub owner_name: Option<String>,
-    /// The language of the owner's mail (`de`, `en`).
+    /// The owner's language (`de`, `en`): their profile's and that of this mail.
     pub language: String,
     /// Queue the secrets in the outbox for the owner instead of answering them.
     pub mail: bool,
@@ -267,6 +267,8 @@ pub async fn create_account(
             },
             product_codes: Vec::new(),
             location_id: None,
+            // roles9b: the owner's own language, as their mail's.
+            language: Some(new.language.clone()),
         }],
         invoices: Vec::new(),
         license_token_hash: hash_token(&license_token),
@@ -326,7 +328,8 @@ pub struct RotatedToken {
     pub expires_at: i64,
 }
 
-/// A new license token for the account with this customer number; every earlier one stops working.
+/// A new license token for the account with this customer number; every earlier one stops working, and so
+/// does every session started with one of them (roles9b), in the same transaction.
 pub async fn rotate_token(
     db: &dyn Database,
     customer_number: &str,

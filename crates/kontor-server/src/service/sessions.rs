@@ -94,8 +94,8 @@ pub struct Sessions<'a> {
     pub device: Option<String>,
 }
 
-/// The signed-in user as the API shows them.
-pub fn me_of(u: &UserRecord) -> Me {
+/// The signed-in user as the API shows them; `users_may_download`: the vendor profile's `[downloads] users`.
+pub fn me_of(u: &UserRecord, users_may_download: bool) -> Me {
     Me {
         id: u.id.clone(),
         account_id: u.account_id.clone(),
@@ -103,6 +103,7 @@ pub fn me_of(u: &UserRecord) -> Me {
         display_name: u.display_name.clone(),
         role: u.role,
         must_change_password: u.must_change_password,
+        can_download_installers: u.role.can_download_installers(users_may_download),
     }
 }
 
@@ -158,13 +159,14 @@ impl Sessions<'_> {
             created_at: now,
             ip: Some(self.ip.clone()),
             device: self.device.clone(),
+            license_token_hash: None,
         };
         let tokens = SessionTokens {
             access_token: access,
             access_expires_at: session.access_expires_at,
             refresh_token: refresh,
             refresh_expires_at: session.refresh_expires_at,
-            user: me_of(user),
+            user: me_of(user, self.config.vendor.downloads.users),
         };
         (session, tokens)
     }
@@ -175,8 +177,11 @@ impl Sessions<'_> {
         user: &UserRecord,
         remember: bool,
         event: &str,
+        token_hash: Option<String>,
     ) -> Result<SessionTokens, SessionError> {
-        let (session, tokens) = self.new_session(user, remember, None);
+        let (mut session, tokens) = self.new_session(user, remember, None);
+        // roles9b: a token sign-in remembers its token, so that rotating the token ends this family.
+        session.license_token_hash = token_hash;
         self.db.insert_session(&session).await?;
         self.audit(&user.account_id, Some(&user.id), event, Some(&session.id))
             .await;
@@ -232,7 +237,7 @@ impl Sessions<'_> {
             }
             [user] => {
                 self.throttle.succeeded(&attempt).await;
-                self.sign_in(user, remember, "auth.sign_in").await
+                self.sign_in(user, remember, "auth.sign_in", None).await
             }
             several => {
                 self.throttle.succeeded(&attempt).await;
@@ -310,7 +315,7 @@ impl Sessions<'_> {
             .await?
             .filter(|u| u.deleted_at.is_none())
             .ok_or(SessionError::Unauthorized)?;
-        self.sign_in(&user, remember, "auth.sign_in").await
+        self.sign_in(&user, remember, "auth.sign_in", None).await
     }
 
     /// Signs in with a (validated) license token from the order mail, as the user it was issued to.
@@ -321,9 +326,10 @@ impl Sessions<'_> {
     ) -> Result<SessionTokens, SessionError> {
         let now = self.clock.now();
         let invalid = || SessionError::InvalidCredentials(BAD_TOKEN);
+        let token_hash = hash_token(token);
         let record = self
             .db
-            .license_token(&hash_token(token))
+            .license_token(&token_hash)
             .await?
             .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
             .ok_or_else(invalid)?;
@@ -333,7 +339,8 @@ impl Sessions<'_> {
             .await?
             .filter(|u| u.deleted_at.is_none())
             .ok_or_else(invalid)?;
-        self.sign_in(&user, remember, "auth.token_sign_in").await
+        self.sign_in(&user, remember, "auth.token_sign_in", Some(token_hash))
+            .await
     }
 
     /// Trades a refresh token for a new pair. The old one dies; presenting it again revokes the family.
