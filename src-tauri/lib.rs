@@ -120,6 +120,7 @@ pub fn run_app<R: Runtime>(
         commands::support::support_file_info,
         commands::support::support_tickets,
         commands::support::create_support_ticket,
+        commands::support::save_support_attachment, // support9b
     ])
 }
 

@@ -111,6 +111,7 @@ async fn screenshot(c: &Client, name: &str, (w, h): (u32, u32)) {
             "1280x800-de-audit" => Some("audit-de.png"),
             "1280x800-en-profile" => Some("profile-en.png"),
             "1280x800-de-profile" => Some("profile-de.png"),
+            "1280x800-en-help" => Some("help.png"), // support9b
             _ => None,
         };
         if let Some(doc) = doc {
@@ -314,6 +315,7 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
     click(&c, "#forgot-back").await;
     wait_for(&c, "#login-email", "back to sign-in").await;
     sign_in_as_owner(&c, &portal).await;
+    file_a_ticket(&portal).await; // support9b: for the Help page
     for size @ (w, h) in SIZES {
         set_size(&c, w, h).await;
         for lang in ["en", "de"] {
@@ -487,6 +489,31 @@ async fn every_page_fits_at_both_sizes_in_both_languages() {
             wait_for(&c, "#email-new", "the e-mail change form").await;
             check_layout(&c, &format!("profile {at}"), &[]).await;
             screenshot(&c, &format!("{at}-profile"), size).await;
+
+            // support9b: the Help page, from the user menu, with a request and its attachments listed.
+            click(&c, "#user-menu").await;
+            wait_for(&c, "#menu-help", "the user menu").await;
+            click(&c, "#menu-help").await;
+            wait_for(&c, "#tickets .ticket-files li", "help page with a request").await;
+            wait_for(&c, "#help-links", "help links").await;
+            check_layout(
+                &c,
+                &format!("help {at}"),
+                &[
+                    "#tickets td.nowrap",
+                    "#tickets .save-attachment",
+                    "#support-send",
+                ],
+            )
+            .await;
+            // The lower half (attachments, the requests with theirs) is what the screenshot shows.
+            c.execute(
+                "document.getElementById('support-files-label').scrollIntoView({block: 'start'});",
+                vec![],
+            )
+            .await
+            .unwrap();
+            screenshot(&c, &format!("{at}-help"), size).await;
         }
     }
     c.close().await.unwrap();
@@ -895,4 +922,52 @@ async fn every_page_and_main_dialog_passes_axe_wcag21_aa() {
     c.close().await.unwrap();
     drop(app);
     portal.stop().await;
+}
+
+/// support9b: a request of the owner with two attachments (one with a long name), so the Help page lists it.
+async fn file_a_ticket(portal: &Portal) {
+    use base64::Engine;
+    let owner = portal
+        .db
+        .user_by_email(&portal.seed.owner_email)
+        .await
+        .expect("db")
+        .expect("the owner");
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let actor = kontor_server::domain::Actor {
+        account_id: portal.seed.account_id.clone(),
+        user_id: owner.id,
+        system: None,
+        ip: Some("127.0.0.1".into()),
+        at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time")
+            .as_secs() as i64,
+    };
+    kontor_server::support::create_ticket(
+        portal.db.as_ref(),
+        &kontor_server::vendor::VendorProfile::demo(),
+        "Demo",
+        &actor,
+        kontor_api::NewTicket {
+            category: kontor_api::SupportCategory::Problem,
+            subject: "The CSV export stops at 50 %".into(),
+            message: "Since the last update the export of the user list stops halfway.".into(),
+            contact_phone: None,
+            attachments: vec![
+                kontor_api::NewAttachment {
+                    file_name: "kontor-export-2026-12-02_error-report.log".into(),
+                    data_base64: b64(b"export failed: timeout\n"),
+                },
+                kontor_api::NewAttachment {
+                    file_name: "Screenshot.png".into(),
+                    data_base64: b64(&[0x89, b'P', b'N', b'G', 1, 2, 3]),
+                },
+            ],
+            diagnostics: None,
+        },
+    )
+    .await
+    .expect("db")
+    .expect("the ticket is filed");
 }

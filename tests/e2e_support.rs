@@ -2,7 +2,9 @@
 //! user menu, a vendor help link opened (the shell's test hook records the URL instead of starting a
 //! browser), an empty message refused at its field, a ticket with an attachment chosen through the open
 //! dialog (test hook) and diagnostics sent, the ticket in the list with its status, and the confirmation
-//! mail at the test's SMTP listener.
+//! mail at the test's SMTP listener. support9b: several files dropped at once (all that fit are added, the
+//! rest named at the field) and an attachment of a listed request saved through the save dialog (test hook),
+//! byte for byte.
 
 #[path = "../crates/kontor-server/tests/common/smtp.rs"]
 mod smtp;
@@ -161,4 +163,156 @@ async fn help_link_opens_and_a_ticket_with_an_attachment_is_filed_listed_and_con
     c.close().await.unwrap();
     drop(app);
     portal.stop().await;
+}
+
+// support9b
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built app, tauri-driver, Xvfb and a Secret Service: run scripts/test.sh"]
+async fn several_dropped_files_are_added_and_an_attachment_is_saved_byte_for_byte() {
+    let portal = Portal::start().await;
+    let files = tempfile::tempdir().unwrap();
+    // A binary file first, then five text files and one of a type a ticket may not carry.
+    let shot: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    let shot_path = files.path().join("shot.png");
+    std::fs::write(&shot_path, &shot).unwrap();
+    let mut dropped = vec![shot_path.display().to_string()];
+    for n in ["a", "b", "c", "d", "e"] {
+        let p = files.path().join(format!("{n}.txt"));
+        std::fs::write(&p, format!("file {n}\n")).unwrap();
+        dropped.push(p.display().to_string());
+    }
+    let exe = files.path().join("tool.exe");
+    std::fs::write(&exe, b"MZ").unwrap();
+    dropped.push(exe.display().to_string());
+
+    let app = AppUnderTest::new(&portal.url);
+    let c = app.launch().await;
+    sign_in_as_owner(&c, &portal).await;
+    click(&c, "#user-menu").await;
+    click(&c, "#menu-help").await;
+    wait_for(&c, "#no-tickets", "the help page, no tickets yet").await;
+
+    // --- seven files dropped at once: the first five are added, the other two named at the field ---
+    c.execute(
+        "window.__kontorDrop(arguments[0]);",
+        vec![serde_json::json!(dropped)],
+    )
+    .await
+    .unwrap();
+    wait_for(&c, "#support-files-error", "the files not added are named").await;
+    let listed: Vec<String> = c
+        .execute(
+            "return [...document.querySelectorAll('#support-files .file-name')].map(e => e.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, ["shot.png", "a.txt", "b.txt", "c.txt", "d.txt"]);
+    let error = text(&c, "#support-files-error").await;
+    assert!(
+        error.contains("e.txt: At most 5 files can be attached."),
+        "{error:?}"
+    );
+    assert!(
+        error.contains("tool.exe: This kind of file cannot be attached"),
+        "{error:?}"
+    );
+    let button = c.find(Locator::Css("#support-add-files")).await.unwrap();
+    assert_eq!(
+        button.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert!(button
+        .attr("aria-describedby")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .contains("support-files-error"));
+
+    // --- sent with the five; listed with name and size ---
+    fill(&c, "#support-subject", "Five files").await;
+    fill(&c, "#support-message", "See the attachments.").await;
+    click(&c, "#support-send").await;
+    wait_for(&c, "#toast-text", "sent toast").await;
+    close_toast(&c).await;
+    let row = "//table[@id='tickets']//tr[contains(., 'Five files')]";
+    wait_xpath(&c, row, "the request in the list").await;
+    let names: Vec<String> = c
+        .execute(
+            "return [...document.querySelectorAll('#tickets .ticket-files li')].map(e => e.dataset.file);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["shot.png", "a.txt", "b.txt", "c.txt", "d.txt"]);
+    let shot_row = text(&c, "#tickets .ticket-files li[data-file='shot.png']").await;
+    assert!(shot_row.contains("3 kB"), "{shot_row:?}");
+
+    // --- the binary attachment saved through the save dialog (test hook), byte for byte ---
+    click_centred(
+        &c,
+        "#tickets .ticket-files li[data-file='shot.png'] .save-attachment",
+    )
+    .await;
+    let saved = app.saved_dir().join("shot.png");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !saved.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the attachment was not saved"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_xpath(
+        &c,
+        "//*[@id='toast-text' and contains(., 'Saved to')]",
+        "the saved toast",
+    )
+    .await;
+    assert_eq!(std::fs::read(&saved).unwrap(), shot);
+    close_toast(&c).await;
+    click_centred(
+        &c,
+        "#tickets .ticket-files li[data-file='b.txt'] .save-attachment",
+    )
+    .await;
+    let saved_b = app.saved_dir().join("b.txt");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !saved_b.exists() {
+        assert!(std::time::Instant::now() < deadline, "b.txt was not saved");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(std::fs::read(&saved_b).unwrap(), b"file b\n");
+
+    app.screenshot(&c, "help-attachments").await;
+    c.close().await.unwrap();
+    drop(app);
+    portal.stop().await;
+}
+
+/// Closes the toast (it sits over the bottom of the page) and waits until it is gone.
+async fn close_toast(c: &fantoccini::Client) {
+    click(c, "#toast-close").await;
+    support::wait_gone(c, "#toast", "the toast closes").await;
+}
+
+/// Scrolls the element to the middle of the window, then clicks it.
+async fn click_centred(c: &fantoccini::Client, css: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+        vec![css.into()],
+    )
+    .await
+    .unwrap();
+    click(c, css).await;
 }

@@ -2,13 +2,17 @@
 //! loopback `http://`, are opened, in the system browser), files for a ticket (the native open dialog or a
 //! drop; the shell reads them only when sending, checked against the same limits as the portal), the
 //! user's tickets, and filing one with the opt-in diagnostics (app version, OS, portal address: no secrets).
+//! support9b: an attachment of the user's own ticket saved through the native save dialog, atomically.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use base64::Engine;
-use kontor_api::ipc::{NoArgs, OpenHelpLink, SupportDraft, SupportFile, SupportPaths};
+use kontor_api::ipc::{
+    NoArgs, OpenHelpLink, SavedSupportAttachment, SupportAttachmentRequest, SupportDraft,
+    SupportFile, SupportPaths,
+};
 use kontor_api::support::{
     attachment_type, check_attachments, check_ticket, is_help_url, AttachmentProblem,
     MAX_ATTACHMENTS_BYTES,
@@ -198,4 +202,65 @@ pub async fn create_support_ticket(
         })
         .await
         .map_err(Into::into)
+}
+
+/// support9b: the file name to suggest in the save dialog: the attachment's name if it is still one a
+/// ticket may carry (a plain name), else `attachment`.
+fn suggested_name(file_name: &str) -> String {
+    if attachment_type(file_name).is_some() {
+        file_name.to_string()
+    } else {
+        "attachment".to_string()
+    }
+}
+
+/// support9b: fetches attachment `index` of the user's own ticket, asks where to save it (the dialog
+/// suggests its name) and writes it atomically (temp file, fsync, rename).
+#[tauri::command]
+pub async fn save_support_attachment(
+    state: State<'_, AppState>,
+    req: SupportAttachmentRequest,
+) -> CommandResult<SavedSupportAttachment> {
+    let portal = state.portal()?;
+    let index = req.index;
+    let bytes = portal
+        .call(|c, a, me| {
+            let id = req.ticket_id.clone();
+            async move { c.support_attachment(&a, &me.account_id, &id, index).await }
+        })
+        .await?;
+    let name = suggested_name(&req.file_name);
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let exts: Vec<&str> = if ext.is_empty() {
+        Vec::new()
+    } else {
+        vec![ext.as_str()]
+    };
+    let Some(path) = crate::dialogs::save_path(&state, &name, "Attachment", &exts).await else {
+        return Ok(SavedSupportAttachment { path: None });
+    };
+    kontor_fs::Options::new()
+        .create_dirs(true)
+        .write(&path, &bytes)?;
+    Ok(SavedSupportAttachment {
+        path: Some(path.display().to_string()),
+    })
+}
+
+#[cfg(test)]
+mod support9b_tests {
+    use super::suggested_name;
+
+    #[test]
+    fn the_dialog_suggests_only_a_plain_allowed_name() {
+        assert_eq!(
+            suggested_name("Bildschirmfoto 1.PNG"),
+            "Bildschirmfoto 1.PNG"
+        );
+        assert_eq!(suggested_name("../../etc/passwd.txt"), "attachment");
+        assert_eq!(suggested_name("run.exe"), "attachment");
+    }
 }

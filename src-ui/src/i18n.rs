@@ -793,6 +793,7 @@ fn en_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             Resource::Invoice => "This invoice was not found.",
             Resource::Endpoint => "The portal does not offer this function.",
             Resource::Location => "This location no longer exists.",
+            Resource::Attachment => "This attachment is not available.", // support9b
             Resource::Other => t.err_not_found,
         }
         .into(),
@@ -948,6 +949,7 @@ fn de_detail(t: &Texts, d: &ErrorDetail) -> Option<String> {
             Resource::Invoice => "Diese Rechnung wurde nicht gefunden.",
             Resource::Endpoint => "Diese Funktion bietet das Portal nicht an.",
             Resource::Location => "Diesen Standort gibt es nicht mehr.",
+            Resource::Attachment => "Dieser Anhang ist nicht verfügbar.", // support9b
             Resource::Other => t.err_not_found,
         }
         .into(),
@@ -1311,6 +1313,13 @@ pub struct HelpTexts {
     pub attachment_problem: fn(Option<&str>, &kontor_api::AttachmentProblem) -> String,
     /// A size in bytes, e.g. "1.2 MB".
     pub size: fn(u64) -> String,
+    // support9b: attachments saved from the list; several dropped files.
+    /// The button that saves an attachment.
+    pub save_file: &'static str,
+    /// Its accessible name, naming the file.
+    pub save_file_label: fn(&str) -> String,
+    /// The toast after saving: where the file is.
+    pub saved_to: fn(&str) -> String,
 }
 
 fn mb(bytes: u64, comma: bool) -> String {
@@ -1382,6 +1391,9 @@ pub static HELP_EN: HelpTexts = HelpTexts {
         }
     },
     size: |b| mb(b, false),
+    save_file: "Save",
+    save_file_label: |f| format!("Save {f}"),
+    saved_to: |p| format!("Saved to {p}."),
 };
 
 pub static HELP_DE: HelpTexts = HelpTexts {
@@ -1440,6 +1452,9 @@ pub static HELP_DE: HelpTexts = HelpTexts {
         }
     },
     size: |b| mb(b, true),
+    save_file: "Speichern",
+    save_file_label: |f| format!("{f} speichern"),
+    saved_to: |p| format!("Gespeichert unter {p}."),
 };
 
 impl Lang {
@@ -1843,7 +1858,8 @@ pub fn audit_area_name(lang: Lang, area: &str) -> String {
         "billing" => ("Billing", "Abrechnung"),
         "subscription" => ("Subscription", "Abonnement"),
         "invoice" => ("Invoices", "Rechnungen"),
-        "account" => ("Account", "Konto"), // acct9
+        "account" => ("Account", "Konto"),   // acct9
+        "support" => ("Support", "Support"), // support9b
         other => return other.to_string(),
     };
     match lang {
@@ -1898,6 +1914,9 @@ fn en_audit_sentence(code: &str) -> String {
         "account.token_rotated" => "The vendor issued a new license token",
         "user.email_change_requested" => "Asked to change their e-mail address",
         "user.email_changed" => "Changed their e-mail address with a code",
+        // support9b
+        "support.ticket_created" => "Filed a support request",
+        "support.ticket_closed" => "The vendor closed a support request",
         other => return format!("Event \u{201c}{other}\u{201d}"),
     }
     .to_string()
@@ -1954,6 +1973,9 @@ fn de_audit_sentence(code: &str) -> String {
         "account.token_rotated" => "Neuer Lizenz-Token vom Anbieter ausgestellt",
         "user.email_change_requested" => "Änderung der eigenen E-Mail-Adresse angefordert",
         "user.email_changed" => "Eigene E-Mail-Adresse mit Code geändert",
+        // support9b
+        "support.ticket_created" => "Support-Anfrage gestellt",
+        "support.ticket_closed" => "Support-Anfrage vom Anbieter abgeschlossen",
         other => return format!("Ereignis \u{201e}{other}\u{201c}"),
     }
     .to_string()

@@ -557,3 +557,11 @@ pub async fn create_support_ticket(
 ) -> IpcResult<kontor_api::Ticket> {
     invoke(cmd::CREATE_SUPPORT_TICKET, &req).await
 }
+
+// support9b
+/// Saves attachment `index` of the own ticket through the save dialog.
+pub async fn save_support_attachment(
+    req: kontor_api::ipc::SupportAttachmentRequest,
+) -> IpcResult<kontor_api::ipc::SavedSupportAttachment> {
+    invoke(cmd::SAVE_SUPPORT_ATTACHMENT, &req).await
+}

@@ -57,6 +57,7 @@ pub const AUDIT_AREAS: &[&str] = &[
     "subscription",
     "invoice",
     "account", // acct9
+    "support", // support9b
 ];
 
 /// Every event code the portal writes (the billing ones come with the billing pages).
@@ -103,6 +104,9 @@ pub const AUDIT_EVENTS: &[&str] = &[
     "account.token_rotated",
     "user.email_change_requested",
     "user.email_changed",
+    // support9b: support tickets
+    "support.ticket_created",
+    "support.ticket_closed",
 ];
 
 #[cfg(test)]

@@ -168,6 +168,8 @@ pub enum Resource {
     Endpoint,
     /// A location of the account.
     Location,
+    /// support9b: an attachment of a support ticket.
+    Attachment,
     /// A kind this build does not know.
     #[serde(other)]
     Other,
@@ -187,6 +189,7 @@ impl Resource {
             Resource::Invoice => "invoice",
             Resource::Endpoint => "endpoint",
             Resource::Location => "location",
+            Resource::Attachment => "attachment", // support9b
             Resource::Other => "item",
         }
     }

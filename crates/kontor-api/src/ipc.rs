@@ -98,6 +98,8 @@ pub mod cmd {
     pub const CREATE_SUPPORT_TICKET: &str = "create_support_ticket";
     // harden10: sign in to the chosen account (one address, several accounts).
     pub const LOGIN_CHOOSE: &str = "login_choose";
+    // support9b: save an attachment of the own ticket.
+    pub const SAVE_SUPPORT_ATTACHMENT: &str = "save_support_attachment";
 
     /// Every command name, so the shell's tests can prove each one is registered.
     pub const ALL: &[&str] = &[
@@ -180,7 +182,8 @@ pub mod cmd {
         SUPPORT_FILE_INFO,
         SUPPORT_TICKETS,
         CREATE_SUPPORT_TICKET,
-        LOGIN_CHOOSE, // harden10
+        LOGIN_CHOOSE,            // harden10
+        SAVE_SUPPORT_ATTACHMENT, // support9b
     ];
 }
 
@@ -611,4 +614,21 @@ pub struct SupportDraft {
     pub files: Vec<String>,
     /// Attach app version, OS and portal address.
     pub diagnostics: bool,
+}
+
+// support9b: an attachment of the own ticket saved through the save dialog.
+
+/// Argument of `save_support_attachment`: the ticket, the attachment's place in `Ticket::attachments` and
+/// its name (the save dialog's suggestion).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportAttachmentRequest {
+    pub ticket_id: String,
+    pub index: u32,
+    pub file_name: String,
+}
+
+/// Where `save_support_attachment` saved the file; `None` when the user cancelled the dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSupportAttachment {
+    pub path: Option<String>,
 }

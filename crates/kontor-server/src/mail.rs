@@ -321,6 +321,51 @@ pub fn support_ticket_confirmation(
     }
 }
 
+// support9b: the mail to a ticket's author when the vendor closes it.
+/// The note to the user who filed a ticket that the vendor has closed it.
+pub fn support_ticket_closed(
+    lang: Lang,
+    vendor: &str,
+    name: &str,
+    reference: &str,
+    subject: &str,
+) -> Rendered {
+    match lang {
+        Lang::De => render(
+            format!("{vendor}: Ihre Support-Anfrage {reference} ist abgeschlossen"),
+            &[
+                (format!("Hallo {name},"), None),
+                (
+                    format!("wir haben Ihre Anfrage „{subject}“ abgeschlossen. Ticketnummer:"),
+                    Some(reference.to_string()),
+                ),
+                (
+                    "Falls noch etwas offen ist, stellen Sie in der App unter „Hilfe“ einfach eine neue Anfrage und nennen Sie diese Ticketnummer."
+                        .to_string(),
+                    None,
+                ),
+                (format!("Ihr {vendor}-Team"), None),
+            ],
+        ),
+        Lang::En => render(
+            format!("{vendor}: your support request {reference} is closed"),
+            &[
+                (format!("Hello {name},"), None),
+                (
+                    format!("we have closed your request \"{subject}\". Ticket number:"),
+                    Some(reference.to_string()),
+                ),
+                (
+                    "If anything is still open, simply file a new request in the app under \"Help\" and quote this ticket number."
+                        .to_string(),
+                    None,
+                ),
+                (format!("Your {vendor} team"), None),
+            ],
+        ),
+    }
+}
+
 // acct9: the mail `accounts create --mail` sends a new customer's owner.
 /// What the new-account mail says.
 pub struct NewAccountMail<'a> {

@@ -198,6 +198,9 @@ async fn every_documented_route_keeps_accounts_and_roles_apart() {
                 .replace("{current_version}", "0.0.1")
                 .replace("{version}", "9.9.9")
                 .replace("{file}", "kontor.AppImage")
+                // support9b: a ticket's attachment
+                .replace("{ticket_id}", "00000000-0000-0000-0000-000000000004")
+                .replace("{index}", "0")
         };
         let (mut operations, mut scoped, mut calls) = (0, 0, 0);
         let paths = doc["paths"].as_object().expect("paths").clone();

@@ -306,3 +306,30 @@ fn support_ticket_limits_are_documented() {
     }
     assert!(responses["429"]["headers"]["Retry-After"].is_object());
 }
+
+/// support9b: the attachment download documents its path parameters' range and its answers.
+#[test]
+fn support_attachment_download_is_documented() {
+    let doc = document();
+    let path = "/api/v1/accounts/{account_id}/support/tickets/{ticket_id}/attachments/{index}";
+    let op = &doc["paths"][path]["get"];
+    assert!(op.is_object(), "GET {path} is documented");
+    for status in ["200", "401", "404"] {
+        assert!(op["responses"][status].is_object(), "attachment {status}");
+    }
+    assert!(
+        op["responses"].get("403").is_none(),
+        "another account's or user's ticket is 404, never 403"
+    );
+    let index = op["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "index"))
+        .expect("index parameter");
+    assert_eq!(index["in"], "path");
+    assert_eq!(index["schema"]["minimum"], 0);
+    assert_eq!(
+        index["schema"]["maximum"],
+        kontor_api::support::MAX_ATTACHMENTS - 1
+    );
+    assert!(op["security"].is_array(), "a session is needed");
+}

@@ -525,5 +525,21 @@ async fn the_vendor_lists_and_closes_tickets_with_the_cli() {
         .await
         .expect("list");
     assert_eq!(list.tickets[0].status, TicketStatus::Closed);
+    // support9b: the CLI's close queued the note to the author and audited it.
+    let events = db.audit_events(&seed.account_id).await.expect("audit");
+    assert!(events
+        .iter()
+        .any(|e| e.event == "support.ticket_closed" && e.target.as_deref() == Some(&t.reference)));
     db.close().await;
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("sqlite");
+    let queued: Vec<(String, String)> = sqlx::query_as(
+        "SELECT recipient, subject FROM outbox WHERE kind = 'support_ticket_closed'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("outbox");
+    pool.close().await;
+    assert_eq!(queued.len(), 1, "one note, not one per close attempt");
+    assert_eq!(queued[0].0, seed.owner_email);
+    assert!(queued[0].1.contains(&t.reference), "{queued:?}");
 }

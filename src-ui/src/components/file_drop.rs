@@ -1,5 +1,6 @@
 //! Files dropped onto the window: Tauri's drag-drop event and, only when the shell has its test hooks on
-//! (a debug app), `window.__kontorDrop(path)`, because WebDriver cannot drag files from the OS.
+//! (a debug app), `window.__kontorDrop(path)` (support9b: or an array of paths), because WebDriver cannot
+//! drag files from the OS.
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -19,13 +20,35 @@ struct DragDrop {
 /// Calls `handler` with the first path of each drop while the calling component lives (listener and hook
 /// are removed in its `on_cleanup`).
 pub fn on_file_drop(ctx: Ctx, handler: impl Fn(String) + Copy + 'static) {
-    let listener = ipc::listen("tauri://drag-drop", move |d: DragDrop| {
-        if let Some(p) = d.paths.into_iter().next() {
+    on_files_drop(ctx, move |paths| {
+        if let Some(p) = paths.into_iter().next() {
             handler(p);
         }
     });
+}
+
+/// support9b: calls `handler` with every path of each drop (in the order dropped). The test hook takes one
+/// path or an array of paths.
+pub fn on_files_drop(ctx: Ctx, handler: impl Fn(Vec<String>) + Copy + 'static) {
+    let listener = ipc::listen("tauri://drag-drop", move |d: DragDrop| {
+        if !d.paths.is_empty() {
+            handler(d.paths);
+        }
+    });
     let hook = ctx.test_hooks().then(|| {
-        let hook = Closure::<dyn FnMut(String)>::new(handler);
+        let hook = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+            let paths: Vec<String> = if js_sys::Array::is_array(&v) {
+                js_sys::Array::from(&v)
+                    .iter()
+                    .filter_map(|p| p.as_string())
+                    .collect()
+            } else {
+                v.as_string().into_iter().collect()
+            };
+            if !paths.is_empty() {
+                handler(paths);
+            }
+        });
         if let Some(w) = web_sys::window() {
             let _ = js_sys::Reflect::set(&w, &JsValue::from_str(HOOK), hook.as_ref());
         }

@@ -15,7 +15,7 @@ pub mod toast;
 pub use confirm::ConfirmDialog;
 pub use copy::CopyButton;
 pub use dialog::{modal, Notice};
-pub use file_drop::on_file_drop;
+pub use file_drop::{on_file_drop, on_files_drop}; // support9b: on_files_drop
 pub use language::LanguageSwitch;
 pub use load::{LoadFailed, Loading};
 pub use strength::StrengthMeter;

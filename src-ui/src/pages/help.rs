@@ -2,14 +2,16 @@
 //! shell), the support form (topic, subject, message, call-back phone, attachments chosen with the open
 //! dialog or dropped on the window, opt-in diagnostics) with each problem at its field, and the user's own
 //! requests with their status. Texts: `HelpTexts` (`Lang::help`), so they travel in this page's chunk.
+//! support9b: several dropped (or chosen) files are added as far as the limits allow, the rest named at the
+//! field ([`merge_files`]); each attachment of a listed request can be saved through the save dialog.
 
-use kontor_api::ipc::{SupportDraft, SupportFile};
+use kontor_api::ipc::{SupportAttachmentRequest, SupportDraft, SupportFile};
 use kontor_api::support::{check_attachments, check_ticket, AttachmentProblem};
 use kontor_api::{ErrorBody, ErrorDetail, FieldProblem, HelpLinks, SupportCategory, TicketStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::{on_file_drop, LoadFailed, Loading, Toasts};
+use crate::components::{on_files_drop, LoadFailed, Loading, Toasts};
 use crate::context::Ctx;
 use crate::errors::{describe, Shown};
 use crate::i18n::{HelpTexts, Texts, DE, HELP_DE, HELP_EN};
@@ -31,6 +33,8 @@ pub struct FormErrors {
     pub message: Option<FieldProblem>,
     pub phone: Option<FieldProblem>,
     pub attachments: Option<(Option<String>, AttachmentProblem)>,
+    /// support9b: files of the last drop or choice that were not added, each with why.
+    pub not_added: Vec<(String, AttachmentProblem)>,
     /// Anything that is not about one field (the portal unreachable, …).
     pub other: Option<ErrorBody>,
 }
@@ -54,6 +58,51 @@ pub fn check_form(subject: &str, message: &str, phone: &str, files: &[SupportFil
     }
     out.attachments = check_attachments(files.iter().map(|f| (f.file_name.as_str(), f.size)));
     out
+}
+
+/// support9b: adds `more` to `files` in order, each only if all attachments then still keep the limits
+/// (allowed type, not empty, at most 5, 10 MB together; a file already listed is skipped). Returns the
+/// files that were not added, each with why (a file the shell refused arrives as `Err`).
+pub fn merge_files(
+    files: &mut Vec<SupportFile>,
+    more: Vec<Result<SupportFile, (String, AttachmentProblem)>>,
+) -> Vec<(String, AttachmentProblem)> {
+    let mut refused = Vec::new();
+    for m in more {
+        match m {
+            Err(r) => refused.push(r),
+            Ok(f) if files.iter().any(|x| x.path == f.path) => {}
+            Ok(f) => {
+                let problem = check_attachments(
+                    files
+                        .iter()
+                        .chain(std::iter::once(&f))
+                        .map(|x| (x.file_name.as_str(), x.size)),
+                );
+                match problem {
+                    None => files.push(f),
+                    Some((_, p)) => refused.push((f.file_name, p)),
+                }
+            }
+        }
+    }
+    refused
+}
+
+/// support9b: the files not added, as sentences: one per problem, naming its files.
+pub fn not_added_text(h: &HelpTexts, refused: &[(String, AttachmentProblem)]) -> String {
+    let mut groups: Vec<(&AttachmentProblem, Vec<&str>)> = Vec::new();
+    for (name, p) in refused {
+        match groups.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((p, vec![name])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(p, names)| (h.attachment_problem)(Some(&names.join(", ")), p))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A refusal of the shell or the portal placed at its field (or kept as a general problem).
@@ -198,29 +247,48 @@ fn SupportForm(on_sent: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
             errors.update(|e| e.phone = None);
         }
     });
-    let add = move |more: Vec<SupportFile>| {
-        files.update(|f| {
-            for m in more {
-                if !f.iter().any(|x| x.path == m.path) {
-                    f.push(m);
-                }
-            }
+    // support9b: every file of a drop or a choice is added as far as the limits allow; the rest is named.
+    let add = move |more: Vec<Result<SupportFile, (String, AttachmentProblem)>>| {
+        let mut refused = Vec::new();
+        files.update(|f| refused = merge_files(f, more));
+        errors.update(|e| {
+            e.attachments = None;
+            e.not_added = refused;
         });
-        let now = files.with_untracked(|f| {
-            check_attachments(f.iter().map(|x| (x.file_name.as_str(), x.size)))
-        });
-        errors.update(|e| e.attachments = now);
     };
     let added = move |r: Result<Vec<SupportFile>, ErrorBody>| match ctx.guard(r) {
-        Ok(more) => add(more),
+        Ok(more) => add(more.into_iter().map(Ok).collect()),
         Err(e) => errors.update(|x| {
             let placed = place(e);
             x.attachments = placed.attachments;
             x.other = placed.other;
         }),
     };
-    on_file_drop(ctx, move |path| {
-        spawn_local(async move { added(ipc::support_file_info(vec![path]).await) });
+    on_files_drop(ctx, move |paths| {
+        spawn_local(async move {
+            // One by one, so that one unfit file does not keep the others out.
+            let mut more = Vec::with_capacity(paths.len());
+            for path in paths {
+                match ctx.guard(ipc::support_file_info(vec![path.clone()]).await) {
+                    Ok(infos) => more.extend(infos.into_iter().map(Ok)),
+                    Err(e) => match place(e) {
+                        FormErrors {
+                            attachments: Some((name, problem)),
+                            ..
+                        } => {
+                            let shown = name.unwrap_or_else(|| {
+                                path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string()
+                            });
+                            more.push(Err((shown, problem)));
+                        }
+                        placed => {
+                            return errors.update(|x| x.other = placed.other);
+                        }
+                    },
+                }
+            }
+            add(more);
+        });
     });
     let pick = move |_| {
         spawn_local(async move { added(ipc::support_pick_files().await) });
@@ -230,7 +298,10 @@ fn SupportForm(on_sent: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
         let now = files.with_untracked(|f| {
             check_attachments(f.iter().map(|x| (x.file_name.as_str(), x.size)))
         });
-        errors.update(|e| e.attachments = now);
+        errors.update(|e| {
+            e.attachments = now;
+            e.not_added.clear();
+        });
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -319,7 +390,7 @@ fn SupportForm(on_sent: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                         let path = f.path.clone();
                         view! {
                             <li>
-                                <span class="file-name">{f.file_name.clone()}</span>" "
+                                <span class="mono file-name">{breakable(&f.file_name)}</span>" "
                                 <span class="muted small">{move || (h().size)(f.size)}</span>" "
                                 <button type="button" class="link" on:click=move |_| remove(path.clone())>{move || h().remove_file}</button>
                             </li>
@@ -329,14 +400,20 @@ fn SupportForm(on_sent: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
             </ul>
             <div class="row">
                 <button type="button" class="secondary" id="support-add-files" on:click=pick
-                    aria-invalid=invalid(|e| e.attachments.is_some())
-                    aria-describedby=move || if errors.with(|e| e.attachments.is_some()) { "support-files-help support-files-error" } else { "support-files-help" }>
+                    aria-invalid=invalid(|e| e.attachments.is_some() || !e.not_added.is_empty())
+                    aria-describedby=move || if errors.with(|e| e.attachments.is_some() || !e.not_added.is_empty()) { "support-files-help support-files-error" } else { "support-files-help" }>
                     {move || h().add_files}
                 </button>
             </div>
-            <Show when=move || errors.with(|e| e.attachments.is_some())>
+            <Show when=move || errors.with(|e| e.attachments.is_some() || !e.not_added.is_empty())>
                 <p class="error field-error" id="support-files-error" role="alert">
-                    {move || errors.with(|e| e.attachments.as_ref().map(|(f, p)| (h().attachment_problem)(f.as_deref(), p)))}
+                    {move || errors.with(|e| {
+                        let mut parts: Vec<String> = e.attachments.iter().map(|(f, p)| (h().attachment_problem)(f.as_deref(), p)).collect();
+                        if !e.not_added.is_empty() {
+                            parts.push(not_added_text(h(), &e.not_added));
+                        }
+                        parts.join(" ")
+                    })}
                 </p>
             </Show>
             <label class="check">
@@ -351,6 +428,61 @@ fn SupportForm(on_sent: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                 <button type="submit" id="support-send" disabled=move || busy.get()>{move || h().send}</button>
             </div>
         </form>
+    }
+}
+
+/// support9b: a file name that may wrap only after a `-` or `_` (as on the Downloads page).
+fn breakable(name: &str) -> impl IntoView {
+    name.split_inclusive(['-', '_'])
+        .map(|p| view! { {p.to_string()}<wbr /> })
+        .collect_view()
+}
+
+/// support9b: a request's attachments (name, size), each with a button that saves it through the save
+/// dialog.
+#[component]
+fn TicketFiles(ticket_id: String, files: Vec<kontor_api::AttachmentInfo>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let toasts = expect_context::<Toasts>();
+    let h = move || ctx.lang.get().help();
+    let busy = RwSignal::new(false);
+    let save = move |req: SupportAttachmentRequest| {
+        busy.set(true);
+        spawn_local(async move {
+            let r = ctx.guard(ipc::save_support_attachment(req).await);
+            busy.set(false);
+            match r {
+                Ok(s) => {
+                    if let Some(p) = s.path {
+                        toasts.success(move |t| (help_of(t).saved_to)(&p));
+                    }
+                }
+                Err(e) => toasts.trouble(move |t| describe(t, &e)),
+            }
+        });
+    };
+    view! {
+        <ul class="file-list ticket-files">
+            {files.into_iter().enumerate().map(|(i, a)| {
+                let req = SupportAttachmentRequest {
+                    ticket_id: ticket_id.clone(),
+                    index: i as u32,
+                    file_name: a.file_name.clone(),
+                };
+                let name = a.file_name.clone();
+                view! {
+                    <li data-file=a.file_name.clone()>
+                        <span class="mono file-name">{breakable(&a.file_name)}</span>" "
+                        <span class="muted small">{move || (h().size)(a.size)}</span>" "
+                        <button type="button" class="link save-attachment" disabled=move || busy.get()
+                            aria-label=move || (h().save_file_label)(&name)
+                            on:click=move |_| save(req.clone())>
+                            {move || h().save_file}
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 
@@ -389,7 +521,6 @@ pub fn HelpPage() -> impl IntoView {
                                         <tbody>
                                             {list.tickets.into_iter().map(|t| {
                                                 let status = t.status;
-                                                let files = t.attachments.iter().map(|a| a.file_name.clone()).collect::<Vec<_>>().join(", ");
                                                 view! {
                                                     <tr data-reference=t.reference.clone()>
                                                         <td class="mono nowrap">{t.reference.clone()}</td>
@@ -399,7 +530,7 @@ pub fn HelpPage() -> impl IntoView {
                                                             TicketStatus::Open => h().status_open,
                                                             TicketStatus::Closed => h().status_closed,
                                                         }}</span></td>
-                                                        <td class="small">{files}</td>
+                                                        <td class="small"><TicketFiles ticket_id=t.id.clone() files=t.attachments.clone() /></td>
                                                     </tr>
                                                 }
                                             }).collect_view()}
@@ -528,5 +659,65 @@ mod tests {
             ]
         );
         assert_eq!((rows[0].1)(&HELP_DE), "Dokumentation");
+    }
+
+    // support9b
+    #[test]
+    fn several_files_are_added_as_far_as_the_limits_allow_and_the_rest_is_named() {
+        let mut files = vec![file("first.log", 10)];
+        let more: Vec<_> = (1..=6)
+            .map(|i| Ok(file(&format!("{i}.txt"), 1)))
+            .chain([
+                Ok(file("first.log", 10)),
+                Err(("setup.exe".to_string(), AttachmentProblem::NotAllowed)),
+            ])
+            .collect();
+        let refused = merge_files(&mut files, more);
+        assert_eq!(
+            files
+                .iter()
+                .map(|f| f.file_name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["first.log", "1.txt", "2.txt", "3.txt", "4.txt"],
+            "all that fit, in order, the duplicate skipped"
+        );
+        assert_eq!(
+            refused,
+            vec![
+                ("5.txt".to_string(), AttachmentProblem::TooMany { max: 5 }),
+                ("6.txt".to_string(), AttachmentProblem::TooMany { max: 5 }),
+                ("setup.exe".to_string(), AttachmentProblem::NotAllowed),
+            ]
+        );
+        let text = not_added_text(&HELP_EN, &refused);
+        assert!(
+            text.starts_with("5.txt, 6.txt: At most 5 files can be attached."),
+            "{text}"
+        );
+        assert!(text.contains("setup.exe: This kind of file"), "{text}");
+        assert!(not_added_text(&HELP_DE, &refused).contains("höchstens 5 Dateien"));
+
+        // A file that would pass 10 MB is left out; a smaller one after it still fits.
+        let mut files = vec![file("big.pdf", MAX_ATTACHMENTS_BYTES - 100)];
+        let refused = merge_files(
+            &mut files,
+            vec![Ok(file("huge.png", 200)), Ok(file("small.png", 100))],
+        );
+        assert_eq!(
+            files
+                .iter()
+                .map(|f| f.file_name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["big.pdf", "small.png"]
+        );
+        assert_eq!(
+            refused,
+            vec![(
+                "huge.png".to_string(),
+                AttachmentProblem::TooLarge {
+                    max_bytes: MAX_ATTACHMENTS_BYTES
+                }
+            )]
+        );
     }
 }

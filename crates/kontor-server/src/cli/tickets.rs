@@ -1,7 +1,8 @@
 //! support9: `kontor-server tickets list | close` — the vendor's view of the support tickets users filed in
 //! the app (each was also mailed to the support address). `list` prints one tab-separated line per ticket
 //! (reference, status, time, account, user, category, subject); `close` marks one closed, which the user
-//! sees in the app. Exit code 0: done; 1: no such open ticket; 2: usage or database error. With SQLite the
+//! sees in the app, and (support9b) queues a note to its author in their language (sent by `serve`'s
+//! outbox worker) and audits `support.ticket_closed`, in one transaction. Exit code 0: done; 1: no such open ticket; 2: usage or database error. With SQLite the
 //! server holds the database file's lock: run it against PostgreSQL or a stopped server's file.
 
 use std::process::ExitCode;
@@ -26,6 +27,9 @@ pub enum TicketsCommand {
         #[arg(long, env = "KONTOR_DATABASE_URL")]
         database_url: String,
         ticket: String,
+        /// support9b: the vendor's name in the note to the author (as `serve --vendor-name`).
+        #[arg(long, env = "KONTOR_VENDOR_NAME", default_value = "Kontor")]
+        vendor_name: String,
     },
 }
 
@@ -71,14 +75,25 @@ pub async fn run(command: TicketsCommand) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        TicketsCommand::Close { ticket, .. } => {
+        TicketsCommand::Close {
+            ticket,
+            vendor_name,
+            ..
+        } => {
             let now = OffsetDateTime::now_utc().unix_timestamp();
-            match db.close_ticket(ticket.trim(), now).await {
-                Ok(true) => {
-                    println!("closed {}", ticket.trim());
+            match kontor_server::support::close_ticket(db.as_ref(), &vendor_name, &ticket, now)
+                .await
+            {
+                Ok(Some(closed)) => {
+                    let note = if closed.mailed {
+                        " (the author is notified by e-mail)"
+                    } else {
+                        ""
+                    };
+                    println!("closed {}{note}", closed.reference);
                     ExitCode::SUCCESS
                 }
-                Ok(false) => {
+                Ok(None) => {
                     eprintln!("kontor-server: no open ticket {}", ticket.trim());
                     ExitCode::from(1)
                 }

@@ -2,10 +2,14 @@
 //! attachments (the bytes in `support_attachments.data`), its two mails (to the vendor's support address
 //! and the confirmation to the user, through the outbox) and its audit event are written in ONE
 //! transaction, so a ticket never exists without its mails and its audit entry, nor the other way round.
+//! Closing one (support9b) likewise sets its status, queues the note to its author and appends
+//! `support.ticket_closed` in one transaction; an attachment's bytes are read only through the ticket's
+//! account and author (the rule of the ticket list).
 
 use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
+use crate::db::audit::{Chain, NewEntry};
 use crate::db::backend::RowsAffected;
 use crate::db::mail::{audit_on, enqueue_on, MailAudit, NewMail};
 use crate::db::postgres::PostgresDatabase;
@@ -59,6 +63,35 @@ pub struct AttachmentRow {
     pub size: i64,
 }
 
+/// support9b: an open ticket found by id or reference, with what its closing note needs.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenTicketRow {
+    pub id: String,
+    pub reference: String,
+    pub account_id: String,
+    pub user_id: String,
+    pub subject: String,
+}
+
+/// support9b: closing a ticket: the note to its author (none if the author is deleted) and the audit
+/// entry's account and target (the reference; the actor is the vendor's `cli`).
+#[derive(Debug, Clone)]
+pub struct TicketClose {
+    pub ticket_id: String,
+    pub account_id: String,
+    pub reference: String,
+    pub mail: Option<NewMail>,
+    pub at: i64,
+}
+
+/// support9b: one attachment's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AttachmentData {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
 #[async_trait]
 pub trait SupportStore {
     /// Stores the ticket and its attachments, queues `mails` and appends `audit`, in one transaction.
@@ -77,8 +110,19 @@ pub trait SupportStore {
     ) -> DbResult<(Vec<TicketRow>, Vec<AttachmentRow>)>;
     /// Every ticket (the vendor's CLI), newest first; `open_only` leaves closed ones out.
     async fn all_tickets(&self, open_only: bool) -> DbResult<Vec<TicketRow>>;
-    /// Closes an open ticket by id or reference; false if there is no open one.
-    async fn close_ticket(&self, id_or_reference: &str, at: i64) -> DbResult<bool>;
+    /// support9b: the open ticket with this id or reference.
+    async fn open_ticket(&self, id_or_reference: &str) -> DbResult<Option<OpenTicketRow>>;
+    /// Closes an open ticket, queues its note and appends `support.ticket_closed`, in one transaction;
+    /// false (nothing written) if it is no longer open.
+    async fn close_ticket(&self, close: &TicketClose) -> DbResult<bool>;
+    /// support9b: attachment `position` of a ticket of this account and user (the ticket list's rule).
+    async fn ticket_attachment(
+        &self,
+        account_id: &str,
+        user_id: &str,
+        ticket_id: &str,
+        position: i64,
+    ) -> DbResult<Option<AttachmentData>>;
 }
 
 const INSERT_TICKET: &str = "INSERT INTO support_tickets (id, reference, account_id, user_id, \
@@ -97,7 +141,15 @@ const USER_ATTACHMENTS: &str =
      ORDER BY a.ticket_id, a.position";
 
 const CLOSE_TICKET: &str = "UPDATE support_tickets SET status = 'closed', closed_at = $2 \
+     WHERE id = $1 AND status = 'open'";
+
+const OPEN_TICKET: &str =
+    "SELECT id, reference, account_id, user_id, subject FROM support_tickets \
      WHERE (id = $1 OR reference = $1) AND status = 'open'";
+
+const ATTACHMENT: &str = "SELECT a.file_name, a.content_type, a.data FROM support_attachments a \
+     JOIN support_tickets t ON t.id = a.ticket_id \
+     WHERE t.account_id = $1 AND t.user_id = $2 AND t.id = $3 AND a.position = $4";
 
 /// The support statements over one backend's pool, written once for both.
 struct Sql<'p, DB: sqlx::Database> {
@@ -119,6 +171,8 @@ where
     for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
     for<'r> TicketRow: FromRow<'r, DB::Row>,
     for<'r> AttachmentRow: FromRow<'r, DB::Row>,
+    for<'r> OpenTicketRow: FromRow<'r, DB::Row>,
+    for<'r> AttachmentData: FromRow<'r, DB::Row>,
     for<'r> (i64, String): FromRow<'r, DB::Row>,
     for<'r> (Option<String>,): FromRow<'r, DB::Row>,
 {
@@ -208,16 +262,56 @@ where
             .await?)
     }
 
-    async fn close_ticket(&self, id_or_reference: &str, at: i64) -> DbResult<bool> {
+    async fn open_ticket(&self, id_or_reference: &str) -> DbResult<Option<OpenTicketRow>> {
+        Ok(sqlx::query_as::<DB, OpenTicketRow>(OPEN_TICKET)
+            .bind(id_or_reference)
+            .fetch_optional(self.pool)
+            .await?)
+    }
+
+    async fn close_ticket(&self, c: &TicketClose) -> DbResult<bool> {
         let (_writer, mut tx) = self.begin_write().await?;
         let n = sqlx::query::<DB>(CLOSE_TICKET)
-            .bind(id_or_reference)
-            .bind(at)
+            .bind(c.ticket_id.as_str())
+            .bind(c.at)
             .execute(&mut *tx)
             .await?
             .affected();
+        if n != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if let Some(m) = &c.mail {
+            enqueue_on::<DB>(&mut *tx, m).await?;
+        }
+        let entry = NewEntry {
+            account_id: &c.account_id,
+            actor_user_id: None,
+            actor_email: Some("cli"),
+            event: "support.ticket_closed",
+            target: Some(&c.reference),
+            ip: None,
+            at: c.at,
+        };
+        Chain::<DB>::append(&mut *tx, &[entry]).await?;
         tx.commit().await?;
-        Ok(n == 1)
+        Ok(true)
+    }
+
+    async fn ticket_attachment(
+        &self,
+        account_id: &str,
+        user_id: &str,
+        ticket_id: &str,
+        position: i64,
+    ) -> DbResult<Option<AttachmentData>> {
+        Ok(sqlx::query_as::<DB, AttachmentData>(ATTACHMENT)
+            .bind(account_id)
+            .bind(user_id)
+            .bind(ticket_id)
+            .bind(position)
+            .fetch_optional(self.pool)
+            .await?)
     }
 }
 
@@ -255,8 +349,22 @@ macro_rules! impl_support_store {
             async fn all_tickets(&self, open_only: bool) -> DbResult<Vec<TicketRow>> {
                 self.support_sql().all_tickets(open_only).await
             }
-            async fn close_ticket(&self, id_or_reference: &str, at: i64) -> DbResult<bool> {
-                self.support_sql().close_ticket(id_or_reference, at).await
+            async fn open_ticket(&self, id_or_reference: &str) -> DbResult<Option<OpenTicketRow>> {
+                self.support_sql().open_ticket(id_or_reference).await
+            }
+            async fn close_ticket(&self, close: &TicketClose) -> DbResult<bool> {
+                self.support_sql().close_ticket(close).await
+            }
+            async fn ticket_attachment(
+                &self,
+                account_id: &str,
+                user_id: &str,
+                ticket_id: &str,
+                position: i64,
+            ) -> DbResult<Option<AttachmentData>> {
+                self.support_sql()
+                    .ticket_attachment(account_id, user_id, ticket_id, position)
+                    .await
             }
         }
     };

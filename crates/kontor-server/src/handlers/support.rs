@@ -1,10 +1,12 @@
 //! support9: `GET /api/v1/help` (the vendor's help links) and `GET|POST …/support/tickets` (the signed-in
-//! user's support tickets). Every role. The rules are in `service::support`.
+//! user's support tickets), support9b: `GET …/support/tickets/{ticket_id}/attachments/{index}` (one
+//! attachment of the user's own ticket). Every role. The rules are in `service::support`.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kontor_api::{ErrorBody, ErrorCode, HelpLinks, NewTicket, Ticket, TicketList};
 
@@ -92,4 +94,67 @@ pub async fn create(
     )
     .await??;
     Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+/// support9b: one attachment of the signed-in user's own ticket, as the file that was sent (its content
+/// type; `Content-Disposition` names it). Another user's or account's ticket answers 404 like an unknown one.
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/support/tickets/{ticket_id}/attachments/{index}",
+    tag = "support", security(("bearer" = [])),
+    params(("account_id" = String, Path, description = "The caller's account id"),
+        ("ticket_id" = String, Path, description = "A ticket of the caller (`Ticket::id`)"),
+        ("index" = u32, Path, minimum = 0, maximum = 4, description = "The attachment's place in `Ticket::attachments`, from 0 (at most 5 attachments)")),
+    responses(
+        (status = 200, description = "The attachment's bytes (at most 10 MB) with its stored content type; Content-Disposition names the file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 401, description = "No valid session", body = ErrorBody),
+        (status = 404, description = "Not the caller's account, not the caller's ticket, or no such attachment (`not_found`)", body = ErrorBody),
+    ))]
+pub async fn attachment(
+    State(st): State<AppState>,
+    auth: AuthUser,
+    Path((account_id, ticket_id, index)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let account_id = own_account(&auth, &account_id)?;
+    let a = support::ticket_attachment(
+        st.db.as_ref(),
+        &account_id,
+        &auth.user_id,
+        &ticket_id,
+        &index,
+    )
+    .await??;
+    let mut r = a.data.into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&a.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&content_disposition(&a.file_name))
+            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>` (RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }

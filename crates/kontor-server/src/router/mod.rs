@@ -200,6 +200,11 @@ pub(crate) fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(
                     SUPPORT_TICKET_BODY_LIMIT,
                 )),
+        )
+        // support9b: one attachment of the user's own ticket.
+        .route(
+            "/accounts/{account_id}/support/tickets/{ticket_id}/attachments/{index}",
+            get(handlers::support::attachment),
         );
     Router::new()
         .nest(kontor_api::API_PREFIX, api)

@@ -74,6 +74,7 @@ use crate::handlers;
         handlers::support::help,
         handlers::support::list,
         handlers::support::create,
+        handlers::support::attachment, // support9b
         handlers::auth::choose_account, // harden10
     ),
     components(schemas(kontor_api::ErrorBody, kontor_api::ErrorCode, kontor_api::Role,

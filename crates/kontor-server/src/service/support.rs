@@ -6,6 +6,8 @@
 //! database), the mail to the vendor's support address, the confirmation to the user (in the user's mail
 //! language) and the audit event `support.ticket_created` are written in one transaction. Every role may
 //! file tickets; a user sees only their own. Creation is limited per user and IP by a [`Throttle`].
+//! support9b: the vendor closing a ticket notes it to the author by mail and audits `support.ticket_closed`;
+//! the author may read back each attachment.
 
 use base64::Engine;
 use kontor_api::support::{
@@ -19,7 +21,7 @@ use kontor_api::{
 use sha2::{Digest, Sha256};
 
 use crate::db::mail::MailAudit;
-use crate::db::support::{NewAttachmentRow, NewTicketRow};
+use crate::db::support::{AttachmentData, NewAttachmentRow, NewTicketRow, TicketClose};
 use crate::db::Database;
 use crate::domain::{Actor, Outcome, Refusal};
 use crate::error::DbResult;
@@ -309,4 +311,85 @@ pub async fn list_tickets(
         })
         .collect();
     Ok(TicketList { tickets })
+}
+
+// --- support9b: closing a ticket tells its author; an attachment's bytes for its author ---
+
+/// A closed ticket, as the vendor's CLI reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedTicket {
+    pub reference: String,
+    /// Whether a note was queued to the author (not for a deleted user).
+    pub mailed: bool,
+}
+
+/// Closes the open ticket with this id or reference (the vendor's `tickets close`): its status, a note to
+/// its author in their mail language (`mail::support_ticket_closed`, through the outbox) and the audit
+/// event `support.ticket_closed` (actor `cli`) in one transaction. `None` if there is no open ticket so.
+pub async fn close_ticket(
+    db: &dyn Database,
+    vendor_name: &str,
+    id_or_reference: &str,
+    at: i64,
+) -> DbResult<Option<ClosedTicket>> {
+    let Some(t) = db.open_ticket(id_or_reference.trim()).await? else {
+        return Ok(None);
+    };
+    let author = db
+        .user_by_id(&t.account_id, &t.user_id)
+        .await?
+        .filter(|u| u.deleted_at.is_none());
+    let mail = match author {
+        Some(u) => {
+            let lang = Lang::of(&db.user_language(&u.id).await?.unwrap_or_default());
+            let note = mail::support_ticket_closed(
+                lang,
+                vendor_name,
+                &u.display_name,
+                &t.reference,
+                &t.subject,
+            );
+            Some(mail::new_mail(
+                "support_ticket_closed",
+                Some(&t.account_id),
+                &u.email,
+                note,
+                at,
+            ))
+        }
+        None => None,
+    };
+    let mailed = mail.is_some();
+    let closed = db
+        .close_ticket(&TicketClose {
+            ticket_id: t.id.clone(),
+            account_id: t.account_id.clone(),
+            reference: t.reference.clone(),
+            mail,
+            at,
+        })
+        .await?;
+    Ok(closed.then_some(ClosedTicket {
+        reference: t.reference,
+        mailed,
+    }))
+}
+
+/// Attachment `index` (0-based, in the order of `Ticket::attachments`) of the user's own ticket: the rule
+/// of [`list_tickets`] — another user's or another account's ticket, or no such attachment, is not found.
+pub async fn ticket_attachment(
+    db: &dyn Database,
+    account_id: &str,
+    user_id: &str,
+    ticket_id: &str,
+    index: &str,
+) -> Outcome<AttachmentData> {
+    let position = match index.parse::<u32>() {
+        Ok(p) if (p as usize) < MAX_ATTACHMENTS => i64::from(p),
+        _ => return Ok(Err(Refusal::not_found(Resource::Attachment))),
+    };
+    Ok(db
+        .ticket_attachment(account_id, user_id, ticket_id, position)
+        .await?
+        .ok_or_else(|| Refusal::not_found(Resource::Attachment)))
 }
