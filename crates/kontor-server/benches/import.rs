@@ -1,8 +1,12 @@
-//! Benchmark: 100,000 users committed to SQLite through `PortalClient::import_batch` (HTTP included) against a
-//! same-run baseline (a bare multi-row INSERT of 100,000 equivalent rows with sqlx in one transaction), and the
-//! users list's first page with a substring filter at 100,000 users.
+//! Benchmark: 100,000 users committed through `PortalClient::import_batch` (the real server on 127.0.0.1:0, HTTP
+//! and JSON included) against a same-run baseline (a bare multi-row INSERT of 100,000 equivalent rows with sqlx
+//! in one transaction, into a fresh database of the same backend), and the users list's first page with a
+//! substring filter at 100,000 users. On SQLite always; on PostgreSQL too when `KONTOR_BENCH_POSTGRES_URL` (or
+//! else `KONTOR_TEST_POSTGRES_URL`) names a server where the URL's role may create databases
+//! (`bash scripts/pg.sh start DIR` prints one); each backend gets two fresh databases, dropped afterwards.
 //!
 //! Run: `cargo bench -p kontor-server --bench import` (release profile; prints a Markdown table).
+//! `KONTOR_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -43,6 +47,18 @@ fn user(i: usize, location: &str) -> NewUser {
     }
 }
 
+/// CPU time (user + system) this process has used so far, from `/proc/self/stat` (Linux; `None` elsewhere):
+/// on a loaded machine it tells the bench's own work apart from waiting for a core.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -56,31 +72,172 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-async fn run() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite:{}", dir.path().join("bench.sqlite").display());
+/// One backend's figures.
+struct Figures {
+    backend: &'static str,
+    import: Duration,
+    /// The slowest and fastest batch.
+    batch_max: Duration,
+    batch_min: Duration,
+    /// CPU time of this process (server and client) during the import.
+    import_cpu: Option<Duration>,
+    baseline: Duration,
+    list_narrow: Duration,
+    list_wide: Duration,
+}
 
+async fn run() {
+    let only = std::env::var("KONTOR_BENCH_BACKENDS").unwrap_or_default();
+    let wants = |b: &str| only.trim().is_empty() || only.split(',').any(|x| x.trim() == b);
+    let mut figures = Vec::new();
+    if wants("sqlite") {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite:{}", dir.path().join("bench.sqlite").display());
+        let base_url = format!("sqlite:{}", dir.path().join("baseline.sqlite").display());
+        let (import, batch_max, batch_min, import_cpu, list_narrow, list_wide) =
+            import_and_list(&url).await;
+        let baseline = baseline_sqlite(&base_url).await;
+        figures.push(Figures {
+            backend: "SQLite",
+            import,
+            batch_max,
+            batch_min,
+            import_cpu,
+            baseline,
+            list_narrow,
+            list_wide,
+        });
+    }
+    let admin = ["KONTOR_BENCH_POSTGRES_URL", "KONTOR_TEST_POSTGRES_URL"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
+    match admin {
+        Some(admin) if wants("postgres") => {
+            let (url, drop_server) = pg_database(&admin).await;
+            let (base_url, drop_base) = pg_database(&admin).await;
+            let (import, batch_max, batch_min, import_cpu, list_narrow, list_wide) =
+                import_and_list(&url).await;
+            let baseline = baseline_postgres(&base_url).await;
+            drop_server.await;
+            drop_base.await;
+            figures.push(Figures {
+                backend: "PostgreSQL",
+                import,
+                batch_max,
+                batch_min,
+                import_cpu,
+                baseline,
+                list_narrow,
+                list_wide,
+            });
+        }
+        None if wants("postgres") => {
+            eprintln!("note: KONTOR_BENCH_POSTGRES_URL not set, PostgreSQL skipped");
+        }
+        _ => {}
+    }
+
+    println!();
+    println!("| Figure | Kontor | Baseline | Kontor / baseline |");
+    println!("|---|---:|---:|---:|");
+    for f in &figures {
+        println!(
+            "| {N} users committed via `PortalClient::import_batch` ({} batches of {MAX_IMPORT_BATCH}, HTTP, {}; \
+             batches {}–{}; bench process CPU {}) vs bare multi-row INSERT of {N} rows in one transaction | {} | {} | {:.1}× |",
+            N.div_ceil(MAX_IMPORT_BATCH),
+            f.backend,
+            ms(f.batch_min),
+            ms(f.batch_max),
+            f.import_cpu.map_or_else(|| "n/a".to_string(), secs),
+            secs(f.import),
+            secs(f.baseline),
+            f.import.as_secs_f64() / f.baseline.as_secs_f64()
+        );
+        println!(
+            "| Users list, first page, `q` matching 1 of {N}, median of {LIST_RUNS} ({}) | {} | n/a | n/a |",
+            f.backend,
+            ms(f.list_narrow)
+        );
+        println!(
+            "| Users list, first page, `q` matching 11,111 of {N}, median of {LIST_RUNS} ({}) | {} | n/a | n/a |",
+            f.backend,
+            ms(f.list_wide)
+        );
+    }
+}
+
+/// A fresh database on the PostgreSQL server of `admin`: its URL and the future that drops it.
+async fn pg_database(admin: &str) -> (String, impl std::future::Future<Output = ()>) {
+    let name = format!("kb_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("connect to KONTOR_BENCH_POSTGRES_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create bench database");
+    let mut url = url::Url::parse(admin).expect("the PostgreSQL URL is a URL");
+    url.set_path(&format!("/{name}"));
+    let drop = async move {
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await
+            .expect("drop bench database");
+        let _ = conn.close().await;
+    };
+    (url.to_string(), drop)
+}
+
+/// Gives the demo account `n` more seats of every product (directly in the database, as a vendor would).
+async fn add_seats(url: &str, account_id: &str, n: i64) {
+    const SQL: &str = "UPDATE subscription_seats SET seats = seats + $1 WHERE account_id = $2";
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("raw");
+        sqlx::query(SQL)
+            .bind(n)
+            .bind(account_id)
+            .execute(&mut c)
+            .await
+            .expect("seats");
+        c.close().await.expect("close");
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.expect("raw");
+        sqlx::query(SQL)
+            .bind(n)
+            .bind(account_id)
+            .execute(&mut c)
+            .await
+            .expect("seats");
+        c.close().await.expect("close");
+    }
+}
+
+/// (a) the import end to end, its slowest and fastest batch and this process's CPU time during it, and (c) the
+/// list at 100,000 users (narrow, wide).
+async fn import_and_list(
+    url: &str,
+) -> (
+    Duration,
+    Duration,
+    Duration,
+    Option<Duration>,
+    Duration,
+    Duration,
+) {
     // Seed the demo account, then give it seats for every imported user.
     let seed = {
-        let db = open_database(&url).await.expect("open");
+        let db = open_database(url).await.expect("open");
         let seed = seed_demo(db.as_ref(), &SeedOptions::default())
             .await
             .expect("seed");
         db.close().await;
         drop(db);
-        let mut c = sqlx::SqliteConnection::connect(&url).await.expect("raw");
-        sqlx::query("UPDATE subscription_seats SET seats = seats + $1 WHERE account_id = $2")
-            .bind(N as i64)
-            .bind(&seed.account_id)
-            .execute(&mut c)
-            .await
-            .expect("seats");
-        c.close().await.expect("close");
+        add_seats(url, &seed.account_id, N as i64).await;
         seed
     };
-    let db = open_database(&url).await.expect("open");
+    let db = open_database(url).await.expect("open");
     let server = start_with(
-        Config::new(&url, "127.0.0.1:0".parse().expect("addr")),
+        Config::new(url, "127.0.0.1:0".parse().expect("addr")),
         db.clone(),
         Arc::new(SystemClock),
     )
@@ -111,12 +268,21 @@ async fn run() {
         .collect();
 
     // (a) The import, end to end.
+    let mut each = Vec::with_capacity(batches.len());
+    let cpu_start = cpu_time();
     let start = Instant::now();
     for b in &batches {
+        let t = Instant::now();
         let r = c.import_batch(&tok, &acc, b).await.expect("batch");
+        each.push(t.elapsed());
         assert_eq!(r.created.len(), b.users.len());
     }
     let import = start.elapsed();
+    let import_cpu = cpu_time()
+        .zip(cpu_start)
+        .map(|(end, start)| end.saturating_sub(start));
+    let batch_max = each.iter().max().copied().unwrap_or_default();
+    let batch_min = each.iter().min().copied().unwrap_or_default();
 
     // (c) The list at 100,000 users: first page, substring filter.
     let list = |q: &'static str, expect: i64| {
@@ -146,10 +312,28 @@ async fn run() {
     let list_wide = list("nachname1", 11_111).await;
     server.shutdown().await;
     db.close().await;
+    (
+        import,
+        batch_max,
+        batch_min,
+        import_cpu,
+        list_narrow,
+        list_wide,
+    )
+}
 
-    // (b) The baseline: the same number of equivalent rows, bare multi-row INSERTs in one transaction.
-    let base_url = format!("sqlite:{}", dir.path().join("baseline.sqlite").display());
-    let mut conn = SqliteConnectOptions::from_str(&base_url)
+/// The baseline's rows: what the server stores per user, with a random key as a plain client would make.
+fn baseline_rows() -> Vec<(String, NewUser)> {
+    (0..N)
+        .map(|i| (uuid::Uuid::new_v4().to_string(), user(i, "loc")))
+        .collect()
+}
+
+const HASH_ZEROS: usize = 64;
+
+/// (b) The SQLite baseline: the same number of equivalent rows, bare multi-row INSERTs in one transaction.
+async fn baseline_sqlite(base_url: &str) -> Duration {
+    let mut conn = SqliteConnectOptions::from_str(base_url)
         .expect("url")
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -165,10 +349,8 @@ async fn run() {
     .execute(&mut conn)
     .await
     .expect("scratch table");
-    let rows: Vec<(String, NewUser)> = (0..N)
-        .map(|i| (uuid::Uuid::new_v4().to_string(), user(i, "loc")))
-        .collect();
-    let hash = format!("s256${}${}", "0".repeat(32), "0".repeat(64));
+    let rows = baseline_rows();
+    let hash = format!("s256${}${}", "0".repeat(32), "0".repeat(HASH_ZEROS));
     let start = Instant::now();
     let mut tx = conn.begin().await.expect("begin");
     for chunk in rows.chunks(CHUNK) {
@@ -180,7 +362,7 @@ async fn run() {
         for (id, u) in chunk {
             q = q
                 .bind(id)
-                .bind(&acc)
+                .bind("account")
                 .bind(&u.email)
                 .bind(&u.display_name)
                 .bind(u.display_name.to_lowercase())
@@ -196,24 +378,53 @@ async fn run() {
     tx.commit().await.expect("commit");
     let baseline = start.elapsed();
     conn.close().await.expect("close");
+    baseline
+}
 
-    println!();
-    println!("| Figure | Kontor | Baseline | Kontor / baseline |");
-    println!("|---|---:|---:|---:|");
-    println!(
-        "| {N} users committed via `PortalClient::import_batch` ({} batches of {MAX_IMPORT_BATCH}, HTTP, SQLite) \
-         vs bare multi-row INSERT of {N} rows in one transaction | {} | {} | {:.1}× |",
-        batches.len(),
-        secs(import),
-        secs(baseline),
-        import.as_secs_f64() / baseline.as_secs_f64()
-    );
-    println!(
-        "| Users list, first page, `q` matching 1 of {N}, median of {LIST_RUNS} | {} | n/a | n/a |",
-        ms(list_narrow)
-    );
-    println!(
-        "| Users list, first page, `q` matching 11,111 of {N}, median of {LIST_RUNS} | {} | n/a | n/a |",
-        ms(list_wide)
-    );
+/// (b) The PostgreSQL baseline: as [`baseline_sqlite`], with numbered `$i` placeholders.
+async fn baseline_postgres(base_url: &str) -> Duration {
+    let mut conn = sqlx::PgConnection::connect(base_url)
+        .await
+        .expect("baseline db");
+    sqlx::query(
+        "CREATE TABLE scratch (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, email TEXT NOT NULL, \
+         display_name TEXT NOT NULL, name_key TEXT NOT NULL, role TEXT NOT NULL, temp_password_hash TEXT, \
+         must_change_password BOOLEAN NOT NULL, created_at BIGINT NOT NULL, location_id TEXT, import_key TEXT)",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("scratch table");
+    let rows = baseline_rows();
+    let hash = format!("s256${}${}", "0".repeat(32), "0".repeat(HASH_ZEROS));
+    let start = Instant::now();
+    let mut tx = conn.begin().await.expect("begin");
+    for chunk in rows.chunks(CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let cols: Vec<String> = (1..=11).map(|c| format!("${}", r * 11 + c)).collect();
+                format!("({})", cols.join(", "))
+            })
+            .collect();
+        let sql = format!("INSERT INTO scratch VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql);
+        for (id, u) in chunk {
+            q = q
+                .bind(id)
+                .bind("account")
+                .bind(&u.email)
+                .bind(&u.display_name)
+                .bind(u.display_name.to_lowercase())
+                .bind(u.role.as_str())
+                .bind(&hash)
+                .bind(true)
+                .bind(0i64)
+                .bind(&u.location_id)
+                .bind("bench#0");
+        }
+        q.execute(&mut *tx).await.expect("insert");
+    }
+    tx.commit().await.expect("commit");
+    let baseline = start.elapsed();
+    conn.close().await.expect("close");
+    baseline
 }

@@ -1,11 +1,12 @@
 //! Types shared by services, storage, handlers and the CLI: who acts ([`Actor`]), why a change was refused
 //! ([`Refusal`]) and the result of a change that may be refused ([`Outcome`]). `proration`: the pure rule
-//! for the charge or credit of a package change.
+//! for the charge or credit of a package change. `ids`: time-ordered ids (UUIDv7) for rows created in bulk.
 
 use kontor_api::{ErrorCode, ErrorDetail, Resource};
 
 use crate::error::DbResult;
 
+pub mod ids;
 pub mod proration;
 
 /// Why a change was refused; the HTTP layer maps it to 404/422/409/403, the CLI to an error line.

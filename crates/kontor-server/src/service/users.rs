@@ -14,6 +14,7 @@ use kontor_api::{
 use crate::credentials::{hash_temp_password, new_temp_password};
 use crate::db::users::{Created, ImportKey, NewUserRow, UserEdit};
 use crate::db::{Database, UserRecord};
+use crate::domain::ids::{now_millis, time_ordered_ids};
 use crate::domain::{Actor, Outcome, Refusal};
 use crate::error::DbError;
 use crate::service::{id_field, id_field_at, row_u32};
@@ -116,7 +117,9 @@ pub fn prepare_new_users(
     let mut rows = Vec::with_capacity(users.len());
     let mut created = Vec::with_capacity(users.len());
     let mut seen = HashSet::with_capacity(users.len());
-    for (i, u) in users.iter().enumerate() {
+    // Time-ordered keys: appended to the B-trees instead of scattered over them (`domain::ids`).
+    let ids = time_ordered_ids(now_millis(), users.len());
+    for ((i, u), id) in users.iter().enumerate().zip(ids) {
         let email = validate::email("email", &u.email).map_err(|e| invalid_at(i, e))?;
         let display_name = validate::display_name("display_name", &u.display_name)
             .map_err(|e| invalid_at(i, e))?;
@@ -150,7 +153,6 @@ pub fn prepare_new_users(
         if !seen.insert(email.clone()) {
             return Err(Refusal::because(ErrorDetail::EmailRepeated { email }));
         }
-        let id = uuid::Uuid::new_v4().to_string();
         let password = new_temp_password();
         rows.push(NewUserRow {
             id: id.clone(),
