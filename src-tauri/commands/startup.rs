@@ -16,7 +16,7 @@ pub async fn startup<R: Runtime>(
     req: NoArgs,
 ) -> CommandResult<Startup> {
     let _ = req;
-    let config = app_config(&state);
+    let config = app_config(&state, app.package_info().version.to_string());
     let portal = match state.portal() {
         Ok(p) => p,
         Err(ConnectError::NotConfigured) => {
