@@ -6,7 +6,10 @@
 ;
 ;   makensis -DPRODUCT="Kontor Demo" -DBINARY=kontor-demo -DIDENT=de.kontor.demo -DVERSION=0.1.0 \
 ;     -DPUBLISHER="Kontor demo" -DEXE=$PWD/kontor.exe -DICON=$PWD/icons/icon.ico \
+;     -DLOADER=$PWD/WebView2Loader.dll \
 ;     -DOUTFILE=$PWD/Kontor_Demo_0.1.0_x64-setup.exe scripts/windows-installer.nsi
+; LOADER: a kontor.exe linked with MinGW (x86_64-pc-windows-gnu) loads WebView2Loader.dll at run time (the MSVC
+; build links it statically); cargo puts it next to the .exe (target/x86_64-pc-windows-gnu/release/).
 ; (absolute paths: makensis resolves relative ones from this file's folder)
 Unicode true
 SetCompressor /SOLID lzma
@@ -35,6 +38,9 @@ UninstPage instfiles
 Section "Install"
   SetOutPath "$INSTDIR"
   File "/oname=${BINARY}.exe" "${EXE}"
+!ifdef LOADER
+  File "${LOADER}"
+!endif
   WriteUninstaller "$INSTDIR\uninstall.exe"
   CreateShortCut "$SMPROGRAMS\${PRODUCT}.lnk" "$INSTDIR\${BINARY}.exe"
   WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "${PRODUCT}"
@@ -50,6 +56,7 @@ SectionEnd
 
 Section "Uninstall"
   Delete "$INSTDIR\${BINARY}.exe"
+  Delete "$INSTDIR\WebView2Loader.dll"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   Delete "$SMPROGRAMS\${PRODUCT}.lnk"
