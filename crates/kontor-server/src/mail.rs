@@ -118,6 +118,26 @@ fn render(subject: String, paragraphs: &[(String, Option<String>)]) -> Rendered 
     }
 }
 
+/// A letter to a person: "Hallo/Hello <name>," before the paragraphs and the vendor's sign-off after them — the
+/// frame every mail to a named user has in both languages.
+fn letter(
+    lang: Lang,
+    subject: String,
+    name: &str,
+    vendor: &str,
+    body: &[(String, Option<String>)],
+) -> Rendered {
+    let (hello, team) = match lang {
+        Lang::De => (format!("Hallo {name},"), format!("Ihr {vendor}-Team")),
+        Lang::En => (format!("Hello {name},"), format!("Your {vendor} team")),
+    };
+    let mut paragraphs = Vec::with_capacity(body.len() + 2);
+    paragraphs.push((hello, None));
+    paragraphs.extend_from_slice(body);
+    paragraphs.push((team, None));
+    render(subject, &paragraphs)
+}
+
 /// The forgotten-password code mail.
 pub fn password_reset_code(
     lang: Lang,
@@ -128,10 +148,12 @@ pub fn password_reset_code(
     minutes: i64,
 ) -> Rendered {
     match lang {
-        Lang::De => render(
+        Lang::De => letter(
+            Lang::De,
             format!("{vendor}: Ihr Code zum Zurücksetzen des Passworts"),
+            name,
+            vendor,
             &[
-                (format!("Hallo {name},"), None),
                 (
                     format!("jemand (hoffentlich Sie) möchte das Passwort Ihres Benutzers im Kundenkonto „{account}“ zurücksetzen. Geben Sie diesen Code in der App ein:"),
                     Some(code.to_string()),
@@ -140,13 +162,14 @@ pub fn password_reset_code(
                     format!("Der Code gilt {minutes} Minuten und nur einmal. Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert."),
                     None,
                 ),
-                (format!("Ihr {vendor}-Team"), None),
             ],
         ),
-        Lang::En => render(
+        Lang::En => letter(
+            Lang::En,
             format!("{vendor}: your password reset code"),
+            name,
+            vendor,
             &[
-                (format!("Hello {name},"), None),
                 (
                     format!("someone (hopefully you) wants to reset the password of your user in the customer account “{account}”. Enter this code in the app:"),
                     Some(code.to_string()),
@@ -155,7 +178,6 @@ pub fn password_reset_code(
                     format!("The code is valid for {minutes} minutes and only once. If you did not ask for it, ignore this e-mail: your password stays as it is."),
                     None,
                 ),
-                (format!("Your {vendor} team"), None),
             ],
         ),
     }
@@ -170,10 +192,12 @@ pub fn temporary_password(
     password: &str,
 ) -> Rendered {
     match lang {
-        Lang::De => render(
+        Lang::De => letter(
+            Lang::De,
             format!("{vendor}: Ihr vorläufiges Passwort"),
+            name,
+            vendor,
             &[
-                (format!("Hallo {name},"), None),
                 (
                     format!("Sie können sich in der {vendor}-App mit Ihrer E-Mail-Adresse {email} und diesem vorläufigen Passwort anmelden:"),
                     Some(password.to_string()),
@@ -182,13 +206,14 @@ pub fn temporary_password(
                     "Bei der ersten Anmeldung wählen Sie ein eigenes Passwort.".to_string(),
                     None,
                 ),
-                (format!("Ihr {vendor}-Team"), None),
             ],
         ),
-        Lang::En => render(
+        Lang::En => letter(
+            Lang::En,
             format!("{vendor}: your temporary password"),
+            name,
+            vendor,
             &[
-                (format!("Hello {name},"), None),
                 (
                     format!("You can sign in to the {vendor} app with your e-mail address {email} and this temporary password:"),
                     Some(password.to_string()),
@@ -197,7 +222,6 @@ pub fn temporary_password(
                     "At your first sign-in you choose a password of your own.".to_string(),
                     None,
                 ),
-                (format!("Your {vendor} team"), None),
             ],
         ),
     }
@@ -286,10 +310,12 @@ pub fn support_ticket_confirmation(
     subject: &str,
 ) -> Rendered {
     match lang {
-        Lang::De => render(
+        Lang::De => letter(
+            Lang::De,
             format!("{vendor}: Ihre Support-Anfrage {reference}"),
+            name,
+            vendor,
             &[
-                (format!("Hallo {name},"), None),
                 (
                     format!("wir haben Ihre Anfrage „{subject}“ erhalten. Ihre Ticketnummer:"),
                     Some(reference.to_string()),
@@ -299,13 +325,14 @@ pub fn support_ticket_confirmation(
                         .to_string(),
                     None,
                 ),
-                (format!("Ihr {vendor}-Team"), None),
             ],
         ),
-        Lang::En => render(
+        Lang::En => letter(
+            Lang::En,
             format!("{vendor}: your support request {reference}"),
+            name,
+            vendor,
             &[
-                (format!("Hello {name},"), None),
                 (
                     format!("we have received your request \"{subject}\". Your ticket number:"),
                     Some(reference.to_string()),
@@ -315,7 +342,6 @@ pub fn support_ticket_confirmation(
                         .to_string(),
                     None,
                 ),
-                (format!("Your {vendor} team"), None),
             ],
         ),
     }
@@ -331,10 +357,12 @@ pub fn support_ticket_closed(
     subject: &str,
 ) -> Rendered {
     match lang {
-        Lang::De => render(
+        Lang::De => letter(
+            Lang::De,
             format!("{vendor}: Ihre Support-Anfrage {reference} ist abgeschlossen"),
+            name,
+            vendor,
             &[
-                (format!("Hallo {name},"), None),
                 (
                     format!("wir haben Ihre Anfrage „{subject}“ abgeschlossen. Ticketnummer:"),
                     Some(reference.to_string()),
@@ -344,13 +372,14 @@ pub fn support_ticket_closed(
                         .to_string(),
                     None,
                 ),
-                (format!("Ihr {vendor}-Team"), None),
             ],
         ),
-        Lang::En => render(
+        Lang::En => letter(
+            Lang::En,
             format!("{vendor}: your support request {reference} is closed"),
+            name,
+            vendor,
             &[
-                (format!("Hello {name},"), None),
                 (
                     format!("we have closed your request \"{subject}\". Ticket number:"),
                     Some(reference.to_string()),
@@ -360,7 +389,6 @@ pub fn support_ticket_closed(
                         .to_string(),
                     None,
                 ),
-                (format!("Your {vendor} team"), None),
             ],
         ),
     }
@@ -388,10 +416,12 @@ pub fn new_account(lang: Lang, vendor: &str, m: &NewAccountMail<'_>) -> Rendered
         license_token,
     } = m;
     match lang {
-        Lang::De => render(
+        Lang::De => letter(
+            Lang::De,
             format!("{vendor}: Ihr Kundenkonto {customer_number} ist eingerichtet"),
+            name,
+            vendor,
             &[
-                (format!("Hallo {name},"), None),
                 (
                     format!("das Kundenkonto \u{201e}{account}\u{201c} (Kundennummer {customer_number}) ist eingerichtet. Melden Sie sich in der {vendor}-App mit Ihrer E-Mail-Adresse {email} und diesem vorläufigen Passwort an:"),
                     Some(password.to_string()),
@@ -400,13 +430,14 @@ pub fn new_account(lang: Lang, vendor: &str, m: &NewAccountMail<'_>) -> Rendered
                     "Bei der ersten Anmeldung wählen Sie ein eigenes Passwort. Die App kann sich auch mit dem Lizenz-Token des Kontos anmelden; bewahren Sie ihn sicher auf:".to_string(),
                     Some(license_token.to_string()),
                 ),
-                (format!("Ihr {vendor}-Team"), None),
             ],
         ),
-        Lang::En => render(
+        Lang::En => letter(
+            Lang::En,
             format!("{vendor}: your customer account {customer_number} is ready"),
+            name,
+            vendor,
             &[
-                (format!("Hello {name},"), None),
                 (
                     format!("the customer account \u{201c}{account}\u{201d} (customer number {customer_number}) is ready. Sign in to the {vendor} app with your e-mail address {email} and this temporary password:"),
                     Some(password.to_string()),
@@ -415,7 +446,6 @@ pub fn new_account(lang: Lang, vendor: &str, m: &NewAccountMail<'_>) -> Rendered
                     "At your first sign-in you choose a password of your own. The app can also sign in with the account's license token; keep it safe:".to_string(),
                     Some(license_token.to_string()),
                 ),
-                (format!("Your {vendor} team"), None),
             ],
         ),
     }
@@ -431,10 +461,12 @@ pub fn email_change_code(
     minutes: i64,
 ) -> Rendered {
     match lang {
-        Lang::De => render(
+        Lang::De => letter(
+            Lang::De,
             format!("{vendor}: Bestätigen Sie Ihre neue E-Mail-Adresse"),
+            name,
+            vendor,
             &[
-                (format!("Hallo {name},"), None),
                 (
                     format!("Sie möchten diese Adresse für Ihr {vendor}-Konto verwenden. Geben Sie diesen Code in der App im Profil ein:"),
                     Some(code.to_string()),
@@ -443,13 +475,14 @@ pub fn email_change_code(
                     format!("Der Code gilt {minutes} Minuten und nur einmal. Wenn Sie das nicht waren, ignorieren Sie diese E-Mail: Es ändert sich nichts."),
                     None,
                 ),
-                (format!("Ihr {vendor}-Team"), None),
             ],
         ),
-        Lang::En => render(
+        Lang::En => letter(
+            Lang::En,
             format!("{vendor}: confirm your new e-mail address"),
+            name,
+            vendor,
             &[
-                (format!("Hello {name},"), None),
                 (
                     format!("you want to use this address for your {vendor} account. Enter this code in the app's profile:"),
                     Some(code.to_string()),
@@ -458,7 +491,6 @@ pub fn email_change_code(
                     format!("The code is valid for {minutes} minutes and only once. If this was not you, ignore this e-mail: nothing changes."),
                     None,
                 ),
-                (format!("Your {vendor} team"), None),
             ],
         ),
     }
@@ -493,26 +525,28 @@ pub fn email_change_unavailable(lang: Lang, vendor: &str) -> Rendered {
 /// To the old address once the change is done.
 pub fn email_changed_notice(lang: Lang, vendor: &str, name: &str, new_email: &str) -> Rendered {
     match lang {
-        Lang::De => render(
+        Lang::De => letter(
+            Lang::De,
             format!("{vendor}: Ihre E-Mail-Adresse wurde geändert"),
+            name,
+            vendor,
             &[
-                (format!("Hallo {name},"), None),
                 (
                     format!("die E-Mail-Adresse Ihres {vendor}-Kontos ist jetzt {new_email}. An diese Adresse gehen keine E-Mails mehr. Wenn Sie das nicht waren, wenden Sie sich sofort an Ihre Administration."),
                     None,
                 ),
-                (format!("Ihr {vendor}-Team"), None),
             ],
         ),
-        Lang::En => render(
+        Lang::En => letter(
+            Lang::En,
             format!("{vendor}: your e-mail address was changed"),
+            name,
+            vendor,
             &[
-                (format!("Hello {name},"), None),
                 (
                     format!("the e-mail address of your {vendor} account is now {new_email}. No more mails go to this address. If this was not you, contact your administrator at once."),
                     None,
                 ),
-                (format!("Your {vendor} team"), None),
             ],
         ),
     }
