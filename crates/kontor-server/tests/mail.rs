@@ -9,28 +9,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::smtp::{Mode, Received, SmtpSink};
-use common::{api_error, check, check_with, login, owner, Env};
+use common::{api_error, check, check_with, deliver, login, mailer, owner, Env};
 use kontor_api::{
     CreateUsers, NewUser, PasswordResetConfirm, PasswordResetRequest, Role, TemporaryPasswordMail,
 };
 use kontor_server::config::{MailConfig, MailTransport};
 use kontor_server::db::mail::NewMail;
-use kontor_server::mail::{deliver_due, Mailer, LEASE_SECS};
+use kontor_server::mail::{deliver_due, LEASE_SECS};
 use kontor_server::Clock;
-
-/// A mailer to the sink, driven by the test (the server's own worker is off).
-fn mailer(sink: &SmtpSink) -> Mailer {
-    Mailer::from_config(&MailConfig {
-        transport: MailTransport::Smtp {
-            url: sink.url(),
-            password: None,
-        },
-        from: "Test Vendor <noreply@vendor.example>".to_string(),
-        poll: Duration::from_secs(3600),
-    })
-    .expect("mailer config")
-    .expect("a mailer")
-}
 
 /// Runs a statement on the test database (what the API cannot do).
 async fn sql(env: &Env, statement: &str) {
@@ -60,21 +46,6 @@ async fn count(env: &Env, query: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(query).fetch_one(&pool).await.expect("sql");
         pool.close().await;
         n
-    }
-}
-
-/// Delivers rounds until `n` mails were accepted by the sink (the request's mail is queued by a task).
-async fn deliver(env: &Env, m: &Mailer, sink: &SmtpSink, n: usize) -> Vec<Received> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        deliver_due(env.db.as_ref(), m, env.clock.as_ref(), "test-worker")
-            .await
-            .expect("round");
-        let got = sink.accepted();
-        if got.len() >= n || Instant::now() > deadline {
-            return got;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

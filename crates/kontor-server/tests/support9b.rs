@@ -5,46 +5,14 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use base64::Engine;
-use common::smtp::{Received, SmtpSink};
-use common::{api_error, check, login, owner, seed_options, Env};
+use common::smtp::SmtpSink;
+use common::{api_error, check, deliver, login, mailer, owner, seed_options, Env};
 use kontor_api::{
     ChangePassword, CreateUsers, ErrorCode, NewAttachment, NewTicket, NewUser, Role,
     SupportCategory, TicketStatus, UpdateProfile,
 };
-use kontor_server::config::{MailConfig, MailTransport};
-use kontor_server::mail::{deliver_due, Mailer};
 use kontor_server::seed::{seed_demo, SeedOptions};
-
-fn mailer(sink: &SmtpSink) -> Mailer {
-    Mailer::from_config(&MailConfig {
-        transport: MailTransport::Smtp {
-            url: sink.url(),
-            password: None,
-        },
-        from: "Test Vendor <noreply@vendor.example>".to_string(),
-        poll: Duration::from_secs(3600),
-    })
-    .expect("mailer config")
-    .expect("a mailer")
-}
-
-/// Runs outbox rounds until the sink holds `n` mails (or 10 s passed).
-async fn deliver(env: &Env, m: &Mailer, sink: &SmtpSink, n: usize) -> Vec<Received> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        deliver_due(env.db.as_ref(), m, env.clock.as_ref(), "test-worker")
-            .await
-            .expect("round");
-        let got = sink.accepted();
-        if got.len() >= n || Instant::now() > deadline {
-            return got;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)

@@ -189,3 +189,37 @@ pub async fn seeded_session(env: &Env, owner_tok: &str, local: &str) -> String {
         .expect("change password");
     s.access_token
 }
+
+/// A mailer to the test's SMTP sink, driven by the test (the server's own worker is off).
+pub fn mailer(sink: &smtp::SmtpSink) -> kontor_server::mail::Mailer {
+    kontor_server::mail::Mailer::from_config(&kontor_server::config::MailConfig {
+        transport: kontor_server::config::MailTransport::Smtp {
+            url: sink.url(),
+            password: None,
+        },
+        from: "Test Vendor <noreply@vendor.example>".to_string(),
+        poll: std::time::Duration::from_secs(3600),
+    })
+    .expect("mailer config")
+    .expect("a mailer")
+}
+
+/// Runs outbox rounds until the sink accepted `n` mails (or 10 s passed); a request's mail is queued by a task.
+pub async fn deliver(
+    env: &Env,
+    m: &kontor_server::mail::Mailer,
+    sink: &smtp::SmtpSink,
+    n: usize,
+) -> Vec<smtp::Received> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        kontor_server::mail::deliver_due(env.db.as_ref(), m, env.clock.as_ref(), "test-worker")
+            .await
+            .expect("round");
+        let got = sink.accepted();
+        if got.len() >= n || std::time::Instant::now() > deadline {
+            return got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
