@@ -214,21 +214,13 @@ fn suggested_name(file_name: &str) -> String {
     }
 }
 
-/// support9b: fetches attachment `index` of the user's own ticket, asks where to save it (the dialog
-/// suggests its name) and writes it atomically (temp file, fsync, rename).
+/// support9b: asks where to save attachment `index` of the user's own ticket (the dialog suggests its name),
+/// then fetches it and writes it atomically (temp file, fsync, rename).
 #[tauri::command]
 pub async fn save_support_attachment(
     state: State<'_, AppState>,
     req: SupportAttachmentRequest,
 ) -> CommandResult<SavedSupportAttachment> {
-    let portal = state.portal()?;
-    let index = req.index;
-    let bytes = portal
-        .call(|c, a, me| {
-            let id = req.ticket_id.clone();
-            async move { c.support_attachment(&a, &me.account_id, &id, index).await }
-        })
-        .await?;
     let name = suggested_name(&req.file_name);
     let ext = name
         .rsplit_once('.')
@@ -242,6 +234,15 @@ pub async fn save_support_attachment(
     let Some(path) = crate::dialogs::save_path(&state, &name, "Attachment", &exts).await else {
         return Ok(SavedSupportAttachment { path: None });
     };
+    // Fetched only once the user chose where to save it: a cancelled dialog costs no download.
+    let portal = state.portal()?;
+    let index = req.index;
+    let bytes = portal
+        .call(|c, a, me| {
+            let id = req.ticket_id.clone();
+            async move { c.support_attachment(&a, &me.account_id, &id, index).await }
+        })
+        .await?;
     kontor_fs::Options::new()
         .create_dirs(true)
         .write(&path, &bytes)?;
