@@ -12,6 +12,8 @@
 #   BENCH_THINK_MS="0 250"  think times: 0 is the closed loop at full speed (every request); with N > 0 each
 #                        connection waits N ms after an answer (BENCH_THINK_REQUESTS, default "list summary")
 #   BENCH_TARGET_DIR     cargo's target dir (default: ./target; the server is built there in release)
+#   BENCH_SERVER_BIN     a kontor-server binary to measure instead of building one (e.g. a copy of an earlier
+#                        commit's release build, for a before/after comparison in the same conditions)
 # Not part of the tests or CI. Installs what it needs (wrk, nginx, PostgreSQL from Debian). Everything runs on
 # this machine: the portal, PostgreSQL (a throw-away cluster, scripts/pg.sh), nginx and wrk share its cores.
 # Results: the table on stdout, the raw results in $BENCH_TARGET_DIR/bench-load-last/; progress on stderr.
@@ -54,9 +56,14 @@ fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 export PATH="$HOME/.cargo/bin:$PATH"
 
-log "release build of kontor-server (nice 10) into $CARGO_TARGET_DIR"
-CARGO_INCREMENTAL=0 nice -n 10 cargo build --release -p kontor-server --bin kontor-server >&2
-server_bin="$CARGO_TARGET_DIR/release/kontor-server"
+if [ -n "${BENCH_SERVER_BIN:-}" ]; then
+  server_bin="$BENCH_SERVER_BIN"
+  log "measuring $server_bin (BENCH_SERVER_BIN; nothing is built)"
+else
+  log "release build of kontor-server (nice 10) into $CARGO_TARGET_DIR"
+  CARGO_INCREMENTAL=0 nice -n 10 cargo build --release -p kontor-server --bin kontor-server >&2
+  server_bin="$CARGO_TARGET_DIR/release/kontor-server"
+fi
 [ -x "$server_bin" ] || { echo "bench-load: $server_bin was not built" >&2; exit 1; }
 
 # ---------------------------------------------------------------- work dir, cleanup
@@ -267,7 +274,7 @@ out="$CARGO_TARGET_DIR/bench-load-last"
 mkdir -p "$out"
 cp "$results" "$work/wrk-raw.txt" "$out/"
 {
-  echo "Load benchmark, $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores;"
+  echo "Load benchmark, $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')${BENCH_SERVER_BIN:+ (server: $BENCH_SERVER_BIN)}, $(nproc) cores;"
   echo "$CLIENTS connections, $THREADS wrk threads, $DURATION per run, $RUNS runs; load average before: $load_before, after: $load_after."
   echo
   python3 bench/load.py table --results "$results"
