@@ -12,7 +12,7 @@
 --
 -- Environment: LOAD_MODE, LOAD_ACCOUNT, LOAD_TOKEN (a bearer token for the GETs), LOAD_USERS (signin),
 -- LOAD_THREADS (wrk's -t), LOAD_LABEL (copied into the result), LOAD_THINK_MS (each connection waits this
--- long after an answer before its next request; 0, the default, is a closed loop at full speed). done() prints one line: RESULT {json} with requests, duration,
+-- long after an answer before its next request; 0, the default, is a closed loop at full speed), LOAD_THINK_EXP. done() prints one line: RESULT {json} with requests, duration,
 -- requests/s, latency percentiles (ms, over every answer), the answers by status and wrk's socket errors.
 
 local mode = os.getenv("LOAD_MODE") or "summary"
@@ -22,6 +22,10 @@ local users_file = os.getenv("LOAD_USERS")
 local label = os.getenv("LOAD_LABEL") or ""
 local nthreads = tonumber(os.getenv("LOAD_THREADS") or "2") or 2
 local think = tonumber(os.getenv("LOAD_THINK_MS") or "0") or 0
+-- LOAD_THINK_EXP=1: each wait is drawn from an exponential distribution with mean LOAD_THINK_MS (independent
+-- users: requests arrive as a Poisson stream); otherwise every wait is exactly LOAD_THINK_MS, which keeps the
+-- connections in step: all of them answer, wait and send again at about the same moment (bursts of 64).
+local think_exp = os.getenv("LOAD_THINK_EXP") == "1"
 
 local threads = {}
 local thread_count = 0
@@ -78,7 +82,11 @@ function request()
   error("LOAD_MODE must be list, summary, catalog, health or signin, not " .. tostring(mode))
 end
 
-if think > 0 then
+if think > 0 and think_exp then
+  function delay()
+    return math.floor(-think * math.log(1 - math.random()) + 0.5)
+  end
+elseif think > 0 then
   function delay()
     return think
   end
@@ -104,10 +112,10 @@ function done(summary, latency, requests)
   local e = summary.errors
   local secs = summary.duration / 1e6
   io.write(string.format(
-    'RESULT {"label":"%s","mode":"%s","think_ms":%d,"requests":%d,"seconds":%.3f,"rps":%.1f,' ..
+    'RESULT {"label":"%s","mode":"%s","think_ms":%d,"think_exp":%s,"requests":%d,"seconds":%.3f,"rps":%.1f,' ..
     '"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"statuses":{%s},' ..
     '"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d}}\n',
-    label, mode, think, summary.requests, secs, summary.requests / secs,
+    label, mode, think, tostring(think_exp), summary.requests, secs, summary.requests / secs,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, table.concat(parts, ","),
     e.connect, e.read, e.write, e.timeout))

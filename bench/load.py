@@ -194,7 +194,11 @@ def cmd_table(a):
 
     def mode_name(r):
         m = MODES.get(r["mode"], r["mode"])
-        return f"{m}, {r['think_ms']} ms think time" if r.get("think_ms") else m
+        if not r.get("think_ms"):
+            return m
+        if r.get("think_exp"):
+            return f"{m}, think time exponential, mean {r['think_ms']} ms"
+        return f"{m}, {r['think_ms']} ms think time"
 
     def ok(r):
         return sum(v for k, v in r["statuses"].items() if k.startswith("2"))
@@ -216,11 +220,12 @@ def cmd_table(a):
     print("|---|---|---:|---:|---:|")
     seen = []
     for r in rows:
-        k = (r["case"], r["mode"], r.get("think_ms", 0))
+        k = (r["case"], r["mode"], r.get("think_ms", 0), r.get("think_exp", False))
         if k not in seen:
             seen.append(k)
-    for case, mode, think in seen:
-        rs = [r for r in rows if r["case"] == case and r["mode"] == mode and r.get("think_ms", 0) == think]
+    for case, mode, think, exp in seen:
+        rs = [r for r in rows if r["case"] == case and r["mode"] == mode and r.get("think_ms", 0) == think
+              and r.get("think_exp", False) == exp]
         rps = [r["rps"] for r in rs]
         p99 = [r["p99_ms"] for r in rs]
         print(f"| {case} | {mode_name(rs[0])} | {len(rs)} | {statistics.median(rps):.0f} "

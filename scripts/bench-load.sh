@@ -10,7 +10,9 @@
 #   BENCH_USERS=100000   imported users                       BENCH_SIGNIN_USERS=2000  users the sign-ins rotate over
 #   BENCH_CASES="sqlite pg1 pg3"   BENCH_REQUESTS="list summary catalog signin health"
 #   BENCH_THINK_MS="0 250"  think times: 0 is the closed loop at full speed (every request); with N > 0 each
-#                        connection waits N ms after an answer (BENCH_THINK_REQUESTS, default "list summary")
+#                        connection waits N ms after an answer (BENCH_THINK_REQUESTS, default "list summary");
+#                        with eN a wait drawn from an exponential distribution with mean N ms (independent users;
+#                        a fixed N keeps the 64 connections in step, so they arrive in bursts of 64)
 #   BENCH_TARGET_DIR     cargo's target dir (default: ./target; the server is built there in release)
 #   BENCH_SERVER_BIN     a kontor-server binary to measure instead of building one (e.g. a copy of an earlier
 #                        commit's release build, for a before/after comparison in the same conditions)
@@ -240,7 +242,8 @@ measure() {
       reqs=$REQUESTS
       [ "$think" = 0 ] || reqs=$THINK_REQUESTS
       for req in $reqs; do
-        LOAD_MODE=$req LOAD_THINK_MS=$think LOAD_LABEL="$case" python3 bench/load.py run --case "$case" --run "$run" --out "$results" \
+        LOAD_MODE=$req LOAD_THINK_MS=${think#e} LOAD_THINK_EXP=$([ "${think#e}" = "$think" ] && echo 0 || echo 1) \
+          LOAD_LABEL="$case" python3 bench/load.py run --case "$case" --run "$run" --out "$results" \
           --raw "$work/wrk-raw.txt" "${cpu[@]}" -- \
           wrk -t "$THREADS" -c "$CLIENTS" -d "$DURATION" --timeout 10s -s bench/load.lua "$lb_url"
       done
