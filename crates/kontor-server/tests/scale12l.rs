@@ -61,6 +61,40 @@ async fn seats_kept_equal_counted(env: &Env) {
     assert_eq!(kept, counted, "seat_usage is the count ({})", env.backend);
 }
 
+/// Restores one deleted user.
+async fn restore(c: &kontor_client::PortalClient, tok: &str, acc: &str, user: &str) {
+    c.restore_users(
+        tok,
+        acc,
+        &RestoreUsers {
+            user_ids: vec![user.to_string()],
+        },
+    )
+    .await
+    .expect("restore");
+}
+
+/// Assigns (or revokes) the product `docs` to (from) `users` in one bulk change.
+async fn docs(c: &kontor_client::PortalClient, tok: &str, acc: &str, users: &[&str], assign: bool) {
+    let codes = vec!["docs".to_string()];
+    let (assign, revoke) = if assign {
+        (codes, vec![])
+    } else {
+        (vec![], codes)
+    };
+    c.change_licenses(
+        tok,
+        acc,
+        &LicenseChange {
+            user_ids: users.iter().map(|u| u.to_string()).collect(),
+            assign,
+            revoke,
+        },
+    )
+    .await
+    .expect("change licenses");
+}
+
 /// The summary's user count (checked against what the users list counts itself, `COUNT(*)` over the rows),
 /// its used seats and the deleted users' count.
 async fn figures(env: &Env, tok: &str) -> (i64, i64, i64) {
@@ -110,71 +144,25 @@ async fn the_dashboard_counts_follow_every_change_of_the_users() {
         let a = created.created[0].id.clone();
         c.delete_user(&tok, &acc, &a).await.expect("delete");
         assert_eq!(figures(&env, &tok).await, (n0 + 2, seats0, deleted0 + 1));
-        c.restore_users(
-            &tok,
-            &acc,
-            &RestoreUsers {
-                user_ids: vec![a.clone()],
-            },
-        )
-        .await
-        .expect("restore");
+        restore(c, &tok, &acc, &a).await;
         assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 1, deleted0));
 
         // Licenses changed in bulk: assigned to two users (+2 seats), one revoked again (-1); a deleted
         // user's assignment leaves the count and comes back with the restore.
         let b0 = created.created[1].id.clone();
         let c0 = created.created[2].id.clone();
-        c.change_licenses(
-            &tok,
-            &acc,
-            &LicenseChange {
-                user_ids: vec![b0.clone(), c0.clone()],
-                assign: vec!["docs".into()],
-                revoke: vec![],
-            },
-        )
-        .await
-        .expect("assign");
+        docs(c, &tok, &acc, &[&b0, &c0], true).await;
         assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 3, deleted0));
-        c.change_licenses(
-            &tok,
-            &acc,
-            &LicenseChange {
-                user_ids: vec![c0.clone()],
-                assign: vec![],
-                revoke: vec!["docs".into()],
-            },
-        )
-        .await
-        .expect("revoke");
+        docs(c, &tok, &acc, &[&c0], false).await;
         assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 2, deleted0));
         c.delete_user(&tok, &acc, &a).await.expect("delete a again");
         assert_eq!(
             figures(&env, &tok).await,
             (n0 + 2, seats0 + 1, deleted0 + 1)
         );
-        c.restore_users(
-            &tok,
-            &acc,
-            &RestoreUsers {
-                user_ids: vec![a.clone()],
-            },
-        )
-        .await
-        .expect("restore a again");
+        restore(c, &tok, &acc, &a).await;
         assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 2, deleted0));
-        c.change_licenses(
-            &tok,
-            &acc,
-            &LicenseChange {
-                user_ids: vec![b0.clone()],
-                assign: vec![],
-                revoke: vec!["docs".into()],
-            },
-        )
-        .await
-        .expect("revoke b");
+        docs(c, &tok, &acc, &[&b0], false).await;
         assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 1, deleted0));
 
         // An import batch (two with a license): +5 users, +2 seats; the same batch again changes nothing.
