@@ -1,14 +1,16 @@
-//! scale12l (issue 12, load): the dashboard's user count is kept by the database (`account_user_counts`,
-//! triggers) and its used seats are counted from the assignments; both must stay exactly what a count of the
-//! rows says, through every way a user comes, goes and comes back, on both backends.
+//! scale12l (issue 12, load): the dashboard's user count (`account_user_counts`) and the used seats every seat
+//! check reads (`seat_usage`) are kept by the database's triggers; both must stay exactly what a count of the
+//! rows says, through every way a user or an assignment comes, goes and comes back, on both backends.
 
 mod common;
 
 use common::{check, owner, Env};
 use kontor_api::{
-    CreateUsers, ImportBatch, NewUser, RestoreUsers, Role, UserQuery, RESTORE_WINDOW_SECS,
+    CreateUsers, ImportBatch, LicenseChange, NewUser, RestoreUsers, Role, UserQuery,
+    RESTORE_WINDOW_SECS,
 };
 use kontor_server::{purge_deleted_users, Clock};
+use sqlx::Connection;
 
 fn nu(email: &str, licenses: &[&str]) -> NewUser {
     NewUser {
@@ -18,6 +20,79 @@ fn nu(email: &str, licenses: &[&str]) -> NewUser {
         location_id: None,
         licenses: licenses.iter().map(|s| s.to_string()).collect(),
     }
+}
+
+/// `(account, product, used)` as the triggers keep it (`seat_usage`, rows with 0 left out) and as a count of
+/// the live users' assignments says, both sorted.
+const KEPT: &str = "SELECT account_id, product_id, used FROM seat_usage WHERE used <> 0 \
+     ORDER BY account_id, product_id";
+const COUNTED: &str = "SELECT u.account_id, la.product_id, COUNT(*) FROM license_assignments la \
+     JOIN users u ON u.id = la.user_id WHERE u.deleted_at IS NULL \
+     GROUP BY u.account_id, la.product_id ORDER BY u.account_id, la.product_id";
+
+type SeatRows = Vec<(String, String, i64)>;
+
+/// Every account's kept seat counts equal the count of the rows.
+async fn seats_kept_equal_counted(env: &Env) {
+    let (kept, counted): (SeatRows, SeatRows) = if env.db_url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
+            .await
+            .expect("sqlite");
+        (
+            sqlx::query_as(KEPT).fetch_all(&mut c).await.expect("kept"),
+            sqlx::query_as(COUNTED)
+                .fetch_all(&mut c)
+                .await
+                .expect("counted"),
+        )
+    } else {
+        let mut c = sqlx::PgConnection::connect(&env.db_url)
+            .await
+            .expect("postgres");
+        (
+            sqlx::query_as(KEPT).fetch_all(&mut c).await.expect("kept"),
+            sqlx::query_as(COUNTED)
+                .fetch_all(&mut c)
+                .await
+                .expect("counted"),
+        )
+    };
+    assert!(!counted.is_empty(), "the demo accounts hold licenses");
+    assert_eq!(kept, counted, "seat_usage is the count ({})", env.backend);
+}
+
+/// Restores one deleted user.
+async fn restore(c: &kontor_client::PortalClient, tok: &str, acc: &str, user: &str) {
+    c.restore_users(
+        tok,
+        acc,
+        &RestoreUsers {
+            user_ids: vec![user.to_string()],
+        },
+    )
+    .await
+    .expect("restore");
+}
+
+/// Assigns (or revokes) the product `docs` to (from) `users` in one bulk change.
+async fn docs(c: &kontor_client::PortalClient, tok: &str, acc: &str, users: &[&str], assign: bool) {
+    let codes = vec!["docs".to_string()];
+    let (assign, revoke) = if assign {
+        (codes, vec![])
+    } else {
+        (vec![], codes)
+    };
+    c.change_licenses(
+        tok,
+        acc,
+        &LicenseChange {
+            user_ids: users.iter().map(|u| u.to_string()).collect(),
+            assign,
+            revoke,
+        },
+    )
+    .await
+    .expect("change licenses");
 }
 
 /// The summary's user count (checked against what the users list counts itself, `COUNT(*)` over the rows),
@@ -35,6 +110,7 @@ async fn figures(env: &Env, tok: &str) -> (i64, i64, i64) {
         "the summary's user count is the number of live users ({})",
         env.backend
     );
+    seats_kept_equal_counted(env).await;
     (summary.user_count, summary.seats_used, page.deleted_count)
 }
 
@@ -68,38 +144,59 @@ async fn the_dashboard_counts_follow_every_change_of_the_users() {
         let a = created.created[0].id.clone();
         c.delete_user(&tok, &acc, &a).await.expect("delete");
         assert_eq!(figures(&env, &tok).await, (n0 + 2, seats0, deleted0 + 1));
-        c.restore_users(
-            &tok,
-            &acc,
-            &RestoreUsers {
-                user_ids: vec![a.clone()],
-            },
-        )
-        .await
-        .expect("restore");
+        restore(c, &tok, &acc, &a).await;
         assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 1, deleted0));
 
-        // An import batch: +5; the same batch again changes nothing.
+        // Licenses changed in bulk: assigned to two users (+2 seats), one revoked again (-1); a deleted
+        // user's assignment leaves the count and comes back with the restore.
+        let b0 = created.created[1].id.clone();
+        let c0 = created.created[2].id.clone();
+        docs(c, &tok, &acc, &[&b0, &c0], true).await;
+        assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 3, deleted0));
+        docs(c, &tok, &acc, &[&c0], false).await;
+        assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 2, deleted0));
+        c.delete_user(&tok, &acc, &a).await.expect("delete a again");
+        assert_eq!(
+            figures(&env, &tok).await,
+            (n0 + 2, seats0 + 1, deleted0 + 1)
+        );
+        restore(c, &tok, &acc, &a).await;
+        assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 2, deleted0));
+        docs(c, &tok, &acc, &[&b0], false).await;
+        assert_eq!(figures(&env, &tok).await, (n0 + 3, seats0 + 1, deleted0));
+
+        // An import batch (two with a license): +5 users, +2 seats; the same batch again changes nothing.
         let batch = ImportBatch {
             import_id: "load-import".into(),
             batch: 0,
             users: (0..5)
-                .map(|i| nu(&format!("load.i{i}@muster.example"), &[]))
+                .map(|i| {
+                    let l: &[&str] = if i < 2 { &["docs"] } else { &[] };
+                    nu(&format!("load.i{i}@muster.example"), l)
+                })
                 .collect(),
         };
-        c.import_batch(&tok, &acc, &batch).await.expect("import");
-        assert_eq!(figures(&env, &tok).await, (n0 + 8, seats0 + 1, deleted0));
+        let imported = c.import_batch(&tok, &acc, &batch).await.expect("import");
+        assert_eq!(figures(&env, &tok).await, (n0 + 8, seats0 + 3, deleted0));
         c.import_batch(&tok, &acc, &batch)
             .await
             .expect("import again");
-        assert_eq!(figures(&env, &tok).await, (n0 + 8, seats0 + 1, deleted0));
+        assert_eq!(figures(&env, &tok).await, (n0 + 8, seats0 + 3, deleted0));
 
-        // Deleted and purged after the restore window: counted once, when deleted.
+        // Deleted and purged after the restore window: counted once, when deleted (b without a license, an
+        // imported user with one).
         let b = created.created[1].id.clone();
         c.delete_user(&tok, &acc, &b).await.expect("delete b");
         assert_eq!(
             figures(&env, &tok).await,
-            (n0 + 7, seats0 + 1, deleted0 + 1)
+            (n0 + 7, seats0 + 3, deleted0 + 1)
+        );
+        c.delete_user(&tok, &acc, &imported.created[0].id)
+            .await
+            .expect("delete an imported user");
+        assert_eq!(
+            figures(&env, &tok).await,
+            (n0 + 6, seats0 + 2, deleted0 + 2)
         );
         env.clock.advance(RESTORE_WINDOW_SECS + 60);
         let purged = purge_deleted_users(env.db.as_ref(), env.clock.now())
@@ -107,7 +204,7 @@ async fn the_dashboard_counts_follow_every_change_of_the_users() {
             .expect("purge");
         assert!(purged >= 1, "b was purged");
         let tok = owner(&env).await;
-        assert_eq!(figures(&env, &tok).await, (n0 + 7, seats0 + 1, 0));
+        assert_eq!(figures(&env, &tok).await, (n0 + 6, seats0 + 2, 0));
     })
     .await;
 }

@@ -133,16 +133,12 @@ const SUBSCRIPTION: &str = "SELECT p.name AS package_name, s.started_on, s.renew
      s.license_expires_on FROM subscriptions s JOIN packages p ON p.id = s.package_id \
      WHERE s.account_id = $1";
 
-/// scale12l: the used seats are counted from the product's assignments (index `license_assignments_product`),
-/// each checked against its user by primary key. `CROSS JOIN` makes SQLite take that order (its planner,
-/// without statistics, walked all of the account's users per product instead: 100,000 index probes per
-/// product, ~50 ms per dashboard); PostgreSQL plans it freely and chose this order already.
+/// The used seats per product are kept by triggers in `seat_usage` (migration `20261226090000_seat_usage`), the
+/// same figures every seat check reads (`db::users` POOLS).
 const SEATS: &str = "SELECT p.code AS product_code, p.name AS product_name, ss.seats, \
-     ss.unit_price_cents, ss.currency, \
-     (SELECT COUNT(*) FROM license_assignments la CROSS JOIN users u \
-      WHERE u.id = la.user_id AND la.product_id = p.id AND u.account_id = $1 \
-      AND u.deleted_at IS NULL) AS used \
+     ss.unit_price_cents, ss.currency, COALESCE(su.used, 0) AS used \
      FROM subscription_seats ss JOIN products p ON p.id = ss.product_id \
+     LEFT JOIN seat_usage su ON su.account_id = ss.account_id AND su.product_id = p.id \
      WHERE ss.account_id = $1 ORDER BY p.code";
 
 /// scale12l: the live users of an account, kept by triggers in `account_user_counts` (migration
