@@ -79,6 +79,9 @@ done
 # ci10 (issue 10): the tools that keep the hardening fixed. The memory test (200 concurrent sign-ins under an
 # RSS ceiling) is crates/kontor-server/tests/signin_memory.rs, run by the cargo test step above.
 step "cargo deny: licenses, bans, sources (advisories need the network, which CI has not)"
+# `cargo metadata` (which cargo deny reads) needs the crates of every platform in Cargo.lock, and a fresh machine has
+# only those its own build downloaded (session 8: windows-sys was missing): fetch them from the registry first.
+cargo fetch --locked
 cargo deny --all-features --offline check licenses bans sources
 
 step "schemathesis against a running portal (SQLite, seeded; at most 180 s)"

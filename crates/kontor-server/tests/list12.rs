@@ -9,25 +9,12 @@ mod common;
 
 use std::cmp::Ordering;
 
-use common::{check, Env};
+use common::{all_users, check, owner, Env};
 use kontor_api::{
-    CreateUsers, ImportBatch, NewUser, PasswordLogin, Role, UserQuery, UserSort, UserStatus,
-    UserSummary,
+    CreateUsers, ImportBatch, NewUser, Role, UserQuery, UserSort, UserStatus, UserSummary,
 };
 
 const MASS: usize = 2_100;
-
-async fn owner(env: &Env) -> String {
-    env.client
-        .login_password(&PasswordLogin {
-            email: env.seed.owner_email.clone(),
-            password: env.seed.owner_password.clone(),
-            remember: false,
-        })
-        .await
-        .expect("owner signs in")
-        .access_token
-}
 
 /// Every page of `q`, following `next`; checks the counts on each page against `total` and `deleted`.
 async fn walk(
@@ -231,23 +218,11 @@ async fn every_page_of_a_search_agrees_with_the_whole_list() {
 
 /// The whole list of one status (`None`: the live users), sorted by e-mail, 500 a page.
 async fn walk_all(env: &Env, tok: &str, status: Option<UserStatus>) -> Vec<UserSummary> {
-    let mut q = UserQuery {
+    let q = UserQuery {
         status,
         sort: UserSort::Email,
         limit: Some(500),
         ..UserQuery::default()
     };
-    let mut out = Vec::new();
-    loop {
-        let page = env
-            .client
-            .users(tok, &env.seed.account_id, &q)
-            .await
-            .expect("users page");
-        out.extend(page.users);
-        match page.next {
-            Some(n) => q.after = Some(n),
-            None => return out,
-        }
-    }
+    all_users(env, tok, q).await
 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{api_error, check, Env, T0};
+use common::{all_users, api_error, check, Env, T0};
 use kontor_api::{
     ChangePassword, CreateUsers, CreateUsersResult, ErrorCode, ImportBatch, LicenseChange, NewUser,
     PasswordLogin, RestoreUsers, Role, UpdateUser, UserQuery, UserSort, UserStatus, UserSummary,
@@ -106,22 +106,6 @@ async fn pools(env: &Env, tok: &str) -> Vec<(String, i64, i64)> {
 
 fn pool(p: &[(String, i64, i64)], code: &str) -> i64 {
     p.iter().find(|x| x.0 == code).expect("pool").1
-}
-
-async fn all_users(env: &Env, tok: &str, mut q: UserQuery) -> Vec<UserSummary> {
-    let mut out = Vec::new();
-    loop {
-        let page = env
-            .client
-            .users(tok, &env.seed.account_id, &q)
-            .await
-            .expect("users page");
-        out.extend(page.users);
-        match page.next {
-            Some(n) => q.after = Some(n),
-            None => return out,
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use kontor_api::{ChangePassword, ErrorBody, PasswordLogin};
+use kontor_api::{ChangePassword, ErrorBody, PasswordLogin, UserQuery, UserSummary};
 use kontor_client::{ClientError, PortalClient};
 use kontor_server::seed::{seed_demo, DemoSeed, SeedOptions};
 use kontor_server::{open_database, start_with, Config, Database, ManualClock};
@@ -156,6 +156,23 @@ pub async fn owner(env: &Env) -> String {
 }
 
 /// A session of a seeded user (`local`@muster.example): the owner resets the password, the user replaces it.
+/// Every page of the users list for `q` (the demo account), following `next`.
+pub async fn all_users(env: &Env, tok: &str, mut q: UserQuery) -> Vec<UserSummary> {
+    let mut out = Vec::new();
+    loop {
+        let page = env
+            .client
+            .users(tok, &env.seed.account_id, &q)
+            .await
+            .expect("users page");
+        out.extend(page.users);
+        match page.next {
+            Some(n) => q.after = Some(n),
+            None => return out,
+        }
+    }
+}
+
 pub async fn seeded_session(env: &Env, owner_tok: &str, local: &str) -> String {
     let id = env
         .db
