@@ -633,18 +633,10 @@ where
     ) -> DbResult<Option<String>> {
         let mut taken = HashSet::new();
         for chunk in users.chunks(CHUNK) {
+            // Numbered placeholders on both backends: this runs only for a refused batch.
             let sql = format!(
-                "SELECT email FROM users WHERE account_id = {} AND email IN ({})",
-                if self.sqlite {
-                    "?".to_string()
-                } else {
-                    "$1".to_string()
-                },
-                if self.sqlite {
-                    self.params(chunk.len())
-                } else {
-                    params(2, chunk.len())
-                }
+                "SELECT email FROM users WHERE account_id = $1 AND email IN ({})",
+                params(2, chunk.len())
             );
             let mut q = sqlx::query_as::<DB, (String,)>(&sql).bind(account_id);
             for u in chunk {
