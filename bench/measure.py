@@ -3,6 +3,7 @@
 
 Subcommands (plain HTTP to the W3C WebDriver port; standard library only):
   run     --app BIN --selector CSS --runs N --out FILE.json   warm-up launch, then N measured launches
+          [--append]                                           adds them to FILE.json's launches (rounds)
   signin  --app BIN --account demo-account.json                signs in with "stay signed in" (fills the keyring)
   report  --sizes sizes.json --results a.json b.json ...       prints the Markdown table
   breakdown --app BIN --selector CSS --runs N --trace FILE --out FILE.json
@@ -329,13 +330,22 @@ def cmd_run(a):
                   f"[{', '.join(c['name'] for c in r['rss']['counted'])}]", file=sys.stderr)
     with open("/proc/loadavg") as f:
         load_after = f.read().split()[0]
+    previous = []
+    if a.append and os.path.exists(a.out):
+        # scripts/bench.sh measures in rounds (hello, sign-in, dashboard, hello, ...): a slow stretch of the
+        # machine then falls on every case alike instead of on one case's block.
+        with open(a.out) as f:
+            old = json.load(f)
+        previous = old["all"]
+        load_before = old["loadavg_1m_before"]
+    runs = previous + runs
     measured = [r for r in runs if not r["warmup"]]
     out = {
         "label": a.label,
         "app": app,
         "selector": a.selector,
         "runs": len(measured),
-        "warmup": a.warmup,
+        "warmup": sum(1 for r in runs if r["warmup"]),
         "median_ms": statistics.median(r["ms"] for r in measured),
         "min_ms": min(r["ms"] for r in measured),
         "max_ms": max(r["ms"] for r in measured),
@@ -593,6 +603,7 @@ def main():
     r.add_argument("--label", required=True)
     r.add_argument("--runs", type=int, default=7)
     r.add_argument("--warmup", type=int, default=1)
+    r.add_argument("--append", action="store_true")
     r.add_argument("--out", required=True)
     s = sub.add_parser("signin")
     s.add_argument("--app", required=True)

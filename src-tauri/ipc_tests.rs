@@ -116,3 +116,24 @@ fn every_command_the_ui_knows_is_registered() {
         );
     }
 }
+
+/// `src-ui/main.js` begins the `startup` call before the UI's code has loaded (issue 7), so it names the
+/// command as text: it must be the real command with the real argument key, kept where the UI takes it.
+#[test]
+fn main_js_begins_the_real_startup_command_where_the_ui_takes_it() {
+    let main_js = include_str!("../src-ui/main.js");
+    let call = format!(
+        "window.__kontorStartup = window.__TAURI_INTERNALS__.invoke('{}', {{ {}: {{}} }});",
+        cmd::STARTUP,
+        ARG
+    );
+    assert!(
+        main_js.contains(&call),
+        "src-ui/main.js must begin `{call}`"
+    );
+    let ui_ipc = include_str!("../src-ui/src/ipc.rs");
+    assert!(
+        ui_ipc.contains("const EARLY_STARTUP: &str = \"__kontorStartup\";"),
+        "src-ui/src/ipc.rs must take the early call from window.__kontorStartup"
+    );
+}

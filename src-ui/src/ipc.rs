@@ -106,7 +106,12 @@ async fn invoke<A: Serialize, T: DeserializeOwned>(name: &str, arg: &A) -> Resul
     let args = js_sys::Object::new();
     js_sys::Reflect::set(&args, &JsValue::from_str(ARG), &arg)
         .map_err(|_| ErrorBody::new(ErrorCode::Internal, "could not build the call"))?;
-    match tauri_invoke(name, args.into()).await {
+    decode(tauri_invoke(name, args.into()).await)
+}
+
+/// A command's answer: the value, or the `{code, message}` it failed with.
+fn decode<T: DeserializeOwned>(answer: Result<JsValue, JsValue>) -> Result<T, ErrorBody> {
+    match answer {
         Ok(v) => serde_wasm_bindgen::from_value(v)
             .map_err(|e| ErrorBody::new(ErrorCode::BadResponse, e.to_string())),
         Err(e) => Err(
@@ -120,11 +125,27 @@ async fn invoke<A: Serialize, T: DeserializeOwned>(name: &str, arg: &A) -> Resul
     }
 }
 
+/// The `startup` call `main.js` began before the UI's code had loaded, taken once: later calls (the retry
+/// button) ask the shell again.
+fn early_startup() -> Option<js_sys::Promise> {
+    let window: JsValue = web_sys::window()?.into();
+    let key = JsValue::from_str(EARLY_STARTUP);
+    let call = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
+    call.dyn_into::<js_sys::Promise>().ok()
+}
+
+/// Where `main.js` keeps its early `startup` call.
+const EARLY_STARTUP: &str = "__kontorStartup";
+
 pub type IpcResult<T> = Result<T, ErrorBody>;
 
 /// Configuration, portal and resumed session in one answer (the shell asked the portal at launch).
 pub async fn startup() -> IpcResult<Startup> {
-    invoke(cmd::STARTUP, &NoArgs {}).await
+    match early_startup() {
+        Some(call) => decode(wasm_bindgen_futures::JsFuture::from(call).await),
+        None => invoke(cmd::STARTUP, &NoArgs {}).await,
+    }
 }
 
 pub async fn set_portal_url(url: String) -> IpcResult<PortalInfo> {
