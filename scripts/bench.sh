@@ -6,6 +6,8 @@
 #                                          default 3 x 5: each round launches hello, then Kontor to the sign-in
 #                                          form, then to the dashboard, so the machine's slow stretches fall on
 #                                          every case alike; one warm-up launch per case in the first round;
+#                                          BENCH_SERVER_PROFILE=release builds and runs the demo portal as a
+#                                          release build (default debug, as scripts/run-demo.sh);
 #                                          BENCH_REUSE_SNAPSHOT=1 benches the existing snapshot instead of taking
 #                                          a new one, e.g. while the working tree is mid-edit and does not build)
 # Not part of the tests or CI. Every build is nice'd and goes to $BENCH_TARGET_DIR (default target-bench/), so a
@@ -22,6 +24,11 @@ root=$(pwd)
 export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$root/target-bench}"
 RUNS="${BENCH_RUNS:-5}"
 ROUNDS="${BENCH_ROUNDS:-3}"
+# The demo portal shares the machine's two cores with the app under test. A release build of it changed
+# neither ratio beyond this VM's run-to-run spread (BENCHMARKS.md, start-up, session 11), so the default stays
+# the debug build scripts/run-demo.sh uses, which costs no extra build.
+SERVER_PROFILE="${BENCH_SERVER_PROFILE:-debug}"
+case "$SERVER_PROFILE" in release | debug) ;; *) echo "BENCH_SERVER_PROFILE: release or debug" >&2; exit 2 ;; esac
 log() { printf '\n[bench] %s\n' "$*" >&2; }
 
 if [ "${1:-}" != "--inner" ]; then
@@ -55,10 +62,14 @@ if [ "${1:-}" != "--inner" ]; then
   mkdir -p "$snap/target" "$CARGO_TARGET_DIR/wasm32-unknown-unknown"
   ln -sfn "$CARGO_TARGET_DIR/wasm32-unknown-unknown" "$snap/target/wasm32-unknown-unknown"
 
-  log "Kontor: UI (scripts/build-ui.sh), release app, demo portal server (debug, as scripts/run-demo.sh)"
+  log "Kontor: UI (scripts/build-ui.sh), release app, demo portal server ($SERVER_PROFILE)"
   (cd "$snap" && nice -n 19 bash scripts/build-ui.sh >&2)
   (cd "$snap" && nice -n 19 cargo build --release -p kontor --bin kontor --features custom-protocol)
-  (cd "$snap" && nice -n 19 cargo build -p kontor-server --bin kontor-server)
+  if [ "$SERVER_PROFILE" = release ]; then
+    (cd "$snap" && nice -n 19 cargo build --release -p kontor-server --bin kontor-server)
+  else
+    (cd "$snap" && nice -n 19 cargo build -p kontor-server --bin kontor-server)
+  fi
 
   log "baseline: bench/hello (release; Cargo.lock copied from Kontor's, so both use the same crate versions)"
   cp "$snap/Cargo.lock" bench/hello/Cargo.lock
@@ -66,7 +77,7 @@ if [ "${1:-}" != "--inner" ]; then
 
   kontor_bin="$CARGO_TARGET_DIR/release/kontor"
   hello_bin="$CARGO_TARGET_DIR/release/hello"
-  server_bin="$CARGO_TARGET_DIR/debug/kontor-server"
+  server_bin="$CARGO_TARGET_DIR/$SERVER_PROFILE/kontor-server"
   for b in "$kontor_bin" "$hello_bin" "$server_bin"; do
     [ -x "$b" ] || { echo "bench: $b was not built" >&2; exit 1; }
   done
