@@ -5,7 +5,7 @@
 //! within the server, the shell and the UI, imports point one way (no module reaches back up into the crate
 //! root, no cycle between a crate's top-level modules) and only the server's router knows `handlers`; and
 //! ARCHITECTURE.md's code map names every crate, every top-level module and every storage trait; and
-//! `bench/startup-trace.patch` (the start-up instrumentation `bench/breakdown.sh` needs) still applies.
+//! the start-up trace patches in `bench/` (the instrumentation `bench/breakdown.sh` needs) still apply.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -509,26 +509,29 @@ fn the_checks_find_what_they_look_for() {
     );
 }
 
-/// `bench/startup-trace.patch` instruments the start-up path for `bench/breakdown.sh`. A change to that path
-/// that moves the patch's context updates the patch in the same commit; otherwise the next engineer measuring
-/// start-up first has to remake it (session 10 did).
+/// `bench/startup-trace.patch` instruments the start-up path for `bench/breakdown.sh` (and
+/// `bench/hello-trace.patch` the baseline app the same way). A change to that path that moves a patch's context
+/// updates the patch in the same commit; otherwise the next engineer measuring start-up first has to remake it
+/// (session 10 did).
 #[test]
-fn the_startup_trace_patch_still_applies() {
-    let out = std::process::Command::new("git")
-        .args(["apply", "--check", "bench/startup-trace.patch"])
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("tidy: run `git apply --check`: {e}"));
-    let findings = if out.status.success() {
-        Vec::new()
-    } else {
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    };
+fn the_startup_trace_patches_still_apply() {
+    let mut findings = Vec::new();
+    for patch in ["bench/startup-trace.patch", "bench/hello-trace.patch"] {
+        let out = std::process::Command::new("git")
+            .args(["apply", "--check", patch])
+            .current_dir(root())
+            .output()
+            .unwrap_or_else(|e| panic!("tidy: run `git apply --check`: {e}"));
+        if !out.status.success() {
+            findings.extend(
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .map(|l| format!("{patch}: {l}")),
+            );
+        }
+    }
     check(
-        "bench/startup-trace.patch no longer applies; re-make it (see its header)",
+        "a start-up trace patch no longer applies; re-make it (see its header)",
         findings,
     );
 }
