@@ -6,13 +6,8 @@ w="$AB_WORK"
 "$AB_SERVER" serve --database-url "sqlite://$w/portal.db" --bind 127.0.0.1:0 --demo >"$w/server.log" 2>&1 &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$w/server.log" | head -n 1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$w/server.log" >&2; exit 1; }
+. scripts/portal-url.sh
+url=$(portal_url "$w/server.log" "$server")
 case_env() {
   local home="$w/home-$1"
   mkdir -p "$home/config" "$home/data" "$home/cache"

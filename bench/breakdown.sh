@@ -35,13 +35,8 @@ db="sqlite://$work/portal.db"
 "$KONTOR_BENCH_SERVER" seed-demo --database-url "$db" >"$work/demo-account.json"
 "$KONTOR_BENCH_SERVER" serve --database-url "$db" --bind 127.0.0.1:0 --demo >"$work/server.log" 2>&1 &
 server=$!
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/server.log" >&2; exit 1; }
+. scripts/portal-url.sh
+url=$(portal_url "$work/server.log" "$server")
 home="$work/home"
 mkdir -p "$home/config" "$home/data" "$home/cache"
 export HOME="$home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache" \

@@ -144,14 +144,8 @@ db="sqlite://$work/portal.db"
 "$KONTOR_BENCH_SERVER" seed-demo --database-url "$db" >"$work/demo-account.json"
 "$KONTOR_BENCH_SERVER" serve --database-url "$db" --bind 127.0.0.1:0 --demo >"$work/server.log" 2>&1 &
 server=$!
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "bench: the demo portal did not start; see below" >&2; cat "$work/server.log" >&2; exit 1; }
+. "$root/scripts/portal-url.sh"
+url=$(portal_url "$work/server.log" "$server")
 log "portal at $url"
 
 # Like tests/support/mod.rs: each app gets its own HOME and XDG dirs; WebKitWebDriver passes them on to the app.
