@@ -39,13 +39,8 @@ head -c "${SIZE_MB}M" /dev/urandom > "$work/big.bin"
 rm "$work/big.bin"
 "$srv" serve --database-url "$db" --bind 127.0.0.1:0 > "$work/server.log" 2>&1 &
 server=$!
-url=""
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/server.log" >&2; exit 1; }
+. scripts/portal-url.sh
+url=$(portal_url "$work/server.log" "$server" 10)
 
 read -r email password < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["owner_email"], d["owner_password"])' "$work/seed.json")
 login=$(curl -sf -X POST "$url/api/v1/auth/login" -H 'content-type: application/json' \

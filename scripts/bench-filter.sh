@@ -95,19 +95,13 @@ cleanup_inner() {
 trap cleanup_inner EXIT
 unset KONTOR_DATA_DIR
 
+. "$root/scripts/portal-url.sh"
 for n in 100000 1000; do
   db="sqlite://$work/portal-$n.db"
   : >"$work/server-$n.log"
   "$KONTOR_BENCH_SERVER" serve --database-url "$db" --bind 127.0.0.1:0 --demo >"$work/server-$n.log" 2>&1 &
   server=$!
-  url=""
-  for _ in $(seq 1 300); do
-    url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/server-$n.log" | head -n 1)
-    [ -n "$url" ] && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/server-$n.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  [ -n "$url" ] || { echo "bench-filter: the portal did not start" >&2; cat "$work/server-$n.log" >&2; exit 1; }
+  url=$(portal_url "$work/server-$n.log" "$server" 30)
   log "portal with $n imported users at $url"
   home="$work/home-$n"
   mkdir -p "$home/config" "$home/data" "$home/cache"

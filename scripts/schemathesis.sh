@@ -31,14 +31,8 @@ db="sqlite://$work/portal.db"
 "$bin" seed-demo --database-url "$db" >"$work/seed.json"
 "$bin" serve --database-url "$db" --bind 127.0.0.1:0 >"$work/server.log" 2>&1 &
 server=$!
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/server.log" >&2; echo "the server did not start" >&2; exit 1; }
+. scripts/portal-url.sh
+url=$(portal_url "$work/server.log" "$server")
 url="${url%/}"
 
 json() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }

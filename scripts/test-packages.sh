@@ -128,13 +128,8 @@ fi
 "$server_bin" serve --database-url "sqlite://$work/portal.db" --releases-dir "$work/releases" --bind 127.0.0.1:0 > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/server.log"; echo "the portal did not start" >&2; exit 1; }
+. "$root/scripts/portal-url.sh"
+url=$(portal_url "$work/server.log" "$server" 10)
 email=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["owner_email"])' "$work/account.json")
 password=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["owner_password"])' "$work/account.json")
 mkdir -p "$root/screenshots/tmp"
