@@ -3,9 +3,9 @@
 #! UI wasm size (the first screen's main module and the lazily loaded chunks), cold start to first paint and RSS via tauri-driver under Xvfb); prints a Markdown table.
 #
 # Usage: bash scripts/bench.sh            (BENCH_ROUNDS=R rounds of BENCH_RUNS=N measured launches per case,
-#                                          default 3 x 5: each round launches hello, then Kontor to the sign-in
-#                                          form, then to the dashboard, so the machine's slow stretches fall on
-#                                          every case alike; one warm-up launch per case in the first round;
+#                                          default 3 x 5: each round launches hello, Kontor to the sign-in form
+#                                          and to the dashboard, in an order that rotates, so the machine's slow
+#                                          stretches fall on every case alike; one warm-up per case in round 1;
 #                                          BENCH_SERVER_PROFILE=release builds and runs the demo portal as a
 #                                          release build (default debug, as scripts/run-demo.sh);
 #                                          BENCH_REUSE_SNAPSHOT=1 benches the existing snapshot instead of taking
@@ -164,16 +164,26 @@ denv="$(app_env kontor-dashboard) KONTOR_PORTAL_URL=$url KONTOR_KEYRING_SERVICE=
 log "Kontor: signing in once with 'stay signed in' (refresh token into the dashboard case's keyring entry)"
 env $denv timeout 300 python3 "$root/bench/measure.py" signin --app "$KONTOR_BENCH_KONTOR" \
   --account "$work/demo-account.json"
+measure_case() {  # CASE MORE...: one block of launches of hello, Kontor's sign-in case or its dashboard case
+  local case="$1"; shift
+  case "$case" in
+    hello) env $henv timeout 1200 python3 "$root/bench/measure.py" run --app "$KONTOR_BENCH_HELLO" "$@" \
+      --selector '#hello' --label hello --runs "$KONTOR_BENCH_RUNS" --out "$work/hello.json" ;;
+    login) env $lenv timeout 1200 python3 "$root/bench/measure.py" run --app "$KONTOR_BENCH_KONTOR" "$@" \
+      --selector '#login-email' --label kontor-login --runs "$KONTOR_BENCH_RUNS" --out "$work/kontor-login.json" ;;
+    dashboard) env $denv timeout 1200 python3 "$root/bench/measure.py" run --app "$KONTOR_BENCH_KONTOR" "$@" \
+      --selector '#seats-used' --label kontor-dashboard --runs "$KONTOR_BENCH_RUNS" \
+      --out "$work/kontor-dashboard.json" ;;
+  esac
+}
+# The order rotates every round (bench/ab.sh's A/A runs saw the second of two blocks run 2–6 % faster).
+orders=("hello login dashboard" "login dashboard hello" "dashboard hello login")
 for round in $(seq 1 "$KONTOR_BENCH_ROUNDS"); do
-  more=(--warmup 0 --append)
-  [ "$round" = 1 ] && more=(--warmup 1)
-  log "round $round/$KONTOR_BENCH_ROUNDS: hello until #hello; Kontor until #login-email (no session) and #seats-used (session from the keyring)"
-  env $henv timeout 1200 python3 "$root/bench/measure.py" run --app "$KONTOR_BENCH_HELLO" "${more[@]}" \
-    --selector '#hello' --label hello --runs "$KONTOR_BENCH_RUNS" --out "$work/hello.json"
-  env $lenv timeout 1200 python3 "$root/bench/measure.py" run --app "$KONTOR_BENCH_KONTOR" "${more[@]}" \
-    --selector '#login-email' --label kontor-login --runs "$KONTOR_BENCH_RUNS" --out "$work/kontor-login.json"
-  env $denv timeout 1200 python3 "$root/bench/measure.py" run --app "$KONTOR_BENCH_KONTOR" "${more[@]}" \
-    --selector '#seats-used' --label kontor-dashboard --runs "$KONTOR_BENCH_RUNS" --out "$work/kontor-dashboard.json"
+  order="${orders[$(( (round - 1) % 3 ))]}"
+  log "round $round/$KONTOR_BENCH_ROUNDS: $order (hello until #hello; Kontor until #login-email without a session, #seats-used with one)"
+  for c in $order; do
+    if [ "$round" = 1 ]; then measure_case "$c" --warmup 1; else measure_case "$c" --warmup 0 --append; fi
+  done
 done
 
 python3 "$root/bench/measure.py" report --sizes "$work/sizes.json" \
