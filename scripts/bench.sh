@@ -65,11 +65,7 @@ if [ "${1:-}" != "--inner" ]; then
   log "Kontor: UI (scripts/build-ui.sh), release app, demo portal server ($SERVER_PROFILE)"
   (cd "$snap" && nice -n 19 bash scripts/build-ui.sh >&2)
   (cd "$snap" && nice -n 19 cargo build --release -p kontor --bin kontor --features custom-protocol)
-  if [ "$SERVER_PROFILE" = release ]; then
-    (cd "$snap" && nice -n 19 cargo build --release -p kontor-server --bin kontor-server)
-  else
-    (cd "$snap" && nice -n 19 cargo build -p kontor-server --bin kontor-server)
-  fi
+  (cd "$snap" && nice -n 19 cargo build --profile "${SERVER_PROFILE/debug/dev}" -p kontor-server --bin kontor-server)
 
   log "baseline: bench/hello (release; Cargo.lock copied from Kontor's, so both use the same crate versions)"
   cp "$snap/Cargo.lock" bench/hello/Cargo.lock
