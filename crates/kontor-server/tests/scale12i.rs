@@ -211,6 +211,104 @@ async fn a_fast_import_still_counts_seats_orders_ids_finds_users_and_adds_nobody
     .await;
 }
 
+/// Issue 12 (session 12): right after a large import the planner must know the account's size. PostgreSQL
+/// plans by the statistics of its last `ANALYZE`, which autovacuum takes a minute or more to refresh; until
+/// then a list after a 100,000-user import walked every user of the account (70–110 ms a page). The server
+/// refreshes them itself after bulk writes (`db::statistics`): here, after 3,000 imported users, a manual
+/// `VACUUM (ANALYZE)` has run (autovacuum's would show as `last_auto*`) and the estimate of the account's live
+/// users is no longer that of the seeded portal. SQLite's plans are chosen in code: the server never gives it
+/// statistics (`sqlite_stat1`) that could change them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_large_import_postgresql_plans_with_the_new_size_and_sqlite_gets_no_statistics() {
+    check(|env| async move {
+        const N: usize = 3_000;
+        let tok = owner(&env).await;
+        let acc = env.seed.account_id.clone();
+        more_seats(&env, N as i64).await;
+        for (b, chunk) in users("bulk", N, &["cmdb"]).chunks(N / 2).enumerate() {
+            env.client
+                .import_batch(&tok, &acc, &batch(b as u32, chunk.to_vec()))
+                .await
+                .expect("batch");
+        }
+        if env.backend == "sqlite" {
+            let mut c = sqlx::SqliteConnection::connect(&env.db_url)
+                .await
+                .expect("raw");
+            let (stat1,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'",
+            )
+            .fetch_one(&mut c)
+            .await
+            .expect("sqlite_master");
+            assert_eq!(stat1, 0, "the server must not ANALYZE SQLite");
+            return;
+        }
+        let mut c = sqlx::PgConnection::connect(&env.db_url).await.expect("raw");
+        let refreshed = "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname IN ('users', 'license_assignments') \
+             AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL";
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let (n,): (i64,) = sqlx::query_as(refreshed)
+                .fetch_one(&mut c)
+                .await
+                .expect("pg_stat_user_tables");
+            if n == 2 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no VACUUM (ANALYZE) of users and license_assignments 30 s after importing {N} users"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // The account id is a UUID the seed made: safe to write into the statement.
+        let plan: Vec<(String,)> = sqlx::query_as(&format!(
+            "EXPLAIN SELECT id FROM users WHERE account_id = '{acc}' AND deleted_at IS NULL"
+        ))
+        .fetch_all(&mut c)
+        .await
+        .expect("explain");
+        // The top node's line: `… (cost=… rows=N width=…)`.
+        let top = &plan.first().expect("a plan").0;
+        let rows: f64 = top
+            .split("rows=")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|r| r.parse().ok())
+            .unwrap_or_else(|| panic!("no row estimate in {top:?}"));
+        assert!(
+            rows >= (N / 2) as f64,
+            "the planner expects {rows} live users of the account, which has more than {N}: {plan:?}"
+        );
+    })
+    .await;
+}
+
+/// Gives the demo account `n` more seats of every product (directly in the database, as a vendor would).
+async fn more_seats(env: &Env, n: i64) {
+    const SQL: &str = "UPDATE subscription_seats SET seats = seats + $1 WHERE account_id = $2";
+    if env.backend == "sqlite" {
+        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
+            .await
+            .expect("raw");
+        sqlx::query(SQL)
+            .bind(n)
+            .bind(&env.seed.account_id)
+            .execute(&mut c)
+            .await
+            .expect("seats");
+    } else {
+        let mut c = sqlx::PgConnection::connect(&env.db_url).await.expect("raw");
+        sqlx::query(SQL)
+            .bind(n)
+            .bind(&env.seed.account_id)
+            .execute(&mut c)
+            .await
+            .expect("seats");
+    }
+}
+
 #[test]
 fn ids_are_uuid_v7_strictly_increasing_and_carry_the_time() {
     let ids = time_ordered_ids(1_764_000_000_000, 300_000);

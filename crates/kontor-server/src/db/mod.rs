@@ -3,7 +3,7 @@
 //! Layout: `records` (the record types), `store` (the `Database` methods), `users`, `licenses`,
 //! `locations`, `installers`, `mail`, `profile`, `subscriptions` (the other storage traits; `mail` is the
 //! outbox any transaction can queue into), `audit` (the audit log's hash chain), `sqlite` and `postgres`
-//! (opening each backend, its migrations).
+//! (opening each backend, its migrations), `statistics` (PostgreSQL's planner statistics after bulk writes).
 //! Both backends share one implementation: the SQL text is written once (named constants next to the
 //! code that runs it) with `$n` placeholders, which sqlx-sqlite maps by number too, and only portable
 //! column types; rows are read into `sqlx::FromRow` structs. `store`, `users`, `licenses` and `installers`
@@ -35,6 +35,7 @@ pub mod profile;
 pub mod records;
 pub mod replicas; // replica12
 mod sqlite;
+mod statistics;
 mod store;
 pub mod subscriptions;
 pub mod support; // support9

@@ -1,10 +1,12 @@
-//! The PostgreSQL backend: the pool and its migrations.
+//! The PostgreSQL backend: the pool, its migrations and its planner statistics' refresh.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Pool, Postgres};
 
+use crate::db::statistics::PlannerStats;
 use crate::error::ServerError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -14,6 +16,8 @@ pub struct PostgresDatabase {
     pub(crate) pool: Pool<Postgres>,
     /// Unused: PostgreSQL queues writers itself (row locks).
     pub(crate) write_lock: tokio::sync::Mutex<()>,
+    /// Refreshes the planner's statistics after bulk writes (`db::statistics`).
+    pub(crate) stats: Arc<PlannerStats>,
 }
 
 impl PostgresDatabase {
@@ -36,8 +40,14 @@ impl PostgresDatabase {
             tracing::info!(chained, "audit log entries chained");
         }
         Ok(Self {
+            stats: PlannerStats::new(pool.clone()),
             pool,
             write_lock: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// The refresh of the planner's statistics that bulk writes report to.
+    pub(crate) fn planner_stats(&self) -> Option<&Arc<PlannerStats>> {
+        Some(&self.stats)
     }
 }

@@ -4,11 +4,13 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Pool, Sqlite};
 
+use crate::db::statistics::PlannerStats;
 use crate::error::ServerError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -64,6 +66,11 @@ impl SqliteDatabase {
             write_lock: tokio::sync::Mutex::new(()),
             _lock: lock,
         })
+    }
+
+    /// None: SQLite's plans are chosen in code, not by statistics (`db::statistics`).
+    pub(crate) fn planner_stats(&self) -> Option<&Arc<PlannerStats>> {
+        None
     }
 }
 

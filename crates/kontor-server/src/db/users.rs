@@ -20,6 +20,7 @@
 //! `VALUES` in chunks of [`CHUNK`]) are built by the small helpers `params`, `value_rows` and `bind_args!`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use kontor_api::{
@@ -35,6 +36,7 @@ use crate::db::backend::{begin_write, RowsAffected};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::records::role;
 use crate::db::sqlite::SqliteDatabase;
+use crate::db::statistics::PlannerStats;
 use crate::domain::row_u32;
 use crate::error::DbResult;
 
@@ -556,6 +558,8 @@ struct Sql<'p, DB: sqlx::Database> {
     /// before it begins, instead of in SQLite's busy handler, which polls unfairly and gave up after its
     /// timeout with `database is locked` (HTTP 500) under 16 concurrent writers. Unused on PostgreSQL.
     write_lock: &'p tokio::sync::Mutex<()>,
+    /// PostgreSQL: told of every committed batch of new users (`db::statistics`); `None` on SQLite.
+    stats: Option<&'p Arc<PlannerStats>>,
 }
 
 impl<DB: sqlx::Database> Sql<'_, DB>
@@ -1183,6 +1187,9 @@ where
         };
         self.audit(&mut *tx, actor, &events).await?;
         tx.commit().await?;
+        if let Some(stats) = self.stats {
+            stats.rows_written(users.len() as u64);
+        }
         Ok(Ok(Created::Created))
     }
 
@@ -1665,6 +1672,7 @@ macro_rules! impl_user_store {
                     sqlite: $sqlite,
                     lock_seats: $lock,
                     write_lock: &self.write_lock,
+                    stats: self.planner_stats(),
                 }
             }
         }
