@@ -58,24 +58,34 @@ fn batch(n: u32, users: Vec<NewUser>) -> ImportBatch {
 /// Gives the demo account two seats of the product `api`, which nobody holds (directly in the database, as
 /// the vendor's tools would).
 async fn seats_nobody_holds(env: &Env) {
-    const SQL: &str = "INSERT INTO subscription_seats (account_id, product_id, seats, unit_price_cents, currency) \
-         SELECT $1, id, 2, 100, 'EUR' FROM products WHERE code = 'api'";
+    for_account(
+        env,
+        "INSERT INTO subscription_seats (account_id, product_id, seats, unit_price_cents, currency) \
+         SELECT $1, id, 2, 100, 'EUR' FROM products WHERE code = 'api'",
+    )
+    .await;
+}
+
+/// Gives the demo account `n` more seats of every product (directly in the database, as a vendor would).
+async fn more_seats(env: &Env, n: u32) {
+    for_account(
+        env,
+        &format!("UPDATE subscription_seats SET seats = seats + {n} WHERE account_id = $1"),
+    )
+    .await;
+}
+
+/// Runs `sql` with the demo account's id as `$1`, on a connection of its own.
+async fn for_account(env: &Env, sql: &str) {
+    let acc = &env.seed.account_id;
     if env.backend == "sqlite" {
         let mut c = sqlx::SqliteConnection::connect(&env.db_url)
             .await
             .expect("raw");
-        sqlx::query(SQL)
-            .bind(&env.seed.account_id)
-            .execute(&mut c)
-            .await
-            .expect("api seats");
+        sqlx::query(sql).bind(acc).execute(&mut c).await.expect(sql);
     } else {
         let mut c = sqlx::PgConnection::connect(&env.db_url).await.expect("raw");
-        sqlx::query(SQL)
-            .bind(&env.seed.account_id)
-            .execute(&mut c)
-            .await
-            .expect("api seats");
+        sqlx::query(sql).bind(acc).execute(&mut c).await.expect(sql);
     }
 }
 
@@ -224,7 +234,7 @@ async fn after_a_large_import_postgresql_plans_with_the_new_size_and_sqlite_gets
         const N: usize = 3_000;
         let tok = owner(&env).await;
         let acc = env.seed.account_id.clone();
-        more_seats(&env, N as i64).await;
+        more_seats(&env, N as u32).await;
         for (b, chunk) in users("bulk", N, &["cmdb"]).chunks(N / 2).enumerate() {
             env.client
                 .import_batch(&tok, &acc, &batch(b as u32, chunk.to_vec()))
@@ -283,30 +293,6 @@ async fn after_a_large_import_postgresql_plans_with_the_new_size_and_sqlite_gets
         );
     })
     .await;
-}
-
-/// Gives the demo account `n` more seats of every product (directly in the database, as a vendor would).
-async fn more_seats(env: &Env, n: i64) {
-    const SQL: &str = "UPDATE subscription_seats SET seats = seats + $1 WHERE account_id = $2";
-    if env.backend == "sqlite" {
-        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
-            .await
-            .expect("raw");
-        sqlx::query(SQL)
-            .bind(n)
-            .bind(&env.seed.account_id)
-            .execute(&mut c)
-            .await
-            .expect("seats");
-    } else {
-        let mut c = sqlx::PgConnection::connect(&env.db_url).await.expect("raw");
-        sqlx::query(SQL)
-            .bind(n)
-            .bind(&env.seed.account_id)
-            .execute(&mut c)
-            .await
-            .expect("seats");
-    }
 }
 
 #[test]
