@@ -137,7 +137,7 @@ async fn every_page_of_a_search_agrees_with_the_whole_list() {
             Option<UserStatus>,
             &'static [u32],
         );
-        let cases: [Case; 12] = [
+        let cases: [Case; 14] = [
             ("nutzer 00", None, None, None, None, &[7, 200]),
             ("NUTZER 1", None, None, None, None, &[200, 500]),
             ("masse", None, None, None, None, &[500]),
@@ -150,6 +150,9 @@ async fn every_page_of_a_search_agrees_with_the_whole_list() {
             ("1", Some(Role::Billing), None, None, None, &[100]),
             ("nutzer 19", None, None, Some(0), None, &[500]),
             ("nobody-here", None, None, None, None, &[10]),
+            // A license alone (the product's id is looked up first), and a code no product has.
+            ("", None, Some("cmdb"), None, None, &[150]),
+            ("", None, Some("no-such-product"), None, None, &[10]),
         ];
         for (q, role, license, loc, status, limits) in cases {
             let pool = if status == Some(UserStatus::Deleted) {

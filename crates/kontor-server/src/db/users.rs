@@ -441,6 +441,9 @@ const REVOKE_SESSIONS: &str =
 const FTS_CANDIDATES: &str =
     "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)";
 
+/// A product's id by its code (the users list's license filter).
+const PRODUCT_ID: &str = "SELECT id FROM products WHERE code = $1";
+
 const DELETED_COUNT: &str =
     "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL";
 
@@ -808,10 +811,18 @@ where
             wh.push_str(&format!(" AND u.role = ${}", args.len()));
         }
         if let Some(code) = &f.license {
-            args.push(Arg::Text(code.clone()));
+            // The product's id as a value, not a join by code: PostgreSQL's planner then knows from its
+            // statistics how many users hold it. Joined by code it guessed ~150 of 90,000 holders, drove the
+            // page from the assignments and sorted them all (437 ms at 100,000 users) instead of walking the
+            // sort index and stopping after the page (1.5 ms). An unknown code gets an id no product has
+            // (ids are UUIDs): nobody matches, as before.
+            let product: Option<(String,)> = sqlx::query_as::<DB, _>(PRODUCT_ID)
+                .bind(code)
+                .fetch_optional(&mut *conn)
+                .await?;
+            args.push(Arg::Text(product.map(|p| p.0).unwrap_or_default()));
             wh.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM license_assignments la JOIN products p ON p.id = la.product_id \
-                 WHERE la.user_id = u.id AND p.code = ${})",
+                " AND EXISTS (SELECT 1 FROM license_assignments la WHERE la.user_id = u.id AND la.product_id = ${})",
                 args.len()
             ));
         }
