@@ -12,14 +12,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/kontor-ab.XXXXXX)
 export AB_WORK="$work" AB_A="$(realpath "$1")" AB_B="$(realpath "$2")" AB_SERVER="$(realpath "$3")" \
   AB_ROUNDS="${4:-6}" AB_RUNS="${5:-5}"
-dbus-run-session -- bash -c '
-  set -euo pipefail
-  export XDG_DATA_HOME="$AB_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
-  while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
-    < <(printf "kontor-ab" | gnome-keyring-daemon --unlock --components=secrets)
-  unset XDG_DATA_HOME
-  exec xvfb-run -a -s "-screen 0 1280x800x24" bash bench/ab-inner.sh
-' >&2
+bash scripts/desktop-session.sh "$work" kontor-ab bash bench/ab-inner.sh >&2
 python3 - "$work" <<'PY'
 import json, sys
 w = sys.argv[1]

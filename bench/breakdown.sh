@@ -15,14 +15,7 @@ if [ "${1:-}" != "--inner" ]; then
   trap 'for f in "$work"/driver.*.pid; do [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; done; true' EXIT
   export KONTOR_BENCH_WORK="$work" KONTOR_BENCH_RUNS="${3:-5}" \
     KONTOR_BENCH_KONTOR="$(realpath "$1")" KONTOR_BENCH_SERVER="$(realpath "$2")"
-  dbus-run-session -- bash -c '
-    set -euo pipefail
-    export XDG_DATA_HOME="$KONTOR_BENCH_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
-    while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
-      < <(printf "kontor-bench" | gnome-keyring-daemon --unlock --components=secrets)
-    unset XDG_DATA_HOME
-    exec xvfb-run -a -s "-screen 0 1280x800x24" bash bench/breakdown.sh --inner
-  ' >&2
+  bash scripts/desktop-session.sh "$work" kontor-bench bash bench/breakdown.sh --inner >&2
   cat "$work/login.md" "$work/dashboard.md"
   cp "$work"/*.json "$work"/*.md /tmp/ 2>/dev/null || true
   exit 0

@@ -71,14 +71,7 @@ if [ "${1:-}" != "--inner" ]; then
   export KONTOR_BENCH_WORK="$work" KONTOR_BENCH_ROUNDS="$ROUNDS" \
     KONTOR_BENCH_KONTOR="$kontor_bin" KONTOR_BENCH_SERVER="$server_bin"
   log "measuring in a private D-Bus session (unlocked GNOME keyring) under Xvfb; $ROUNDS rounds per list"
-  dbus-run-session -- bash -c '
-    set -euo pipefail
-    export XDG_DATA_HOME="$KONTOR_BENCH_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
-    while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
-      < <(printf "kontor-bench" | gnome-keyring-daemon --unlock --components=secrets)
-    unset XDG_DATA_HOME
-    exec xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/bench-filter.sh --inner
-  ' >&2
+  bash scripts/desktop-session.sh "$work" kontor-bench bash scripts/bench-filter.sh --inner >&2
   mkdir -p "$CARGO_TARGET_DIR/bench-filter-last"
   cp "$work"/filter-*.json "$work"/import-*.json "$work/table.md" "$CARGO_TARGET_DIR/bench-filter-last/"
   cat "$work/table.md"

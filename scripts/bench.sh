@@ -112,14 +112,7 @@ EOF
   log "measuring in a private D-Bus session (unlocked GNOME keyring) under Xvfb; $ROUNDS rounds of $RUNS runs, + 1 warm-up each"
   # Same set-up as scripts/test.sh. Its stdout goes to stderr: the session's services (at-spi) print there, and
   # the table is written to a file and printed below.
-  dbus-run-session -- bash -c '
-    set -euo pipefail
-    export XDG_DATA_HOME="$KONTOR_BENCH_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
-    while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
-      < <(printf "kontor-bench" | gnome-keyring-daemon --unlock --components=secrets)
-    unset XDG_DATA_HOME
-    exec xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/bench.sh --inner
-  ' >&2
+  bash scripts/desktop-session.sh "$work" kontor-bench bash scripts/bench.sh --inner >&2
   mkdir -p "$CARGO_TARGET_DIR/bench-last"
   cp "$work"/*.json "$work/table.md" "$CARGO_TARGET_DIR/bench-last/"
   cat "$work/table.md"

@@ -19,14 +19,7 @@ if [ "${1:-}" != "--inner" ]; then
   work=$(mktemp -d /tmp/kontor-pkgtest.XXXXXX)
   export KONTOR_PKGTEST_WORK="$work"
   rc=0
-  dbus-run-session -- bash -c '
-    set -euo pipefail
-    export XDG_DATA_HOME="$KONTOR_PKGTEST_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
-    while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
-      < <(printf "kontor-test" | gnome-keyring-daemon --unlock --components=secrets)
-    unset XDG_DATA_HOME
-    exec xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/test-packages.sh --inner "$@"
-  ' bash "$@" || rc=$?
+  bash scripts/desktop-session.sh "$work" kontor-test bash scripts/test-packages.sh --inner "$@" || rc=$?
   rm -rf "$work"
   exit $rc
 fi

@@ -14,14 +14,7 @@ if [ "${1:-}" != "--inner" ]; then
   export KONTOR_TEST_WORK="$work"
   # A private D-Bus session with an unlocked GNOME keyring (Secret Service) and a virtual display.
   rc=0
-  dbus-run-session -- bash -c '
-    set -euo pipefail
-    export XDG_DATA_HOME="$KONTOR_TEST_WORK/keyring-data"; mkdir -p "$XDG_DATA_HOME"
-    while IFS= read -r line; do [ -n "$line" ] && export "$line"; done \
-      < <(printf "kontor-test" | gnome-keyring-daemon --unlock --components=secrets)
-    unset XDG_DATA_HOME
-    exec xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/test.sh --inner
-  ' || rc=$?
+  bash scripts/desktop-session.sh "$work" kontor-test bash scripts/test.sh --inner || rc=$?
   rm -rf "$work"
   # The package test (issue 11): the app binary built above bundled as .deb/.rpm, installed with apt-get,
   # launched to its sign-in page and dashboard, uninstalled (root: it installs system-wide).
