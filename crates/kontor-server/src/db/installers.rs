@@ -9,6 +9,7 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
+use crate::db::PRODUCT_ID;
 use crate::domain::{Outcome, Refusal};
 use crate::error::DbResult;
 
@@ -63,8 +64,6 @@ pub trait InstallerStore {
 }
 
 const PRODUCT_CODES: &str = "SELECT code FROM products ORDER BY code";
-
-const PRODUCT_ID: &str = "SELECT id FROM products WHERE code = $1";
 
 const INSERT_INSTALLER: &str = "INSERT INTO installers (id, product_id, version, platform, arch, \
      file_name, size, sha256, notes, released_on, created_at) \

@@ -58,6 +58,9 @@ pub use subscriptions::SubscriptionStore;
 pub use support::SupportStore; // support9
 pub use users::UserStore;
 
+/// A product's id by its code (the seed, installers, the users list's license filter).
+pub(crate) const PRODUCT_ID: &str = "SELECT id FROM products WHERE code = $1";
+
 /// The portal's storage. Every account-scoped method takes the caller's account id and filters by it.
 #[async_trait]
 pub trait Database:

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use sqlx::{Pool, Postgres};
 
 /// Fewer rows written than this never start a refresh (the tests' and a small account's writes).
-pub(crate) const MIN_ROWS: u64 = 1_000;
+const MIN_ROWS: u64 = 1_000;
 
 /// Also moves the trigram indexes' pending entries into the index proper (a manual `ANALYZE` leaves them, and
 /// every search reads them all) and marks the new pages all-visible (index-only counts): what autovacuum
@@ -78,7 +78,7 @@ impl PlannerStats {
                 Err(e) => {
                     // Not fatal: autovacuum refreshes them later. Count the rows again for the next try.
                     this.pending.fetch_add(taken, Ordering::Relaxed);
-                    tracing::warn!(error = %e, "ANALYZE after a bulk write failed");
+                    tracing::warn!(error = %e, "VACUUM (ANALYZE) after a bulk write failed");
                 }
             }
             this.running.store(false, Ordering::Release);

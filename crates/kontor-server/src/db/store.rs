@@ -15,6 +15,7 @@ use crate::db::records::{
     SeedData, SessionRecord, SubscriptionRecord, UserRecord, DELETED_EMAIL_SUFFIX,
 };
 use crate::db::users::name_key;
+use crate::db::PRODUCT_ID;
 use crate::error::{DbError, DbResult};
 
 /// A `users` row as [`UserRecord`] reads it (the shown e-mail is the parked one for deleted users).
@@ -159,7 +160,6 @@ const SEED_PRODUCT: &str =
 const SEED_PACKAGE: &str =
     "INSERT INTO packages (id, code, name) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING";
 const PACKAGE_ID: &str = "SELECT id FROM packages WHERE code = $1";
-const PRODUCT_ID: &str = "SELECT id FROM products WHERE code = $1";
 const SEED_PACKAGE_PRODUCT: &str = "INSERT INTO package_products (package_id, product_id) \
      VALUES ($1, $2) ON CONFLICT (package_id, product_id) DO NOTHING";
 const ACCOUNT_BY_CUSTOMER_NUMBER: &str = "SELECT id FROM accounts WHERE customer_number = $1";

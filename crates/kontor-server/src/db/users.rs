@@ -37,6 +37,7 @@ use crate::db::postgres::PostgresDatabase;
 use crate::db::records::role;
 use crate::db::sqlite::SqliteDatabase;
 use crate::db::statistics::PlannerStats;
+use crate::db::PRODUCT_ID;
 use crate::domain::row_u32;
 use crate::error::DbResult;
 
@@ -440,9 +441,6 @@ const REVOKE_SESSIONS: &str =
 /// SQLite: how many rows of the trigram table match (`$1`: [`fts_phrase`]), counted up to `$2`.
 const FTS_CANDIDATES: &str =
     "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)";
-
-/// A product's id by its code (the users list's license filter).
-const PRODUCT_ID: &str = "SELECT id FROM products WHERE code = $1";
 
 const DELETED_COUNT: &str =
     "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL";
