@@ -150,6 +150,11 @@ impl PlanStore {
             .write(&self.path, &json)?)
     }
 
+    /// Keeps how far `plan` got (after each committed batch).
+    pub fn progress(&self, plan: &ImportPlan) -> ImportResult<()> {
+        self.save(plan)
+    }
+
     pub fn delete(&self) -> ImportResult<()> {
         match std::fs::remove_file(&self.path) {
             Ok(()) => Ok(()),
@@ -287,7 +292,7 @@ pub async fn run(
         created.extend(result.created);
         sent += len;
         plan.done = plan.done.max(i + 1);
-        store.save(plan)?;
+        store.progress(plan)?;
         progress(sent, total);
     }
     store.delete()?;
