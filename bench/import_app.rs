@@ -105,7 +105,12 @@ async fn run() {
     // (a) The plan store's writes alone, on a plan of the same size (a directory of its own).
     let probe_dir = tempfile::tempdir().expect("tempdir");
     let probe = PlanStore::new(probe_dir.path());
-    let mut plan = ImportPlan::new(client.base_url(), &me.account_id, "bench.csv", users.clone());
+    let mut plan = ImportPlan::new(
+        client.base_url(),
+        &me.account_id,
+        "bench.csv",
+        users.clone(),
+    );
     let mut first = Vec::new();
     let mut progress = Vec::new();
     for _ in 0..5 {
@@ -125,9 +130,15 @@ async fn run() {
     let batches = plan.batches.len();
     let start = Instant::now();
     store.save(&plan).expect("save");
-    let outcome = import::run(&portal, &store, &mut plan, &AtomicBool::new(false), |_, _| {})
-        .await
-        .expect("import");
+    let outcome = import::run(
+        &portal,
+        &store,
+        &mut plan,
+        &AtomicBool::new(false),
+        |_, _| {},
+    )
+    .await
+    .expect("import");
     let import = start.elapsed();
     assert!(!outcome.cancelled);
     assert_eq!(outcome.created.len(), n, "every user created");

@@ -2,18 +2,22 @@
 //! atomic batches with an idempotency key, resumable after a crash.
 //!
 //! How "no duplicate on retry" holds: before the first batch is sent, the plan (import id, the users in
-//! fixed batches; names and e-mails only, no passwords) is written atomically to the app's data directory.
-//! Every batch is sent as `(import_id, batch number)`; the portal records committed batches in the same
+//! fixed batches; names and e-mails only, no passwords) is written atomically to the app's data directory,
+//! once. Every batch is sent as `(import_id, batch number)`; the portal records committed batches in the same
 //! transaction as their users, so sending a batch again creates nothing (it answers `already_done`, with
 //! fresh temporary passwords for that batch's users). Resuming therefore re-sends the whole plan from the
-//! first batch and the confirmation screen is complete again. The plan is deleted when the import is done.
+//! first batch and the confirmation screen is complete again. How far an import got ("N of M" when resuming)
+//! is a small file of its own, rewritten after each batch, so the plan (megabytes for 100,000 users) is not.
+//! Two batches are on their way at once: the portal writes one while the next travels and is read. Both
+//! files are deleted when the import is done.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use futures_util::{stream, StreamExt};
 use kontor_api::ipc::{ImportOutcome, ImportPreview, ImportProblem, MAX_PREVIEW_PROBLEMS};
-use kontor_api::{ErrorCode, ImportBatch, NewUser, MAX_IMPORT_BATCH};
+use kontor_api::{ErrorCode, ImportBatch, ImportBatchResult, NewUser, MAX_IMPORT_BATCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -120,27 +124,44 @@ impl ImportPlan {
     }
 }
 
-/// Where the running import's plan lives.
+/// Where the running import's plan and its progress live.
 pub struct PlanStore {
     path: PathBuf,
+    progress_path: PathBuf,
+}
+
+/// How far the import `import_id` got: its first `done` batches are committed.
+#[derive(Debug, Serialize, Deserialize)]
+struct Progress {
+    import_id: String,
+    done: usize,
 }
 
 impl PlanStore {
     pub fn new(data_dir: &Path) -> Self {
         Self {
             path: data_dir.join("import-in-progress.json"),
+            progress_path: data_dir.join("import-progress.json"),
         }
     }
 
+    /// The plan, with the progress kept for it (a progress file of another import is ignored).
     pub fn load(&self) -> Option<ImportPlan> {
         let bytes = std::fs::read(&self.path).ok()?;
-        match serde_json::from_slice(&bytes) {
-            Ok(p) => Some(p),
+        let mut plan: ImportPlan = match serde_json::from_slice(&bytes) {
+            Ok(p) => p,
             Err(e) => {
                 tracing::warn!("ignoring unreadable {}: {e}", self.path.display());
-                None
+                return None;
             }
+        };
+        let progress = std::fs::read(&self.progress_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Progress>(&b).ok());
+        if let Some(p) = progress.filter(|p| p.import_id == plan.import_id) {
+            plan.done = plan.done.max(p.done.min(plan.batches.len()));
         }
+        Some(plan)
     }
 
     pub fn save(&self, plan: &ImportPlan) -> ImportResult<()> {
@@ -150,17 +171,27 @@ impl PlanStore {
             .write(&self.path, &json)?)
     }
 
-    /// Keeps how far `plan` got (after each committed batch).
+    /// Keeps how far `plan` got (after each committed batch): its id and `done`, not its users.
     pub fn progress(&self, plan: &ImportPlan) -> ImportResult<()> {
-        self.save(plan)
+        let json = serde_json::to_vec(&Progress {
+            import_id: plan.import_id.clone(),
+            done: plan.done,
+        })?;
+        Ok(kontor_fs::Options::new()
+            .create_dirs(true)
+            .write(&self.progress_path, &json)?)
     }
 
+    /// Forgets the plan, then its progress.
     pub fn delete(&self) -> ImportResult<()> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e.into()),
+        for path in [&self.path, &self.progress_path] {
+            match std::fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
         }
+        Ok(())
     }
 }
 
@@ -246,8 +277,13 @@ pub async fn preview(portal: &Portal, path: &Path) -> ImportResult<(ImportPrevie
     Ok((shown, Previewed { file_name, users }))
 }
 
-/// Sends every batch of `plan` (from the first: committed ones answer `already_done`), reporting progress
-/// in users. Network failures are retried a few times; a cancel stops between batches.
+/// Batches on their way at once. The portal writes one batch of an account at a time; with two, the next
+/// batch travels and is read while the one before is written (`bench/import_app.rs`).
+pub const IN_FLIGHT: usize = 2;
+
+/// Sends every batch of `plan` (from the first: committed ones answer `already_done`), [`IN_FLIGHT`] at a
+/// time, in order, reporting progress in users. Network failures are retried a few times; a cancel stops
+/// sending: the batches already on their way are answered, no further one is sent.
 pub async fn run(
     portal: &Portal,
     store: &PlanStore,
@@ -259,36 +295,32 @@ pub async fn run(
     let mut created = Vec::new();
     let mut sent = 0u64;
     progress(0, total);
-    for (i, users) in plan.batches.clone().into_iter().enumerate() {
-        if cancel.load(Ordering::SeqCst) {
+    let import_id = plan.import_id.clone();
+    let mut answers = stream::iter(plan.batches.clone().into_iter().enumerate())
+        .map(|(i, users)| {
+            let req = ImportBatch {
+                import_id: import_id.clone(),
+                batch: i as u32,
+                users,
+            };
+            async move {
+                if cancel.load(Ordering::SeqCst) {
+                    return None;
+                }
+                let len = req.users.len() as u64;
+                Some(send(portal, req).await.map(|r| (i, len, r)))
+            }
+        })
+        .buffered(IN_FLIGHT);
+    while let Some(answer) = answers.next().await {
+        let Some(answer) = answer else {
             return Ok(ImportOutcome {
                 created,
                 total,
                 cancelled: true,
             });
-        }
-        let len = users.len() as u64;
-        let req = ImportBatch {
-            import_id: plan.import_id.clone(),
-            batch: i as u32,
-            users,
         };
-        let mut attempt = 0;
-        let result = loop {
-            let r = portal
-                .call(|c, a, me| {
-                    let req = req.clone();
-                    async move { c.import_batch(&a, &me.account_id, &req).await }
-                })
-                .await;
-            match r {
-                Err(e) if e.code() == ErrorCode::Network && attempt < 3 => {
-                    attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(500 * (1 << attempt))).await;
-                }
-                other => break other,
-            }
-        }?;
+        let (i, len, result) = answer?;
         created.extend(result.created);
         sent += len;
         plan.done = plan.done.max(i + 1);
@@ -301,4 +333,24 @@ pub async fn run(
         total,
         cancelled: false,
     })
+}
+
+/// One batch, retried a few times after a network failure (the portal's idempotency key makes that safe).
+async fn send(portal: &Portal, req: ImportBatch) -> ImportResult<ImportBatchResult> {
+    let mut attempt = 0;
+    loop {
+        let r = portal
+            .call(|c, a, me| {
+                let req = req.clone();
+                async move { c.import_batch(&a, &me.account_id, &req).await }
+            })
+            .await;
+        match r {
+            Err(e) if e.code() == ErrorCode::Network && attempt < 3 => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(500 * (1 << attempt))).await;
+            }
+            other => return Ok(other?),
+        }
+    }
 }

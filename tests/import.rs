@@ -233,3 +233,116 @@ async fn an_interrupted_import_resumes_without_duplicates_and_cancel_stops_betwe
     assert!(t.user.must_change_password);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_cancel_during_the_import_answers_the_batches_on_their_way_and_sends_no_more() {
+    let (server, _seed, portal, dir) = start("cancel").await;
+    let before = total_users(&portal).await;
+    let me = portal
+        .call(|c, a, _| async move { c.me(&a).await })
+        .await
+        .unwrap();
+    let n = 2 * MAX_IMPORT_BATCH + 7;
+    let store = PlanStore::new(dir.path());
+    let mut plan = ImportPlan::new(
+        portal.client().base_url(),
+        &me.account_id,
+        "c.csv",
+        users(n),
+    );
+    store.save(&plan).unwrap();
+    assert_eq!(
+        import::IN_FLIGHT,
+        2,
+        "this test expects two batches on their way"
+    );
+
+    // The admin cancels once the first batch is answered; the second is already on its way.
+    let cancel = AtomicBool::new(false);
+    let outcome = import::run(&portal, &store, &mut plan, &cancel, |done, _| {
+        if done > 0 {
+            cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    })
+    .await
+    .unwrap();
+    assert!(outcome.cancelled);
+    assert_eq!(outcome.created.len(), 2 * MAX_IMPORT_BATCH);
+    assert_eq!(
+        total_users(&portal).await,
+        before + 2 * MAX_IMPORT_BATCH as i64,
+        "the third batch was not sent"
+    );
+    let kept = store.load().expect("a cancelled import can be resumed");
+    assert_eq!(kept.done, 2);
+    assert_eq!(kept.done_users(), 2 * MAX_IMPORT_BATCH);
+
+    let mut resumed = kept;
+    let outcome = import::run(
+        &portal,
+        &store,
+        &mut resumed,
+        &AtomicBool::new(false),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.created.len(), n);
+    assert_eq!(
+        total_users(&portal).await,
+        before + n as i64,
+        "no duplicates"
+    );
+    server.shutdown().await;
+}
+
+#[test]
+fn the_plan_is_written_once_and_the_progress_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PlanStore::new(dir.path());
+    let mut plan = ImportPlan::new(
+        "https://portal.example",
+        "acc-1",
+        "a.csv",
+        users(2 * MAX_IMPORT_BATCH + 7),
+    );
+    store.save(&plan).unwrap();
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let plan_file = dir.path().join(&files()[0]);
+    let written = std::fs::read(&plan_file).unwrap();
+
+    plan.done = 2;
+    store.progress(&plan).unwrap();
+    assert_eq!(
+        std::fs::read(&plan_file).unwrap(),
+        written,
+        "the plan's users are not written again"
+    );
+    assert_eq!(files().len(), 2);
+    let progress_file = files()
+        .into_iter()
+        .map(|f| dir.path().join(f))
+        .find(|p| *p != plan_file)
+        .unwrap();
+    assert!(std::fs::metadata(&progress_file).unwrap().len() < 200);
+    assert_eq!(store.load().unwrap().done, 2);
+
+    // Another import's plan does not take over this one's progress.
+    let other = ImportPlan::new("https://portal.example", "acc-1", "b.csv", users(3));
+    assert_ne!(other.import_id, plan.import_id);
+    store.save(&other).unwrap();
+    assert_eq!(store.load().unwrap().done, 0);
+
+    // Done: both files are gone, and a progress file alone is no import.
+    store.delete().unwrap();
+    assert!(files().is_empty(), "{:?}", files());
+    std::fs::write(&progress_file, br#"{"import_id":"x","done":1}"#).unwrap();
+    assert!(store.load().is_none());
+}

@@ -92,7 +92,8 @@ pub async fn import_commit<R: Runtime>(
     .map_err(Into::into)
 }
 
-/// Stops the running import after the batch in flight; what was committed stays and can be resumed.
+/// Stops the running import: the batches on their way are answered, no further one is sent; what was
+/// committed stays and can be resumed.
 #[tauri::command]
 pub fn import_cancel(state: State<'_, AppState>, req: NoArgs) -> CommandResult<()> {
     let _ = req;

@@ -1,12 +1,14 @@
 //! Benchmark: 100,000 users committed through `PortalClient::import_batch` (the real server on 127.0.0.1:0, HTTP
-//! and JSON included) against a same-run baseline (a bare multi-row INSERT of 100,000 equivalent rows with sqlx
-//! in one transaction, into a fresh database of the same backend), and the users list's first page with a
-//! substring filter and with a license filter at 100,000 users. On SQLite always; on PostgreSQL too when `KONTOR_BENCH_POSTGRES_URL` (or
-//! else `KONTOR_TEST_POSTGRES_URL`) names a server where the URL's role may create databases
-//! (`bash scripts/pg.sh start DIR` prints one); each backend gets two fresh databases, dropped afterwards.
+//! and JSON included; two batches on their way at once, as the app sends them) against a same-run baseline (a
+//! bare multi-row INSERT of 100,000 equivalent rows with sqlx in one transaction, into a fresh database of the
+//! same backend), and the users list's first page with a substring filter and with a license filter at 100,000
+//! users. On SQLite always; on PostgreSQL too when `KONTOR_BENCH_POSTGRES_URL` (or else
+//! `KONTOR_TEST_POSTGRES_URL`) names a server where the URL's role may create databases (`bash scripts/pg.sh
+//! start DIR` prints one); each backend gets two fresh databases, dropped afterwards.
 //!
 //! Run: `cargo bench -p kontor-server --bench import` (release profile; prints a Markdown table).
-//! `KONTOR_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only.
+//! `KONTOR_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only; `KONTOR_BENCH_IN_FLIGHT=1` sends the
+//! batches one after another.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -57,6 +59,16 @@ fn cpu_time() -> Option<Duration> {
     let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
     // USER_HZ is 100 on every Linux this runs on.
     Some(Duration::from_millis(ticks * 10))
+}
+
+/// Batches on their way at once: two, as the app sends them (`kontor_app::import::IN_FLIGHT`), or
+/// `KONTOR_BENCH_IN_FLIGHT` (1: one after another).
+fn in_flight() -> usize {
+    std::env::var("KONTOR_BENCH_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(2)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -137,9 +149,11 @@ async fn run() {
     println!("|---|---:|---:|---:|");
     for f in &figures {
         println!(
-            "| {N} users committed via `PortalClient::import_batch` ({} batches of {MAX_IMPORT_BATCH}, HTTP, {}; \
-             batches {}–{}; bench process CPU {}) vs bare multi-row INSERT of {N} rows in one transaction | {} | {} | {:.1}× |",
+            "| {N} users committed via `PortalClient::import_batch` ({} batches of {MAX_IMPORT_BATCH}, {} on their way \
+             at once, HTTP, {}; batches {}–{}; bench process CPU {}) vs bare multi-row INSERT of {N} rows in one \
+             transaction | {} | {} | {:.1}× |",
             N.div_ceil(MAX_IMPORT_BATCH),
+            in_flight(),
             f.backend,
             ms(f.m.batch_min),
             ms(f.m.batch_max),
@@ -262,11 +276,22 @@ async fn import_and_list(url: &str) -> Measured {
     let mut each = Vec::with_capacity(batches.len());
     let cpu_start = cpu_time();
     let start = Instant::now();
-    for b in &batches {
-        let t = Instant::now();
-        let r = c.import_batch(&tok, &acc, b).await.expect("batch");
-        each.push(t.elapsed());
-        assert_eq!(r.created.len(), b.users.len());
+    let in_flight = in_flight();
+    {
+        use futures_util::StreamExt;
+        let mut s = futures_util::stream::iter(batches.iter().map(|b| {
+            let (c, tok, acc) = (c.clone(), tok.clone(), acc.clone());
+            async move {
+                let t = Instant::now();
+                let r = c.import_batch(&tok, &acc, b).await.expect("batch");
+                assert_eq!(r.created.len(), b.users.len());
+                t.elapsed()
+            }
+        }))
+        .buffered(in_flight);
+        while let Some(d) = s.next().await {
+            each.push(d);
+        }
     }
     let import = start.elapsed();
     let import_cpu = cpu_time()
