@@ -67,7 +67,13 @@ fi
 if [ -n "$binary" ] && [ "$KONTOR_BUILD_KIND" != demo ]; then
   log "--binary is for the demo build only: a vendor's app is built from its vendor.toml"; exit 2
 fi
-if ! cargo tauri --version 2>/dev/null | grep -q " $TAURI_CLI_VERSION\$"; then
+# tauri-cli: the npm build setup.sh installs into its tools folder, else `cargo tauri` (cargo install tauri-cli).
+tools_tauri="${KONTOR_TOOLS:-$HOME/.cache/kontor/tools}/node_modules/.bin/tauri"
+if [ "$("$tools_tauri" --version 2>/dev/null)" = "tauri-cli $TAURI_CLI_VERSION" ]; then
+  tauri() { "$tools_tauri" "$@"; }
+elif cargo tauri --version 2>/dev/null | grep -q " $TAURI_CLI_VERSION\$"; then
+  tauri() { cargo tauri "$@"; }
+else
   log "tauri-cli $TAURI_CLI_VERSION is missing: run scripts/setup.sh --packaging"; exit 2
 fi
 
@@ -88,7 +94,7 @@ fi
 
 # 2. The vendor's icons, from its one PNG.
 if [ -n "${KONTOR_VENDOR_ICON:-}" ]; then
-  cargo tauri icon "$KONTOR_VENDOR_ICON" --output "$tmp/icons" >/dev/null
+  tauri icon "$KONTOR_VENDOR_ICON" --output "$tmp/icons" >/dev/null
 fi
 
 # 3. The UI, then the app and its bundles, signed with the updater key.
@@ -101,10 +107,10 @@ if [ -z "$binary" ]; then
   bundle_dir="$CARGO_TARGET_DIR/release/bundle"
   rm -rf "$bundle_dir"   # only this build's bundles are collected below
   if [ -n "$tauri_bundles" ]; then
-    log "cargo tauri build --bundles $tauri_bundles (target dir $CARGO_TARGET_DIR)"
-    cargo tauri build --ci --config "$tmp/tauri.overlay.json" --bundles "$tauri_bundles"
+    log "tauri build --bundles $tauri_bundles (target dir $CARGO_TARGET_DIR)"
+    tauri build --ci --config "$tmp/tauri.overlay.json" --bundles "$tauri_bundles"
   else
-    cargo tauri build --ci --config "$tmp/tauri.overlay.json" --no-bundle
+    tauri build --ci --config "$tmp/tauri.overlay.json" --no-bundle
   fi
   app_binary="$CARGO_TARGET_DIR/release/$KONTOR_PACKAGE_NAME"
 else
@@ -114,8 +120,8 @@ else
   mkdir -p "$CARGO_TARGET_DIR/debug"
   cp "$binary" "$CARGO_TARGET_DIR/debug/$KONTOR_PACKAGE_NAME"
   if [ -n "$tauri_bundles" ]; then
-    log "cargo tauri bundle --bundles $tauri_bundles of the prebuilt $binary"
-    cargo tauri bundle --debug --ci --config "$tmp/tauri.overlay.json" --bundles "$tauri_bundles"
+    log "tauri bundle --bundles $tauri_bundles of the prebuilt $binary"
+    tauri bundle --debug --ci --config "$tmp/tauri.overlay.json" --bundles "$tauri_bundles"
   fi
   app_binary="$binary"
 fi
@@ -132,7 +138,7 @@ if [ "$appimage" = 1 ]; then
     --out "$bundle_dir/appimage")
   app_version=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); o=json.load(open(sys.argv[2]))
 print(o.get("version") or c["version"])' tauri.conf.json "$tmp/tauri.overlay.json")
-  cargo tauri signer sign --app-version "$app_version" "$made" >/dev/null
+  tauri signer sign --app-version "$app_version" "$made" >/dev/null
   log "AppImage $(basename "$made") ($(stat -c %s "$made") bytes)"
 fi
 log "built in $(( $(date +%s) - start )) s"

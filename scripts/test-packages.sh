@@ -40,7 +40,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target-rel}"
 packages="${packages:-$CARGO_TARGET_DIR/packages/kontor-demo}"
 passed=0
 failed=0
-step() { printf '\n=== %s ===\n' "$*"; }
+step() {
+  local t=$(($(date +%s) - ${KONTOR_TEST_START:-$(date +%s)}))
+  printf '\n=== %s [%dm%02ds] ===\n' "$*" $((t / 60)) $((t % 60))
+}
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
 check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }

@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 if [ "${1:-}" != "--inner" ]; then
+  # Each step's heading says how long the run has taken so far (CI's budget: a fresh clone within 45 minutes).
+  KONTOR_TEST_START=$(date +%s); export KONTOR_TEST_START
   bash scripts/setup.sh
+  echo "[test] setup took $(($(date +%s) - KONTOR_TEST_START)) s"
   export PATH="$HOME/.cargo/bin:$PATH"
   work=$(mktemp -d /tmp/kontor-test.XXXXXX)
   chmod 711 "$work"   # the PostgreSQL cluster below runs as the postgres user when we are root
@@ -21,10 +24,15 @@ if [ "${1:-}" != "--inner" ]; then
   if [ $rc -eq 0 ]; then
     bash scripts/test-packages.sh --binary target/debug/kontor || rc=$?
   fi
+  t=$(($(date +%s) - KONTOR_TEST_START))
+  echo "[test] exit code $rc after $((t / 60))m$((t % 60))s"
   exit $rc
 fi
 
-step() { printf '\n=== %s ===\n' "$*"; }
+step() {
+  local t=$(($(date +%s) - ${KONTOR_TEST_START:-$(date +%s)}))
+  printf '\n=== %s [%dm%02ds] ===\n' "$*" $((t / 60)) $((t % 60))
+}
 work="$KONTOR_TEST_WORK"
 
 step "format"
