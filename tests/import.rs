@@ -136,22 +136,27 @@ fn users(n: usize) -> Vec<NewUser> {
         .collect()
 }
 
-#[tokio::test]
-async fn an_interrupted_import_resumes_without_duplicates_and_cancel_stops_between_batches() {
-    let (server, _seed, portal, dir) = start("resume").await;
-    let before = total_users(&portal).await;
+/// A plan of `n` generated users for the signed-in account, as the import command makes it.
+async fn plan_of(portal: &Portal, file_name: &str, n: usize) -> ImportPlan {
     let me = portal
         .call(|c, a, _| async move { c.me(&a).await })
         .await
         .unwrap();
-    let n = 2 * MAX_IMPORT_BATCH + 7;
-    let store = PlanStore::new(dir.path());
-    let mut plan = ImportPlan::new(
+    ImportPlan::new(
         portal.client().base_url(),
         &me.account_id,
-        "big.csv",
+        file_name,
         users(n),
-    );
+    )
+}
+
+#[tokio::test]
+async fn an_interrupted_import_resumes_without_duplicates_and_cancel_stops_between_batches() {
+    let (server, _seed, portal, dir) = start("resume").await;
+    let before = total_users(&portal).await;
+    let n = 2 * MAX_IMPORT_BATCH + 7;
+    let store = PlanStore::new(dir.path());
+    let mut plan = plan_of(&portal, "big.csv", n).await;
     assert_eq!(plan.batches.len(), 3);
     store.save(&plan).unwrap();
 
@@ -238,18 +243,9 @@ async fn an_interrupted_import_resumes_without_duplicates_and_cancel_stops_betwe
 async fn a_cancel_during_the_import_answers_the_batches_on_their_way_and_sends_no_more() {
     let (server, _seed, portal, dir) = start("cancel").await;
     let before = total_users(&portal).await;
-    let me = portal
-        .call(|c, a, _| async move { c.me(&a).await })
-        .await
-        .unwrap();
     let n = 2 * MAX_IMPORT_BATCH + 7;
     let store = PlanStore::new(dir.path());
-    let mut plan = ImportPlan::new(
-        portal.client().base_url(),
-        &me.account_id,
-        "c.csv",
-        users(n),
-    );
+    let mut plan = plan_of(&portal, "c.csv", n).await;
     store.save(&plan).unwrap();
     assert_eq!(
         import::IN_FLIGHT,
