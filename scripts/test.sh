@@ -12,6 +12,14 @@ if [ "${1:-}" != "--inner" ]; then
   bash scripts/setup.sh
   echo "[test] setup took $(($(date +%s) - KONTOR_TEST_START)) s"
   export PATH="$HOME/.cargo/bin:$PATH"
+  # Clippy and the tests share one compile: clippy-driver wraps rustc for the workspace's own crates (what
+  # `cargo clippy` does, here with code generation), so the dependency graph is built once instead of checked
+  # for clippy and then built again for the tests (the clippy step took 7 of a fresh run's minutes). Every
+  # cargo build of the workspace below (the tests, the package test's app) lints with -D warnings; the wasm UI
+  # and the fuzz targets are built without it, as before. Set for the whole run: a build without it would see
+  # other fingerprints and rebuild the workspace's crates.
+  RUSTC_WORKSPACE_WRAPPER=$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)
+  export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
   work=$(mktemp -d /tmp/kontor-test.XXXXXX)
   chmod 711 "$work"   # the PostgreSQL cluster below runs as the postgres user when we are root
   export KONTOR_TEST_WORK="$work"
@@ -39,10 +47,12 @@ step "format"
 cargo fmt --all -- --check
 
 step "build the UI (wasm)"
-bash scripts/build-ui.sh
+env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash scripts/build-ui.sh
 
-step "clippy"
-cargo clippy --workspace --all-targets --features kontor/custom-protocol -- -D warnings
+step "clippy and the test build (one compile: clippy-driver is the workspace's rustc, -D warnings)"
+[ -n "${RUSTC_WORKSPACE_WRAPPER:-}" ] || { echo "RUSTC_WORKSPACE_WRAPPER is not set: run scripts/test.sh" >&2; exit 1; }
+# Every target, as `cargo clippy --all-targets` lints them (benches and examples too); the run below needs a subset.
+cargo test --workspace --all-targets --features kontor/custom-protocol --no-run
 
 step "PostgreSQL on loopback"
 pg_dir="$work/pg"
@@ -72,10 +82,23 @@ if [ "${#e2e_bins[@]}" -ne "$want" ] || [ "$want" -lt 4 ]; then
   echo "expected $want e2e test executables (tests/e2e*.rs), found ${#e2e_bins[@]}: ${e2e_bins[*]}" >&2
   exit 1
 fi
-for bin in "${e2e_bins[@]}"; do
-  echo "--- $(basename "$bin")"
-  timeout 900 "$bin" --ignored --test-threads=1
-done
+# Two suites at a time (KONTOR_E2E_JOBS): each test has its own app, tauri-driver ports, home and keyring
+# entry, and most of a test's time is the app and WebKit starting and the portal answering, not one core's
+# work. Each suite's output is printed when it ends, whole; a failed suite's with FAILED before it.
+e2e_one() {
+  local bin=$1 log
+  log="$KONTOR_TEST_WORK/$(basename "$bin").log"
+  local s=$(date +%s) rc=0
+  timeout 900 "$bin" --ignored --test-threads=1 >"$log" 2>&1 || rc=$?
+  if [ $rc -eq 0 ]; then
+    echo "--- $(basename "$bin"): ok in $(($(date +%s) - s)) s"; grep '^test ' "$log" || true
+  else
+    echo "--- $(basename "$bin"): FAILED (exit code $rc after $(($(date +%s) - s)) s)"; cat "$log"
+  fi
+  return $rc
+}
+export -f e2e_one
+printf '%s\n' "${e2e_bins[@]}" | xargs -P "${KONTOR_E2E_JOBS:-2}" -I{} bash -c 'e2e_one "$1"' _ {}
 
 # ci10 (issue 10): the tools that keep the hardening fixed. The memory test (200 concurrent sign-ins under an
 # RSS ceiling) is crates/kontor-server/tests/signin_memory.rs, run by the cargo test step above.
@@ -89,4 +112,4 @@ step "schemathesis against a running portal (SQLite, seeded; at most 180 s)"
 timeout 600 bash scripts/schemathesis.sh 180
 
 step "fuzz targets from their seed corpus, 30 s each (scripts/fuzz.sh SECONDS runs longer)"
-timeout 1500 bash scripts/fuzz.sh 30
+timeout 1500 env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash scripts/fuzz.sh 30
