@@ -2,7 +2,8 @@
 //! and JSON included; two batches on their way at once, as the app sends them) against a same-run baseline (a
 //! bare multi-row INSERT of 100,000 equivalent rows with sqlx in one transaction, into a fresh database of the
 //! same backend), and the users list's first page with a substring filter and with a license filter at 100,000
-//! users. On SQLite always; on PostgreSQL too when `KONTOR_BENCH_POSTGRES_URL` (or else
+//! users; on SQLite also how long after the import the search index has caught up (imported users wait in a
+//! queue that the server's indexer drains once imports pause, `search_index`). On SQLite always; on PostgreSQL too when `KONTOR_BENCH_POSTGRES_URL` (or else
 //! `KONTOR_TEST_POSTGRES_URL`) names a server where the URL's role may create databases (`bash scripts/pg.sh
 //! start DIR` prints one); each backend gets two fresh databases, dropped afterwards.
 //!
@@ -47,6 +48,16 @@ fn user(i: usize, location: &str) -> NewUser {
         location_id: Some(location.to_string()),
         licenses: vec!["cmdb".to_string()],
     }
+}
+
+/// Read and write system calls this process has made so far (`syscr`, `syscw` of `/proc/self/io`; Linux).
+fn syscalls() -> Option<(u64, u64)> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    let field = |name: &str| {
+        io.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+    };
+    Some((field("syscr:")?, field("syscw:")?))
 }
 
 /// CPU time (user + system) this process has used so far, from `/proc/self/stat` (Linux; `None` elsewhere):
@@ -94,11 +105,15 @@ struct Figures {
 /// What [`import_and_list`] measured on one backend.
 struct Measured {
     import: Duration,
+    /// From the import's end until the search index held every imported user.
+    index_caught_up: Duration,
     /// The slowest and fastest batch.
     batch_max: Duration,
     batch_min: Duration,
     /// CPU time of this process (server and client) during the import.
     import_cpu: Option<Duration>,
+    /// Read and write system calls of this process during the import (SQLite's page reads and writes).
+    import_io: Option<(u64, u64)>,
     list_narrow: Duration,
     list_wide: Duration,
     /// The license filter that every imported user matches.
@@ -150,7 +165,7 @@ async fn run() {
     for f in &figures {
         println!(
             "| {N} users committed via `PortalClient::import_batch` ({} batches of {MAX_IMPORT_BATCH}, {} on their way \
-             at once, HTTP, {}; batches {}–{}; bench process CPU {}) vs bare multi-row INSERT of {N} rows in one \
+             at once, HTTP, {}; batches {}–{}; bench process CPU {}, read/write system calls {}) vs bare multi-row INSERT of {N} rows in one \
              transaction | {} | {} | {:.1}× |",
             N.div_ceil(MAX_IMPORT_BATCH),
             in_flight(),
@@ -158,9 +173,21 @@ async fn run() {
             ms(f.m.batch_min),
             ms(f.m.batch_max),
             f.m.import_cpu.map_or_else(|| "n/a".to_string(), secs),
+            f.m.import_io
+                .map_or_else(|| "n/a".to_string(), |(r, w)| format!("{r} / {w}")),
             secs(f.m.import),
             secs(f.baseline),
             f.m.import.as_secs_f64() / f.baseline.as_secs_f64()
+        );
+        println!(
+            "| Search index caught up, after the import's end (users list search; {}: {}) | {} | n/a | n/a |",
+            f.backend,
+            if f.backend == "SQLite" {
+                "the queue drained by the indexer, which waits for imports to pause"
+            } else {
+                "indexed as written"
+            },
+            secs(f.m.index_caught_up)
         );
         println!(
             "| Users list, first page, `q` matching 1 of {N}, median of {LIST_RUNS} ({}) | {} | n/a | n/a |",
@@ -275,6 +302,7 @@ async fn import_and_list(url: &str) -> Measured {
     // (a) The import, end to end.
     let mut each = Vec::with_capacity(batches.len());
     let cpu_start = cpu_time();
+    let io_start = syscalls();
     let start = Instant::now();
     let in_flight = in_flight();
     {
@@ -297,8 +325,16 @@ async fn import_and_list(url: &str) -> Measured {
     let import_cpu = cpu_time()
         .zip(cpu_start)
         .map(|(end, start)| end.saturating_sub(start));
+    let import_io = syscalls()
+        .zip(io_start)
+        .map(|(end, start)| (end.0 - start.0, end.1 - start.1));
     let batch_max = each.iter().max().copied().unwrap_or_default();
     let batch_min = each.iter().min().copied().unwrap_or_default();
+
+    // (b) Until the users list's search index holds every imported user: SQLite's search queue drained by
+    // the server's indexer (it starts once imports pause, `Config::search_index_idle`); PostgreSQL indexes
+    // as it writes. The list figures below are taken after it.
+    let index_caught_up = search_queue_drained(url).await;
 
     // (c) The list at 100,000 users: first page, substring filter; then the license every imported user holds.
     let list = |q: UserQuery, at_least: i64, at_most: i64| {
@@ -338,13 +374,41 @@ async fn import_and_list(url: &str) -> Measured {
     db.close().await;
     Measured {
         import,
+        index_caught_up,
         batch_max,
         batch_min,
         import_cpu,
+        import_io,
         list_narrow,
         list_wide,
         list_license,
     }
+}
+
+/// How long after now SQLite's search queue is empty (polled every 10 ms); zero on PostgreSQL.
+async fn search_queue_drained(url: &str) -> Duration {
+    let start = Instant::now();
+    if !url.starts_with("sqlite:") {
+        return Duration::ZERO;
+    }
+    let mut c = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
+    loop {
+        let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users_search_queue")
+            .fetch_one(&mut c)
+            .await
+            .expect("queue");
+        if queued == 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "{queued} users still queued"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let waited = start.elapsed();
+    let _ = c.close().await;
+    waited
 }
 
 /// The baseline's rows: what the server stores per user, with a random key as a plain client would make.

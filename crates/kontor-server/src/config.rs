@@ -49,6 +49,10 @@ pub struct Config {
     /// replica12: the license-signing key file all replicas share (`serve --signing-key-file`, env
     /// `KONTOR_SIGNING_KEY_FILE`; created with mode 0600 if missing). `None`: `<data dir>/license-signing.key`.
     pub signing_key_file: Option<std::path::PathBuf>,
+    /// issue 12: how long imports must pause before the search indexer moves imported users into SQLite's
+    /// trigram index (`search_index`; default 500 ms). `None`: no indexer runs and imported users stay in
+    /// the queue, where the users list still finds them (tests of the queue).
+    pub search_index_idle: Option<std::time::Duration>,
 }
 
 /// How mail is sent. The `serve` command reads it from the environment (`KONTOR_SMTP_URL`,
@@ -122,6 +126,7 @@ impl Config {
             mail: MailConfig::default(),
             vendor: crate::vendor::VendorProfile::demo(),
             signing_key_file: None, // replica12
+            search_index_idle: Some(std::time::Duration::from_millis(500)),
         }
     }
 }

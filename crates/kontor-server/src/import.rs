@@ -318,6 +318,11 @@ pub async fn import_file(
             });
         }
     }
+    // issue 12: the imported users into the search index now (a running portal's indexer would, too; the
+    // list finds them meanwhile). A failure here loses nothing: they stay queued.
+    if let Err(e) = crate::search_index::drain(db).await {
+        tracing::warn!(error = %e, "search index: the imported users stay queued");
+    }
     Ok(report)
 }
 

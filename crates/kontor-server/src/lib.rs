@@ -43,6 +43,7 @@ pub mod mail;
 pub mod proxy;
 pub mod releases;
 mod router;
+pub mod search_index; // issue 12: imported users enter the search index after their import
 pub mod seed;
 mod service;
 mod state;
@@ -81,6 +82,8 @@ pub struct RunningServer {
     purge_task: Option<JoinHandle<()>>,
     mail_stop: Option<oneshot::Sender<()>>,
     mail_task: Option<JoinHandle<()>>,
+    search_stop: Option<oneshot::Sender<()>>,
+    search_task: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -97,6 +100,14 @@ impl RunningServer {
         if let Some(t) = self.mail_task.take() {
             if let Err(e) = t.await {
                 tracing::error!(error = %e, "outbox worker failed");
+            }
+        }
+        if let Some(tx) = self.search_stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.search_task.take() {
+            if let Err(e) = t.await {
+                tracing::error!(error = %e, "search indexer failed");
             }
         }
         if let Some(tx) = self.purge_stop.take() {
@@ -230,6 +241,7 @@ async fn serve(
             service::support::TICKET_LIMITS,
             limits,
         )),
+        search_index: Arc::new(search_index::SearchIndexer::new()),
     };
     let (mail_stop, mail_task) = match mailer {
         Some(m) => {
@@ -246,6 +258,13 @@ async fn serve(
         jobs::PURGE_INTERVAL
     };
     let (purge_stop, purge_task) = jobs::spawn(db.clone(), state.clock.clone(), tick);
+    let (search_stop, search_task) = match state.config.search_index_idle {
+        Some(idle) => {
+            let (stop, task) = search_index::spawn(db.clone(), state.search_index.clone(), idle);
+            (Some(stop), Some(task))
+        }
+        None => (None, None),
+    };
     let app = router::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -271,5 +290,7 @@ async fn serve(
         purge_task: Some(purge_task),
         mail_stop,
         mail_task,
+        search_stop,
+        search_task,
     })
 }

@@ -30,4 +30,6 @@ pub struct AppState {
     pub reset_limit_by_address: Arc<Throttle>,
     /// support9: support tickets per user and IP.
     pub support_limit: Arc<Throttle>,
+    /// issue 12: told of every committed import batch (`search_index`).
+    pub search_index: Arc<crate::search_index::SearchIndexer>,
 }

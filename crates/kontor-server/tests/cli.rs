@@ -310,6 +310,11 @@ fn users_import_reports_rows_commits_valid_ones_and_is_idempotent() {
     assert!(
         exists("a.one@cli.example") && exists("b.two@cli.example") && exists("c.three@cli.example")
     );
+    // issue 12: the CLI indexes what it imported for the users list's search (SQLite's queue is empty).
+    let queued = rt.block_on(with_db(&url, |db| {
+        Box::pin(async move { db.index_search_queue(100).await.expect("db") })
+    }));
+    assert_eq!(queued, 0, "the import left users in the search queue");
     let csv = std::fs::read_to_string(&pw).expect("passwords file");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "email,display_name,temporary_password,status");

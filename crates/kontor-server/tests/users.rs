@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{all_users, api_error, check, Env, T0};
+use common::{all_users, api_error, check, check_with, Env, T0};
 use kontor_api::{
     ChangePassword, CreateUsers, CreateUsersResult, ErrorCode, ImportBatch, LicenseChange, NewUser,
     PasswordLogin, RestoreUsers, Role, UpdateUser, UserQuery, UserSort, UserStatus, UserSummary,
@@ -12,6 +12,7 @@ use kontor_api::{
 };
 use kontor_server::purge_deleted_users;
 use kontor_server::seed::{seed_demo, SeedOptions};
+use sqlx::Connection;
 
 const NEW_PASSWORD: &str = "a-Brand-new-passw0rd";
 
@@ -1392,7 +1393,104 @@ async fn existing_emails_answer_the_own_account_only() {
 /// 2-character texts (no trigram), wildcards and quotes, word boundaries, and after rename, delete and purge.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_exactly_the_substring_matches() {
+    check(|env| search_scenario(env, Entry::Created)).await;
+}
+
+/// issue 12: imported users wait in SQLite's search queue (no indexer runs in these servers) and are found
+/// exactly as indexed ones are — before indexing, through a rename and a delete, and after the indexer ran.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_imported_users_before_and_after_they_are_indexed() {
+    let no_indexer = |c: &mut kontor_server::Config| c.search_index_idle = None;
+    check_with(no_indexer, |env| {
+        search_scenario(env, Entry::ImportedIndexedMidway)
+    })
+    .await;
+    check_with(no_indexer, |env| {
+        search_scenario(env, Entry::ImportedIndexedAtEnd)
+    })
+    .await;
+}
+
+/// issue 12: a running portal's indexer moves an import into SQLite's trigram index once imports pause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_indexer_indexes_an_import_once_imports_pause() {
     check(|env| async move {
+        let own = owner(&env).await;
+        let users: Vec<NewUser> = (0..30)
+            .map(|i| {
+                nu(
+                    &format!("ix{i:02}@idx.example"),
+                    &format!("Index {i}"),
+                    Role::User,
+                    &[],
+                )
+            })
+            .collect();
+        let batch = ImportBatch {
+            import_id: "7a6b5c4d-index".into(),
+            batch: 0,
+            users,
+        };
+        let acc = env.seed.account_id.clone();
+        env.client
+            .import_batch(&own, &acc, &batch)
+            .await
+            .expect("import");
+        if env.backend != "sqlite" {
+            return;
+        }
+        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
+            .await
+            .expect("sqlite");
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let queued = count("SELECT COUNT(*) FROM users_search_queue")
+                .fetch_one(&mut c)
+                .await
+                .expect("queue");
+            if queued == 0 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{queued} users still queued after 30 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let indexed =
+            count("SELECT COUNT(*) FROM users_search WHERE users_search MATCH '\"idx.example\"'")
+                .fetch_one(&mut c)
+                .await
+                .expect("index");
+        assert_eq!(indexed, 30);
+        let _ = c.close().await;
+    })
+    .await;
+}
+
+/// How the search scenario's users come in.
+#[derive(Clone, Copy, PartialEq)]
+enum Entry {
+    /// `create_users`: indexed in their own transaction.
+    Created,
+    /// One import batch; queued until after the rename and the delete, then indexed.
+    ImportedIndexedMidway,
+    /// One import batch; queued through the rename, the delete and the purge, indexed at the very end.
+    ImportedIndexedAtEnd,
+}
+
+/// Indexes the search queue and checks how many users it held (SQLite; PostgreSQL has no queue).
+async fn index_queue(env: &Env, expect: u64) {
+    let n = kontor_server::search_index::drain(env.db.as_ref())
+        .await
+        .expect("index the queue");
+    let expect = if env.backend == "sqlite" { expect } else { 0 };
+    assert_eq!(n, expect, "users indexed from the queue ({})", env.backend);
+}
+
+async fn search_scenario(env: Env, entry: Entry) {
+    {
         let own = owner(&env).await;
         let acc = env.seed.account_id.clone();
         let c = &env.client;
@@ -1413,7 +1511,17 @@ async fn search_finds_exactly_the_substring_matches() {
                 )
             })
             .collect();
-        create(&env, &own, users).await;
+        if entry == Entry::Created {
+            create(&env, &own, users).await;
+        } else {
+            let batch = ImportBatch {
+                import_id: "5e4d3c2b-search".into(),
+                batch: 0,
+                users,
+            };
+            let r = c.import_batch(&own, &acc, &batch).await.expect("import");
+            assert_eq!(r.created.len(), 60);
+        }
         let live = |status: Option<UserStatus>| {
             let (env, own) = (&env, own.clone());
             async move {
@@ -1520,6 +1628,11 @@ async fn search_finds_exactly_the_substring_matches() {
         assert!(found("deleted.invalid", Some(UserStatus::Deleted))
             .await
             .is_empty());
+        if entry == Entry::ImportedIndexedMidway {
+            // Indexed as they are now: renamed, deleted (found by the parked address).
+            index_queue(&env, 60).await;
+            index_queue(&env, 0).await;
+        }
         let all = live(None).await;
         let deleted = live(Some(UserStatus::Deleted)).await;
         for q in queries {
@@ -1562,6 +1675,16 @@ async fn search_finds_exactly_the_substring_matches() {
         let again = search("p07.", None).await;
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].display_name, "Neu Angelegt");
-    })
-    .await;
+        if entry == Entry::ImportedIndexedAtEnd {
+            // The purged user left the queue with its row; the others are indexed now.
+            index_queue(&env, 59).await;
+            let all = all_users(&env, &own, UserQuery::default()).await;
+            for q in queries {
+                let mut ids: Vec<String> =
+                    search(q, None).await.into_iter().map(|u| u.id).collect();
+                ids.sort();
+                assert_eq!(ids, expect(&all, q), "indexed, q = {q:?}");
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{RowsAffected, WriteLock};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::records::AuditEvent;
 use crate::db::sqlite::SqliteDatabase;
@@ -79,8 +79,7 @@ const INSERT_TOKEN: &str =
 
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    sqlite: bool,
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
 }
 
 impl<DB> Sql<'_, DB>
@@ -122,16 +121,7 @@ where
         token: &NewLicenseToken,
         audit: &AuditEvent,
     ) -> DbResult<bool> {
-        let _writer = if self.sqlite {
-            Some(self.write_lock.lock().await)
-        } else {
-            None
-        };
-        let mut tx = if self.sqlite {
-            self.pool.begin_with("BEGIN IMMEDIATE").await?
-        } else {
-            self.pool.begin().await?
-        };
+        let (_writer, mut tx) = crate::db::backend::begin_write(self.pool, self.write_lock).await?;
         let owner: Option<(String,)> = sqlx::query_as::<DB, (String,)>(OWNER)
             .bind(token.account_id.as_str())
             .fetch_optional(&mut *tx)
@@ -177,12 +167,11 @@ where
 }
 
 macro_rules! impl_account_store {
-    ($ty:ty, $db:ty, $sqlite:literal) => {
+    ($ty:ty, $db:ty) => {
         impl $ty {
             fn accounts_sql(&self) -> Sql<'_, $db> {
                 Sql {
                     pool: &self.pool,
-                    sqlite: $sqlite,
                     write_lock: &self.write_lock,
                 }
             }
@@ -210,5 +199,5 @@ macro_rules! impl_account_store {
     };
 }
 
-impl_account_store!(SqliteDatabase, sqlx::Sqlite, true);
-impl_account_store!(PostgresDatabase, sqlx::Postgres, false);
+impl_account_store!(SqliteDatabase, sqlx::Sqlite);
+impl_account_store!(PostgresDatabase, sqlx::Postgres);

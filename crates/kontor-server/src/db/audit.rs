@@ -265,7 +265,7 @@ where
         let mut chained = 0;
         // Runs before this process has a store (so before anything else of it writes); `BEGIN IMMEDIATE`
         // on SQLite still queues it behind another process's writer.
-        let write_lock = tokio::sync::Mutex::new(());
+        let write_lock = crate::db::backend::WriteLock::new(None);
         for (account_id,) in accounts {
             let (_writer, mut tx) = crate::db::backend::begin_write(pool, &write_lock).await?;
             let (mut seq, mut prev, mut after) = (0i64, GENESIS.to_string(), 0i64);

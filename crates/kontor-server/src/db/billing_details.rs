@@ -13,7 +13,7 @@ use kontor_api::{BillingAddress, MandateLanguage, PaymentMethod, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{Actor, Outcome, Refusal};
@@ -216,7 +216,7 @@ where
 
     async fn save_billing_address(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         actor: &Actor,
         a: &BillingAddress,
     ) -> DbResult<()> {
@@ -288,7 +288,7 @@ where
 
     async fn save_mandate(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         lock: &'static str,
         actor: &Actor,
         m: &NewMandate,
@@ -344,7 +344,7 @@ where
 
     async fn pay_by_invoice(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         lock: &'static str,
         actor: &Actor,
     ) -> Outcome<PaymentRecord> {

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{RowsAffected, WriteLock};
 use crate::db::mail::{audit_on, enqueue_on, MailAudit, NewMail};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -81,7 +81,7 @@ const SET_EMAIL: &str =
 
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
 }
 
 impl<DB> Sql<'_, DB>

@@ -16,7 +16,7 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use time::Date;
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{Actor, Outcome, Refusal};
@@ -410,7 +410,7 @@ macro_rules! refuse {
 /// `backend::begin_write`).
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
 }
 
 impl<DB: sqlx::Database> Sql<'_, DB>

@@ -11,7 +11,7 @@ use kontor_api::{ErrorDetail, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{Actor, Outcome, Refusal};
@@ -185,7 +185,7 @@ where
     /// `lock`: the backend's statement that locks the account's subscription row.
     async fn record_offline_license(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         lock: &'static str,
         actor: &Actor,
         l: &NewOfflineLicense,
@@ -258,7 +258,7 @@ where
 
     async fn revoke_offline_license(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         actor: &Actor,
         license_id: &str,
     ) -> Outcome<()> {

@@ -12,7 +12,7 @@ use kontor_api::{ErrorDetail, FieldProblem, LocationInfo, LocationInput, Resourc
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{row_u32, Actor, Outcome, Refusal};
@@ -105,7 +105,7 @@ macro_rules! refuse {
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
     /// SQLite's one writer at a time (see `db::users`); unused on PostgreSQL.
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
 }
 
 impl<DB> Sql<'_, DB>

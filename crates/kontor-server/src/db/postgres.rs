@@ -15,7 +15,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 pub struct PostgresDatabase {
     pub(crate) pool: Pool<Postgres>,
     /// Unused: PostgreSQL queues writers itself (row locks).
-    pub(crate) write_lock: tokio::sync::Mutex<()>,
+    pub(crate) write_lock: crate::db::backend::WriteLock<Postgres>,
     /// Refreshes the planner's statistics after bulk writes (`db::statistics`).
     pub(crate) stats: Arc<PlannerStats>,
 }
@@ -42,7 +42,7 @@ impl PostgresDatabase {
         Ok(Self {
             stats: PlannerStats::new(pool.clone()),
             pool,
-            write_lock: tokio::sync::Mutex::new(()),
+            write_lock: crate::db::backend::WriteLock::new(None),
         })
     }
 

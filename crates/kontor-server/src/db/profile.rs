@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::mail::{audit_on, MailAudit};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -65,7 +65,7 @@ const SESSION_FAMILY: &str = "SELECT family_id FROM sessions WHERE id = $1";
 
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
 }
 
 impl<DB> Sql<'_, DB>

@@ -15,7 +15,7 @@
 use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use super::backend::RowsAffected;
+use super::backend::{RowsAffected, WriteLock};
 use super::{DbResult, PostgresDatabase, SqliteDatabase};
 use crate::throttle::{Counter, CounterRule, LimitStore};
 
@@ -105,7 +105,7 @@ fn value_rows(n: usize, zeros: bool) -> String {
 
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
 }
 
 impl<DB> Sql<'_, DB>

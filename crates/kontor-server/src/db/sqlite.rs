@@ -10,6 +10,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Pool, Sqlite};
 
+use crate::db::backend::{WriteLock, WRITER_CACHE_KIB};
 use crate::db::statistics::PlannerStats;
 use crate::error::ServerError;
 
@@ -19,8 +20,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 /// so a second kontor-server cannot use the same file.
 pub struct SqliteDatabase {
     pub(crate) pool: Pool<Sqlite>,
-    /// One write transaction at a time, queued fairly (see `db::users`).
-    pub(crate) write_lock: tokio::sync::Mutex<()>,
+    /// One write transaction at a time, queued fairly, on one writer connection (`db::backend`).
+    pub(crate) write_lock: WriteLock<Sqlite>,
     _lock: Option<File>,
 }
 
@@ -29,8 +30,8 @@ impl SqliteDatabase {
         let bad = |e: sqlx::Error| ServerError::Database(format!("bad SQLite database URL: {e}"));
         let base = SqliteConnectOptions::from_str(url).map_err(bad)?;
         let memory = url.contains(":memory:") || url.contains("mode=memory");
-        let (opts, lock, max) = if memory {
-            (base.foreign_keys(true), None, 1)
+        let (opts, lock, max, writer_opts) = if memory {
+            (base.foreign_keys(true), None, 1, None)
         } else {
             let path = base.get_filename().to_path_buf();
             private_files(&path)?;
@@ -44,7 +45,11 @@ impl SqliteDatabase {
                 // import batch wrote its statement journal (more than SQLite's 64 KiB in memory) to a new temp
                 // file, ~25 files per 100,000-user import.
                 .pragma("temp_store", "memory");
-            (opts, Some(lock), 8)
+            // The writer's larger page cache: an import batch's pages stay in it (`db::backend::WriteLock`).
+            let writer_opts = opts
+                .clone()
+                .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
+            (opts, Some(lock), 8, Some(writer_opts))
         };
         let mut pool_opts = SqlitePoolOptions::new().max_connections(max);
         if memory {
@@ -58,6 +63,19 @@ impl SqliteDatabase {
             ServerError::Database(format!("cannot open SQLite database {url}: {e}"))
         })?;
         migrate(&pool).await?;
+        // An in-memory database is one connection's: it writes on that one.
+        let writer = match writer_opts {
+            Some(o) => Some(
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(o)
+                    .await
+                    .map_err(|e| {
+                        ServerError::Database(format!("cannot open SQLite database {url}: {e}"))
+                    })?,
+            ),
+            None => None,
+        };
         // Audit entries written before the hash chain existed are chained once (see `db::audit`).
         let chained = crate::db::audit::Chain::<Sqlite>::chain_unchained(&pool)
             .await
@@ -67,7 +85,7 @@ impl SqliteDatabase {
         }
         Ok(Self {
             pool,
-            write_lock: tokio::sync::Mutex::new(()),
+            write_lock: WriteLock::new(writer),
             _lock: lock,
         })
     }

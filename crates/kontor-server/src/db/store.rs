@@ -9,7 +9,7 @@ use kontor_api::Account;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{AccountCheck, Chain, ChainRow, NewEntry};
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::records::{
     role, AccessContext, AuditEvent, InvoiceRecord, LicenseTokenRecord, NewSession, SeatRecord,
     SeedData, SessionRecord, SubscriptionRecord, UserRecord, DELETED_EMAIL_SUFFIX,
@@ -307,7 +307,7 @@ where
 
     async fn save_sign_in_choice(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         token_hash: &str,
         users: &[(String, String)],
         remember: bool,
@@ -330,7 +330,7 @@ where
 
     async fn take_sign_in_choice(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         token_hash: &str,
         account_id: &str,
         now: i64,
@@ -359,7 +359,7 @@ where
 
     async fn insert_user(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         u: &UserRecord,
     ) -> DbResult<()> {
         let (_writer, mut tx) = begin_write(pool, write_lock).await?;
@@ -370,7 +370,7 @@ where
 
     async fn delete_user(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         account_id: &str,
         user_id: &str,
         at: i64,
@@ -406,7 +406,7 @@ where
 
     async fn insert_session(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         s: &NewSession,
     ) -> DbResult<()> {
         let (_writer, mut tx) = begin_write(pool, write_lock).await?;
@@ -449,7 +449,7 @@ where
 
     async fn rotate_session(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         old_id: &str,
         new: &NewSession,
     ) -> DbResult<bool> {
@@ -471,7 +471,7 @@ where
 
     async fn revoke_family(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         family_id: &str,
         at: i64,
     ) -> DbResult<u64> {
@@ -532,11 +532,7 @@ where
 
     /// One event appended to its account's chain in a write transaction of its own
     /// ([`begin_write`]).
-    async fn audit(
-        pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
-        e: &AuditEvent,
-    ) -> DbResult<()> {
+    async fn audit(pool: &Pool<DB>, write_lock: &WriteLock<DB>, e: &AuditEvent) -> DbResult<()> {
         let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         let actor_email = match &e.actor_user_id {
             Some(id) => Chain::<DB>::actor_email(&mut tx, id).await?,
@@ -570,11 +566,7 @@ where
             .await?)
     }
 
-    async fn seed(
-        pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
-        d: &SeedData,
-    ) -> DbResult<()> {
+    async fn seed(pool: &Pool<DB>, write_lock: &WriteLock<DB>, d: &SeedData) -> DbResult<()> {
         let (_writer, mut tx) = begin_write(pool, write_lock).await?;
         // Writes first (SQLite: take the write lock at once instead of upgrading a read).
         for p in &d.products {
@@ -852,6 +844,7 @@ macro_rules! impl_database {
                 Sql::<$db>::seed(&self.pool, &self.write_lock, data).await
             }
             async fn close(&self) {
+                self.write_lock.close().await;
                 self.pool.close().await;
             }
         }

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use kontor_api::{ErrorDetail, OverLimit, Resource};
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
 use crate::domain::{row_u32, Actor, Outcome, Refusal};
@@ -410,7 +410,7 @@ where
 
     async fn import_catalog(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         cat: &CatalogDef,
     ) -> DbResult<()> {
         let (_writer, mut tx) = begin_write(pool, write_lock).await?;
@@ -547,7 +547,7 @@ where
 
     async fn set_terms(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         account_id: &str,
         t: &TermsDef,
     ) -> DbResult<()> {
@@ -603,7 +603,7 @@ where
 
     async fn book_change(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         lock: &'static str,
         actor: &Actor,
         plan: &ChangePlan,
@@ -728,7 +728,7 @@ where
     #[allow(clippy::too_many_arguments)]
     async fn apply_pending(
         pool: &Pool<DB>,
-        write_lock: &tokio::sync::Mutex<()>,
+        write_lock: &WriteLock<DB>,
         lock: &'static str,
         actor: &Actor,
         pending_code: &str,

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::RowsAffected;
+use crate::db::backend::{RowsAffected, WriteLock};
 use crate::db::mail::{audit_on, enqueue_on, MailAudit, NewMail};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::sqlite::SqliteDatabase;
@@ -154,7 +154,7 @@ const ATTACHMENT: &str = "SELECT a.file_name, a.content_type, a.data FROM suppor
 /// The support statements over one backend's pool, written once for both.
 struct Sql<'p, DB: sqlx::Database> {
     pool: &'p Pool<DB>,
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
 }
 
 impl<DB> Sql<'_, DB>

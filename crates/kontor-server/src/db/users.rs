@@ -32,7 +32,7 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 pub use crate::domain::{Actor, Outcome, Refusal};
 
 use crate::db::audit::{Chain, NewEntry};
-use crate::db::backend::{begin_write, RowsAffected};
+use crate::db::backend::{begin_write, RowsAffected, WriteLock};
 use crate::db::postgres::PostgresDatabase;
 use crate::db::records::role;
 use crate::db::sqlite::SqliteDatabase;
@@ -201,6 +201,10 @@ pub trait UserStore {
     ) -> DbResult<Vec<(String, Vec<String>)>>;
     /// The batches of `import_id` the account has committed, ascending.
     async fn import_batches_done(&self, account_id: &str, import_id: &str) -> DbResult<Vec<u32>>;
+    /// SQLite: moves up to `limit` imported users from the search queue into the trigram index, in one
+    /// transaction; answers how many (0: the queue is empty). PostgreSQL indexes every row as it is written
+    /// (pg_trgm) and answers 0.
+    async fn index_search_queue(&self, limit: i64) -> DbResult<u64>;
 }
 
 /// Addresses per `IN (…)` of [`UserStore::existing_emails`]: within SQLite's 32,766 and PostgreSQL's 65,535
@@ -438,9 +442,15 @@ const EMAIL_OF: &str = "SELECT COALESCE(deleted_email, email) FROM users WHERE i
 const REVOKE_SESSIONS: &str =
     "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
 
-/// SQLite: how many rows of the trigram table match (`$1`: [`fts_phrase`]), counted up to `$2`.
+/// SQLite: how many candidate rows a search has, counted up to `$2`: the trigram table's matches (`$1`:
+/// [`fts_phrase`]) and the users still queued for it (imported, not indexed yet: `search_index`).
 const FTS_CANDIDATES: &str =
-    "SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)";
+    "SELECT (SELECT COUNT(*) FROM (SELECT rowid FROM users_search WHERE users_search MATCH $1 LIMIT $2)) \
+          + (SELECT COUNT(*) FROM (SELECT user_rowid FROM users_search_queue LIMIT $2))";
+
+/// SQLite: indexes the first `$1` users of the search queue (its delete trigger writes their trigram rows).
+const INDEX_SEARCH_QUEUE: &str = "DELETE FROM users_search_queue WHERE user_rowid IN \
+     (SELECT user_rowid FROM users_search_queue ORDER BY user_rowid LIMIT $1)";
 
 const DELETED_COUNT: &str =
     "SELECT COUNT(*) FROM users WHERE account_id = $1 AND deleted_at IS NOT NULL";
@@ -558,7 +568,7 @@ struct Sql<'p, DB: sqlx::Database> {
     /// SQLite's one writer at a time: every write transaction queues here (fair, first come first served)
     /// before it begins, instead of in SQLite's busy handler, which polls unfairly and gave up after its
     /// timeout with `database is locked` (HTTP 500) under 16 concurrent writers. Unused on PostgreSQL.
-    write_lock: &'p tokio::sync::Mutex<()>,
+    write_lock: &'p WriteLock<DB>,
     /// PostgreSQL: told of every committed batch of new users (`db::statistics`); `None` on SQLite.
     stats: Option<&'p Arc<PlannerStats>>,
 }
@@ -791,7 +801,8 @@ where
             if let Some(phrase) = &fts {
                 args.push(Arg::Text(phrase.clone()));
                 wh.push_str(&format!(
-                    " AND u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ${})",
+                    " AND u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH ${} \
+                     UNION ALL SELECT user_rowid FROM users_search_queue)",
                     args.len()
                 ));
             }
@@ -1668,6 +1679,20 @@ where
             .await?;
         Ok(rows.into_iter().map(|r| r.0 as u32).collect())
     }
+
+    async fn index_search_queue(&self, limit: i64) -> DbResult<u64> {
+        if !self.sqlite {
+            return Ok(0);
+        }
+        let (_writer, mut tx) = begin_write(self.pool, self.write_lock).await?;
+        let n = sqlx::query::<DB>(INDEX_SEARCH_QUEUE)
+            .bind(limit)
+            .execute(&mut *tx)
+            .await?
+            .affected();
+        tx.commit().await?;
+        Ok(n)
+    }
 }
 
 /// Implements [`UserStore`] for a backend (`$ty` with a `pool: sqlx::Pool<$db>`) by forwarding to [`Sql`]
@@ -1806,6 +1831,9 @@ macro_rules! impl_user_store {
                 self.users_sql()
                     .import_batches_done(account_id, import_id)
                     .await
+            }
+            async fn index_search_queue(&self, limit: i64) -> DbResult<u64> {
+                self.users_sql().index_search_queue(limit).await
             }
         }
     };

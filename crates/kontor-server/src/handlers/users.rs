@@ -210,6 +210,7 @@ pub async fn import_batch(
         true,
     )
     .await??;
+    st.search_index.poke();
     Ok(Json(result))
 }
 
