@@ -14,8 +14,8 @@ pub(crate) type Writer<'l> = Option<MutexGuard<'l, ()>>;
 /// one connection every write transaction runs on. SQLite has one writer at a time anyway; on one connection
 /// its page cache stays warm from one write to the next and is large enough for an import batch
 /// ([`WRITER_CACHE_KIB`]): from the shared pool, each write ran on the next connection in turn, whose cache the
-/// other connections' writes had invalidated, and re-read its pages (strace of the import bench: 494,532
-/// `pread64`s → 168,944 with the larger cache).
+/// other connections' writes had invalidated, and re-read its pages (the import bench's 100,000 users: read /
+/// write system calls 91,600 / 160,300 → 40,800 / 121,800, BENCHMARKS.md session 16).
 pub(crate) struct WriteLock<DB: Database> {
     turn: Mutex<()>,
     writer: Option<Pool<DB>>,
