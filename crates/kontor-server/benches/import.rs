@@ -263,8 +263,10 @@ async fn add_seats(url: &str, account_id: &str, n: i64) {
     }
 }
 
-/// (a) the import end to end, its slowest and fastest batch and this process's CPU time during it, and (c) the
-/// list at 100,000 users (narrow and wide text, the license all imported users hold), right after the import.
+/// (a) the import end to end, its slowest and fastest batch and this process's CPU time and I/O system calls
+/// during it, and (c) the list at 100,000 users: a rare search while the imported users are still queued for
+/// SQLite's search index, how long until the index caught up, then narrow and wide text and the license all
+/// imported users hold.
 async fn import_and_list(url: &str) -> Measured {
     // Seed the demo account, then give it seats for every imported user.
     let seed = {
@@ -341,40 +343,12 @@ async fn import_and_list(url: &str) -> Measured {
     let batch_max = each.iter().max().copied().unwrap_or_default();
     let batch_min = each.iter().min().copied().unwrap_or_default();
 
-    // (b') A rare search right after the import, before the indexer starts (it waits for imports to pause):
-    // on SQLite the imported users are still queued, so the list walks its sort index with the LIKE. Three
-    // samples, then the queue is counted to show they ran before the indexer.
-    let mut queued_times = Vec::new();
-    for _ in 0..3 {
-        let t = Instant::now();
-        let page = c
-            .users(
-                &tok,
-                &acc,
-                &UserQuery {
-                    q: Some("nachname4242@".to_string()),
-                    ..UserQuery::default()
-                },
-            )
-            .await
-            .expect("list while queued");
-        queued_times.push(t.elapsed());
-        assert_eq!(page.total, 1);
-    }
-    let list_while_queued = median(queued_times);
-    let queued_after = search_queue_len(url).await;
-
-    // (b) Until the users list's search index holds every imported user: SQLite's search queue drained by
-    // the server's indexer (it starts once imports pause, `Config::search_index_idle`); PostgreSQL indexes
-    // as it writes. The list figures below are taken after it.
-    let index_caught_up = search_queue_drained(url).await;
-
-    // (c) The list at 100,000 users: first page, substring filter; then the license every imported user holds.
-    let list = |q: UserQuery, at_least: i64, at_most: i64| {
+    // The list's first page for `q`, `runs` times, checking its total; the median.
+    let list = |q: UserQuery, at_least: i64, at_most: i64, runs: usize| {
         let (c, tok, acc) = (c.clone(), tok.clone(), acc.clone());
         async move {
-            let mut times = Vec::with_capacity(LIST_RUNS);
-            for _ in 0..LIST_RUNS {
+            let mut times = Vec::with_capacity(runs);
+            for _ in 0..runs {
                 let t = Instant::now();
                 let page = c.users(&tok, &acc, &q).await.expect("list");
                 times.push(t.elapsed());
@@ -391,8 +365,21 @@ async fn import_and_list(url: &str) -> Measured {
         q: Some(q.to_string()),
         ..UserQuery::default()
     };
-    let list_narrow = list(text("nachname4242@"), 1, 1).await;
-    let list_wide = list(text("nachname1"), 11_111, 11_111).await;
+
+    // (c) A rare search right after the import, before the indexer starts (it waits for imports to pause):
+    // on SQLite the imported users are still queued, so the list walks its sort index with the LIKE. Three
+    // samples, then the queue is counted to show they ran before the indexer.
+    let list_while_queued = list(text("nachname4242@"), 1, 1, 3).await;
+    let queued_after = search_queue_len(url).await;
+
+    // (c) Until the users list's search index holds every imported user: SQLite's search queue drained by
+    // the server's indexer (it starts once imports pause, `Config::search_index_idle`); PostgreSQL indexes
+    // as it writes. The list figures below are taken after it.
+    let index_caught_up = search_queue_drained(url).await;
+
+    // (c) The list at 100,000 users: first page, substring filter; then the license every imported user holds.
+    let list_narrow = list(text("nachname4242@"), 1, 1, LIST_RUNS).await;
+    let list_wide = list(text("nachname1"), 11_111, 11_111, LIST_RUNS).await;
     // The seeded demo users may hold it too.
     let list_license = list(
         UserQuery {
@@ -401,6 +388,7 @@ async fn import_and_list(url: &str) -> Measured {
         },
         N as i64,
         N as i64 + 100,
+        LIST_RUNS,
     )
     .await;
     server.shutdown().await;
@@ -420,16 +408,20 @@ async fn import_and_list(url: &str) -> Measured {
     }
 }
 
+async fn queued(c: &mut sqlx::SqliteConnection) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users_search_queue")
+        .fetch_one(c)
+        .await
+        .expect("queue")
+}
+
 /// How many users SQLite's search queue holds (0 on PostgreSQL, which has none).
 async fn search_queue_len(url: &str) -> i64 {
     if !url.starts_with("sqlite:") {
         return 0;
     }
     let mut c = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
-    let n = sqlx::query_scalar("SELECT COUNT(*) FROM users_search_queue")
-        .fetch_one(&mut c)
-        .await
-        .expect("queue");
+    let n = queued(&mut c).await;
     let _ = c.close().await;
     n
 }
@@ -442,16 +434,13 @@ async fn search_queue_drained(url: &str) -> Duration {
     }
     let mut c = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
     loop {
-        let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users_search_queue")
-            .fetch_one(&mut c)
-            .await
-            .expect("queue");
-        if queued == 0 {
+        let n = queued(&mut c).await;
+        if n == 0 {
             break;
         }
         assert!(
             start.elapsed() < Duration::from_secs(300),
-            "{queued} users still queued"
+            "{n} users still queued"
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
