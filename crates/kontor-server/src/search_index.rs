@@ -7,8 +7,14 @@
 //! (`Config::search_index_idle`) it drains the queue in transactions of [`CHUNK`] users, and gives way again
 //! as soon as another batch arrives. It also looks every [`TICK`] and at start (users imported by the CLI,
 //! by another process, or before a crash: the queue is in the database, nothing is lost). Two indexers on
-//! one database take turns: each chunk is one write transaction. PostgreSQL indexes as it writes (pg_trgm),
-//! so its rounds do nothing.
+//! one database take turns: each chunk is one write transaction.
+//!
+//! On PostgreSQL the same worker merges the trigram GIN indexes' pending lists (`gin_clean_pending_list`):
+//! GIN collects new rows' entries there (`fastupdate`) and merges only when a list outgrows 4 MB
+//! (`gin_pending_list_limit`) or autovacuum runs — at 100,000 users after ~21,000 inserts, i.e. seldom — and
+//! every search reads the whole list meanwhile: measured after a 100,000-user import, a rare search 12–20 ms
+//! with the list left as it was and 4–7 ms merged. (A larger limit, to keep merges out of the imports, made
+//! the inserts slower, not faster: BENCHMARKS.md, session 17.)
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -50,7 +56,8 @@ impl SearchIndexer {
     }
 }
 
-/// Indexes the whole queue now, [`CHUNK`] users per transaction; answers how many (the CLI's import, tests).
+/// Indexes everything waiting now ([`CHUNK`] users per transaction on SQLite); answers how much (SQLite:
+/// users, PostgreSQL: pending-list pages; the CLI's import, tests).
 pub async fn drain(db: &dyn Database) -> Result<u64, ServerError> {
     let mut total = 0;
     loop {
@@ -90,7 +97,10 @@ pub fn spawn(
                 }
                 match db.index_search_queue(CHUNK).await {
                     Ok(0) => break,
-                    Ok(n) => tracing::debug!(users = n, "search index: queued users indexed"),
+                    Ok(n) => tracing::debug!(
+                        n,
+                        "search index: waiting entries indexed (SQLite: users, PostgreSQL: pages)"
+                    ),
                     Err(e) => {
                         tracing::error!(error = %e, "search index: indexing the queue failed");
                         break;
