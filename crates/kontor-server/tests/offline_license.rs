@@ -14,7 +14,6 @@ use kontor_license::{
 use kontor_server::licensing::{term_end, KEY_FILE_NAME};
 use kontor_server::seed::{seed_demo, SeedOptions};
 use kontor_server::{open_database, start_with, Config, ManualClock};
-use sqlx::Connection;
 
 async fn public_key(env: &Env) -> PublicKey {
     let k = env.client.license_public_key().await.expect("public key");
@@ -380,7 +379,7 @@ async fn roles_other_accounts_and_accounts_without_products() {
         assert!(st.licenses[0].revoked_at.is_none());
 
         // The other account loses its products, then its subscription: 404 for its license.
-        remove_rows(
+        common::exec_for_account(
             &env,
             "DELETE FROM subscription_seats WHERE account_id = $1",
             b,
@@ -396,13 +395,13 @@ async fn roles_other_accounts_and_accounts_without_products() {
             404
         );
         // The seeded account bought an add-on (issue 8): its row goes first.
-        remove_rows(
+        common::exec_for_account(
             &env,
             "DELETE FROM subscription_addons WHERE account_id = $1",
             b,
         )
         .await;
-        remove_rows(&env, "DELETE FROM subscriptions WHERE account_id = $1", b).await;
+        common::exec_for_account(&env, "DELETE FROM subscriptions WHERE account_id = $1", b).await;
         assert_eq!(
             api_error(env.client.offline_license_status(&other_tok, b).await).0,
             404
@@ -424,31 +423,6 @@ async fn roles_other_accounts_and_accounts_without_products() {
         );
     })
     .await;
-}
-
-/// Runs one statement with `$1` = `account_id` beside the running server.
-async fn remove_rows(env: &Env, sql: &str, account_id: &str) {
-    if env.backend == "sqlite" {
-        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
-            .await
-            .expect("sqlite");
-        sqlx::query(sql)
-            .bind(account_id)
-            .execute(&mut c)
-            .await
-            .expect("delete");
-        let _ = c.close().await;
-    } else {
-        let mut c = sqlx::PgConnection::connect(&env.db_url)
-            .await
-            .expect("postgres");
-        sqlx::query(sql)
-            .bind(account_id)
-            .execute(&mut c)
-            .await
-            .expect("delete");
-        let _ = c.close().await;
-    }
 }
 
 #[tokio::test]

@@ -4,12 +4,13 @@
 
 mod common;
 
-use common::{check, owner, Env};
+use common::{check, exec_for_account, owner, Env};
 use kontor_api::{
     CreateUsers, ImportBatch, LicenseChange, NewUser, RestoreUsers, Role, UserQuery,
     RESTORE_WINDOW_SECS,
 };
-use kontor_server::{purge_deleted_users, Clock};
+use kontor_server::db::DashboardRecord;
+use kontor_server::{purge_deleted_users, Clock, Database};
 use sqlx::Connection;
 
 fn nu(email: &str, licenses: &[&str]) -> NewUser {
@@ -205,6 +206,83 @@ async fn the_dashboard_counts_follow_every_change_of_the_users() {
         assert!(purged >= 1, "b was purged");
         let tok = owner(&env).await;
         assert_eq!(figures(&env, &tok).await, (n0 + 6, seats0 + 2, 0));
+    })
+    .await;
+}
+
+/// What the single reads answer, composed as [`Database::dashboard`] answers it in one go.
+async fn read_singly(db: &dyn Database, acc: &str) -> Option<DashboardRecord> {
+    let account = db.account(acc).await.expect("account")?;
+    Some(DashboardRecord {
+        account,
+        subscription: db.subscription(acc).await.expect("subscription"),
+        seats: db.seats(acc).await.expect("seats"),
+        user_count: db.active_user_count(acc).await.expect("user count"),
+        billing: db.billing_basis(acc).await.expect("billing basis"),
+    })
+}
+
+/// The dashboard summary reads an account in three statements on one connection (issue 12, load) and must
+/// answer exactly what the single reads do: with the seeded subscription (add-on, billing address), with a
+/// downgrade pending, without a VAT ID, without any subscription, and for an unknown account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_reads_in_one_go_what_the_single_reads_read() {
+    check(|env| async move {
+        let db = env.db.as_ref();
+        let acc = env.seed.account_id.clone();
+        let check_same = |what: &'static str| {
+            let acc = acc.clone();
+            async move {
+                let one_go = db.dashboard(&acc).await.expect("dashboard");
+                assert_eq!(
+                    one_go,
+                    read_singly(db, &acc).await,
+                    "{what} ({})",
+                    env.backend
+                );
+                one_go.expect("the account exists")
+            }
+        };
+
+        let d = check_same("as seeded").await;
+        let billing = d.billing.expect("the seeded subscription is billed");
+        assert_eq!(billing.addons.len(), 1, "the seeded add-on");
+        assert!(billing.pending_package.is_none());
+        assert!(d.user_count > 0 && !d.seats.is_empty());
+
+        exec_for_account(
+            &env,
+            "UPDATE subscriptions SET pending_package_id = \
+             (SELECT id FROM packages WHERE code = 'starter') WHERE account_id = $1",
+            &acc,
+        )
+        .await;
+        let d = check_same("a downgrade pending").await;
+        let pending = d.billing.and_then(|b| b.pending_package);
+        assert_eq!(pending.map(|p| p.code).as_deref(), Some("starter"));
+
+        exec_for_account(
+            &env,
+            "UPDATE billing_addresses SET vat_id = NULL WHERE account_id = $1",
+            &acc,
+        )
+        .await;
+        check_same("no VAT ID").await;
+
+        for sql in [
+            "DELETE FROM subscription_addons WHERE account_id = $1",
+            "DELETE FROM subscription_seats WHERE account_id = $1",
+            "DELETE FROM subscriptions WHERE account_id = $1",
+        ] {
+            exec_for_account(&env, sql, &acc).await;
+        }
+        let d = check_same("no subscription").await;
+        assert!(d.subscription.is_none() && d.billing.is_none() && d.seats.is_empty());
+
+        assert_eq!(
+            db.dashboard("no-such-account").await.expect("dashboard"),
+            None
+        );
     })
     .await;
 }

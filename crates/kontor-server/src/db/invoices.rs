@@ -370,7 +370,7 @@ const SUBSCRIPTION_BASIS: &str =
 const PACKAGE_PRICE: &str =
     "SELECT code, name, monthly_cents, yearly_cents, currency FROM packages WHERE id = $1";
 
-const ADDONS: &str =
+pub(crate) const ADDONS: &str =
     "SELECT a.code, a.name, sa.quantity, a.monthly_cents, a.yearly_cents, a.currency \
      FROM subscription_addons sa JOIN addons a ON a.id = sa.addon_id WHERE sa.account_id = $1 \
      ORDER BY a.code";

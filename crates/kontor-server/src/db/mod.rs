@@ -134,6 +134,10 @@ pub trait Database:
     /// Seat pools ordered by product code.
     async fn seats(&self, account_id: &str) -> DbResult<Vec<SeatRecord>>;
     async fn active_user_count(&self, account_id: &str) -> DbResult<i64>;
+    /// What [`Self::account`], [`Self::subscription`], [`Self::seats`], [`Self::active_user_count`] and
+    /// `billing_basis` answer, on one connection in three statements instead of nine or ten (the dashboard
+    /// summary, every returning user's first request; issue 12, load). `None` for an unknown account.
+    async fn dashboard(&self, account_id: &str) -> DbResult<Option<DashboardRecord>>;
     /// Newest first.
     async fn invoices(&self, account_id: &str) -> DbResult<Vec<InvoiceRecord>>;
 

@@ -90,6 +90,20 @@ pub struct AuditEvent {
     pub at: i64,
 }
 
+/// Everything the dashboard summary shows of an account, read together ([`crate::db::Database::dashboard`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardRecord {
+    pub account: Account,
+    pub subscription: Option<SubscriptionRecord>,
+    /// Ordered by product code, as [`crate::db::Database::seats`].
+    pub seats: Vec<SeatRecord>,
+    /// Live users.
+    pub user_count: i64,
+    /// What the upcoming invoice is computed from (`service::invoicing::upcoming`); `None` without a
+    /// subscription.
+    pub billing: Option<crate::db::invoices::BillingBasis>,
+}
+
 /// An account's subscription with its package name. Dates are ISO `YYYY-MM-DD`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SubscriptionRecord {

@@ -10,9 +10,11 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Pool, Type};
 
 use crate::db::audit::{AccountCheck, Chain, ChainRow, NewEntry};
 use crate::db::backend::{begin_write, RowsAffected, WriteLock};
+use crate::db::invoices::{AddonPrice, BillingBasis, PackagePrice, ADDONS};
 use crate::db::records::{
-    role, AccessContext, AuditEvent, InvoiceRecord, LicenseTokenRecord, NewSession, SeatRecord,
-    SeedData, SessionRecord, SubscriptionRecord, UserRecord, DELETED_EMAIL_SUFFIX,
+    role, AccessContext, AuditEvent, DashboardRecord, InvoiceRecord, LicenseTokenRecord,
+    NewSession, SeatRecord, SeedData, SessionRecord, SubscriptionRecord, UserRecord,
+    DELETED_EMAIL_SUFFIX,
 };
 use crate::db::users::name_key;
 use crate::db::PRODUCT_ID;
@@ -55,6 +57,34 @@ struct AccountRow {
     customer_number: String,
     name: String,
     created_at: i64,
+}
+
+/// An account with its subscription, package prices, billing VAT ID and live-user count ([`DASHBOARD`]);
+/// the subscription's columns are NULL without one.
+#[derive(sqlx::FromRow)]
+struct DashboardRow {
+    id: String,
+    customer_number: String,
+    name: String,
+    created_at: i64,
+    user_count: i64,
+    package_name: Option<String>,
+    started_on: Option<String>,
+    renews_on: Option<String>,
+    license_expires_on: Option<String>,
+    billing_period: Option<String>,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    package_code: Option<String>,
+    monthly_cents: Option<i64>,
+    yearly_cents: Option<i64>,
+    currency: Option<String>,
+    pending_code: Option<String>,
+    pending_name: Option<String>,
+    pending_monthly_cents: Option<i64>,
+    pending_yearly_cents: Option<i64>,
+    pending_currency: Option<String>,
+    buyer_vat_id: Option<String>,
 }
 
 /// A live session joined with its user, as [`AccessContext`] reads it.
@@ -147,6 +177,26 @@ const SEATS: &str = "SELECT p.code AS product_code, p.name AS product_name, ss.s
 const ACTIVE_USER_COUNT: &str = "SELECT COALESCE((SELECT active FROM account_user_counts \
      WHERE account_id = $1), 0)";
 
+/// The dashboard's one-row part: [`ACCOUNT`], [`SUBSCRIPTION`], [`ACTIVE_USER_COUNT`] and what
+/// `billing_basis` reads of the subscription, its package and pending package and the billing address — all
+/// at most one row per account, so LEFT JOINs on the account's id. The seats ([`SEATS`]) and the add-ons
+/// (`db::invoices` ADDONS) follow on the same connection.
+const DASHBOARD: &str = "SELECT a.id, a.customer_number, a.name, a.created_at, \
+     COALESCE(uc.active, 0) AS user_count, \
+     p.name AS package_name, s.started_on, s.renews_on, s.license_expires_on, \
+     s.billing_period, s.period_start, s.period_end, \
+     p.code AS package_code, p.monthly_cents, p.yearly_cents, p.currency, \
+     pp.code AS pending_code, pp.name AS pending_name, pp.monthly_cents AS pending_monthly_cents, \
+     pp.yearly_cents AS pending_yearly_cents, pp.currency AS pending_currency, \
+     b.vat_id AS buyer_vat_id \
+     FROM accounts a \
+     LEFT JOIN account_user_counts uc ON uc.account_id = a.id \
+     LEFT JOIN subscriptions s ON s.account_id = a.id \
+     LEFT JOIN packages p ON p.id = s.package_id \
+     LEFT JOIN packages pp ON pp.id = s.pending_package_id \
+     LEFT JOIN billing_addresses b ON b.account_id = a.id \
+     WHERE a.id = $1";
+
 const INVOICES: &str =
     "SELECT id, number, issued_on, due_on, gross_cents AS amount_cents, currency, status \
      FROM invoices WHERE account_id = $1 ORDER BY issued_on DESC, number DESC";
@@ -226,6 +276,8 @@ where
     for<'r> (String, bool): FromRow<'r, DB::Row>,
     for<'r> (Option<String>,): FromRow<'r, DB::Row>,
     for<'r> ChainRow: FromRow<'r, DB::Row>,
+    for<'r> DashboardRow: FromRow<'r, DB::Row>,
+    for<'r> AddonPrice: FromRow<'r, DB::Row>,
 {
     /// Runs [`INSERT_USER`] for a user with a location.
     async fn insert_user_on(
@@ -521,6 +573,99 @@ where
             .bind(account_id)
             .fetch_one(pool)
             .await?)
+    }
+
+    async fn dashboard(pool: &Pool<DB>, account_id: &str) -> DbResult<Option<DashboardRecord>> {
+        let mut c = pool.acquire().await?;
+        let Some(r) = sqlx::query_as::<DB, DashboardRow>(DASHBOARD)
+            .bind(account_id)
+            .fetch_optional(&mut *c)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let seats = sqlx::query_as::<DB, SeatRecord>(SEATS)
+            .bind(account_id)
+            .fetch_all(&mut *c)
+            .await?;
+        let subscription = match (
+            r.package_name,
+            r.started_on,
+            r.renews_on,
+            r.license_expires_on,
+        ) {
+            (Some(package_name), Some(started_on), Some(renews_on), Some(license_expires_on)) => {
+                Some(SubscriptionRecord {
+                    package_name,
+                    started_on,
+                    renews_on,
+                    license_expires_on,
+                })
+            }
+            _ => None,
+        };
+        let package = match (r.package_code, r.monthly_cents, r.yearly_cents, r.currency) {
+            (Some(code), Some(monthly_cents), Some(yearly_cents), Some(currency)) => {
+                Some(PackagePrice {
+                    code,
+                    // The subscription's package: its name is the subscription's.
+                    name: subscription
+                        .as_ref()
+                        .map(|s| s.package_name.clone())
+                        .unwrap_or_default(),
+                    monthly_cents,
+                    yearly_cents,
+                    currency,
+                })
+            }
+            _ => None,
+        };
+        let pending_package = match (
+            r.pending_code,
+            r.pending_name,
+            r.pending_monthly_cents,
+            r.pending_yearly_cents,
+            r.pending_currency,
+        ) {
+            (Some(code), Some(name), Some(monthly_cents), Some(yearly_cents), Some(currency)) => {
+                Some(PackagePrice {
+                    code,
+                    name,
+                    monthly_cents,
+                    yearly_cents,
+                    currency,
+                })
+            }
+            _ => None,
+        };
+        let billing = match (package, r.billing_period) {
+            (Some(package), Some(billing_period)) => Some(BillingBasis {
+                account_id: account_id.to_string(),
+                package,
+                pending_package,
+                billing_period,
+                period_start: r.period_start,
+                period_end: r.period_end,
+                addons: sqlx::query_as::<DB, AddonPrice>(ADDONS)
+                    .bind(account_id)
+                    .fetch_all(&mut *c)
+                    .await?,
+                buyer_vat_id: r.buyer_vat_id,
+            }),
+            _ => None,
+        };
+        Ok(Some(DashboardRecord {
+            account: Account {
+                id: r.id,
+                customer_number: r.customer_number,
+                name: r.name,
+                created_at: r.created_at,
+            },
+            subscription,
+            seats,
+            user_count: r.user_count,
+            billing,
+        }))
     }
 
     async fn invoices(pool: &Pool<DB>, account_id: &str) -> DbResult<Vec<InvoiceRecord>> {
@@ -827,6 +972,9 @@ macro_rules! impl_database {
             }
             async fn active_user_count(&self, account_id: &str) -> DbResult<i64> {
                 Sql::<$db>::active_user_count(&self.pool, account_id).await
+            }
+            async fn dashboard(&self, account_id: &str) -> DbResult<Option<DashboardRecord>> {
+                Sql::<$db>::dashboard(&self.pool, account_id).await
             }
             async fn invoices(&self, account_id: &str) -> DbResult<Vec<InvoiceRecord>> {
                 Sql::<$db>::invoices(&self.pool, account_id).await

@@ -5,6 +5,7 @@ use axum::Json;
 use kontor_api::{Account, DashboardSummary, ErrorBody, NextInvoice, ProductSeats};
 
 use crate::auth::AuthUser;
+use crate::db::DashboardRecord;
 use crate::http_error::ApiError;
 use crate::service::{dashboard, invoicing};
 use crate::state::AppState;
@@ -55,18 +56,21 @@ pub async fn summary(
     Path(account_id): Path<String>,
 ) -> Result<Json<DashboardSummary>, ApiError> {
     let id = own_account(&auth, &account_id)?;
-    let account = st
+    let DashboardRecord {
+        account,
+        subscription,
+        seats,
+        user_count,
+        billing,
+    } = st
         .db
-        .account(&id)
+        .dashboard(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(kontor_api::Resource::Account))?;
-    let subscription = st.db.subscription(&id).await?;
-    let seats = st.db.seats(&id).await?;
-    let user_count = st.db.active_user_count(&id).await?;
 
     // The real upcoming invoice: the next period's recurring lines with VAT, on the period end date.
-    let next_invoice = invoicing::upcoming(st.db.as_ref(), &st.config.vendor, &id)
-        .await?
+    let next_invoice = billing
+        .and_then(|b| invoicing::upcoming(&b, &st.config.vendor))
         .map(|u| NextInvoice {
             date: crate::db::invoices::iso(u.date),
             amount_cents: u.gross_cents,

@@ -207,32 +207,24 @@ pub struct Upcoming {
     pub currency: String,
 }
 
-/// The account's upcoming invoice (see [`Upcoming`]); `None` without a subscription or period.
-pub async fn upcoming(
-    db: &dyn Database,
-    vendor: &VendorProfile,
-    account_id: &str,
-) -> crate::error::DbResult<Option<Upcoming>> {
-    let Some(basis) = db.billing_basis(account_id).await? else {
-        return Ok(None);
-    };
-    let Some((period, package)) = next_period(&basis) else {
-        return Ok(None);
-    };
-    let lines = recurring_lines(&basis, package, period);
+/// The upcoming invoice (see [`Upcoming`]) of the account whose billing basis this is (`billing_basis`, or
+/// the dashboard's read); `None` without a period.
+pub fn upcoming(basis: &BillingBasis, vendor: &VendorProfile) -> Option<Upcoming> {
+    let (period, package) = next_period(basis)?;
+    let lines = recurring_lines(basis, package, period);
     let rate = if crate::tax::reverse_charge(&vendor.country, basis.buyer_vat_id.as_deref()) {
         0
     } else {
         vendor.vat_rate_bp
     };
     let t = crate::tax::totals(&crate::tax::compute_lines(&lines, rate));
-    Ok(Some(Upcoming {
+    Some(Upcoming {
         date: period.0,
         net_cents: t.net_cents,
         vat_cents: t.vat_cents,
         gross_cents: t.gross_cents,
         currency: package.currency.clone(),
-    }))
+    })
 }
 
 /// What one account got from a period run.

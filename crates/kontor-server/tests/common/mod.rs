@@ -240,3 +240,29 @@ pub async fn deliver(
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// Runs one statement with `$1` = `account_id` beside the running server (rows the API cannot change).
+#[allow(dead_code)] // not every test file uses it
+pub async fn exec_for_account(env: &Env, sql: &str, account_id: &str) {
+    if env.backend == "sqlite" {
+        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
+            .await
+            .expect("sqlite");
+        sqlx::query(sql)
+            .bind(account_id)
+            .execute(&mut c)
+            .await
+            .expect(sql);
+        let _ = c.close().await;
+    } else {
+        let mut c = sqlx::PgConnection::connect(&env.db_url)
+            .await
+            .expect("postgres");
+        sqlx::query(sql)
+            .bind(account_id)
+            .execute(&mut c)
+            .await
+            .expect(sql);
+        let _ = c.close().await;
+    }
+}
