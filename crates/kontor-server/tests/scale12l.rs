@@ -286,3 +286,40 @@ async fn the_dashboard_reads_in_one_go_what_the_single_reads_read() {
     })
     .await;
 }
+
+/// The PostgreSQL pool pings a connection only when it has been idle for a second or more (issue 12, load:
+/// no extra round trip before each statement of a busy pool); a connection that died while idle — here
+/// every one of the portal's, ended by the server — is still replaced without an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pooled_postgres_connection_that_died_idle_is_replaced_unseen() {
+    check(|env| async move {
+        if env.backend == "sqlite" {
+            return;
+        }
+        let acc = env.seed.account_id.clone();
+        // A pool of its own: nothing else (the server's background work) uses it meanwhile.
+        let db = kontor_server::open_database(&env.db_url)
+            .await
+            .expect("open");
+        db.account(&acc).await.expect("warm the pool");
+        let mut admin = sqlx::PgConnection::connect(&env.db_url)
+            .await
+            .expect("postgres");
+        let ended: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&mut admin)
+        .await
+        .expect("terminate");
+        assert!(!ended.is_empty(), "the portal's pooled connections");
+        let _ = admin.close().await;
+        tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+        for _ in 0..3 {
+            let a = db.account(&acc).await.expect("a new connection");
+            assert_eq!(a.map(|a| a.id), Some(acc.clone()));
+        }
+        db.close().await;
+    })
+    .await;
+}

@@ -12,6 +12,9 @@ use crate::error::ServerError;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 /// A migrated PostgreSQL database.
+/// How long a pooled connection may have been idle before it is pinged when taken (see `open`).
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 pub struct PostgresDatabase {
     pub(crate) pool: Pool<Postgres>,
     /// Unused: PostgreSQL queues writers itself (row locks).
@@ -25,6 +28,19 @@ impl PostgresDatabase {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings a connection when it goes back to the pool and, by default, again when it is taken:
+            // two round trips beside each query on a busy pool. The one on release stays (a connection in
+            // the idle queue was alive when it got there); on taking, only one idle for a while is pinged, so
+            // a connection that died idle (server restart, a firewall's timeout) is still replaced unseen.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_AFTER_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect(url)
             .await
             .map_err(|e| ServerError::Database(format!("cannot connect to PostgreSQL: {e}")))?;

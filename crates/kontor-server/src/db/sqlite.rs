@@ -51,7 +51,12 @@ impl SqliteDatabase {
                 .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
             (opts, Some(lock), 8, Some(writer_opts))
         };
-        let mut pool_opts = SqlitePoolOptions::new().max_connections(max);
+        // No ping when a connection is taken from the pool (sqlx's default: a round trip to the connection's
+        // worker thread before every statement run on the pool): a SQLite connection is an open file in this
+        // process and does not die idle; sqlx still checks it when it goes back.
+        let mut pool_opts = SqlitePoolOptions::new()
+            .max_connections(max)
+            .test_before_acquire(false);
         if memory {
             // An in-memory database lives as long as a connection to it does.
             pool_opts = pool_opts
@@ -68,6 +73,7 @@ impl SqliteDatabase {
             Some(o) => Some(
                 SqlitePoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .connect_with(o)
                     .await
                     .map_err(|e| {
