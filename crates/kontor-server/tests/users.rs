@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{all_users, api_error, check, check_with, Env, T0};
+use common::{all_users, api_error, check, check_with, exec, scalar_i64, Env, T0};
 use kontor_api::{
     ChangePassword, CreateUsers, CreateUsersResult, ErrorCode, ImportBatch, LicenseChange, NewUser,
     PasswordLogin, RestoreUsers, Role, UpdateUser, UserQuery, UserSort, UserStatus, UserSummary,
@@ -12,7 +12,6 @@ use kontor_api::{
 };
 use kontor_server::purge_deleted_users;
 use kontor_server::seed::{seed_demo, SeedOptions};
-use sqlx::Connection;
 
 const NEW_PASSWORD: &str = "a-Brand-new-passw0rd";
 
@@ -1412,18 +1411,25 @@ async fn search_finds_imported_users_before_and_after_they_are_indexed() {
 }
 
 /// issue 12: a running portal's indexer moves an import into SQLite's trigram index once imports pause; on
-/// PostgreSQL it merges the trigram indexes' GIN pending lists, where the import's entries wait.
+/// PostgreSQL it merges the trigram indexes' GIN pending lists, where the import's entries wait. With
+/// autovacuum off for `users` only the indexer merges them there (an insert merges them itself only past
+/// GIN's 4 MB), so they empty only if it runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_indexer_indexes_an_import_once_imports_pause() {
     check(|env| async move {
         if env.backend != "sqlite" {
-            return the_indexer_merges_postgres_pending_lists(env).await;
+            for sql in [
+                "ALTER TABLE users SET (autovacuum_enabled = false)",
+                "CREATE EXTENSION IF NOT EXISTS pgstattuple",
+            ] {
+                exec(&env, sql).await;
+            }
         }
         let own = owner(&env).await;
-        let users: Vec<NewUser> = (0..30)
+        let users: Vec<NewUser> = (0..300)
             .map(|i| {
                 nu(
-                    &format!("ix{i:02}@idx.example"),
+                    &format!("ix{i:03}@idx.example"),
                     &format!("Index {i}"),
                     Role::User,
                     &[],
@@ -1440,95 +1446,42 @@ async fn the_indexer_indexes_an_import_once_imports_pause() {
             .import_batch(&own, &acc, &batch)
             .await
             .expect("import");
-        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
-            .await
-            .expect("sqlite");
-        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+        // What still waits for the index: SQLite's queued users, PostgreSQL's pending-list pages.
+        let waiting = if env.backend == "sqlite" {
+            "SELECT COUNT(*) FROM users_search_queue"
+        } else {
+            "SELECT SUM(pending_pages)::BIGINT FROM (SELECT (pgstatginindex(ix)).pending_pages FROM \
+             (VALUES ('users_search_name'::regclass), ('users_search_email'::regclass)) AS v(ix)) AS p"
+        };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         loop {
-            let queued = count("SELECT COUNT(*) FROM users_search_queue")
-                .fetch_one(&mut c)
-                .await
-                .expect("queue");
-            if queued == 0 {
+            let left = scalar_i64(&env, waiting).await;
+            if left == 0 {
                 break;
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "{queued} users still queued after 30 s"
+                "{left} still waiting for the search index after 30 s ({})",
+                env.backend
             );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        let indexed =
-            count("SELECT COUNT(*) FROM users_search WHERE users_search MATCH '\"idx.example\"'")
-                .fetch_one(&mut c)
-                .await
-                .expect("index");
-        assert_eq!(indexed, 30);
-        let _ = c.close().await;
+        if env.backend == "sqlite" {
+            let indexed = scalar_i64(
+                &env,
+                "SELECT COUNT(*) FROM users_search WHERE users_search MATCH '\"idx.example\"'",
+            )
+            .await;
+            assert_eq!(indexed, 300);
+        }
+        let q = UserQuery {
+            q: Some("idx.example".into()),
+            ..UserQuery::default()
+        };
+        let page = env.client.users(&own, &acc, &q).await.expect("list");
+        assert_eq!(page.total, 300);
     })
     .await;
-}
-
-/// The PostgreSQL half of [`the_indexer_indexes_an_import_once_imports_pause`]: with autovacuum off for
-/// `users` only the portal's indexer merges the pending lists (an insert merges them itself only past GIN's
-/// 4 MB), so they empty only if it runs.
-async fn the_indexer_merges_postgres_pending_lists(env: Env) {
-    let mut c = sqlx::PgConnection::connect(&env.db_url)
-        .await
-        .expect("postgres");
-    for sql in [
-        "ALTER TABLE users SET (autovacuum_enabled = false)",
-        "CREATE EXTENSION IF NOT EXISTS pgstattuple",
-    ] {
-        sqlx::query(sql).execute(&mut c).await.expect(sql);
-    }
-    let own = owner(&env).await;
-    let users: Vec<NewUser> = (0..300)
-        .map(|i| {
-            nu(
-                &format!("pend{i:03}@pending.example"),
-                &format!("Pending {i}"),
-                Role::User,
-                &[],
-            )
-        })
-        .collect();
-    let batch = ImportBatch {
-        import_id: "7a6b5c4d-pending".into(),
-        batch: 0,
-        users,
-    };
-    let acc = env.seed.account_id.clone();
-    env.client
-        .import_batch(&own, &acc, &batch)
-        .await
-        .expect("import");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let pending: i64 = sqlx::query_scalar(
-            "SELECT SUM(pending_pages)::BIGINT FROM (SELECT (pgstatginindex(ix)).pending_pages FROM \
-             (VALUES ('users_search_name'::regclass), ('users_search_email'::regclass)) AS v(ix)) AS p",
-        )
-        .fetch_one(&mut c)
-        .await
-        .expect("pending pages");
-        if pending == 0 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{pending} pending-list pages still unmerged after 30 s"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let q = UserQuery {
-        q: Some("pending.example".into()),
-        ..UserQuery::default()
-    };
-    let page = env.client.users(&own, &acc, &q).await.expect("list");
-    assert_eq!(page.total, 300);
-    let _ = c.close().await;
 }
 
 /// How the search scenario's users come in.

@@ -244,25 +244,64 @@ pub async fn deliver(
 /// Runs one statement with `$1` = `account_id` beside the running server (rows the API cannot change).
 #[allow(dead_code)] // not every test file uses it
 pub async fn exec_for_account(env: &Env, sql: &str, account_id: &str) {
+    on_backend(env, sql, Some(account_id)).await;
+}
+
+/// Runs one statement without parameters beside the running server.
+#[allow(dead_code)]
+pub async fn exec(env: &Env, sql: &str) {
+    on_backend(env, sql, None).await;
+}
+
+/// The one `i64` a statement answers, read beside the running server.
+#[allow(dead_code)]
+pub async fn scalar_i64(env: &Env, sql: &str) -> i64 {
     if env.backend == "sqlite" {
-        let mut c = sqlx::SqliteConnection::connect(&env.db_url)
-            .await
-            .expect("sqlite");
-        sqlx::query(sql)
-            .bind(account_id)
-            .execute(&mut c)
-            .await
-            .expect(sql);
-        let _ = c.close().await;
+        scalar_on::<sqlx::SqliteConnection>(&env.db_url, sql).await
     } else {
-        let mut c = sqlx::PgConnection::connect(&env.db_url)
-            .await
-            .expect("postgres");
-        sqlx::query(sql)
-            .bind(account_id)
-            .execute(&mut c)
-            .await
-            .expect(sql);
-        let _ = c.close().await;
+        scalar_on::<sqlx::PgConnection>(&env.db_url, sql).await
     }
+}
+
+#[allow(dead_code)]
+async fn on_backend(env: &Env, sql: &str, bind: Option<&str>) {
+    if env.backend == "sqlite" {
+        exec_on::<sqlx::SqliteConnection>(&env.db_url, sql, bind).await;
+    } else {
+        exec_on::<sqlx::PgConnection>(&env.db_url, sql, bind).await;
+    }
+}
+
+#[allow(dead_code)]
+async fn exec_on<C>(url: &str, sql: &str, bind: Option<&str>)
+where
+    C: Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    for<'q> <C::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, C::Database>,
+    for<'q> &'q str: sqlx::Encode<'q, C::Database> + sqlx::Type<C::Database>,
+{
+    let mut c = C::connect(url).await.expect("connect");
+    let mut q = sqlx::query::<C::Database>(sql);
+    if let Some(b) = bind {
+        q = q.bind(b);
+    }
+    q.execute(&mut c).await.expect(sql);
+    let _ = c.close().await;
+}
+
+#[allow(dead_code)]
+async fn scalar_on<C>(url: &str, sql: &str) -> i64
+where
+    C: Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    for<'q> <C::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, C::Database>,
+    for<'r> (i64,): sqlx::FromRow<'r, <C::Database as sqlx::Database>::Row>,
+{
+    let mut c = C::connect(url).await.expect("connect");
+    let n = sqlx::query_scalar::<C::Database, i64>(sql)
+        .fetch_one(&mut c)
+        .await
+        .expect(sql);
+    let _ = c.close().await;
+    n
 }
