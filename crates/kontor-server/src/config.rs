@@ -50,8 +50,9 @@ pub struct Config {
     /// `KONTOR_SIGNING_KEY_FILE`; created with mode 0600 if missing). `None`: `<data dir>/license-signing.key`.
     pub signing_key_file: Option<std::path::PathBuf>,
     /// issue 12: how long imports must pause before the search indexer moves imported users into SQLite's
-    /// trigram index (`search_index`; default 500 ms). `None`: no indexer runs and imported users stay in
-    /// the queue, where the users list still finds them (tests of the queue).
+    /// trigram index, or merges PostgreSQL's GIN pending lists (`search_index`; default 500 ms). `None`: no
+    /// indexer runs; imported users stay queued (SQLite) or pending (PostgreSQL), where the users list still
+    /// finds them (tests of the queue).
     pub search_index_idle: Option<std::time::Duration>,
 }
 
